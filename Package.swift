@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "EduNet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "edunet", targets: ["edunet"]),
+        .executable(name: "edunetd", targets: ["edunetd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Plain value types for the city network and its policies, loaded and validated from YAML.
+        .target(name: "Model", dependencies: ["Yams"]),
+        // The SQLite schema, migrations and queries; the only module that writes SQL.
+        .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Tables, CSV and JSON for people and spreadsheets.
+        .target(name: "Reports", dependencies: ["Model"]),
+        .executableTarget(
+            name: "edunet",
+            dependencies: [
+                "Model", "Store", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "edunetd",
+            dependencies: [
+                "Model",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
+        .testTarget(name: "CLITests", dependencies: ["edunet", "edunetd", "Model"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

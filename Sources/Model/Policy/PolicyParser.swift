@@ -1,0 +1,127 @@
+import Foundation
+
+/// Reads the four policy files, logging every problem with its place.
+struct PolicyParser {
+    static let files = ["bandwidth-tiers.yaml", "fleet.yaml", "security.yaml", "alerting.yaml"]
+
+    let log: DiagnosticLog
+    var references: ReferenceTable
+    /// Where each school kind was placed in a tier, to report a kind placed twice.
+    private var kindPlacements: [SchoolKind: SourceLocation] = [:]
+
+    init(log: DiagnosticLog, references: ReferenceTable) {
+        self.log = log
+        self.references = references
+    }
+
+    mutating func bandwidth(_ root: YAMLValue) -> BandwidthPolicy? {
+        guard let m = root.mapping("bandwidth-tiers.yaml", keys: ["links", "school_tiers", "congestion_threshold"],
+                                   required: ["links", "school_tiers", "congestion_threshold"]) else { return nil }
+        let links = m["links"]?.list("links") { linkTarget($0) }
+        let tiers = m["school_tiers"]?.list("school_tiers") { schoolTier($0) }
+        let threshold = m["congestion_threshold"]?.double("congestion_threshold", in: 0.01...1)
+        if let links, let at = m["links"]?.location {
+            for tier in LinkTier.allCases where tier != .campusBackbone && !links.contains(where: { $0.tier == tier }) {
+                log.error("no target for link tier `\(tier.rawValue)`", at: at, help: "add `- {tier: \(tier.rawValue), minimum: 2.5G}`")
+            }
+        }
+        guard let links, let tiers, let threshold else { return nil }
+        return BandwidthPolicy(links: links, tiers: tiers, congestionThreshold: threshold)
+    }
+
+    private func linkTarget(_ value: YAMLValue) -> BandwidthPolicy.LinkTarget? {
+        guard let m = value.mapping("a link target", keys: ["tier", "minimum", "dual_star"], required: ["tier", "minimum"]),
+              let tier = m["tier"]?.choice("tier", of: LinkTier.self), let minimum = m["minimum"]?.bandwidth("minimum") else { return nil }
+        let dualStar = m["dual_star"].map { $0.choice("dual_star", of: YesNo.self) == .yes } ?? false
+        return .init(tier: tier, minimum: minimum, dualStar: dualStar)
+    }
+
+    private mutating func schoolTier(_ value: YAMLValue) -> BandwidthPolicy.SchoolTier? {
+        let keys = ["id", "name", "name_en", "school_kinds", "campus_backbone", "wifi_access", "wifi_areas", "dual_homed"]
+        guard let m = value.mapping("a school tier", keys: keys, required: Array(keys.dropLast())),
+              let id = m["id"]?.identifier("id") else { return nil }
+        references.define(.tier, id, at: m.location, log: log)
+        var kinds: [SchoolKind] = []
+        for item in m["school_kinds"]?.list("school_kinds") ?? [] {
+            guard let kind = item.choice("school_kinds", of: SchoolKind.self) else { continue }
+            if let first = kindPlacements[kind] {
+                log.error("school kind `\(kind.rawValue)` is already placed in a tier at \(first)", at: item.location,
+                          help: "a school kind belongs to exactly one tier")
+            } else {
+                kindPlacements[kind] = item.location
+            }
+            kinds.append(kind)
+        }
+        let areas = m["wifi_areas"]?.list("wifi_areas") { $0.choice("wifi_areas", of: AreaKind.self) }
+        guard let name = m["name"]?.string("name"), let nameEN = m["name_en"]?.string("name_en"),
+              let backbone = m["campus_backbone"]?.bandwidth("campus_backbone"),
+              let access = m["wifi_access"]?.bandwidth("wifi_access"), let areas else { return nil }
+        let dualHomed = m["dual_homed"].map { $0.choice("dual_homed", of: YesNo.self) == .yes } ?? false
+        return .init(id: id, name: name, nameEN: nameEN, schoolKinds: kinds, campusBackbone: backbone,
+                     wifiAccess: access, wifiAreas: areas, dualHomed: dualHomed)
+    }
+
+    func fleet(_ root: YAMLValue) -> FleetPolicy? {
+        let keys = ["terminals_per_student", "terminals_per_teacher"]
+        guard let m = root.mapping("fleet.yaml", keys: keys, required: keys),
+              let students = m["terminals_per_student"]?.double("terminals_per_student", in: 0...100),
+              let teachers = m["terminals_per_teacher"]?.double("terminals_per_teacher", in: 0...100) else { return nil }
+        return FleetPolicy(terminalsPerStudent: students, terminalsPerTeacher: teachers)
+    }
+
+    func security(_ root: YAMLValue) -> SecurityPolicy? {
+        let keys = ["graded_protection_level", "forbidden_communities", "snmp_v3_required_roles", "authorized_dhcp_servers", "blocked_domains"]
+        guard let m = root.mapping("security.yaml", keys: keys, required: keys),
+              let level = m["graded_protection_level"]?.int("graded_protection_level", in: 1...5),
+              let communities = m["forbidden_communities"]?.list("forbidden_communities", { $0.string("forbidden_communities") }),
+              let roles = m["snmp_v3_required_roles"]?.list("snmp_v3_required_roles", { $0.choice("snmp_v3_required_roles", of: DeviceRole.self) }),
+              let dhcp = m["authorized_dhcp_servers"]?.list("authorized_dhcp_servers", { $0.ipAddress("authorized_dhcp_servers") }),
+              let domains = m["blocked_domains"]?.list("blocked_domains", { $0.string("blocked_domains") }) else { return nil }
+        return SecurityPolicy(gradedProtectionLevel: level, forbiddenCommunities: communities, snmpV3RequiredRoles: roles,
+                              authorizedDHCPServers: dhcp, blockedDomains: domains)
+    }
+
+    mutating func alerting(_ root: YAMLValue) -> AlertingPolicy? {
+        guard let m = root.mapping("alerting.yaml", keys: ["receivers", "routes", "default_receiver"],
+                                   required: ["receivers", "default_receiver"]) else { return nil }
+        let receivers = m["receivers"]?.list("receivers") { receiver($0) }
+        let routes = m["routes"]?.list("routes") { route($0) } ?? []
+        let fallback = m["default_receiver"]?.identifier("default_receiver")
+        if let fallback, let at = m["default_receiver"]?.location {
+            references.refer(to: .receiver, fallback, at: at, context: "`default_receiver`")
+        }
+        guard let receivers, let fallback else { return nil }
+        return AlertingPolicy(receivers: receivers, routes: routes, defaultReceiver: fallback)
+    }
+
+    private mutating func receiver(_ value: YAMLValue) -> AlertingPolicy.Receiver? {
+        guard let m = value.mapping("a receiver", keys: ["id", "name", "kind", "url", "secret"], required: ["id", "name", "kind", "url"]),
+              let id = m["id"]?.identifier("id") else { return nil }
+        references.define(.receiver, id, at: m.location, log: log)
+        let secret = m["secret"]?.secret("secret")
+        guard let name = m["name"]?.string("name"), let kind = m["kind"]?.choice("kind", of: AlertingPolicy.ReceiverKind.self),
+              let urlValue = m["url"], let url = urlValue.string("url") else { return nil }
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            log.error("`url` `\(url)` is not an http(s) URL", at: urlValue.location, help: "write the webhook address, e.g. `https://oapi.dingtalk.com/robot/send?access_token=…`")
+            return nil
+        }
+        return .init(id: id, name: name, kind: kind, url: url, secret: secret)
+    }
+
+    private mutating func route(_ value: YAMLValue) -> AlertingPolicy.Route? {
+        guard let m = value.mapping("a route", keys: ["match", "receiver"], required: ["match", "receiver"]),
+              let receiver = m["receiver"]?.identifier("receiver"), let receiverAt = m["receiver"]?.location,
+              let matchValue = m["match"], let match = matchValue.mapping("`match`", keys: ["county", "severity", "rule"]) else { return nil }
+        references.refer(to: .receiver, receiver, at: receiverAt, context: "route")
+        var labels: [String: String] = [:]
+        for (key, item) in match.entries {
+            guard let text = item.string(key) else { continue }
+            if key == "county" { references.refer(to: .county, text, at: item.location, context: "route `match`") }
+            labels[key] = text
+        }
+        return .init(match: labels, receiver: receiver)
+    }
+}
+
+/// YAML booleans read strictly (`true`/`false`), so `dual_star: yes` is not silently misread.
+private enum YesNo: String, CaseIterable { case yes = "true", no = "false" }

@@ -1,0 +1,33 @@
+import GRDB
+
+/// The schema, one migration per change; a database is always brought to the newest before use.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-inventory") { db in
+            try db.create(table: "revisions") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("applied_at", .datetime).notNull()
+                t.column("source", .text).notNull()
+                t.column("added", .integer).notNull()
+                t.column("changed", .integer).notNull()
+                t.column("removed", .integer).notNull()
+                t.column("configuration", .blob).notNull()
+            }
+            let extraColumns: [EntityKind: [String]] = [
+                .node: ["kind", "county"], .link: ["tier", "a_device", "b_device"], .school: ["county", "kind"],
+                .device: ["role", "school", "node"],
+            ]
+            for kind in EntityKind.allCases {
+                try db.create(table: kind.table) { t in
+                    t.primaryKey("id", .text)
+                    t.column("position", .integer).notNull()
+                    t.column("label", .text).notNull()
+                    for column in extraColumns[kind] ?? [] { t.column(column, .text).indexed() }
+                    t.column("json", .blob).notNull()
+                }
+            }
+        }
+        return migrator
+    }
+}

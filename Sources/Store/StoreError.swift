@@ -1,0 +1,29 @@
+/// The error `Store` throws: what went wrong with the database and what to do about it.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// The kind of failure.
+    public struct Code: Sendable, Hashable {
+        fileprivate enum Value: Sendable, Hashable { case cannotOpen, noInventory, notFound, writeFailed, corrupt }
+        fileprivate let value: Value
+
+        /// The database file cannot be opened or migrated.
+        public static let cannotOpen = Code(value: .cannotOpen)
+        /// No inventory revision has been applied yet.
+        public static let noInventory = Code(value: .noInventory)
+        /// The requested entity does not exist in the current revision.
+        public static let notFound = Code(value: .notFound)
+        /// A write failed and was rolled back; what was stored before is intact.
+        public static let writeFailed = Code(value: .writeFailed)
+        /// Stored data could not be decoded.
+        public static let corrupt = Code(value: .corrupt)
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

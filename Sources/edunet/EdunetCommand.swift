@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Model
+import Store
+
+@main
+struct Edunet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edunet",
+        abstract: "Work with the city school network: inventory, schools, devices.",
+        discussion: """
+            The inventory (inventory/*.yaml) and the plan's policies (policies/*.yaml) are validated, then applied to
+            the database as a revision. Listings read the applied revision.
+
+              edunet inventory validate          check inventory/ and policies/, print every problem
+              edunet inventory apply             store them as a new revision
+              edunet counties list               schools, devices and links per county
+              edunet schools list --county yongning --kind primary
+              edunet devices show xixia-vocational-12-core
+
+            Exit status: 0 success; 1 a problem was found (invalid inventory, unknown id); 2 wrong usage;
+            3 the database could not be opened or written.
+            """,
+        subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self]
+    )
+}
+
+/// Options shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp("SQLite database file (default: $EDUNET_DB, else ./edunet.sqlite).", valueName: "path"))
+    var path: String?
+
+    var resolvedPath: String { path ?? ProcessInfo.processInfo.environment["EDUNET_DB"] ?? "edunet.sqlite" }
+
+    func open() throws(StoreError) -> InventoryStore { try InventoryStore(path: resolvedPath) }
+}
+
+/// Options naming the inventory and policy directories.
+struct SourceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Inventory directory (all .yaml files below it are read).", valueName: "dir"))
+    var inventory = "inventory"
+
+    @Option(help: ArgumentHelp("Policies directory (bandwidth-tiers.yaml, fleet.yaml, security.yaml, alerting.yaml).", valueName: "dir"))
+    var policies = "policies"
+
+    func load() throws(ModelError) -> CityConfiguration {
+        try ConfigurationLoader.load(inventoryDirectory: inventory, policiesDirectory: policies)
+    }
+}
+
+/// Options for listings.
+struct FormatOptions: ParsableArguments {
+    @Option(help: "Output format: table, json or csv (UTF-8 with BOM, for Excel).")
+    var format: FormatChoice = .table
+}
+
+enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// A command whose failures print a clear message on stderr and exit with a status scripts can trust.
+protocol EdunetSubcommand: ParsableCommand {
+    func execute() throws
+}
+
+extension EdunetSubcommand {
+    func run() throws {
+        do {
+            try execute()
+        } catch let error as ModelError {
+            Terminal.error(error.description)
+            throw ExitCode(1)
+        } catch let error as StoreError {
+            Terminal.error("error: \(error.message)")
+            throw ExitCode(error.code == .notFound || error.code == .noInventory ? 1 : 3)
+        }
+    }
+}
+
+/// Where output goes: results to stdout, problems to stderr.
+enum Terminal {
+    static func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// Runs the built `edunet` and `edunetd` executables as a user would, and checks what they print and return.
+@Suite("edunet and edunetd, end to end")
+struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let database = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-cli-\(UUID().uuidString).sqlite").path
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The directory holding the built products (next to the test bundle).
+    static var products: URL {
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+                          root.appendingPathComponent(".build/debug")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("edunet").path) } ?? candidates[1]
+    }
+
+    @discardableResult
+    static func run(_ arguments: [String], tool: String = "edunet", environment: [String: String] = [:],
+                    whileRunning: ((Process, FileHandle) -> String)? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = products.appendingPathComponent(tool)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let early = whileRunning?(process, err.fileHandleForReading) ?? ""
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: early + String(decoding: stderr, as: UTF8.self))
+    }
+
+    private func cleanUp() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+    }
+
+    @Test func validateSampleCityExitsZero() throws {
+        let outcome = try Self.run(["inventory", "validate"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.hasPrefix("ok: 6 counties, 68 schools"))
+        #expect(outcome.stderr.isEmpty)
+    }
+
+    @Test func validateReportsProblemsOnStderrAndExitsOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-cli-inv-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("inventory"), to: dir)
+        let file = dir.appendingPathComponent("counties.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "name_en: \"Lingwu City\"", with: "name_en: \"Lingwu City\", code: 640181")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let outcome = try Self.run(["inventory", "validate", "--inventory", dir.path])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("\(dir.path)/counties.yaml:9:53: error: unknown key `code` in a county"))
+        #expect(outcome.stderr.contains("invalid inventory: 1 problem"))
+    }
+
+    @Test func applyThenListInEveryFormat() throws {
+        defer { cleanUp() }
+        let apply = try Self.run(["inventory", "apply", "--db", database])
+        #expect(apply.status == 0)
+        #expect(apply.stdout.hasPrefix("revision 1 applied"))
+        #expect(apply.stdout.contains("68 school"))
+
+        let again = try Self.run(["inventory", "apply"], environment: ["EDUNET_DB": database])
+        #expect(again.status == 0 && again.stdout.hasPrefix("no changes"))
+        let diff = try Self.run(["inventory", "diff", "--db", database])
+        #expect(diff.status == 0 && diff.stdout == "no differences\n")
+
+        let table = try Self.run(["schools", "list", "--county", "yongning", "--kind", "kindergarten", "--db", database])
+        #expect(table.status == 0)
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[2].hasPrefix("yongning-kindergarten-09  永宁县第一幼儿园"))
+
+        let json = try Self.run(["schools", "list", "--format", "json", "--db", database])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["schema"] as? String == "edunet.schools/v1")
+        #expect((document["schools"] as? [Any])?.count == 68)
+
+        let csv = try Self.run(["devices", "list", "--role", "wireless-controller", "--format", "csv", "--db", database])
+        #expect(csv.stdout.hasPrefix("\u{FEFF}id,name,role,model,site,management,snmp_profile\r\n"))
+        #expect(csv.stdout.components(separatedBy: "\r\n").count == 8 + 2)
+
+        let counties = try Self.run(["counties", "--db", database])
+        #expect(counties.stdout.contains("全市 City"))
+
+        let show = try Self.run(["devices", "show", "agg-yongning-sw", "--db", database])
+        #expect(show.stdout.contains("city-county-yongning-b"))
+        #expect(show.stdout.contains("1G"))
+        let history = try Self.run(["inventory", "history", "--db", database])
+        #expect(history.stdout.split(separator: "\n").count == 3)
+    }
+
+    @Test func exitStatusesScriptsCanTrust() throws {
+        defer { cleanUp() }
+        let before = try Self.run(["schools", "list", "--db", database])
+        #expect(before.status == 1 && before.stderr.contains("run `edunet inventory apply` first"))
+        try Self.run(["inventory", "apply", "--db", database])
+        let unknown = try Self.run(["schools", "show", "no-such-school", "--db", database])
+        #expect(unknown.status == 1 && unknown.stderr.hasPrefix("error: no school with id `no-such-school`"))
+        let badCounty = try Self.run(["schools", "list", "--county", "guyuan", "--db", database])
+        #expect(badCounty.status == 1 && badCounty.stderr.contains("no county with id `guyuan`"))
+        let usage = try Self.run(["schools", "list", "--kind", "university", "--db", database])
+        #expect(usage.status == 64)
+        let unwritable = try Self.run(["inventory", "apply", "--db", "/nonexistent/dir/x.sqlite"])
+        #expect(unwritable.status == 3 && unwritable.stderr.contains("cannot open database /nonexistent/dir/x.sqlite"))
+    }
+
+    @Test func daemonStopsCleanlyOnSIGTERM() throws {
+        let outcome = try Self.run(["--log-level", "info"], tool: "edunetd") { process, stderr in
+            // Read its log until it says it is ready, then ask it to stop as systemd would.
+            var log = ""
+            while process.isRunning, !log.contains("ready") {
+                let chunk = stderr.availableData
+                if chunk.isEmpty { break }
+                log += String(decoding: chunk, as: UTF8.self)
+            }
+            process.terminate()
+            return log
+        }
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr.contains("ready"))
+        #expect(outcome.stderr.contains("stopped"))
+    }
+
+    @Test func daemonRefusesAnInvalidInventory() throws {
+        let outcome = try Self.run(["--inventory", "/nonexistent"], tool: "edunetd")
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("no inventory found"))
+    }
+}
