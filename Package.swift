@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // net-snmp (libsnmp-dev) behind a thin shim; only the SNMP module imports it.
+        .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
+        // OIDs, typed values, credentials and the asynchronous engine over net-snmp; knows nothing of schools.
+        .target(name: "SNMP", dependencies: ["CNetSNMP"]),
         // Plain value types for the city network and its policies, loaded and validated from YAML.
         .target(name: "Model", dependencies: ["Yams"]),
         // The SQLite schema, migrations and queries; the only module that writes SQL.
@@ -38,6 +42,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "SNMPTests", dependencies: ["SNMP"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),

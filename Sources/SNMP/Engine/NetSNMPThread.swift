@@ -1,0 +1,103 @@
+import CNetSNMP
+import Foundation
+import Synchronization
+
+/// The one thread of the process that calls net-snmp. Debian's library is built without
+/// `NETSNMP_REENTRANT`, so every net-snmp call, from every engine, runs here: engines hand it jobs,
+/// it waits on their sockets with epoll and gives each engine a tick for retransmissions and timeouts.
+final class NetSNMPThread: @unchecked Sendable {
+    // @unchecked: `jobs` is guarded by its mutex; everything else is touched only on the thread itself.
+    static let shared = NetSNMPThread()
+
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    private let wakeFD: Int32
+    private let epollFD: Int32
+
+    /// Thread-confined state.
+    private var readers: [UInt64: (UnsafeMutableRawPointer, EngineCore)] = [:]
+    private var cores: [ObjectIdentifier: EngineCore] = [:]
+    private var nextTag: UInt64 = 1
+    private var fdSet = netsnmp_large_fd_set()
+    private var lastTick = ContinuousClock.now
+
+    static let tickInterval = Duration.milliseconds(20)
+
+    private init() {
+        Self.raiseDescriptorLimit()
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        precondition(wakeFD >= 0 && epollFD >= 0, "cannot create eventfd/epoll: errno \(errno)")
+        _ = edunet_epoll_add(epollFD, wakeFD, 0)
+        let thread = Thread { [self] in run() }
+        thread.name = "net-snmp"
+        thread.start()
+    }
+
+    /// Runs `job` on the net-snmp thread, soon.
+    func execute(_ job: @escaping @Sendable () -> Void) {
+        jobs.withLock { $0.append(job) }
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    // MARK: - Called on the thread
+
+    func attach(_ core: EngineCore) { cores[ObjectIdentifier(core)] = core }
+    func detach(_ core: EngineCore) { cores[ObjectIdentifier(core)] = nil }
+
+    /// Watches a session's socket; readable data is handed to `snmp_sess_read2` for `core`.
+    func watch(session: UnsafeMutableRawPointer, socket: Int32, core: EngineCore) -> UInt64 {
+        let tag = nextTag
+        nextTag += 1
+        readers[tag] = (session, core)
+        _ = edunet_epoll_add(epollFD, socket, tag)
+        return tag
+    }
+
+    /// Stops watching; call before `snmp_sess_close`, which closes the socket.
+    func unwatch(tag: UInt64, socket: Int32) {
+        readers[tag] = nil
+        _ = edunet_epoll_remove(epollFD, socket)
+    }
+
+    private func run() {
+        edunet_snmp_init("edunet")
+        netsnmp_large_fd_set_init(&fdSet, 65536)
+        var tags = [UInt64](repeating: 0, count: 256)
+        while true {
+            let pending = jobs.withLock { list -> [@Sendable () -> Void] in
+                defer { list.removeAll(keepingCapacity: true) }
+                return list
+            }
+            for job in pending { job() }
+            let busy = cores.values.contains { $0.isBusy }
+            let count = tags.withUnsafeMutableBufferPointer { edunet_epoll_wait(epollFD, $0.baseAddress, 256, busy ? 20 : 1000) }
+            for index in 0..<max(0, Int(count)) {
+                let tag = tags[index]
+                if tag == 0 {
+                    var value: UInt64 = 0
+                    _ = read(wakeFD, &value, 8)
+                } else if let (session, core) = readers[tag], let transport = snmp_sess_transport(session) {
+                    let socket = transport.pointee.sock
+                    netsnmp_large_fd_setfd(socket, &fdSet)
+                    _ = snmp_sess_read2(session, &fdSet)
+                    netsnmp_large_fd_clr(socket, &fdSet)
+                    core.afterRead()
+                }
+            }
+            let now = ContinuousClock.now
+            if now - lastTick >= Self.tickInterval {
+                lastTick = now
+                for core in cores.values { core.tick(now: now) }
+            }
+        }
+    }
+
+    /// Each device session owns a UDP socket: allow as many as the hard limit permits.
+    private static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}

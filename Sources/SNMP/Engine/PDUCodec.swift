@@ -1,0 +1,113 @@
+import CNetSNMP
+
+/// What one request asks an agent for.
+enum PDURequest: Sendable {
+    case get([OID])
+    case getNext([OID])
+    case getBulk([OID], nonRepeaters: Int, maxRepetitions: Int)
+
+    var oids: [OID] {
+        switch self {
+        case .get(let oids), .getNext(let oids), .getBulk(let oids, _, _): oids
+        }
+    }
+}
+
+/// An agent's answer: error status and index as sent, and the variable bindings.
+struct SNMPResponse: Sendable {
+    var errorStatus: Int
+    var errorIndex: Int
+    var varbinds: [VarBind]
+}
+
+/// Builds request PDUs and copies responses out of net-snmp's structures (which it frees after the callback).
+enum PDUCodec {
+    static func makePDU(_ request: PDURequest) -> UnsafeMutablePointer<netsnmp_pdu>? {
+        let type: Int32 = switch request {
+        case .get: Int32(EDUNET_MSG_GET)
+        case .getNext: Int32(EDUNET_MSG_GETNEXT)
+        case .getBulk: Int32(EDUNET_MSG_GETBULK)
+        }
+        guard let pdu = snmp_pdu_create(type) else { return nil }
+        if case .getBulk(_, let nonRepeaters, let maxRepetitions) = request {
+            // GETBULK's non_repeaters and max_repetitions are #define aliases of errstat and errindex.
+            pdu.pointee.errstat = nonRepeaters
+            pdu.pointee.errindex = maxRepetitions
+        }
+        withUnsafeTemporaryAllocation(of: oid.self, capacity: OID.maximumLength) { buffer in
+            for name in request.oids {
+                for (index, component) in name.components.enumerated() { buffer[index] = oid(component) }
+                _ = snmp_add_null_var(pdu, buffer.baseAddress, name.count)
+            }
+        }
+        return pdu
+    }
+
+    /// Copies every variable binding out of a response PDU.
+    static func decode(_ pdu: UnsafeMutablePointer<netsnmp_pdu>) throws(DecodeFailure) -> SNMPResponse {
+        var varbinds: [VarBind] = []
+        var cursor = pdu.pointee.variables
+        while let variable = cursor {
+            varbinds.append(try decode(variable))
+            cursor = variable.pointee.next_variable
+        }
+        return SNMPResponse(errorStatus: pdu.pointee.errstat, errorIndex: pdu.pointee.errindex, varbinds: varbinds)
+    }
+
+    struct DecodeFailure: Error {
+        let message: String
+    }
+
+    private static func decode(_ variable: UnsafeMutablePointer<netsnmp_variable_list>) throws(DecodeFailure) -> VarBind {
+        let v = variable.pointee
+        guard let namePointer = v.name, v.name_length <= OID.maximumLength else {
+            throw DecodeFailure(message: "an OID longer than \(OID.maximumLength) sub-identifiers")
+        }
+        let name = OID(UnsafeBufferPointer(start: namePointer, count: v.name_length).map { UInt32(truncatingIfNeeded: $0) })
+        let length = v.val_len
+        func bytes() -> [UInt8] {
+            guard length > 0, let pointer = v.val.string else { return [] }
+            return Array(UnsafeBufferPointer(start: pointer, count: length))
+        }
+        func unsigned32() -> UInt32 { UInt32(truncatingIfNeeded: UInt(bitPattern: v.val.integer?.pointee ?? 0)) }
+        let value: SNMPValue
+        switch UInt32(v.type) {
+        case ASN_INTEGER:
+            value = .integer32(Int32(truncatingIfNeeded: v.val.integer?.pointee ?? 0))
+        case ASN_OCTET_STR:
+            value = .octetString(bytes())
+        case ASN_NULL:
+            value = .null
+        case ASN_OBJECT_ID:
+            let count = length / MemoryLayout<oid>.stride
+            guard count <= OID.maximumLength else { throw DecodeFailure(message: "an OID value longer than \(OID.maximumLength) sub-identifiers") }
+            let parts = v.val.objid.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
+            value = .objectIdentifier(OID(parts.map { UInt32(truncatingIfNeeded: $0) }))
+        case ASN_APPLICATION | 0:  // IpAddress
+            let address = bytes()
+            guard address.count == 4 else { throw DecodeFailure(message: "an IpAddress of \(address.count) bytes for \(name)") }
+            value = .ipAddress(address)
+        case ASN_APPLICATION | 1:  // Counter32
+            value = .counter32(unsigned32())
+        case ASN_APPLICATION | 2, ASN_APPLICATION | 7:  // Gauge32 / Unsigned32
+            value = .gauge32(unsigned32())
+        case ASN_APPLICATION | 3:  // TimeTicks
+            value = .timeTicks(unsigned32())
+        case ASN_APPLICATION | 4:  // Opaque
+            value = .opaque(bytes())
+        case ASN_APPLICATION | 6:  // Counter64
+            let c = v.val.counter64?.pointee
+            value = .counter64(UInt64((c?.high ?? 0) & 0xFFFF_FFFF) << 32 | UInt64((c?.low ?? 0) & 0xFFFF_FFFF))
+        case UInt32(EDUNET_NOSUCHOBJECT):
+            value = .noSuchObject
+        case UInt32(EDUNET_NOSUCHINSTANCE):
+            value = .noSuchInstance
+        case UInt32(EDUNET_ENDOFMIBVIEW):
+            value = .endOfMibView
+        default:
+            // Opaque-wrapped floats, doubles and 64-bit integers that net-snmp unwraps: keep the bytes.
+            value = .opaque(bytes())
+        }
+        return VarBind(oid: name, value: value)
+    }
+}

@@ -1,0 +1,96 @@
+import CNetSNMP
+import Synchronization
+
+/// The SNMP engine: many requests in flight at once over net-snmp's asynchronous API, all on one
+/// I/O thread, bridged to `async` callers. Caps bound the requests in flight overall and per device
+/// (one by default: slow stacked switches cannot take more), and each request has its target's
+/// timeout and retries. Cancelling the calling task cancels the request.
+public final class SNMPEngine: Sendable {
+    /// Limits and defaults of an engine.
+    public struct Configuration: Sendable {
+        /// Requests in flight across all devices.
+        public var maxInFlight: Int
+        /// Requests in flight to one device.
+        public var maxInFlightPerDevice: Int
+        /// A device's session (and its socket) is closed after this long unused.
+        public var idleSessionTimeout: Duration
+
+        public init(maxInFlight: Int = 1000, maxInFlightPerDevice: Int = 1, idleSessionTimeout: Duration = .seconds(30)) {
+            self.maxInFlight = max(1, maxInFlight)
+            self.maxInFlightPerDevice = max(1, maxInFlightPerDevice)
+            self.idleSessionTimeout = idleSessionTimeout
+        }
+    }
+
+    public let configuration: Configuration
+    private let core: EngineCore
+    private let thread = NetSNMPThread.shared
+    private let tokens = Atomic<Int>(0)
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        let core = EngineCore(configuration: configuration, thread: thread)
+        self.core = core
+        thread.execute { [thread] in thread.attach(core) }
+    }
+
+    /// Fails everything queued or in flight with `engineStopped` and closes the engine's sessions.
+    public func shutdown() {
+        let core = self.core
+        thread.execute { core.shutdown() }
+    }
+
+    deinit { shutdown() }
+
+    /// Sends one request and waits for its answer.
+    func send(_ request: PDURequest, to target: SNMPTarget) async throws(SNMPError) -> SNMPResponse {
+        guard request.oids.count <= 1000 else {
+            throw SNMPError(.invalidRequest, device: target.description, "too many OIDs in one request (\(request.oids.count))")
+        }
+        let token = tokens.wrappingAdd(1, ordering: .relaxed).newValue
+        let core = self.core
+        let result: Result<SNMPResponse, SNMPError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let entry = EngineCore.Request(token: token, target: target, pdu: request) { continuation.resume(returning: $0) }
+                thread.execute { core.submit(entry) }
+            }
+        } onCancel: { [thread] in
+            thread.execute { core.cancel(token: token) }
+        }
+        return try result.get()
+    }
+
+    /// GET: the values of exactly these OIDs (exceptions such as `noSuchObject` stand in for missing ones).
+    public func get(_ target: SNMPTarget, _ oids: [OID]) async throws(SNMPError) -> [VarBind] {
+        try checked(await send(.get(oids), to: target), target: target).varbinds
+    }
+
+    /// GET-NEXT: for each OID, the next object in the agent's MIB order.
+    public func getNext(_ target: SNMPTarget, _ oids: [OID]) async throws(SNMPError) -> [VarBind] {
+        try checked(await send(.getNext(oids), to: target), target: target).varbinds
+    }
+
+    /// GET-BULK (v2c/v3): the first `nonRepeaters` OIDs once, then up to `maxRepetitions` successors of each of the rest.
+    public func getBulk(_ target: SNMPTarget, _ oids: [OID], nonRepeaters: Int = 0, maxRepetitions: Int) async throws(SNMPError) -> [VarBind] {
+        try checked(await send(.getBulk(oids, nonRepeaters: nonRepeaters, maxRepetitions: maxRepetitions), to: target), target: target).varbinds
+    }
+
+    /// Turns an error status in the answer into an `SNMPError` naming the OID at fault.
+    func checked(_ response: SNMPResponse, target: SNMPTarget) throws(SNMPError) -> SNMPResponse {
+        guard response.errorStatus != 0 else { return response }
+        let index = response.errorIndex - 1
+        let at = response.varbinds.indices.contains(index) ? " at \(response.varbinds[index].oid)" : ""
+        if response.errorStatus == Int(SNMP_ERR_NOSUCHNAME) {
+            throw SNMPError(.noSuchName, device: target.description, "noSuchName\(at): the agent has no such object")
+        }
+        let name = Self.errorStatusNames[response.errorStatus] ?? "error status \(response.errorStatus)"
+        throw SNMPError(.agentError, device: target.description, "the agent answered \(name)\(at)")
+    }
+
+    static let errorStatusNames: [Int: String] = [
+        1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "genErr", 6: "noAccess", 7: "wrongType",
+        8: "wrongLength", 9: "wrongEncoding", 10: "wrongValue", 11: "noCreation", 12: "inconsistentValue",
+        13: "resourceUnavailable", 14: "commitFailed", 15: "undoFailed", 16: "authorizationError", 17: "notWritable",
+        18: "inconsistentName",
+    ]
+}

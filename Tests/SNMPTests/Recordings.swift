@@ -1,0 +1,26 @@
+/// Recordings the tests serve through snmpsim next to the real devices' (format: `OID|TYPE|VALUE`).
+enum Recordings {
+    /// 128 sub-identifiers, the most SNMP allows.
+    static let longOID = "1.3.6.1.4.1.99999.2" + String(repeating: ".7", count: 128 - 9)
+
+    static let synthetic: [String: String] = [
+        "edge-cases": [
+            "1.3.6.1.2.1.1.1.0|4|EduNet edge-case device",
+            "1.3.6.1.4.1.99999.1.1.0|70|18446744073709551615",
+            "1.3.6.1.4.1.99999.1.2.0|70|9223372036854775809",
+            "1.3.6.1.4.1.99999.1.3.0|2|-2147483648",
+            "1.3.6.1.4.1.99999.1.4.0|2|-1",
+            "1.3.6.1.4.1.99999.1.5.0|4|",
+            "1.3.6.1.4.1.99999.1.6.0|4x|00ff80fe0a",
+            "1.3.6.1.4.1.99999.1.7.0|6|\(longOID)",
+            "1.3.6.1.4.1.99999.1.8.0|64|127.0.0.1",
+            "1.3.6.1.4.1.99999.1.9.0|67|4294967295",
+            "1.3.6.1.4.1.99999.1.10.0|66|4294967295",
+            "1.3.6.1.4.1.99999.1.11.0|65|4294967295",
+            "1.3.6.1.4.1.99999.1.12.0|4|兴庆区第一小学",
+            "\(longOID)|2|42",
+        ].joined(separator: "\n") + "\n",
+        // Answers every request a second and a half late.
+        "slow": "1.3.6.1.2.1.1.1.0|4:delay|value=slow device,wait=1500\n",
+    ]
+}

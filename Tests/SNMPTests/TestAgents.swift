@@ -1,0 +1,55 @@
+import Foundation
+import SNMP
+
+/// Real SNMP agents on loopback for the tests, started once per test process by `scripts/test-agents.sh`
+/// and stopped by it (each also exits by itself after its time-to-live).
+enum TestAgents {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let base = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-test-agents")
+
+    struct Agent: Sendable {
+        let host = "127.0.0.1"
+        let port: UInt16
+    }
+
+    /// net-snmp's snmpd with the v2c community `edunet-test` and a v3 user per auth/privacy combination.
+    static let snmpd: Agent = start("snmpd", directory: base.appendingPathComponent("snmpd-\(getpid())"), port: freePort(offset: 0))
+
+    /// snmpsim serving the real device recordings plus the test's own, one community per recording.
+    static let snmpsim: Agent = {
+        let directory = base.appendingPathComponent("snmpsim")
+        let extra = directory.appendingPathComponent("extra")
+        try? FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
+        for (name, text) in Recordings.synthetic {
+            try? text.write(to: extra.appendingPathComponent("\(name).snmprec"), atomically: true, encoding: .utf8)
+        }
+        return start("snmpsim", directory: directory, port: freePort(offset: 1))
+    }()
+
+    static func target(_ agent: Agent, community: String, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {
+        SNMPTarget(host: agent.host, port: agent.port, credentials: .v2c(community: community), timeout: timeout, retries: retries)
+    }
+
+    /// A port for this process, away from well-known ones and from other test processes.
+    private static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 10_000) * 2 + offset) }
+
+    private static func start(_ kind: String, directory: URL, port: UInt16) -> Agent {
+        // Output goes to a file, not a pipe: the agents it starts live on after the script exits. The script is
+        // run with posix_spawn and waitpid, as Foundation's Process can wait forever when called from a test task.
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let log = directory.appendingPathComponent("start.log").path
+        let script = root.appendingPathComponent("scripts/test-agents.sh").path
+        let command = "AGENT_TTL=1800 exec /bin/bash '\(script)' \(kind) '\(directory.path)' \(port) > '\(log)' 2>&1 < /dev/null"
+        var pid: pid_t = 0
+        let arguments = ["/bin/sh", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        precondition(spawned == 0, "cannot run scripts/test-agents.sh: error \(spawned)")
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        precondition(status == 0 && text.contains("ready"), "\(kind) did not start: \(text)")
+        return Agent(port: port)
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SNMP agents on loopback, for the tests and the demo. Nothing listens beyond 127.0.0.1.
+#
+#   scripts/test-agents.sh snmpd DIR PORT
+#       net-snmp snmpd: v2c community "edunet-test", and a v3 user for every auth/privacy combination net-snmp
+#       supports, named u-<auth>-<priv> (u-sha256-aes128, u-md5-none, u-none-none), passphrases
+#       "edunet-auth-pass" / "edunet-priv-pass" (test credentials, used nowhere else).
+#   scripts/test-agents.sh snmpsim DIR PORT [RECORDING...]
+#       snmpsim serving real device recordings from the PyPI package snmpsim-data, one device per community
+#       (the community is the recording's name, e.g. cisco-c3560), plus any DIR/extra/*.snmprec.
+#       Default recordings: the switches and wireless controllers listed in docs/devices.md.
+#   scripts/test-agents.sh stop DIR
+#       stops the agents started in DIR, by their PIDs.
+#
+# Each agent also exits by itself after AGENT_TTL seconds (default 3600). Prints "ready" when it answers.
+set -euo pipefail
+
+RECORDINGS_DEFAULT="arista-dcs-7150s-52-cl aruba-7210 cisco-c3560 cisco-c3750 cisco-controller h3c-e528-2 \
+hpe-procurve-516733-b21 huawei-s12704 huawei-s5720 ruijie-m18000 ubiquiti-m5"
+AUTHS="MD5 SHA SHA-224 SHA-256 SHA-384 SHA-512"
+PRIVS="DES AES AES192 AES256"
+TTL=${AGENT_TTL:-3600}
+
+usage() { sed -n '2,19p' "$0" >&2; exit 2; }
+
+wait_for() {  # wait_for ENDPOINT COMMUNITY SECONDS
+    local deadline=$((SECONDS + $3))
+    until snmpget -v2c -c "$2" -t 1 -r 0 -On "$1" 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1; do
+        [ $SECONDS -lt $deadline ] || { echo "agent at $1 did not answer within $3 s" >&2; return 1; }
+        sleep 0.5
+    done
+}
+
+lower() { echo "$1" | tr 'A-Z' 'a-z' | tr -d '-'; }
+
+start_snmpd() {
+    local dir=$1 port=$2
+    mkdir -p "$dir/snmpd-persist"
+    {
+        echo "agentaddress udp:127.0.0.1:$port"
+        echo "rocommunity edunet-test 127.0.0.1"
+        echo "createUser u-none-none"
+        echo "rouser u-none-none noauth"
+        for auth in $AUTHS; do
+            local a; a=$(lower "$auth")
+            echo "createUser u-$a-none $auth \"edunet-auth-pass\""
+            echo "rouser u-$a-none auth"
+            for priv in $PRIVS; do
+                local p; p=$(lower "$priv"); [ "$p" = aes ] && p=aes128
+                echo "createUser u-$a-$p $auth \"edunet-auth-pass\" $priv \"edunet-priv-pass\""
+                echo "rouser u-$a-$p priv"
+            done
+        done
+    } > "$dir/snmpd.conf"
+    SNMP_PERSISTENT_DIR="$dir/snmpd-persist" MIBS= MIBDIRS=/nonexistent \
+        timeout "$TTL" snmpd -f -C -c "$dir/snmpd.conf" -I -smux -Lf "$dir/snmpd.log" >/dev/null 2>&1 &
+    echo $! > "$dir/snmpd.pid"
+    wait_for "127.0.0.1:$port" edunet-test 30
+    echo "ready snmpd 127.0.0.1:$port pid $(cat "$dir/snmpd.pid")"
+}
+
+start_snmpsim() {
+    local dir=$1 port=$2; shift 2
+    local names=${*:-$RECORDINGS_DEFAULT}
+    local python; python=$(command -v python3)
+    local data; data=$("$python" -c 'import snmpsim_data, os; print(os.path.dirname(snmpsim_data.__file__))')/data
+    mkdir -p "$dir/data" "$dir/cache"
+    for name in $names; do
+        local src; src=$(find "$data" -name "$name.snmprec.bz2" | head -1)
+        [ -n "$src" ] || { echo "no recording $name in snmpsim-data" >&2; exit 1; }
+        [ -s "$dir/data/$name.snmprec" ] || bzcat "$src" > "$dir/data/$name.snmprec.tmp" && mv -f "$dir/data/$name.snmprec.tmp" "$dir/data/$name.snmprec" 2>/dev/null || true
+    done
+    if [ -d "$dir/extra" ]; then cp -f "$dir"/extra/*.snmprec "$dir/data/" 2>/dev/null || true; fi
+    SNMPSIM_ALLOW_ROOT=true timeout "$TTL" snmpsim-command-responder --data-dir="$dir/data" --cache-dir="$dir/cache" \
+        --agent-udpv4-endpoint="127.0.0.1:$port" --log-level=error --logging-method=file:"$dir/snmpsim.log" \
+        >/dev/null 2>&1 &
+    echo $! > "$dir/snmpsim.pid"
+    # The first start indexes every recording (tens of seconds for the large ones).
+    local first; first=$(basename "$(ls "$dir"/data/*.snmprec | head -1)" .snmprec)
+    wait_for "127.0.0.1:$port" "$first" 900
+    echo "ready snmpsim 127.0.0.1:$port pid $(cat "$dir/snmpsim.pid")"
+}
+
+stop_all() {
+    local dir=$1
+    for pidfile in "$dir"/*.pid; do
+        [ -f "$pidfile" ] || continue
+        kill "$(cat "$pidfile")" 2>/dev/null || true
+        rm -f "$pidfile"
+    done
+}
+
+case "${1:-}" in
+    snmpd) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_snmpd "$2" "$3" ;;
+    snmpsim) [ $# -ge 3 ] || usage; mkdir -p "$2"; shift; start_snmpsim "$@" ;;
+    stop) [ $# -eq 2 ] || usage; stop_all "$2" ;;
+    *) usage ;;
+esac
