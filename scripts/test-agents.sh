@@ -2,13 +2,16 @@
 # SNMP agents on loopback, for the tests and the demo. Nothing listens beyond 127.0.0.1.
 #
 #   scripts/test-agents.sh snmpd DIR PORT
-#       net-snmp snmpd: v2c community "edunet-test", and a v3 user for every auth/privacy combination net-snmp
-#       supports, named u-<auth>-<priv> (u-sha256-aes128, u-md5-none, u-none-none), passphrases
-#       "edunet-auth-pass" / "edunet-priv-pass" (test credentials, used nowhere else).
+#       net-snmp snmpd on 127.0.0.1 and on 127.20.0.1 … 127.20.0.100: v2c community "edunet-test", and a v3
+#       user for every auth/privacy combination net-snmp supports, named u-<auth>-<priv> (u-sha256-aes128,
+#       u-md5-none, u-none-none), passphrases "edunet-auth-pass" / "edunet-priv-pass" (test credentials only).
 #   scripts/test-agents.sh snmpsim DIR PORT [RECORDING...]
 #       snmpsim serving real device recordings from the PyPI package snmpsim-data, one device per community
-#       (the community is the recording's name, e.g. cisco-c3560), plus any DIR/extra/*.snmprec.
+#       (the community is the recording's name, e.g. cisco-c3560), plus any DIR/extra/*.snmprec. Recordings
+#       are put in OID order first (snmpsim answers in file order; a few recordings are not sorted).
 #       Default recordings: the switches and wireless controllers listed in docs/devices.md.
+#   scripts/test-agents.sh slow DIR PORT UPSTREAM_PORT DELAY_MS
+#       a slow device: relays to the agent at 127.0.0.1:UPSTREAM_PORT, answering DELAY_MS late.
 #   scripts/test-agents.sh stop DIR
 #       stops the agents started in DIR, by their PIDs.
 #
@@ -21,11 +24,17 @@ AUTHS="MD5 SHA SHA-224 SHA-256 SHA-384 SHA-512"
 PRIVS="DES AES AES192 AES256"
 TTL=${AGENT_TTL:-3600}
 
-usage() { sed -n '2,19p' "$0" >&2; exit 2; }
+SORT_BY_OID='
+import sys
+lines = [l for l in sys.stdin.read().splitlines() if l and not l.startswith("#")]
+key = lambda l: tuple(int(p) for p in l.split("|", 1)[0].split("."))
+sys.stdout.write("\n".join(sorted(lines, key=key)) + "\n")'
 
-wait_for() {  # wait_for ENDPOINT COMMUNITY SECONDS
+usage() { sed -n '2,24p' "$0" >&2; exit 2; }
+
+wait_for() {  # wait_for ENDPOINT COMMUNITY SECONDS [REQUEST_TIMEOUT]
     local deadline=$((SECONDS + $3))
-    until snmpget -v2c -c "$2" -t 1 -r 0 -On "$1" 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1; do
+    until snmpget -v2c -c "$2" -t "${4:-1}" -r 0 -On "$1" 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1; do
         [ $SECONDS -lt $deadline ] || { echo "agent at $1 did not answer within $3 s" >&2; return 1; }
         sleep 0.5
     done
@@ -37,8 +46,14 @@ start_snmpd() {
     local dir=$1 port=$2
     mkdir -p "$dir/snmpd-persist"
     {
-        echo "agentaddress udp:127.0.0.1:$port"
-        echo "rocommunity edunet-test 127.0.0.1"
+        # 127.0.0.1 and 100 more loopback addresses, so that tests can poll 100 "devices" at once.
+        printf 'agentaddress udp:127.0.0.1:%s' "$port"; for i in $(seq 1 100); do printf ',udp:127.20.0.%s:%s' "$i" "$port"; done; echo
+        echo "rocommunity edunet-test 127.0.0.0/8"
+        # Users for tests that send wrong keys, so that they never disturb the combination tests.
+        echo "createUser u-negative SHA-256 \"edunet-auth-pass\" AES \"edunet-priv-pass\""
+        echo "rouser u-negative priv"
+        echo "createUser u-recover SHA \"edunet-auth-pass\" AES \"edunet-priv-pass\""
+        echo "rouser u-recover priv"
         echo "createUser u-none-none"
         echo "rouser u-none-none noauth"
         for auth in $AUTHS; do
@@ -68,7 +83,11 @@ start_snmpsim() {
     for name in $names; do
         local src; src=$(find "$data" -name "$name.snmprec.bz2" | head -1)
         [ -n "$src" ] || { echo "no recording $name in snmpsim-data" >&2; exit 1; }
-        [ -s "$dir/data/$name.snmprec" ] || bzcat "$src" > "$dir/data/$name.snmprec.tmp" && mv -f "$dir/data/$name.snmprec.tmp" "$dir/data/$name.snmprec" 2>/dev/null || true
+        # snmpsim answers in file order, and a few recordings are not in OID order: sort them, as an agent must answer.
+        if [ ! -s "$dir/data/$name.snmprec" ]; then
+            bzcat "$src" | "$python" -c "$SORT_BY_OID" > "$dir/data/$name.snmprec.tmp"
+            mv -f "$dir/data/$name.snmprec.tmp" "$dir/data/$name.snmprec"
+        fi
     done
     if [ -d "$dir/extra" ]; then cp -f "$dir"/extra/*.snmprec "$dir/data/" 2>/dev/null || true; fi
     SNMPSIM_ALLOW_ROOT=true timeout "$TTL" snmpsim-command-responder --data-dir="$dir/data" --cache-dir="$dir/cache" \
@@ -79,6 +98,14 @@ start_snmpsim() {
     local first; first=$(basename "$(ls "$dir"/data/*.snmprec | head -1)" .snmprec)
     wait_for "127.0.0.1:$port" "$first" 900
     echo "ready snmpsim 127.0.0.1:$port pid $(cat "$dir/snmpsim.pid")"
+}
+
+start_slow() {
+    local dir=$1 port=$2 upstream=$3 delay=$4
+    timeout "$TTL" python3 "$(dirname "$0")/slow-udp-proxy.py" "$port" "$upstream" "$delay" >/dev/null 2>&1 &
+    echo $! > "$dir/slow-$port.pid"
+    wait_for "127.0.0.1:$port" edunet-test 20 $((delay / 1000 + 2))
+    echo "ready slow proxy 127.0.0.1:$port -> $upstream (+$delay ms) pid $(cat "$dir/slow-$port.pid")"
 }
 
 stop_all() {
@@ -93,6 +120,7 @@ stop_all() {
 case "${1:-}" in
     snmpd) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_snmpd "$2" "$3" ;;
     snmpsim) [ $# -ge 3 ] || usage; mkdir -p "$2"; shift; start_snmpsim "$@" ;;
+    slow) [ $# -eq 5 ] || usage; mkdir -p "$2"; start_slow "$2" "$3" "$4" "$5" ;;
     stop) [ $# -eq 2 ] || usage; stop_all "$2" ;;
     *) usage ;;
 esac

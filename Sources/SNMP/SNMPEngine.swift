@@ -42,6 +42,20 @@ public final class SNMPEngine: Sendable {
 
     deinit { shutdown() }
 
+    /// A snapshot of the engine's load, for metrics and for tests.
+    public struct Statistics: Sendable, Hashable {
+        public var inFlight: Int
+        public var queued: Int
+        public var openSessions: Int
+    }
+
+    public func statistics() async -> Statistics {
+        let core = self.core
+        return await withCheckedContinuation { continuation in
+            thread.execute { continuation.resume(returning: core.statistics) }
+        }
+    }
+
     /// Sends one request and waits for its answer.
     func send(_ request: PDURequest, to target: SNMPTarget) async throws(SNMPError) -> SNMPResponse {
         guard request.oids.count <= 1000 else {

@@ -1,7 +1,7 @@
 /// Recordings the tests serve through snmpsim next to the real devices' (format: `OID|TYPE|VALUE`).
 enum Recordings {
     /// 128 sub-identifiers, the most SNMP allows.
-    static let longOID = "1.3.6.1.4.1.99999.2" + String(repeating: ".7", count: 128 - 9)
+    static let longOID = "1.3.6.1.4.1.99999.2" + String(repeating: ".7", count: 128 - 8)
 
     static let synthetic: [String: String] = [
         "edge-cases": [
@@ -20,7 +20,13 @@ enum Recordings {
             "1.3.6.1.4.1.99999.1.12.0|4|兴庆区第一小学",
             "\(longOID)|2|42",
         ].joined(separator: "\n") + "\n",
-        // Answers every request a second and a half late.
-        "slow": "1.3.6.1.2.1.1.1.0|4:delay|value=slow device,wait=1500\n",
+        // Out of OID order, as a broken agent answers: a walk must stop rather than loop.
+        "misordered": [
+            "1.3.6.1.2.1.1.1.0|4|misordered device",
+            "1.3.6.1.4.1.99999.3.1.0|2|1",
+            "1.3.6.1.4.1.99999.3.3.0|2|3",
+            "1.3.6.1.4.1.99999.3.2.0|2|2",
+            "1.3.6.1.4.1.99999.3.4.0|2|4",
+        ].joined(separator: "\n") + "\n",
     ]
 }

@@ -13,36 +13,75 @@ enum TestAgents {
     }
 
     /// net-snmp's snmpd with the v2c community `edunet-test` and a v3 user per auth/privacy combination.
-    static let snmpd: Agent = start("snmpd", directory: base.appendingPathComponent("snmpd-\(getpid())"), port: freePort(offset: 0))
+    static func snmpd() async -> Agent {
+        await registry.agent("snmpd") {
+            start(["snmpd", base.appendingPathComponent("snmpd-\(getpid())").path], port: freePort(offset: 0))
+        }
+    }
 
     /// snmpsim serving the real device recordings plus the test's own, one community per recording.
-    static let snmpsim: Agent = {
-        let directory = base.appendingPathComponent("snmpsim")
-        let extra = directory.appendingPathComponent("extra")
-        try? FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
-        for (name, text) in Recordings.synthetic {
-            try? text.write(to: extra.appendingPathComponent("\(name).snmprec"), atomically: true, encoding: .utf8)
+    static func snmpsim() async -> Agent {
+        await registry.agent("snmpsim") {
+            let directory = base.appendingPathComponent("snmpsim")
+            let extra = directory.appendingPathComponent("extra")
+            try? FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
+            for (name, text) in Recordings.synthetic {
+                try? text.write(to: extra.appendingPathComponent("\(name).snmprec"), atomically: true, encoding: .utf8)
+            }
+            return start(["snmpsim", directory.path], port: freePort(offset: 1))
         }
-        return start("snmpsim", directory: directory, port: freePort(offset: 1))
-    }()
+    }
+
+    /// A slow device: snmpd behind a proxy that answers 1.5 s late.
+    static func slow() async -> Agent {
+        let upstream = await snmpd()
+        return await registry.agent("slow") {
+            start(["slow", base.appendingPathComponent("snmpd-\(getpid())").path], port: freePort(offset: 2),
+                  extra: [String(upstream.port), "1500"])
+        }
+    }
+
+    /// Starts each agent once, on a thread of its own: the script blocks for seconds, which must not hold
+    /// up the threads that run the tests' tasks.
+    private actor Registry {
+        private var agents: [String: Task<Agent, Never>] = [:]
+
+        func agent(_ kind: String, start: @escaping @Sendable () -> Agent) async -> Agent {
+            if let task = agents[kind] { return await task.value }
+            let task = Task<Agent, Never> {
+                await withCheckedContinuation { continuation in
+                    Thread { continuation.resume(returning: start()) }.start()
+                }
+            }
+            agents[kind] = task
+            return await task.value
+        }
+    }
+
+    private static let registry = Registry()
 
     static func target(_ agent: Agent, community: String, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {
         SNMPTarget(host: agent.host, port: agent.port, credentials: .v2c(community: community), timeout: timeout, retries: retries)
     }
 
     /// A port for this process, away from well-known ones and from other test processes.
-    private static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 10_000) * 2 + offset) }
+    private static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 10_000) * 4 + offset) }
 
-    private static func start(_ kind: String, directory: URL, port: UInt16) -> Agent {
+    /// Runs `scripts/test-agents.sh KIND DIR PORT EXTRA…` and waits for it to say the agent is ready.
+    private static func start(_ kindAndDirectory: [String], port: UInt16, extra: [String] = []) -> Agent {
+        let arguments = kindAndDirectory + [String(port)] + extra
+        let directory = URL(fileURLWithPath: arguments[1])
+        let kind = arguments[0]
         // Output goes to a file, not a pipe: the agents it starts live on after the script exits. The script is
-        // run with posix_spawn and waitpid, as Foundation's Process can wait forever when called from a test task.
+        // run with posix_spawn and waitpid: Foundation's Process was seen to wait forever here.
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let log = directory.appendingPathComponent("start.log").path
+        let log = directory.appendingPathComponent("start-\(kind).log").path
         let script = root.appendingPathComponent("scripts/test-agents.sh").path
-        let command = "AGENT_TTL=1800 exec /bin/bash '\(script)' \(kind) '\(directory.path)' \(port) > '\(log)' 2>&1 < /dev/null"
+        let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
+        let command = "AGENT_TTL=1800 exec /bin/bash '\(script)' \(quoted) > '\(log)' 2>&1 < /dev/null"
         var pid: pid_t = 0
-        let arguments = ["/bin/sh", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let shell: [String] = ["/bin/sh", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
         precondition(spawned == 0, "cannot run scripts/test-agents.sh: error \(spawned)")

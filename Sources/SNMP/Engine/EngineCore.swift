@@ -79,8 +79,6 @@ final class EngineCore: @unchecked Sendable {
     /// Sessions whose closing was asked for inside a net-snmp callback, closed after the read returns.
     private var sessionsToClose: [(Device, Session)] = []
     private var pumpNeeded: [Device] = []
-    /// USM users are global in net-snmp: which device's keys are loaded for (engine ID, user name).
-    private var usmOwners: [[UInt8]: DeviceKey] = [:]
     private var discoverySequence = -1
 
     init(configuration: SNMPEngine.Configuration, thread: NetSNMPThread) {
@@ -89,6 +87,11 @@ final class EngineCore: @unchecked Sendable {
     }
 
     var isBusy: Bool { globalInFlight > 0 }
+
+    var statistics: SNMPEngine.Statistics {
+        SNMPEngine.Statistics(inFlight: globalInFlight, queued: devices.values.reduce(0) { $0 + $1.queue.count - $1.queueHead },
+                              openSessions: devices.values.filter { $0.session != nil }.count)
+    }
 
     // MARK: - Requests from callers (run as jobs on the thread)
 
@@ -301,12 +304,11 @@ final class EngineCore: @unchecked Sendable {
                                 "cannot derive the v3 keys (\(String(cString: snmp_api_errstring(rc)))); passphrases need at least 8 characters")
             }
             // net-snmp keeps one USM user per (engine ID, name) for the whole process: load this device's keys.
-            let ownerKey = engineID + [0] + Array(user.name.utf8)
-            if let owner = usmOwners[ownerKey], owner != device.key, let other = devices[owner], let otherSession = other.session {
-                close(otherSession, of: other)
+            thread.claimUSMUser(engineID + [0] + Array(user.name.utf8), by: .init(core: ObjectIdentifier(self), device: device.key)) {
+                [weak self, weak device] in
+                if let self, let device, let session = device.session { self.close(session, of: device) }
             }
             edunet_usm_forget_user(engineID, engineID.count, user.name)
-            usmOwners[ownerKey] = device.key
             // snmp_sess_open copies the engine ID; this copy lives until the function returns.
             let engineCopy = UnsafeMutablePointer<CChar>.allocate(capacity: engineID.count)
             engineCopy.withMemoryRebound(to: UInt8.self, capacity: engineID.count) { $0.initialize(from: engineID, count: engineID.count) }

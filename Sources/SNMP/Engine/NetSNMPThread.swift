@@ -19,6 +19,14 @@ final class NetSNMPThread: @unchecked Sendable {
     private var nextTag: UInt64 = 1
     private var fdSet = netsnmp_large_fd_set()
     private var lastTick = ContinuousClock.now
+    /// net-snmp keeps one USM user per (engine ID, user name) for the whole process: whose keys are loaded.
+    private var usmOwners: [[UInt8]: (owner: USMOwner, release: () -> Void)] = [:]
+
+    /// A device of an engine that has loaded its v3 keys into net-snmp's user table.
+    struct USMOwner: Hashable {
+        let core: ObjectIdentifier
+        let device: EngineCore.DeviceKey
+    }
 
     static let tickInterval = Duration.milliseconds(20)
 
@@ -58,6 +66,13 @@ final class NetSNMPThread: @unchecked Sendable {
     func unwatch(tag: UInt64, socket: Int32) {
         readers[tag] = nil
         _ = edunet_epoll_remove(epollFD, socket)
+    }
+
+    /// Records that `owner` is about to load its keys for `user` (engine ID + name); a previous owner with
+    /// other keys is released first (its session closed), since the two cannot be loaded at once.
+    func claimUSMUser(_ user: [UInt8], by owner: USMOwner, release: @escaping () -> Void) {
+        if let previous = usmOwners[user], previous.owner != owner { previous.release() }
+        usmOwners[user] = (owner, release)
     }
 
     private func run() {

@@ -33,6 +33,7 @@ extension SNMPEngine {
                     break
                 }
                 guard last < varbind.oid else {
+                    try body(batch)  // what came in order is still delivered
                     throw SNMPError(.nonIncreasing, device: target.description,
                                     "the walk of \(root) went from \(last) to \(varbind.oid), not forwards; the agent's MIB order is broken")
                 }
