@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "edunet",
             dependencies: [
-                "Model", "Store", "Reports",
+                "Model", "Store", "Reports", "SNMP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
+        .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
         .testTarget(name: "SNMPTests", dependencies: ["SNMP"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),

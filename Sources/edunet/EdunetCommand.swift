@@ -4,7 +4,7 @@ import Model
 import Store
 
 @main
-struct Edunet: ParsableCommand {
+struct Edunet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edunet",
         abstract: "Work with the city school network: inventory, schools, devices.",
@@ -21,7 +21,7 @@ struct Edunet: ParsableCommand {
             Exit status: 0 success; 1 a problem was found (invalid inventory, unknown id); 2 wrong usage;
             3 the database could not be opened or written.
             """,
-        subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self]
+        subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, SNMPCommand.self]
     )
 }
 

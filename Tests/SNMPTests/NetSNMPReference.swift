@@ -13,7 +13,7 @@ enum NetSNMPReference {
     static func bulkwalk(_ agent: TestAgents.Agent, community: String, root: String) throws -> [Line] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/snmpbulkwalk")
-        process.arguments = ["-v2c", "-c", community, "-On", "-Ox", "-Oe", "-Ot", "--hexOutputLength=0", "-Cr25", "-t", "10", "-r", "3",
+        process.arguments = ["-v2c", "-c", community, "-On", "-Ox", "-Oe", "-Ot", "--hexOutputLength=0", "-Cr25", "-t", "20", "-r", "3",
                              "\(agent.host):\(agent.port)", root]
         process.environment = ["MIBS": "", "PATH": "/usr/bin:/bin"]
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-bulkwalk-\(UUID().uuidString).txt")
@@ -61,7 +61,8 @@ enum NetSNMPReference {
 
     /// OIDs whose value snmpsim computes per request (variation modules): only the OID and type can match.
     static func volatileOIDs(recording name: String) -> Set<String> {
-        let path = TestAgents.base.appendingPathComponent("snmpsim/data/\(name).snmprec").path
+        let shard = TestAgents.shards.firstIndex { $0.contains(name) } ?? 0
+        let path = TestAgents.base.appendingPathComponent("snmpsim-\(shard)/data/\(name).snmprec").path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         var result: Set<String> = []
         for line in text.split(separator: "\n") {

@@ -19,17 +19,30 @@ enum TestAgents {
         }
     }
 
-    /// snmpsim serving the real device recordings plus the test's own, one community per recording.
-    static func snmpsim() async -> Agent {
-        await registry.agent("snmpsim") {
-            let directory = base.appendingPathComponent("snmpsim")
-            let extra = directory.appendingPathComponent("extra")
-            try? FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
-            for (name, text) in Recordings.synthetic {
-                try? text.write(to: extra.appendingPathComponent("\(name).snmprec"), atomically: true, encoding: .utf8)
+    /// Recordings by snmpsim process: two processes, about the same number of varbinds each, use both cores.
+    static let shards: [[String]] = [
+        ["ruijie-m18000", "arista-dcs-7150s-52-cl", "aruba-7210", "cisco-c3560", "cisco-c3750"],
+        ["cisco-controller", "huawei-s12704", "h3c-e528-2", "hpe-procurve-516733-b21", "huawei-s5720", "ubiquiti-m5"],
+    ]
+
+    /// snmpsim serving the real device recordings (and, on shard 0, the test's own), one community per recording.
+    static func snmpsim(shard: Int = 0) async -> Agent {
+        await registry.agent("snmpsim-\(shard)") {
+            let directory = base.appendingPathComponent("snmpsim-\(shard)")
+            if shard == 0 {
+                let extra = directory.appendingPathComponent("extra")
+                try? FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
+                for (name, text) in Recordings.synthetic {
+                    try? text.write(to: extra.appendingPathComponent("\(name).snmprec"), atomically: true, encoding: .utf8)
+                }
             }
-            return start(["snmpsim", directory.path], port: freePort(offset: 1))
+            return start(["snmpsim", directory.path], port: freePort(offset: 1 + shard * 2), extra: shards[shard])
         }
+    }
+
+    /// The snmpsim process serving `recording`.
+    static func snmpsim(serving recording: String) async -> Agent {
+        await snmpsim(shard: shards.firstIndex { $0.contains(recording) } ?? 0)
     }
 
     /// A slow device: snmpd behind a proxy that answers 1.5 s late.
@@ -65,7 +78,7 @@ enum TestAgents {
     }
 
     /// A port for this process, away from well-known ones and from other test processes.
-    private static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 10_000) * 4 + offset) }
+    private static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 8_000) * 5 + offset) }
 
     /// Runs `scripts/test-agents.sh KIND DIR PORT EXTRA…` and waits for it to say the agent is ready.
     private static func start(_ kindAndDirectory: [String], port: UInt16, extra: [String] = []) -> Agent {

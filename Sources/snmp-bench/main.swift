@@ -1,0 +1,64 @@
+import Foundation
+import SNMP
+
+/// The SNMP engine's benchmark poller: walks IF-MIB ifTable and ifXTable of every `ip:port` line of a file,
+/// all devices in flight at once (up to --concurrency), and prints `ok=<devices fully polled> varbinds=<count>`
+/// as its last line, the contract of the peer benchmark (scripts/bench-snmp.sh).
+@main
+struct SNMPBench {
+    static func main() async throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        func option(_ name: String, _ fallback: Int) -> Int {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
+            arguments.removeSubrange(index...(index + 1))
+            return value
+        }
+        let concurrency = option("--concurrency", 1000)
+        let maxRepetitions = option("--max-repetitions", Int(ProcessInfo.processInfo.environment["MAXREP"] ?? "") ?? 25)
+        let timeout = option("--timeout", Int(ProcessInfo.processInfo.environment["SNMP_TIMEOUT"] ?? "") ?? 5)
+        let retries = option("--retries", Int(ProcessInfo.processInfo.environment["SNMP_RETRIES"] ?? "") ?? 3)
+        let community = ProcessInfo.processInfo.environment["COMMUNITY"] ?? "public"
+        guard let file = arguments.first, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("usage: snmp-bench TARGETS_FILE [--concurrency N] [--max-repetitions N] [--timeout S] [--retries N]\n".utf8))
+            exit(64)
+        }
+        let targets = text.split(whereSeparator: \.isNewline).compactMap { line -> SNMPTarget? in
+            let parts = line.split(separator: ":")
+            guard parts.count == 2, let port = UInt16(parts[1]) else { return nil }
+            return SNMPTarget(host: String(parts[0]), port: port, credentials: .v2c(community: community),
+                              timeout: .seconds(timeout), retries: retries)
+        }
+        // Each line is its own device, even when several lines name the same agent.
+        let engine = SNMPEngine(configuration: .init(maxInFlight: concurrency, maxInFlightPerDevice: 1))
+        let tables: [OID] = ["1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1"]
+        var ok = 0, varbinds = 0, failures: [String: Int] = [:]
+        await withTaskGroup(of: (Int, String?).self) { group in
+            var next = 0
+            func add() {
+                guard next < targets.count else { return }
+                var target = targets[next]
+                target.name = "device-\(next)"
+                next += 1
+                group.addTask {
+                    var count = 0
+                    do throws(SNMPError) {
+                        for table in tables {
+                            try await engine.walk(target, table, maxRepetitions: maxRepetitions) { count += $0.count }
+                        }
+                        return (count, nil)
+                    } catch {
+                        return (count, "\(error.code)")
+                    }
+                }
+            }
+            for _ in 0..<min(concurrency, targets.count) { add() }
+            for await (count, failure) in group {
+                varbinds += count
+                if let failure { failures[failure, default: 0] += 1 } else { ok += 1 }
+                add()
+            }
+        }
+        if !failures.isEmpty { FileHandle.standardError.write(Data("failures: \(failures)\n".utf8)) }
+        print("ok=\(ok) varbinds=\(varbinds)")
+    }
+}
