@@ -44,7 +44,7 @@ let package = Package(
         ),
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
-        .testTarget(name: "SNMPTests", dependencies: ["SNMP"]),
+        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "edunet"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// `edunet snmp …` run as a user would, against the snmpd test agent.
+@Suite("edunet snmp")
+struct SNMPCommandTests {
+    static let root = TestAgents.root
+    static let edunet = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunet").path
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the CLI with posix_spawn, output to files, so that no pipe or run loop is involved.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out").path, err = directory.appendingPathComponent("err").path
+        let env = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        let command = "cd '\(root.path)' && \(env) exec '\(edunet)' " + arguments.map { "'\($0)'" }.joined(separator: " ")
+            + " > '\(out)' 2> '\(err)' < /dev/null"
+        var pid: pid_t = 0
+        let shell: [String] = ["/bin/sh", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else { throw CocoaError(.executableNotLoadable) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return Outcome(status: (status >> 8) & 0xFF, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    @Test func getAsTextAndJSON() async throws {
+        let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
+        let text = try Self.run(["snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--community-env", "TEST_COMMUNITY"],
+                                environment: ["TEST_COMMUNITY": "edunet-test"])
+        #expect(text.status == 0)
+        #expect(text.stdout == "1.3.6.1.2.1.1.2.0 = ObjectIdentifier: 1.3.6.1.4.1.8072.3.2.10\n")
+        let json = try Self.run(["snmp", "walk", agent, "1.3.6.1.2.1.2.2.1.2", "--community", "edunet-test", "--format", "json"])
+        let first = try #require(json.stdout.split(separator: "\n").first)
+        #expect(first == #"{"oid":"1.3.6.1.2.1.2.2.1.2.1","type":"OctetString","value":"lo"}"#)
+    }
+
+    @Test func v3FromFilesAndAWrongKey() async throws {
+        let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-keys-\(UUID().uuidString)")
+        try "edunet-auth-pass\n".write(to: keys, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: keys) }
+        let ok = try Self.run(["snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--v3-user", "u-sha512-aes256", "--auth-protocol", "SHA-512",
+                               "--auth-key-file", keys.path, "--priv-protocol", "AES-256", "--priv-key-env", "PRIV"],
+                              environment: ["PRIV": "edunet-priv-pass"])
+        #expect(ok.status == 0 && ok.stdout.hasSuffix("ObjectIdentifier: 1.3.6.1.4.1.8072.3.2.10\n"), "\(ok.stderr)")
+        let wrong = try Self.run(["snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--v3-user", "u-negative", "--auth-protocol", "SHA-256",
+                                  "--auth-key", "wrong-wrong-wrong", "--priv-key", "edunet-priv-pass"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("authentication failed"))
+    }
+
+    @Test func usageErrorsAndUnreachableDevices() async throws {
+        let missingOID = try Self.run(["snmp", "get", "127.0.0.1", "--community", "x"])
+        #expect(missingOID.status == 64 && missingOID.stderr.contains("give at least one OID"))
+        let badOID = try Self.run(["snmp", "get", "127.0.0.1", "sysDescr.0", "--community", "x"])
+        #expect(badOID.status == 64 && badOID.stderr.contains("not a numeric OID"))
+        let noCredentials = try Self.run(["snmp", "get", "127.0.0.1", "1.3.6.1.2.1.1.1.0"])
+        #expect(noCredentials.status == 64 && noCredentials.stderr.contains("--community-env"))
+        let unsetVariable = try Self.run(["snmp", "get", "127.0.0.1", "1.3.6.1.2.1.1.1.0", "--community-env", "EDUNET_NOT_SET_ANYWHERE"])
+        #expect(unsetVariable.status == 64 && unsetVariable.stderr.contains("EDUNET_NOT_SET_ANYWHERE is not set"))
+        let dead = try Self.run(["snmp", "get", "127.0.0.1:9", "1.3.6.1.2.1.1.1.0", "--community", "x", "--timeout", "0.3", "--retries", "0"])
+        #expect(dead.status == 1 && dead.stderr.contains("no answer after 1 attempt"))
+    }
+
+    @Test func deviceFromTheInventory() async throws {
+        let port = await TestAgents.snmpd().port
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-snmp-inv-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("inventory/counties.yaml"),
+                                         to: directory.appendingPathComponent("inventory/counties.yaml"))
+        try """
+            snmp_profiles:
+              - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
+            nodes:
+              - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
+            devices:
+              - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(port)}, snmp_profile: lab}
+            """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+        let db = directory.appendingPathComponent("lab.sqlite").path
+        let apply = try Self.run(["inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
+                                  "--policies", directory.appendingPathComponent("policies").path, "--db", db])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let get = try Self.run(["snmp", "get", "--device", "lab-sw", "1.3.6.1.2.1.1.2.0", "--db", db], environment: ["LAB_COMMUNITY": "edunet-test"])
+        #expect(get.status == 0 && get.stdout == "1.3.6.1.2.1.1.2.0 = ObjectIdentifier: 1.3.6.1.4.1.8072.3.2.10\n", "\(get.stderr)")
+        let unset = try Self.run(["snmp", "get", "--device", "lab-sw", "1.3.6.1.2.1.1.2.0", "--db", db])
+        #expect(unset.status == 64 && unset.stderr.contains("LAB_COMMUNITY is not set"))
+    }
+}
