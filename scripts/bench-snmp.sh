@@ -25,8 +25,8 @@ if [ -z "${_IN_NETNS:-}" ]; then
     BIN=$PWD/.build/release/snmp-bench
     if [ "${BENCH:-}" != own ] && [ -x "$SHARED/bench-peers.sh" ]; then
         command -v prometheus-snmp-exporter >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-snmp-exporter curl >/dev/null
-        echo "==> shared harness: snmpbulkwalk x16, snmp_exporter (16 in flight) and EduNet, N=$N, $REPS runs each" >&2
-        PEERS="walk-p16 exp-c16 custom" CUSTOM_CMD="$BIN --concurrency $N" BACKEND=snmpd-netns N=$N REPS=$REPS MAXREP=$MAXREP \
+        echo "==> shared harness: snmpbulkwalk x16, snmp_exporter (16 and N in flight) and EduNet, N=$N, $REPS runs each" >&2
+        PEERS="walk-p16 exp-c16 exp-cN custom" CUSTOM_CMD="$BIN --concurrency $N --max-repetitions $MAXREP" BACKEND=snmpd-netns N=$N REPS=$REPS MAXREP=$MAXREP \
             bash "$SHARED/bench-peers.sh"
         exit 0
     fi
@@ -58,9 +58,10 @@ for run in $(seq 1 "$REPS"); do
             out=$(/usr/bin/time -v -o "$work/time" "$BIN" "$work/targets.txt" --concurrency "$N" --max-repetitions "$MAXREP" 2>"$work/err" | tail -1)
             ok=$(echo "$out" | grep -oE 'ok=[0-9]+' | cut -d= -f2); vb=$(echo "$out" | grep -oE 'varbinds=[0-9]+' | cut -d= -f2)
         else
+            # Lines are counted, not matched: 16 walkers share one pipe and their output interleaves mid-line.
             vb=$(/usr/bin/time -v -o "$work/time" xargs -P 16 -L 1 snmpbulkwalk -v2c -c public -On -OQ -Cr"$MAXREP" -t 5 -r 3 \
-                 < "$work/walks.txt" 2>"$work/err" | grep -c '^\.' || true)
-            ok=$(( N - $(grep -oE 'No Response from [^ ]+' "$work/err" | wc -l) ))
+                 < "$work/walks.txt" 2>"$work/err" | awk '/No Such/ {x++} END {print NR - x}')
+            ok=$(( N - $(grep -oE 'No Response from [^ ]+' "$work/err" | sort -u | wc -l || true) ))
         fi
         end=$(date +%s.%N)
         cpu=$(echo "$(field "$work/time" 'User time') + $(field "$work/time" 'System time')" | bc)

@@ -2,7 +2,7 @@ import Foundation
 import SNMP
 
 /// The SNMP engine's benchmark poller: walks IF-MIB ifTable and ifXTable of every `ip:port` line of a file,
-/// all devices in flight at once (up to --concurrency), and prints `ok=<devices fully polled> varbinds=<count>`
+/// all devices in flight at once (up to --concurrency; requests in flight up to --max-in-flight), and prints `ok=<devices fully polled> varbinds=<count>`
 /// as its last line, the contract of the peer benchmark (scripts/bench-snmp.sh).
 @main
 struct SNMPBench {
@@ -14,12 +14,14 @@ struct SNMPBench {
             return value
         }
         let concurrency = option("--concurrency", 1000)
+        let maxInFlight = option("--max-in-flight", 1000)
+        let perAgent = option("--max-in-flight-per-agent", 64)
         let maxRepetitions = option("--max-repetitions", Int(ProcessInfo.processInfo.environment["MAXREP"] ?? "") ?? 25)
         let timeout = option("--timeout", Int(ProcessInfo.processInfo.environment["SNMP_TIMEOUT"] ?? "") ?? 5)
         let retries = option("--retries", Int(ProcessInfo.processInfo.environment["SNMP_RETRIES"] ?? "") ?? 3)
         let community = ProcessInfo.processInfo.environment["COMMUNITY"] ?? "public"
         guard let file = arguments.first, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            FileHandle.standardError.write(Data("usage: snmp-bench TARGETS_FILE [--concurrency N] [--max-repetitions N] [--timeout S] [--retries N]\n".utf8))
+            FileHandle.standardError.write(Data("usage: snmp-bench TARGETS_FILE [--concurrency N] [--max-in-flight N] [--max-in-flight-per-agent N] [--max-repetitions N] [--timeout S] [--retries N]\n".utf8))
             exit(64)
         }
         let targets = text.split(whereSeparator: \.isNewline).compactMap { line -> SNMPTarget? in
@@ -29,7 +31,7 @@ struct SNMPBench {
                               timeout: .seconds(timeout), retries: retries)
         }
         // Each line is its own device, even when several lines name the same agent.
-        let engine = SNMPEngine(configuration: .init(maxInFlight: concurrency, maxInFlightPerDevice: 1))
+        let engine = SNMPEngine(configuration: .init(maxInFlight: maxInFlight, maxInFlightPerDevice: 1, maxInFlightPerAgent: perAgent))
         let tables: [OID] = ["1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1"]
         var ok = 0, varbinds = 0, failures: [String: Int] = [:]
         await withTaskGroup(of: (Int, String?).self) { group in

@@ -14,11 +14,19 @@ final class EngineCore: @unchecked Sendable {
         let completion: Completion
     }
 
-    /// A device as the engine sees it: one address with one set of credentials.
+    /// A device as the engine sees it: one address with one set of credentials, and its name when it has
+    /// one (two named devices behind one address, as in a benchmark, are two devices).
+    /// An agent's address: the devices behind it share `maxInFlightPerAgent`.
+    struct Agent: Hashable {
+        let host: String
+        let port: UInt16
+    }
+
     struct DeviceKey: Hashable {
         let host: String
         let port: UInt16
         let credentials: SNMPCredentials
+        let name: String?
     }
 
     final class Session {
@@ -45,9 +53,12 @@ final class EngineCore: @unchecked Sendable {
         /// v3: the agent's engine ID once learnt, and whether a discovery is under way.
         var engineID: [UInt8]?
         var discovering = false
-        var waitingForGlobalSlot = false
+        /// Waiting for a free slot, globally or at its agent; it is then in one of the waiting lists.
+        var waitingForSlot = false
 
         init(key: DeviceKey) { self.key = key }
+
+        var agent: Agent { Agent(host: key.host, port: key.port) }
 
         var hasQueued: Bool { queueHead < queue.count }
 
@@ -75,6 +86,9 @@ final class EngineCore: @unchecked Sendable {
     private var inFlight: [Int: InFlight] = [:]
     private var globalInFlight = 0
     private var waitingDevices: [Device] = []
+    private var agentInFlight: [Agent: Int] = [:]
+    private var agentWaiting: [Agent: [Device]] = [:]
+    private var agentsToWake: [Agent] = []
     private var cancelledEarly: Set<Int> = []
     /// Sessions whose closing was asked for inside a net-snmp callback, closed after the read returns.
     private var sessionsToClose: [(Device, Session)] = []
@@ -100,7 +114,8 @@ final class EngineCore: @unchecked Sendable {
             request.completion(.failure(Self.cancelled(request.target)))
             return
         }
-        let key = DeviceKey(host: request.target.host, port: request.target.port, credentials: request.target.credentials)
+        let key = DeviceKey(host: request.target.host, port: request.target.port, credentials: request.target.credentials,
+                            name: request.target.name)
         let device = devices[key] ?? {
             let created = Device(key: key)
             devices[key] = created
@@ -150,6 +165,9 @@ final class EngineCore: @unchecked Sendable {
         }
         devices.removeAll()
         globalInFlight = 0
+        agentInFlight.removeAll()
+        agentWaiting.removeAll()
+        waitingDevices.removeAll()
         thread.detach(self)
     }
 
@@ -158,9 +176,16 @@ final class EngineCore: @unchecked Sendable {
     private func pump(_ device: Device) {
         while device.hasQueued, device.inFlight < configuration.maxInFlightPerDevice {
             guard globalInFlight < configuration.maxInFlight else {
-                if !device.waitingForGlobalSlot {
-                    device.waitingForGlobalSlot = true
+                if !device.waitingForSlot {
+                    device.waitingForSlot = true
                     waitingDevices.append(device)
+                }
+                return
+            }
+            guard agentInFlight[device.agent, default: 0] < configuration.maxInFlightPerAgent else {
+                if !device.waitingForSlot {
+                    device.waitingForSlot = true
+                    agentWaiting[device.agent, default: []].append(device)
                 }
                 return
             }
@@ -175,7 +200,7 @@ final class EngineCore: @unchecked Sendable {
     private func pumpWaiting() {
         while globalInFlight < configuration.maxInFlight, !waitingDevices.isEmpty {
             let device = waitingDevices.removeFirst()
-            device.waitingForGlobalSlot = false
+            device.waitingForSlot = false
             pump(device)
         }
     }
@@ -196,6 +221,7 @@ final class EngineCore: @unchecked Sendable {
         session.inFlight.insert(request.token)
         device.inFlight += 1
         globalInFlight += 1
+        agentInFlight[device.agent, default: 0] += 1
         session.lastUsed = ContinuousClock.now
         let sent = snmp_sess_async_send(session.handle, pdu, { op, session, _, pdu, magic in
             EngineCore.callback(op: op, session: session, pdu: pdu, magic: magic)
@@ -344,6 +370,7 @@ final class EngineCore: @unchecked Sendable {
             if inFlight.removeValue(forKey: token) != nil {
                 device.inFlight -= 1
                 globalInFlight -= 1
+                releaseAgentSlot(device.agent)
             }
         }
         session.inFlight.removeAll()
@@ -362,6 +389,12 @@ final class EngineCore: @unchecked Sendable {
         session.lastUsed = .now
         device.inFlight -= 1
         globalInFlight -= 1
+        releaseAgentSlot(device.agent)
+    }
+
+    private func releaseAgentSlot(_ agent: Agent) {
+        agentInFlight[agent, default: 1] -= 1
+        if agentWaiting[agent]?.isEmpty == false { agentsToWake.append(agent) }
     }
 
     // MARK: - Answers (inside net-snmp's read or timeout processing)
@@ -475,6 +508,16 @@ final class EngineCore: @unchecked Sendable {
         let devices = pumpNeeded
         pumpNeeded.removeAll()
         for device in devices { pump(device) }
+        let agents = agentsToWake
+        agentsToWake.removeAll()
+        for agent in agents {
+            while agentInFlight[agent, default: 0] < configuration.maxInFlightPerAgent, var waiting = agentWaiting[agent], !waiting.isEmpty {
+                let device = waiting.removeFirst()
+                agentWaiting[agent] = waiting.isEmpty ? nil : waiting
+                device.waitingForSlot = false
+                pump(device)
+            }
+        }
         pumpWaiting()
     }
 

@@ -66,7 +66,8 @@ public struct SNMPTarget: Sendable, Hashable, CustomStringConvertible {
     public var timeout: Duration
     /// How many times to resend after the first attempt.
     public var retries: Int
-    /// A name for messages (the inventory's device id), else `host:port`.
+    /// The device's name (the inventory's device id), shown in messages. Requests to one named device share
+    /// its per-device cap; two names behind one address are two devices.
     public var name: String?
 
     public init(host: String, port: UInt16 = 161, credentials: SNMPCredentials, timeout: Duration = .seconds(2),
