@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "Model", dependencies: ["Yams"]),
         // The SQLite schema, migrations and queries; the only module that writes SQL.
         .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        // What is asked of devices and how answers become measurements: counters to rates so far.
+        .target(name: "Monitor"),
         // Tables, CSV and JSON for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),
         .executableTarget(
@@ -45,6 +47,7 @@ let package = Package(
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
         .testTarget(name: "SNMPTests", dependencies: ["SNMP", "edunet"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),

@@ -159,7 +159,7 @@ struct DeviceOptions: ParsableArguments {
             host = String(text[..<colon])
             port = try parsePort(String(text[text.index(after: colon)...]), in: text)
         }
-        guard IPAddress(parsing: host) != nil else {
+        guard IPAddress(host) != nil else {
             throw ValidationError("`\(text)` is not HOST[:PORT] with an IP address (e.g. 127.3.1.1:161 or [::1]:161)")
         }
         return (host, port)

@@ -53,7 +53,7 @@ struct TableTests {
 
     @Test func schoolJSONHasAStableSchema() throws {
         let school = School(id: "xq-01", name: "兴庆区第一小学", nameEN: "Xingqing No. 1", county: "xingqing", kind: .primary,
-                            students: 1200, teachers: 80, subnets: [IPNetwork(parsing: "10.21.0.0/20")!],
+                            students: 1200, teachers: 80, subnets: [IPNetwork("10.21.0.0/20")!],
                             areas: [Area(kind: .teaching, name: "教学楼", accessPoints: ["xq-01-ap01"])])
         let listing = InventoryListings.schools([school], counties: [County(id: "xingqing", name: "兴庆区", nameEN: "Xingqing")])
         let json = try listing.render(.json)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A data rate in bits per second, written in files and tables the way engineers say it: `2.5G`, `100M`.
-public struct Bandwidth: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Bandwidth: Hashable, Comparable, TextualValue {
     public var bitsPerSecond: UInt64
 
     public init(bitsPerSecond: UInt64) { self.bitsPerSecond = bitsPerSecond }
@@ -10,7 +10,7 @@ public struct Bandwidth: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public static func gigabits(_ value: Double) -> Bandwidth { Bandwidth(bitsPerSecond: UInt64(value * 1e9)) }
 
     /// Parses `5G`, `2.5G`, `100M`, `10Gbit/s`, `100Mbps`, `64k` or a plain number of bits per second.
-    public init?(parsing text: String) {
+    public init?(_ text: String) {
         var body = Substring(text.trimmingCharacters(in: .whitespaces))
         for suffix in ["bit/s", "bps", "b/s"] where body.lowercased().hasSuffix(suffix) {
             body = body.dropLast(suffix.count)
@@ -46,17 +46,4 @@ public struct Bandwidth: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     public static func < (lhs: Bandwidth, rhs: Bandwidth) -> Bool { lhs.bitsPerSecond < rhs.bitsPerSecond }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = Bandwidth(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a bandwidth: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

@@ -1,10 +1,10 @@
 /// An IPv4 or IPv6 address, kept as its bytes so that addresses compare and mask exactly.
-public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct IPAddress: Hashable, TextualValue {
     public let bytes: [UInt8]
 
     public var isIPv4: Bool { bytes.count == 4 }
 
-    public init?(parsing text: String) {
+    public init?(_ text: String) {
         if let v4 = Self.parseIPv4(text) { bytes = v4 } else if let v6 = Self.parseIPv6(text) { bytes = v6 } else { return nil }
     }
 
@@ -56,29 +56,17 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible {
         return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = IPAddress(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an IP address: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// A subnet in CIDR form (`10.12.0.0/16`), for school user networks and overlap checks.
-public struct IPNetwork: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct IPNetwork: Hashable, TextualValue {
     public let address: IPAddress
     public let prefixLength: Int
 
     /// Parses `address/prefix`; host bits must be zero, so `10.0.0.1/8` is refused as ambiguous.
-    public init?(parsing text: String) {
+    public init?(_ text: String) {
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let address = IPAddress(parsing: String(parts[0])),
+        guard parts.count == 2, let address = IPAddress(String(parts[0])),
               let prefix = Int(parts[1]), prefix >= 0, prefix <= address.bytes.count * 8 else { return nil }
         self.address = address
         self.prefixLength = prefix
@@ -101,16 +89,4 @@ public struct IPNetwork: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String { "\(address)/\(prefixLength)" }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let value = IPNetwork(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a network: \(text)"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

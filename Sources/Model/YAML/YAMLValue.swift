@@ -86,32 +86,26 @@ struct YAMLValue {
         return nil
     }
 
-    func bandwidth(_ field: String) -> Bandwidth? {
+    /// A value written as text (a bandwidth, an address, a network); `help` says what a valid one looks like.
+    func textual<T: TextualValue>(_ field: String, as name: String, help: String) -> T? {
         guard let text = string(field) else { return nil }
-        guard let value = Bandwidth(parsing: text) else {
-            log.error("`\(field)` `\(text)` is not a bandwidth", at: location, help: "write a rate such as `2.5G`, `10G` or `100M` (bits per second)")
+        guard let value = T(text) else {
+            log.error("`\(field)` `\(text)` is not \(name)", at: location, help: help)
             return nil
         }
         return value
+    }
+
+    func bandwidth(_ field: String) -> Bandwidth? {
+        textual(field, as: "a bandwidth", help: "write a rate such as `2.5G`, `10G` or `100M` (bits per second)")
     }
 
     func ipAddress(_ field: String) -> IPAddress? {
-        guard let text = string(field) else { return nil }
-        guard let value = IPAddress(parsing: text) else {
-            log.error("`\(field)` `\(text)` is not an IP address", at: location, help: "write an IPv4 or IPv6 address, e.g. `127.3.1.1`")
-            return nil
-        }
-        return value
+        textual(field, as: "an IP address", help: "write an IPv4 or IPv6 address, e.g. `127.3.1.1`")
     }
 
     func ipNetwork(_ field: String) -> IPNetwork? {
-        guard let text = string(field) else { return nil }
-        guard let value = IPNetwork(parsing: text) else {
-            log.error("`\(field)` `\(text)` is not a network in CIDR form", at: location,
-                      help: "write the network address and prefix with host bits zero, e.g. `10.12.0.0/16`")
-            return nil
-        }
-        return value
+        textual(field, as: "a network in CIDR form", help: "write the network address and prefix with host bits zero, e.g. `10.12.0.0/16`")
     }
 
     func list(_ field: String) -> [YAMLValue]? {
