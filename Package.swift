@@ -25,13 +25,13 @@ let package = Package(
         // The SQLite schema, migrations and queries; the only module that writes SQL.
         .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
         // What is asked of devices and how answers become measurements: counters to rates so far.
-        .target(name: "Monitor"),
+        .target(name: "Monitor", dependencies: ["SNMP"]),
         // Tables, CSV and JSON for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),
         .executableTarget(
             name: "edunet",
             dependencies: [
-                "Model", "Store", "Reports", "SNMP",
+                "Model", "Store", "Reports", "SNMP", "Monitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,7 +46,7 @@ let package = Package(
         ),
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
-        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "edunet"]),
+        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "edunet"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -127,20 +127,26 @@ struct DeviceOptions: ParsableArguments {
         Terminal.print(varbinds.map { format == .json ? $0.jsonLine : $0.textLine }.joined(separator: "\n"))
     }
 
-    /// The target and the OIDs from the arguments; a usage error names what is wrong.
-    func resolve(_ arguments: [String]) throws -> (SNMPTarget, [OID]) {
-        var rest = arguments
+    /// The device to ask: `--device ID`, else the first argument (HOST[:PORT]), which is then removed.
+    func target(consuming arguments: inout [String]) throws -> SNMPTarget {
         var target: SNMPTarget
         if let device {
             target = try inventoryTarget(device)
         } else {
-            guard let first = rest.first else { throw ValidationError("give the device as HOST[:PORT], or --device ID") }
-            rest.removeFirst()
+            guard let first = arguments.first else { throw ValidationError("give the device as HOST[:PORT], or --device ID") }
+            arguments.removeFirst()
             let (host, port) = try Self.endpoint(first)
             target = SNMPTarget(host: host, port: port, credentials: try commandLineCredentials())
         }
         target.timeout = .milliseconds(Int(timeout * 1000))
         target.retries = max(0, retries)
+        return target
+    }
+
+    /// The target and the OIDs from the arguments; a usage error names what is wrong.
+    func resolve(_ arguments: [String]) throws -> (SNMPTarget, [OID]) {
+        var rest = arguments
+        let target = try target(consuming: &rest)
         guard !rest.isEmpty else { throw ValidationError("give at least one OID, e.g. 1.3.6.1.2.1.1.5.0") }
         let oids = try rest.map { text -> OID in
             guard let oid = OID(parsing: text) else { throw ValidationError("`\(text)` is not a numeric OID (e.g. 1.3.6.1.2.1.1.5.0; MIB names are not used)") }

@@ -1,0 +1,30 @@
+import Foundation
+
+/// One interface as one poll saw it: identity, speed, status and the counters behind its rates.
+public struct InterfaceReading: Sendable, Hashable {
+    /// The key that survives re-indexing after a reboot: `ifName`, else `ifDescr`.
+    public var key: String
+    public var index: UInt32
+    public var alias: String?
+    /// `ifHighSpeed` in bits per second when the device has ifXTable, else `ifSpeed`.
+    public var speedBitsPerSecond: UInt64?
+    public var adminUp: Bool
+    public var operUp: Bool
+    public var inErrors: UInt32?
+    public var outErrors: UInt32?
+    public var inDiscards: UInt32?
+    public var outDiscards: UInt32?
+    public var sample: InterfaceSample
+}
+
+/// Every interface of one device in one poll.
+public struct InterfacePoll: Sendable, Hashable {
+    public var time: Date
+    public var sysUpTime: UInt32
+    public var interfaces: [InterfaceReading]
+
+    /// Readings by key (the first of any duplicate names).
+    public var byKey: [String: InterfaceReading] {
+        Dictionary(interfaces.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Monitor
+import Synchronization
+import Testing
+@testable import SNMP
+
+@Suite("Interface polling of real device recordings")
+struct InterfacePollerTests {
+    let engine = SNMPEngine()
+    static let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// A clock that moves 60 s each time it is read.
+    final class StepClock: Sendable {
+        private let reads = Mutex(0)
+        func now() -> Date { Date(timeInterval: Double(reads.withLock { value in defer { value += 1 }; return value }) * 60, since: InterfacePollerTests.t0) }
+    }
+
+    private func target(_ recording: String) async -> SNMPTarget {
+        TestAgents.target(await TestAgents.snmpsim(serving: recording), community: recording, timeout: .seconds(20), retries: 3)
+    }
+
+    @Test func largeControllerKeysEveryInterfaceByName() async throws {
+        let poll = try await InterfacePoller(engine: engine).poll(await target("ruijie-m18000"))
+        #expect(poll.interfaces.count == 3271)
+        #expect(Set(poll.interfaces.map(\.key)).count == poll.interfaces.count, "ifName is unique")
+        #expect(poll.interfaces.allSatisfy { if case .bits64? = $0.sample.inOctets { true } else { false } })
+    }
+
+    @Test func deviceWithoutIfXTableFallsBackTo32BitCountersAndIfDescr() async throws {
+        let poll = try await InterfacePoller(engine: engine).poll(await target("ubiquiti-m5"))
+        #expect(poll.interfaces.count == 9)
+        #expect(poll.interfaces.allSatisfy { if case .bits32? = $0.sample.inOctets { true } else { false } })
+        #expect(poll.interfaces.contains { $0.key == "eth0" })
+        #expect(poll.interfaces.allSatisfy { $0.sample.discontinuityTime == nil })
+    }
+
+    @Test func twoPollsOfStaticCountersMeasureExactlyZero() async throws {
+        let clock = StepClock()
+        let poller = InterfacePoller(engine: engine, now: { clock.now() })
+        let device = await target("huawei-s5720")
+        let first = try await poller.poll(device), second = try await poller.poll(device)
+        #expect(second.time.timeIntervalSince(first.time) == 60)
+        let calculator = RateCalculator(maximumInterval: 150)
+        let before = first.byKey
+        let rates = second.interfaces.compactMap { reading in before[reading.key].map { calculator.rate(from: $0.sample, to: reading.sample) } }
+        #expect(rates.count == second.interfaces.count)
+        #expect(rates.allSatisfy { rate in
+            if case .measured(let inBits, let outBits) = rate { return (inBits ?? 0) == 0 && (outBits ?? 0) == 0 }
+            return false
+        })
+        #expect(second.interfaces.contains { $0.speedBitsPerSecond == 10_000_000_000 }, "ifHighSpeed 10000 is 10 Gbit/s")
+    }
+
+    @Test func pollCommandPrintsInterfacesAndRates() async throws {
+        let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
+        let outcome = try SNMPCommandTests.run(["poll", agent, "--community", "edunet-test", "--window", "0.5", "--format", "json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n")
+        let lo = try #require(lines.first { $0.contains(#""interface":"lo""#) })
+        #expect(lo.contains(#""status":"up""#) && lo.contains(#""counters":"64-bit""#) && lo.contains(#""in_bps":"#))
+        #expect(outcome.stderr.contains("measuring"))
+        let table = try SNMPCommandTests.run(["poll", agent, "--community", "edunet-test", "--window", "0.2"])
+        #expect(table.stdout.hasPrefix("接口 Interface"))
+    }
+}
