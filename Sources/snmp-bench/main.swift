@@ -1,7 +1,8 @@
 import Foundation
 import SNMP
 
-/// The SNMP engine's benchmark poller: walks IF-MIB ifTable and ifXTable of every `ip:port` line of a file,
+/// The SNMP engine's benchmark poller: walks IF-MIB ifTable and ifXTable (side by side, as the interface
+/// poller does) of every `ip:port` line of a file,
 /// all devices in flight at once (up to --concurrency; requests in flight up to --max-in-flight), and prints `ok=<devices fully polled> varbinds=<count>`
 /// as its last line, the contract of the peer benchmark (scripts/bench-snmp.sh).
 @main
@@ -44,9 +45,7 @@ struct SNMPBench {
                 group.addTask {
                     var count = 0
                     do throws(SNMPError) {
-                        for table in tables {
-                            try await engine.walk(target, table, maxRepetitions: maxRepetitions) { count += $0.count }
-                        }
+                        try await engine.walk(target, roots: tables, maxRepetitions: maxRepetitions) { _, batch in count += batch.count }
                         return (count, nil)
                     } catch {
                         return (count, "\(error.code)")

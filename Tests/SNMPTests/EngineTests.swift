@@ -160,3 +160,26 @@ struct EngineTests {
 extension USMUser: CustomTestStringConvertible {
     public var testDescription: String { "\(name) \(securityLevel)" }
 }
+
+@Suite("Walking several subtrees side by side")
+struct MultiRootWalkTests {
+    let engine = SNMPEngine()
+
+    @Test func sideBySideEqualsOneAfterTheOther() async throws {
+        let target = await EngineTests.v2c()
+        var v1 = target
+        v1.credentials = .v1(community: "edunet-test")
+        let roots: [OID] = ["1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1", "1.3.6.1.2.1.1"]
+        for device in [target, v1] {
+            var together = [[VarBind]](repeating: [], count: roots.count)
+            try await engine.walk(device, roots: roots, maxRepetitions: 7) { root, batch in together[root] += batch }
+            for (index, root) in roots.enumerated() {
+                let alone = try await engine.walk(device, root, maxRepetitions: 7)
+                #expect(!alone.isEmpty)
+                #expect(together[index].map(\.oid) == alone.map(\.oid), "\(root) over \(device.credentials)")
+            }
+        }
+        let tables = try await engine.tables(target, ["1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1"])
+        #expect(tables[0].rows.map(\.index) == tables[1].rows.map(\.index), "ifTable and ifXTable have the same rows")
+    }
+}

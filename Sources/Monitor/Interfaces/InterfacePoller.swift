@@ -31,8 +31,8 @@ public struct InterfacePoller: Sendable {
 
     public func poll(_ target: SNMPTarget) async throws(SNMPError) -> InterfacePoll {
         let uptime = try await engine.get(target, [Objects.sysUpTime]).first?.value
-        let table = try await engine.table(target, Objects.ifTable, maxRepetitions: maxRepetitions)
-        let extended = try await engine.table(target, Objects.ifXTable, maxRepetitions: maxRepetitions)
+        let fetched = try await engine.tables(target, [Objects.ifTable, Objects.ifXTable], maxRepetitions: maxRepetitions)
+        let table = fetched[0], extended = fetched[1]
         let time = now()
         guard case .timeTicks(let sysUpTime)? = uptime else {
             throw SNMPError(.decodeError, device: target.description, "sysUpTime.0 is missing or not TimeTicks; the agent's system group is broken")
