@@ -13,6 +13,9 @@ public struct CityConfiguration: Sendable, Hashable {
 
 /// Loads and validates `inventory/` and `policies/` together, reporting every problem in both at once.
 public enum ConfigurationLoader {
+    /// The files every policies directory holds.
+    public static let policyFiles = PolicyParser.files
+
     /// Reads both directories; throws a `ModelError` listing every diagnostic, in file order, if anything is wrong.
     public static func load(inventoryDirectory: String, policiesDirectory: String) throws(ModelError) -> CityConfiguration {
         let log = DiagnosticLog()

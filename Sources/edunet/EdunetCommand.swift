@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Model
+import Reports
 import Store
 
 @main
@@ -51,12 +52,10 @@ struct SourceOptions: ParsableArguments {
 /// Options for listings.
 struct FormatOptions: ParsableArguments {
     @Option(help: "Output format: table, json or csv (UTF-8 with BOM, for Excel).")
-    var format: FormatChoice = .table
+    var format: OutputFormat = .table
 }
 
-enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv
-}
+extension OutputFormat: ExpressibleByArgument {}
 
 /// A command whose failures print a clear message on stderr and exit with a status scripts can trust.
 protocol EdunetSubcommand: ParsableCommand {

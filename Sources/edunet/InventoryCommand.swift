@@ -20,7 +20,7 @@ struct InventoryCommand: ParsableCommand {
 
         func execute() throws {
             let configuration = try sources.load()
-            Terminal.print("ok: " + InventoryCommand.counts(configuration.inventory) + " — valid against \(PolicyFiles.count) policy files")
+            Terminal.print("ok: " + InventoryCommand.counts(configuration.inventory) + " — valid against \(ConfigurationLoader.policyFiles.count) policy files")
         }
     }
 
@@ -84,7 +84,7 @@ struct InventoryCommand: ParsableCommand {
                           .init("删除", key: "removed", numeric: true), .init("来源 Source", key: "source")],
                 rows: revisions.map { [String($0.number), formatter.string(from: $0.appliedAt), String($0.added), String($0.changed), String($0.removed), $0.source] },
                 json: { try JSONDocument.encode(schema: "edunet.revisions/v1", key: "revisions", revisions) })
-            Terminal.print(try listing.render(output.format.reportFormat))
+            Terminal.print(try listing.render(output.format))
         }
     }
 
@@ -95,7 +95,6 @@ struct InventoryCommand: ParsableCommand {
     }
 }
 
-private enum PolicyFiles { static let count = 4 }
 
 /// Prints an inventory change: one line per entity, or per kind when the change is large.
 enum ChangeRendering {
@@ -119,15 +118,5 @@ enum ChangeRendering {
             return [mark, entry.kind.rawValue, entry.id, detail]
         })
         return table.render()
-    }
-}
-
-extension FormatChoice {
-    var reportFormat: OutputFormat {
-        switch self {
-        case .table: .table
-        case .json: .json
-        case .csv: .csv
-        }
     }
 }

@@ -15,7 +15,7 @@ struct CountiesCommand: ParsableCommand {
 
         func execute() throws {
             let configuration = try database.open().currentConfiguration()
-            Terminal.print(try InventoryListings.countySummary(configuration.inventory).render(output.format.reportFormat))
+            Terminal.print(try InventoryListings.countySummary(configuration.inventory).render(output.format))
         }
     }
 }
@@ -26,18 +26,18 @@ struct SchoolsCommand: ParsableCommand {
     struct List: EdunetSubcommand {
         static let configuration = CommandConfiguration(abstract: "List schools, optionally of one county and kind.")
         @Option(help: "Only schools of this county id (e.g. yongning).") var county: String?
-        @Option(help: ArgumentHelp("Only schools of this kind: \(SchoolKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
-        var kind: SchoolKind?
+        @Option(help: ArgumentHelp("Only schools of this kind.", valueName: "kind")) var kind: SchoolKind?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func execute() throws {
             let store = try database.open()
             let schools = try store.schools(county: county, kind: kind)
-            if let county, try !store.counties().contains(where: { $0.id == county }) {
+            let counties = try store.counties()
+            if let county, !counties.contains(where: { $0.id == county }) {
                 throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
             }
-            Terminal.print(try InventoryListings.schools(schools, counties: try store.counties()).render(output.format.reportFormat))
+            Terminal.print(try InventoryListings.schools(schools, counties: counties).render(output.format))
         }
     }
 
@@ -66,15 +66,14 @@ struct DevicesCommand: ParsableCommand {
     struct List: EdunetSubcommand {
         static let configuration = CommandConfiguration(abstract: "List devices, optionally of one school and role.")
         @Option(help: "Only devices of this school id.") var school: String?
-        @Option(help: ArgumentHelp("Only devices of this role: \(DeviceRole.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "role"))
-        var role: DeviceRole?
+        @Option(help: ArgumentHelp("Only devices of this role.", valueName: "role")) var role: DeviceRole?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
 
         func execute() throws {
             let store = try database.open()
             if let school { _ = try store.school(id: school) }
-            Terminal.print(try InventoryListings.devices(try store.devices(school: school, role: role)).render(output.format.reportFormat))
+            Terminal.print(try InventoryListings.devices(try store.devices(school: school, role: role)).render(output.format))
         }
     }
 

@@ -2,18 +2,16 @@
 public struct ModelError: Error, Sendable, CustomStringConvertible {
     /// What kind of input was at fault.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        fileprivate enum Value: Sendable, Hashable { case invalidInventory, invalidPolicies, unreadableDirectory }
+        fileprivate enum Value: Sendable, Hashable { case invalidInventory, invalidPolicies }
         fileprivate let value: Value
 
         public static let invalidInventory = Code(value: .invalidInventory)
         public static let invalidPolicies = Code(value: .invalidPolicies)
-        public static let unreadableDirectory = Code(value: .unreadableDirectory)
 
         public var description: String {
             switch value {
             case .invalidInventory: "invalid inventory"
             case .invalidPolicies: "invalid policies"
-            case .unreadableDirectory: "unreadable directory"
             }
         }
     }

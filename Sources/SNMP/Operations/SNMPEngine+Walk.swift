@@ -92,8 +92,6 @@ public struct SNMPTable: Sendable, Hashable {
     public var columns: [UInt32]
     public var rows: [Row]
 
-    public subscript(index: OID) -> Row? { rows.first { $0.index == index } }
-
     struct Builder {
         let entry: OID
         private var columns: Set<UInt32> = []
