@@ -133,8 +133,7 @@ struct EngineTests {
     @Test func cancellationFreesTheRequest() async throws {
         let slow = SNMPTarget(host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(10), retries: 0)
         let task = Task { try await engine.get(slow, [Self.sysName]) }
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(await engine.statistics().inFlight == 1)
+        #expect(await waitUntil { $0.inFlight == 1 })
         task.cancel()
         let result = await task.result
         guard case .failure(let error as SNMPError) = result else {
@@ -150,10 +149,20 @@ struct EngineTests {
         let slow = SNMPTarget(host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(10), retries: 0)
         async let first = engine.get(slow, [Self.sysName])
         async let second = engine.get(slow, [Self.sysName])
-        try await Task.sleep(for: .milliseconds(300))
-        let during = await engine.statistics()
-        #expect(during.inFlight == 1 && during.queued == 1)
+        #expect(await waitUntil { $0.inFlight == 1 && $0.queued == 1 }, "one sent, one waiting for the device's slot")
         _ = try await (first, second)
+    }
+}
+
+extension EngineTests {
+    /// Waits (up to 5 s, however loaded the machine) until the engine's statistics satisfy `condition`.
+    func waitUntil(_ condition: (SNMPEngine.Statistics) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if condition(await engine.statistics()) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 }
 
