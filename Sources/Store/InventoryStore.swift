@@ -15,20 +15,17 @@ public struct Revision: Sendable, Hashable, Codable {
 /// The SQLite database (WAL mode) that holds inventory revisions and the current inventory.
 /// Readers never block the writer, and every write is one transaction: all or nothing.
 public final class InventoryStore: Sendable {
-    private let pool: DatabasePool
-    public let path: String
+    private let database: StoreDatabase
+    private var pool: DatabasePool { database.pool }
+    public var path: String { database.path }
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws(StoreError) {
-        self.path = path
-        do {
-            var configuration = GRDB.Configuration()
-            configuration.busyMode = .timeout(10)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Migrations.migrator.migrate(pool)
-        } catch {
-            throw StoreError(.cannotOpen, "cannot open database \(path): \(Self.describe(error)); check the path and that the directory is writable")
-        }
+    public convenience init(path: String) throws(StoreError) {
+        self.init(database: try StoreDatabase(path: path))
     }
 
     /// What applying `configuration` would change, without writing anything.
@@ -162,15 +159,9 @@ public final class InventoryStore: Sendable {
         do { return try inventory.records() } catch { throw StoreError(.writeFailed, "cannot encode the inventory: \(error)") }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.read(body) } catch let error as StoreError { throw error } catch {
-            throw StoreError(.cannotOpen, "cannot read database \(path): \(Self.describe(error))")
-        }
-    }
+    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T { try database.read(body) }
 
-    private static func describe(_ error: any Error) -> String {
-        (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? "\(error)"
-    }
+    private static func describe(_ error: any Error) -> String { StoreDatabase.describe(error) }
 }
 
 /// The JSON form of a configuration kept with each revision.

@@ -28,6 +28,19 @@ enum Migrations {
                 }
             }
         }
+        migrator.registerMigration("v2-interface-rates") { db in
+            // One row per interface and poll interval; unknown intervals keep their reason and no rate.
+            try db.create(table: "interface_rates", options: [.withoutRowID]) { t in
+                t.column("device", .text).notNull()
+                t.column("interface", .text).notNull()
+                t.column("time", .double).notNull()  // seconds since 1970, end of the interval
+                t.column("in_bps", .double)
+                t.column("out_bps", .double)
+                t.column("unknown", .text)
+                t.primaryKey(["device", "interface", "time"])
+            }
+            try db.create(index: "interface_rates_time", on: "interface_rates", columns: ["time"])
+        }
         return migrator
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import Model
+
+/// Interface rates at poll resolution: written in batches (one transaction a batch), read by device,
+/// interface and time, pruned by age.
+public final class MeasurementStore: Sendable {
+    private let database: StoreDatabase
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
+
+    /// Stores a batch in one transaction with one prepared statement: all rows or none.
+    public func record(_ measurements: [InterfaceMeasurement]) throws(StoreError) {
+        guard !measurements.isEmpty else { return }
+        do {
+            try database.pool.write { db in
+                let statement = try db.makeStatement(sql: """
+                    INSERT INTO interface_rates (device, interface, time, in_bps, out_bps, unknown) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                for m in measurements {
+                    try statement.execute(arguments: [m.device, m.interface, m.time.timeIntervalSince1970,
+                                                      m.inBitsPerSecond, m.outBitsPerSecond, m.unknownReason])
+                }
+            }
+        } catch {
+            throw StoreError(.writeFailed, "storing \(measurements.count) measurements failed and was rolled back: \(StoreDatabase.describe(error))")
+        }
+    }
+
+    /// One interface's measurements in `[from, to)`, oldest first.
+    public func rates(device: String, interface: String, from: Date, to: Date) throws(StoreError) -> [InterfaceMeasurement] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT device, interface, time, in_bps, out_bps, unknown FROM interface_rates
+                WHERE device = ? AND interface = ? AND time >= ? AND time < ? ORDER BY time
+                """, arguments: [device, interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map(Self.measurement)
+        }
+    }
+
+    /// The newest measurement of each interface of a device, by interface name.
+    public func latest(device: String) throws(StoreError) -> [InterfaceMeasurement] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.device, r.interface, r.time, r.in_bps, r.out_bps, r.unknown FROM interface_rates r
+                JOIN (SELECT interface, MAX(time) AS time FROM interface_rates WHERE device = ? GROUP BY interface) newest
+                  ON r.interface = newest.interface AND r.time = newest.time
+                WHERE r.device = ? ORDER BY r.interface
+                """, arguments: [device, device]).map(Self.measurement)
+        }
+    }
+
+    /// Deletes measurements older than `date` (the retention window); returns how many.
+    @discardableResult
+    public func prune(olderThan date: Date) throws(StoreError) -> Int {
+        do {
+            return try database.pool.write { db in
+                try db.execute(sql: "DELETE FROM interface_rates WHERE time < ?", arguments: [date.timeIntervalSince1970])
+                return db.changesCount
+            }
+        } catch {
+            throw StoreError(.writeFailed, "pruning measurements failed: \(StoreDatabase.describe(error))")
+        }
+    }
+
+    private static func measurement(_ row: Row) -> InterfaceMeasurement {
+        InterfaceMeasurement(device: row["device"], interface: row["interface"], time: Date(timeIntervalSince1970: row["time"]),
+                             inBitsPerSecond: row["in_bps"], outBitsPerSecond: row["out_bps"], unknownReason: row["unknown"])
+    }
+}

@@ -1,0 +1,31 @@
+import GRDB
+
+/// The SQLite file (WAL mode: readers never block the writer), opened once and brought to the newest schema;
+/// the inventory and measurement stores work on it.
+public final class StoreDatabase: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            var configuration = GRDB.Configuration()
+            configuration.busyMode = .timeout(10)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.cannotOpen, "cannot open database \(path): \(Self.describe(error)); check the path and that the directory is writable")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? "\(error)"
+    }
+
+    /// Runs a read; any failure becomes a `StoreError` naming the database.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError(.cannotOpen, "cannot read database \(path): \(Self.describe(error))")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import Model
+@testable import Store
+
+@Suite("Measurement store: interface rates in batches")
+struct MeasurementStoreTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-rates-\(UUID().uuidString).sqlite").path
+    let t0 = Date(timeIntervalSince1970: 1_790_000_000)
+
+    private func cleanUp() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    private func minute(_ n: Int, _ interface: String = "XGigabitEthernet0/0/1", in inBits: Double? = 1e6, unknown: String? = nil) -> InterfaceMeasurement {
+        InterfaceMeasurement(device: "agg-yongning-sw", interface: interface, time: t0.addingTimeInterval(Double(n) * 60),
+                             inBitsPerSecond: unknown == nil ? inBits : nil, outBitsPerSecond: unknown == nil ? 2e6 : nil, unknownReason: unknown)
+    }
+
+    @Test func aBatchIsStoredAndReadBackInTimeOrder() throws {
+        defer { cleanUp() }
+        let store = MeasurementStore(database: try StoreDatabase(path: path))
+        let batch = (0..<1440).reversed().map { minute($0, in: Double($0)) } + [minute(1440, unknown: "agent restarted")]
+        try store.record(batch)
+        let day = try store.rates(device: "agg-yongning-sw", interface: "XGigabitEthernet0/0/1", from: t0, to: t0.addingTimeInterval(86_400))
+        #expect(day.count == 1440)
+        #expect(day.map(\.inBitsPerSecond) == (0..<1440).map { Double($0) })
+        let last = try store.rates(device: "agg-yongning-sw", interface: "XGigabitEthernet0/0/1", from: t0.addingTimeInterval(86_400), to: .distantFuture)
+        #expect(last == [minute(1440, unknown: "agent restarted")], "an unknown interval stays unknown, with its reason and no rate")
+    }
+
+    @Test func aFailingBatchStoresNothing() throws {
+        defer { cleanUp() }
+        let store = MeasurementStore(database: try StoreDatabase(path: path))
+        try store.record([minute(0)])
+        // The third row repeats the first's key: the whole batch is rolled back.
+        #expect(throws: StoreError.self) { try store.record([minute(1), minute(2), minute(0)]) }
+        let all = try store.rates(device: "agg-yongning-sw", interface: "XGigabitEthernet0/0/1", from: .distantPast, to: .distantFuture)
+        #expect(all == [minute(0)])
+    }
+
+    @Test func latestPerInterfaceAndRetention() throws {
+        defer { cleanUp() }
+        let database = try StoreDatabase(path: path)
+        let store = MeasurementStore(database: database)
+        try store.record([minute(0, "a"), minute(1, "a"), minute(0, "b"), minute(5, "b", in: 7)])
+        #expect(try store.latest(device: "agg-yongning-sw").map { "\($0.interface)@\($0.time.timeIntervalSince(t0))" } == ["a@60.0", "b@300.0"])
+        #expect(try store.prune(olderThan: t0.addingTimeInterval(60)) == 2)
+        #expect(try store.latest(device: "agg-yongning-sw").count == 2)
+        // The inventory store works on the same database.
+        #expect(throws: StoreError.self) { try InventoryStore(database: database).schools() }
+    }
+}
