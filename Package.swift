@@ -25,7 +25,7 @@ let package = Package(
         // The SQLite schema, migrations and queries; the only module that writes SQL.
         .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
         // What is asked of devices and how answers become measurements: counters to rates so far.
-        .target(name: "Monitor", dependencies: ["SNMP"]),
+        .target(name: "Monitor", dependencies: ["SNMP", "Model", "Store", .product(name: "Logging", package: "swift-log")]),
         // Tables, CSV and JSON for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),
         .executableTarget(
@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "edunetd",
             dependencies: [
-                "Model",
+                "Model", "Store", "SNMP", "Monitor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -46,7 +46,7 @@ let package = Package(
         ),
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
-        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "edunet"]),
+        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -2,43 +2,71 @@ import ArgumentParser
 import Foundation
 import Logging
 import Model
+import Monitor
 import ServiceLifecycle
+import SNMP
+import Store
 
-/// `edunetd`: the EduNet daemon. For now it loads and validates the configuration, then runs until
-/// SIGTERM or SIGINT and exits cleanly; polling, alerting and the HTTP API are added as services.
+/// `edunetd`: the EduNet daemon. Loads and validates the configuration, then polls every SNMP-managed device
+/// of the inventory at the interval and stores interface rates, until SIGTERM or SIGINT.
 @main
 struct EdunetDaemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edunetd",
-        abstract: "The EduNet daemon: watches the city school network.",
-        discussion: "Stops cleanly on SIGTERM or SIGINT (exit status 0). Exit status 1 when the inventory or policies are invalid."
+        abstract: "The EduNet daemon: polls the city school network and stores what it measures.",
+        discussion: """
+            Without --config it reads ./inventory and ./policies and writes $EDUNET_DB (else ./edunet.sqlite),
+            polling every 60 s. A configuration file (YAML) can set: database, inventory, policies, log_level and
+            poll: {interval_seconds, max_devices_in_flight, timeout_seconds, retries, seed}; paths are relative
+            to the file. Stops cleanly on SIGTERM or SIGINT (exit status 0); exit status 1 when the configuration,
+            inventory or policies are invalid, 3 when the database cannot be opened.
+            """
     )
 
-    @Option(help: ArgumentHelp("Inventory directory.", valueName: "dir")) var inventory = "inventory"
-    @Option(help: ArgumentHelp("Policies directory.", valueName: "dir")) var policies = "policies"
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: Logger.Level = .info
+    @Option(help: ArgumentHelp("Configuration file (YAML).", valueName: "file")) var config: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (overrides the file).") var logLevel: Logger.Level?
 
     func run() async throws {
-        let level = logLevel
+        let settings: DaemonConfiguration
+        do {
+            if let config { settings = try DaemonConfiguration.load(path: config) } else {
+                settings = DaemonConfiguration(database: ProcessInfo.processInfo.environment["EDUNET_DB"] ?? "edunet.sqlite")
+            }
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        let level = logLevel ?? Logger.Level(rawValue: settings.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "edunetd")
-        let configuration: CityConfiguration
+        let city: CityConfiguration
         do {
-            configuration = try ConfigurationLoader.load(inventoryDirectory: inventory, policiesDirectory: policies)
+            city = try ConfigurationLoader.load(inventoryDirectory: settings.inventory, policiesDirectory: settings.policies)
         } catch {
             logger.error("configuration rejected", metadata: ["problems": "\(error.diagnostics.count)"])
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
+        let database: StoreDatabase
+        do { database = try StoreDatabase(path: settings.database) } catch {
+            logger.error("\(error.message)")
+            throw ExitCode(3)
+        }
+        let (devices, problems) = PolledDevice.all(in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries)
+        for problem in problems { logger.warning("device not polled", metadata: ["problem": "\(problem)"]) }
+        let loop = PollingLoop(devices: devices, poller: InterfacePoller(engine: SNMPEngine()), store: MeasurementStore(database: database),
+                               settings: .init(interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, seed: settings.seed),
+                               logger: logger)
         logger.info("configuration loaded", metadata: [
-            "schools": "\(configuration.inventory.schools.count)", "devices": "\(configuration.inventory.devices.count)",
+            "schools": "\(city.inventory.schools.count)", "devices": "\(city.inventory.devices.count)", "polled": "\(devices.count)",
+            "interval": "\(settings.pollInterval)", "database": "\(settings.database)",
         ])
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ReadyService(logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: [.init(service: PollingService(loop: loop, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -47,14 +75,17 @@ struct EdunetDaemon: AsyncParsableCommand {
     }
 }
 
-/// Holds the daemon up until a graceful shutdown is requested.
-struct ReadyService: Service {
+/// Runs the polling loop until a graceful shutdown: polls under way are cancelled, a batch being written is finished.
+struct PollingService: Service {
+    let loop: PollingLoop
     let logger: Logger
 
     func run() async throws {
         logger.info("ready")
-        try? await gracefulShutdown()
-        logger.info("shutting down")
+        await cancelWhenGracefulShutdown { await loop.run() }
+        let statistics = await loop.statistics
+        logger.info("shutting down", metadata: ["polls": "\(statistics.polls)", "failures": "\(statistics.failures)",
+                                                 "measurements": "\(statistics.measurements)"])
     }
 }
 

@@ -117,7 +117,8 @@ struct CLITests {
     }
 
     @Test func daemonStopsCleanlyOnSIGTERM() throws {
-        let outcome = try Self.run(["--log-level", "info"], tool: "edunetd") { process, stderr in
+        defer { cleanUp() }
+        let outcome = try Self.run(["--log-level", "info"], tool: "edunetd", environment: ["EDUNET_DB": database]) { process, stderr in
             // Read its log until it says it is ready, then ask it to stop as systemd would.
             var log = ""
             while process.isRunning, !log.contains("ready") {
@@ -134,8 +135,17 @@ struct CLITests {
     }
 
     @Test func daemonRefusesAnInvalidInventory() throws {
-        let outcome = try Self.run(["--inventory", "/nonexistent"], tool: "edunetd")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunetd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("edunetd.yaml")
+        try "inventory: /nonexistent\npoll: {interval_seconds: 60, retires: 2}\n".write(to: config, atomically: true, encoding: .utf8)
+        let typo = try Self.run(["--config", config.path], tool: "edunetd")
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("\(config.path):2:30: error: unknown key `retires` in `poll`; did you mean `retries`?"))
+        try "inventory: /nonexistent\ndatabase: db.sqlite\n".write(to: config, atomically: true, encoding: .utf8)
+        let outcome = try Self.run(["--config", config.path], tool: "edunetd")
         #expect(outcome.status == 1)
-        #expect(outcome.stderr.contains("no inventory found"))
+        #expect(outcome.stderr.contains("no inventory found: `/nonexistent`"))
     }
 }

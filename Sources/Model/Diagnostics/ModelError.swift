@@ -2,16 +2,18 @@
 public struct ModelError: Error, Sendable, CustomStringConvertible {
     /// What kind of input was at fault.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        fileprivate enum Value: Sendable, Hashable { case invalidInventory, invalidPolicies }
+        fileprivate enum Value: Sendable, Hashable { case invalidInventory, invalidPolicies, invalidDaemonConfiguration }
         fileprivate let value: Value
 
         public static let invalidInventory = Code(value: .invalidInventory)
         public static let invalidPolicies = Code(value: .invalidPolicies)
+        public static let invalidDaemonConfiguration = Code(value: .invalidDaemonConfiguration)
 
         public var description: String {
             switch value {
             case .invalidInventory: "invalid inventory"
             case .invalidPolicies: "invalid policies"
+            case .invalidDaemonConfiguration: "invalid daemon configuration"
             }
         }
     }

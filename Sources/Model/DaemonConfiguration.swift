@@ -1,0 +1,59 @@
+import Foundation
+
+/// `edunetd --config FILE`: where the database, inventory and policies are, and how to poll. Paths are
+/// relative to the file's own directory. Secrets never appear here either.
+public struct DaemonConfiguration: Sendable, Hashable {
+    public var database: String
+    public var inventory: String
+    public var policies: String
+    public var pollInterval: Duration
+    public var maxDevicesInFlight: Int
+    public var snmpTimeout: Duration
+    public var snmpRetries: Int
+    /// Seeds the spread of polls over the interval.
+    public var seed: UInt64
+    public var logLevel: String
+
+    public init(database: String = "edunet.sqlite", inventory: String = "inventory", policies: String = "policies",
+                pollInterval: Duration = .seconds(60), maxDevicesInFlight: Int = 100, snmpTimeout: Duration = .seconds(2),
+                snmpRetries: Int = 2, seed: UInt64 = 1, logLevel: String = "info") {
+        self.database = database
+        self.inventory = inventory
+        self.policies = policies
+        self.pollInterval = pollInterval
+        self.maxDevicesInFlight = maxDevicesInFlight
+        self.snmpTimeout = snmpTimeout
+        self.snmpRetries = snmpRetries
+        self.seed = seed
+        self.logLevel = logLevel
+    }
+
+    /// Reads and checks the file; every problem is reported with its place.
+    public static func load(path: String) throws(ModelError) -> DaemonConfiguration {
+        let log = DiagnosticLog()
+        var result = DaemonConfiguration()
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolved(_ value: String) -> String { value.hasPrefix("/") ? value : base.appendingPathComponent(value).path }
+        result.database = resolved(result.database)
+        result.inventory = resolved(result.inventory)
+        result.policies = resolved(result.policies)
+        if let root = YAMLDocumentReader.read(path: path, displayPath: path, log: log),
+           let m = root.mapping("the daemon configuration", keys: ["database", "inventory", "policies", "poll", "log_level"]) {
+            if let v = m["database"]?.string("database") { result.database = resolved(v) }
+            if let v = m["inventory"]?.string("inventory") { result.inventory = resolved(v) }
+            if let v = m["policies"]?.string("policies") { result.policies = resolved(v) }
+            if let v = m["log_level"]?.choice("log_level", of: LogLevel.self) { result.logLevel = v.rawValue }
+            if let poll = m["poll"]?.mapping("`poll`", keys: ["interval_seconds", "max_devices_in_flight", "timeout_seconds", "retries", "seed"]) {
+                if let v = poll["interval_seconds"]?.double("interval_seconds", in: 0.1...86_400) { result.pollInterval = .milliseconds(Int(v * 1000)) }
+                if let v = poll["max_devices_in_flight"]?.int("max_devices_in_flight", in: 1...100_000) { result.maxDevicesInFlight = v }
+                if let v = poll["timeout_seconds"]?.double("timeout_seconds", in: 0.05...60) { result.snmpTimeout = .milliseconds(Int(v * 1000)) }
+                if let v = poll["retries"]?.int("retries", in: 0...10) { result.snmpRetries = v }
+                if let v = poll["seed"]?.int("seed", in: 0...Int.max) { result.seed = UInt64(v) }
+            }
+        }
+        guard log.diagnostics.isEmpty else { throw ModelError(code: .invalidDaemonConfiguration, diagnostics: log.diagnostics.sortedByLocation()) }
+        return result
+    }
+
+    private enum LogLevel: String, CaseIterable { case trace, debug, info, notice, warning, error, critical }
+}

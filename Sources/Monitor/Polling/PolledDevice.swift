@@ -1,0 +1,35 @@
+import Model
+import SNMP
+
+/// A device the daemon polls: its inventory id and how to reach it.
+public struct PolledDevice: Sendable, Hashable {
+    public var id: String
+    public var target: SNMPTarget
+
+    public init(id: String, target: SNMPTarget) {
+        self.id = id
+        self.target = target
+    }
+
+    /// The inventory's devices that answer SNMP themselves (access points are read through their controller),
+    /// credentials resolved now; a device whose profile or secret cannot be used is a problem, not a poll.
+    public static func all(in inventory: Inventory, timeout: Duration, retries: Int) -> (devices: [PolledDevice], problems: [String]) {
+        let profiles = Dictionary(inventory.snmpProfiles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var devices: [PolledDevice] = [], problems: [String] = []
+        for device in inventory.devices {
+            guard let management = device.management, let profileID = device.snmpProfile else { continue }
+            guard let profile = profiles[profileID] else {
+                problems.append("device \(device.id): no SNMP profile \(profileID)")
+                continue
+            }
+            do {
+                let target = SNMPTarget(host: management.address.description, port: UInt16(management.port),
+                                        credentials: try profile.credentials(), timeout: timeout, retries: retries, name: device.id)
+                devices.append(PolledDevice(id: device.id, target: target))
+            } catch {
+                problems.append("device \(device.id): SNMP profile \(profileID): \(error)")
+            }
+        }
+        return (devices, problems)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import Model
+import SNMP
+import Store
+
+/// Polls every device at the interval, each at its own offset within the interval (a seeded spread, so
+/// that polls do not all start at once), at most `maxDevicesInFlight` devices at a time; never two polls of
+/// one device at once. Each poll's interface rates are stored in one batch. A device that does not answer
+/// is marked down and backed off (2×, 4×, up to 8× the interval) without holding up the others.
+public actor PollingLoop {
+    /// How often and how many at once.
+    public struct Settings: Sendable {
+        public var interval: Duration
+        public var maxDevicesInFlight: Int
+        /// Seeds the spread of devices over the interval.
+        public var seed: UInt64
+
+        public init(interval: Duration, maxDevicesInFlight: Int, seed: UInt64) {
+            self.interval = interval
+            self.maxDevicesInFlight = max(1, maxDevicesInFlight)
+            self.seed = seed
+        }
+    }
+
+    /// Counts for status and metrics.
+    public struct Statistics: Sendable, Hashable {
+        public var polls = 0
+        public var failures = 0
+        public var measurements = 0
+        public var down: Set<String> = []
+    }
+
+    private let devices: [PolledDevice]
+    private let poller: InterfacePoller
+    private let store: MeasurementStore
+    private let settings: Settings
+    private let logger: Logger
+    private let calculator: RateCalculator
+    private var previous: [String: InterfacePoll] = [:]
+    private var inFlight = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    public private(set) var statistics = Statistics()
+
+    public init(devices: [PolledDevice], poller: InterfacePoller, store: MeasurementStore, settings: Settings, logger: Logger) {
+        self.devices = devices
+        self.poller = poller
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+        let seconds = Double(settings.interval.components.seconds) + Double(settings.interval.components.attoseconds) / 1e18
+        calculator = RateCalculator(maximumInterval: seconds * 2.5)
+    }
+
+    /// Where in the interval each device is polled: a fraction in [0, 1), the same for the same seed.
+    public static func offsets(count: Int, seed: UInt64) -> [Double] {
+        var state = seed
+        return (0..<count).map { _ in
+            // SplitMix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(UInt64(1) << 53)
+        }
+    }
+
+    /// Polls until the task is cancelled.
+    public func run() async {
+        let offsets = Self.offsets(count: devices.count, seed: settings.seed)
+        let interval = settings.interval
+        await withTaskGroup(of: Void.self) { group in
+            for (device, offset) in zip(devices, offsets) {
+                group.addTask { await self.loop(device, offset: interval * offset) }
+            }
+        }
+    }
+
+    private func loop(_ device: PolledDevice, offset: Duration) async {
+        let clock = ContinuousClock()
+        var next = clock.now + offset
+        var failures = 0
+        while !Task.isCancelled {
+            do { try await clock.sleep(until: next) } catch { return }
+            await acquire()
+            let result: Result<InterfacePoll, SNMPError>
+            do { result = .success(try await poller.poll(device.target)) } catch { result = .failure(error) }
+            release()
+            switch result {
+            case .success(let poll):
+                failures = 0
+                record(poll, of: device)
+            case .failure(let error):
+                failures += 1
+                statistics.failures += 1
+                if statistics.down.insert(device.id).inserted {
+                    logger.warning("device down", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
+                }
+            }
+            next += settings.interval * (1 << min(failures, 3))
+            if next < clock.now { next = clock.now }  // a late cycle is not made up with a burst
+        }
+    }
+
+    private func record(_ poll: InterfacePoll, of device: PolledDevice) {
+        statistics.polls += 1
+        if statistics.down.remove(device.id) != nil { logger.notice("device up", metadata: ["device": "\(device.id)"]) }
+        defer { previous[device.id] = poll }
+        guard let before = previous[device.id]?.byKey else { return }
+        let measurements = poll.interfaces.compactMap { reading -> InterfaceMeasurement? in
+            guard let earlier = before[reading.key] else { return nil }
+            switch calculator.rate(from: earlier.sample, to: reading.sample) {
+            case .measured(let inBits, let outBits):
+                return InterfaceMeasurement(device: device.id, interface: reading.key, time: poll.time, inBitsPerSecond: inBits, outBitsPerSecond: outBits)
+            case .unknown(let reason):
+                return InterfaceMeasurement(device: device.id, interface: reading.key, time: poll.time, inBitsPerSecond: nil,
+                                            outBitsPerSecond: nil, unknownReason: reason.rawValue)
+            }
+        }
+        do {
+            try store.record(measurements)
+            statistics.measurements += measurements.count
+        } catch {
+            logger.error("measurements not stored", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
+        }
+    }
+
+    private func acquire() async {
+        if inFlight < settings.maxDevicesInFlight {
+            inFlight += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty { inFlight -= 1 } else { waiting.removeFirst().resume() }
+    }
+}
