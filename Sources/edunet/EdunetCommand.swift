@@ -22,7 +22,7 @@ struct Edunet: AsyncParsableCommand {
             Exit status: 0 success; 1 a problem was found (invalid inventory, unknown id); 2 wrong usage;
             3 the database could not be opened or written.
             """,
-        subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, SNMPCommand.self, PollCommand.self]
+        subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, SNMPCommand.self, PollCommand.self]
     )
 }
 
@@ -34,6 +34,8 @@ struct DatabaseOptions: ParsableArguments {
     var resolvedPath: String { path ?? ProcessInfo.processInfo.environment["EDUNET_DB"] ?? "edunet.sqlite" }
 
     func open() throws(StoreError) -> InventoryStore { try InventoryStore(path: resolvedPath) }
+
+    func openDatabase() throws(StoreError) -> StoreDatabase { try StoreDatabase(path: resolvedPath) }
 }
 
 /// Options naming the inventory and policy directories.

@@ -57,7 +57,13 @@ struct EdunetDaemon: AsyncParsableCommand {
             throw ExitCode(3)
         }
         let (devices, problems) = PolledDevice.all(in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries)
-        for problem in problems { logger.warning("device not polled", metadata: ["problem": "\(problem)"]) }
+        for (reason, ids) in Dictionary(grouping: problems, by: \.reason).sorted(by: { $0.key < $1.key }) {
+            let names = ids.map(\.device)
+            logger.warning("devices not polled", metadata: [
+                "count": "\(names.count)", "reason": "\(reason)",
+                "devices": "\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")",
+            ])
+        }
         let loop = PollingLoop(devices: devices, poller: InterfacePoller(engine: SNMPEngine()), store: MeasurementStore(database: database),
                                settings: .init(interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, seed: settings.seed),
                                logger: logger)
@@ -83,6 +89,7 @@ struct PollingService: Service {
     func run() async throws {
         logger.info("ready")
         await cancelWhenGracefulShutdown { await loop.run() }
+        try? await gracefulShutdown()  // with nothing to poll, stay up until asked to stop
         let statistics = await loop.statistics
         logger.info("shutting down", metadata: ["polls": "\(statistics.polls)", "failures": "\(statistics.failures)",
                                                  "measurements": "\(statistics.measurements)"])

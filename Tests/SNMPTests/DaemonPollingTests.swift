@@ -23,6 +23,9 @@ struct DaemonPollingTests {
             devices:
               - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(port)}, snmp_profile: lab}
               - {id: dead-sw, name: 不在线交换机, role: core-switch, node: agg-xingqing, management: {address: 127.20.2.1, port: \(port)}, snmp_profile: lab}
+            links:
+              - {id: lab-loop, tier: county-school, a: {device: dead-sw, interface: eth9}, b: {device: lab-sw, interface: lo}, capacity: 10M}
+              - {id: lab-dark, tier: county-school, a: {device: dead-sw, interface: eth8}, b: {device: lab-sw, interface: nonexistent0}, capacity: 1G}
             """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
         try """
             database: lab.sqlite
@@ -53,5 +56,21 @@ struct DaemonPollingTests {
         let history = try store.rates(device: "lab-sw", interface: "lo", from: .distantPast, to: .distantFuture)
         #expect((2...5).contains(history.count), "one measurement per second after the first poll: \(history.count)")
         #expect(try store.latest(device: "dead-sw").isEmpty, "a device that never answered has no measurements, not zeros")
+
+        // The links report reads the stored rates against the applied inventory.
+        let db = directory.appendingPathComponent("lab.sqlite").path
+        let apply = try SNMPCommandTests.run(["inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
+                                              "--policies", directory.appendingPathComponent("policies").path, "--db", db])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let links = try SNMPCommandTests.run(["links", "list", "--db", db, "--window", "1h", "--format", "json"])
+        #expect(links.status == 0, "\(links.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(links.stdout.utf8)) as? [String: Any])
+        let rows = try #require(document["links"] as? [[String: Any]])
+        let loop = try #require(rows.first { ($0["link"] as? [String: Any])?["id"] as? String == "lab-loop" })
+        #expect(loop["status"] as? String == "ok")
+        #expect(loop["coverage"] as? Double == 1)
+        #expect((loop["p95"] as? Double ?? 0) > 0, "the loopback carried our own polls")
+        let dark = try #require(rows.first { ($0["link"] as? [String: Any])?["id"] as? String == "lab-dark" })
+        #expect(dark["status"] as? String == "no data")
     }
 }

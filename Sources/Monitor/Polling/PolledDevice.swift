@@ -11,15 +11,21 @@ public struct PolledDevice: Sendable, Hashable {
         self.target = target
     }
 
+    /// A device that cannot be polled, and why.
+    public struct Problem: Sendable, Hashable {
+        public var device: String
+        public var reason: String
+    }
+
     /// The inventory's devices that answer SNMP themselves (access points are read through their controller),
     /// credentials resolved now; a device whose profile or secret cannot be used is a problem, not a poll.
-    public static func all(in inventory: Inventory, timeout: Duration, retries: Int) -> (devices: [PolledDevice], problems: [String]) {
+    public static func all(in inventory: Inventory, timeout: Duration, retries: Int) -> (devices: [PolledDevice], problems: [Problem]) {
         let profiles = Dictionary(inventory.snmpProfiles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var devices: [PolledDevice] = [], problems: [String] = []
+        var devices: [PolledDevice] = [], problems: [Problem] = []
         for device in inventory.devices {
             guard let management = device.management, let profileID = device.snmpProfile else { continue }
             guard let profile = profiles[profileID] else {
-                problems.append("device \(device.id): no SNMP profile \(profileID)")
+                problems.append(Problem(device: device.id, reason: "no SNMP profile \(profileID)"))
                 continue
             }
             do {
@@ -27,7 +33,7 @@ public struct PolledDevice: Sendable, Hashable {
                                         credentials: try profile.credentials(), timeout: timeout, retries: retries, name: device.id)
                 devices.append(PolledDevice(id: device.id, target: target))
             } catch {
-                problems.append("device \(device.id): SNMP profile \(profileID): \(error)")
+                problems.append(Problem(device: device.id, reason: "SNMP profile \(profileID): \(error)"))
             }
         }
         return (devices, problems)
