@@ -6,9 +6,12 @@ import Monitor
 import ServiceLifecycle
 import SNMP
 import Store
+import Synchronization
+import UnixSignals
 
 /// `edunetd`: the EduNet daemon. Loads and validates the configuration, then polls every SNMP-managed device
-/// of the inventory at the interval and stores interface rates, until SIGTERM or SIGINT.
+/// of the inventory at the interval and stores interface rates, until SIGTERM or SIGINT. SIGHUP reloads the
+/// inventory and policies; a new configuration that does not validate is rejected and the old one stays.
 @main
 struct EdunetDaemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +21,8 @@ struct EdunetDaemon: AsyncParsableCommand {
             Without --config it reads ./inventory and ./policies and writes $EDUNET_DB (else ./edunet.sqlite),
             polling every 60 s. A configuration file (YAML) can set: database, inventory, policies, log_level and
             poll: {interval_seconds, max_devices_in_flight, timeout_seconds, retries, seed}; paths are relative
-            to the file. Stops cleanly on SIGTERM or SIGINT (exit status 0); exit status 1 when the configuration,
+            to the file. SIGHUP reloads the inventory and policies (an invalid new one is rejected, the old one
+            stays). Stops cleanly on SIGTERM or SIGINT (exit status 0); exit status 1 when the configuration,
             inventory or policies are invalid, 3 when the database cannot be opened.
             """
     )
@@ -43,36 +47,20 @@ struct EdunetDaemon: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "edunetd")
-        let city: CityConfiguration
-        do {
-            city = try ConfigurationLoader.load(inventoryDirectory: settings.inventory, policiesDirectory: settings.policies)
-        } catch {
-            logger.error("configuration rejected", metadata: ["problems": "\(error.diagnostics.count)"])
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(1)
-        }
         let database: StoreDatabase
         do { database = try StoreDatabase(path: settings.database) } catch {
             logger.error("\(error.message)")
             throw ExitCode(3)
         }
-        let (devices, problems) = PolledDevice.all(in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries)
-        for (reason, ids) in Dictionary(grouping: problems, by: \.reason).sorted(by: { $0.key < $1.key }) {
-            let names = ids.map(\.device)
-            logger.warning("devices not polled", metadata: [
-                "count": "\(names.count)", "reason": "\(reason)",
-                "devices": "\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")",
-            ])
+        let factory = PollingLoopFactory(settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger)
+        let first: PollingLoop
+        do { first = try factory.make() } catch {
+            logger.error("configuration rejected", metadata: ["problems": "\(error.diagnostics.count)"])
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
         }
-        let loop = PollingLoop(devices: devices, poller: InterfacePoller(engine: SNMPEngine()), store: MeasurementStore(database: database),
-                               settings: .init(interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, seed: settings.seed),
-                               logger: logger)
-        logger.info("configuration loaded", metadata: [
-            "schools": "\(city.inventory.schools.count)", "devices": "\(city.inventory.devices.count)", "polled": "\(devices.count)",
-            "interval": "\(settings.pollInterval)", "database": "\(settings.database)",
-        ])
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: PollingService(loop: loop, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: [.init(service: PollingService(first: first, factory: factory, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -81,18 +69,73 @@ struct EdunetDaemon: AsyncParsableCommand {
     }
 }
 
-/// Runs the polling loop until a graceful shutdown: polls under way are cancelled, a batch being written is finished.
+/// Builds a polling loop from the inventory and policies as they are on disk now.
+struct PollingLoopFactory: Sendable {
+    let settings: DaemonConfiguration
+    let store: MeasurementStore
+    let engine: SNMPEngine
+    let logger: Logger
+
+    func make() throws(ModelError) -> PollingLoop {
+        let city = try ConfigurationLoader.load(inventoryDirectory: settings.inventory, policiesDirectory: settings.policies)
+        let (devices, problems) = PolledDevice.all(in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries)
+        for (reason, entries) in Dictionary(grouping: problems, by: \.reason).sorted(by: { $0.key < $1.key }) {
+            let names = entries.map(\.device)
+            logger.warning("devices not polled", metadata: [
+                "count": "\(names.count)", "reason": "\(reason)",
+                "devices": "\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")",
+            ])
+        }
+        logger.info("configuration loaded", metadata: [
+            "schools": "\(city.inventory.schools.count)", "devices": "\(city.inventory.devices.count)", "polled": "\(devices.count)",
+            "interval": "\(settings.pollInterval)", "database": "\(settings.database)",
+        ])
+        return PollingLoop(devices: devices, poller: InterfacePoller(engine: engine), store: store,
+                           settings: .init(interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, seed: settings.seed),
+                           logger: logger)
+    }
+}
+
+/// Runs the polling loop until a graceful shutdown (polls under way are cancelled, a batch being written is
+/// finished), swapping in a new loop on each SIGHUP whose configuration validates.
 struct PollingService: Service {
-    let loop: PollingLoop
+    let first: PollingLoop
+    let factory: PollingLoopFactory
     let logger: Logger
 
     func run() async throws {
+        let reloads = await UnixSignalsSequence(trapping: .sighup)
+        let current = Mutex<(loop: PollingLoop, task: Task<Void, Never>)?>(nil)
+        @Sendable func start(_ loop: PollingLoop) {
+            current.withLock { $0 = (loop, Task { await loop.run() }) }
+        }
         logger.info("ready")
-        await cancelWhenGracefulShutdown { await loop.run() }
-        try? await gracefulShutdown()  // with nothing to poll, stay up until asked to stop
-        let statistics = await loop.statistics
-        logger.info("shutting down", metadata: ["polls": "\(statistics.polls)", "failures": "\(statistics.failures)",
-                                                 "measurements": "\(statistics.measurements)"])
+        start(first)
+        await cancelWhenGracefulShutdown {
+            await withTaskCancellationHandler {
+                for await _ in reloads {
+                    do throws(ModelError) {
+                        let loop = try factory.make()
+                        let old = current.withLock { $0 }
+                        old?.task.cancel()
+                        await old?.task.value
+                        start(loop)
+                        logger.notice("reloaded")
+                    } catch {
+                        logger.error("reload rejected; the previous configuration stays in force", metadata: ["problems": "\(error.diagnostics.count)"])
+                        for diagnostic in error.diagnostics { logger.error("\(diagnostic.description)") }
+                    }
+                }
+            } onCancel: {
+                current.withLock { $0?.task.cancel() }
+            }
+        }
+        let last = current.withLock { $0 }
+        await last?.task.value
+        if let statistics = await last?.loop.statistics {
+            logger.info("shutting down", metadata: ["polls": "\(statistics.polls)", "failures": "\(statistics.failures)",
+                                                     "measurements": "\(statistics.measurements)"])
+        }
     }
 }
 

@@ -7,46 +7,98 @@ import Testing
 /// `edunetd` polling a real agent on loopback and storing interface rates, stopped with SIGTERM.
 @Suite("edunetd polls and stores rates")
 struct DaemonPollingTests {
-    @Test func pollsEverySecondAndStoresRatesUntilSIGTERM() async throws {
-        let port = await TestAgents.snmpd().port
+    /// Starts `edunetd --config FILE` with its output in `log`; returns its process id.
+    static func startDaemon(config: String, log: String) throws -> pid_t {
+        let edunetd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunetd").path
+        let command = "LAB_COMMUNITY=edunet-test exec '\(edunetd)' --config '\(config)' > '\(log)' 2>&1 < /dev/null"
+        var pid: pid_t = 0
+        let shell: [String] = ["/bin/sh", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else { throw CocoaError(.executableNotLoadable) }
+        return pid
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    static func stop(_ pid: pid_t) -> Int32 {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status >> 8) & 0xFF
+    }
+
+    /// A lab inventory (the test agent and, when asked, a second device on another of its addresses) with policies.
+    static func lab(port: UInt16, secondDevice: Bool = false) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunetd-poll-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
         try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("inventory/counties.yaml"),
                                          to: directory.appendingPathComponent("inventory/counties.yaml"))
-        try """
-            snmp_profiles:
-              - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
-            nodes:
-              - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
-            devices:
-              - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(port)}, snmp_profile: lab}
-              - {id: dead-sw, name: 不在线交换机, role: core-switch, node: agg-xingqing, management: {address: 127.20.2.1, port: \(port)}, snmp_profile: lab}
-            links:
-              - {id: lab-loop, tier: county-school, a: {device: dead-sw, interface: eth9}, b: {device: lab-sw, interface: lo}, capacity: 10M}
-              - {id: lab-dark, tier: county-school, a: {device: dead-sw, interface: eth8}, b: {device: lab-sw, interface: nonexistent0}, capacity: 1G}
-            """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+        try labDevices(port: port, second: secondDevice).write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
         try """
             database: lab.sqlite
             inventory: inventory
             policies: policies
             poll: {interval_seconds: 1, timeout_seconds: 0.3, retries: 0}
             """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    static func labDevices(port: UInt16, second: Bool) -> String {
+        """
+        snmp_profiles:
+          - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
+        nodes:
+          - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
+        devices:
+          - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(port)}, snmp_profile: lab}
+          - {id: dead-sw, name: 不在线交换机, role: core-switch, node: agg-xingqing, management: {address: 127.20.2.1, port: \(port)}, snmp_profile: lab}
+
+        """ + (second ? "  - {id: lab-sw-2, name: 实验交换机二, role: access-switch, node: agg-xingqing, management: {address: 127.20.0.5, port: \(port)}, snmp_profile: lab}\n" : "")
+    }
+
+    @Test func sighupReloadsAndRejectsAnInvalidInventory() async throws {
+        let port = await TestAgents.snmpd().port
+        let directory = try Self.lab(port: port)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("edunetd.log").path
-        let edunetd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunetd").path
-        let command = "LAB_COMMUNITY=edunet-test exec '\(edunetd)' --config '\(directory.path)/edunetd.yaml' > '\(log)' 2>&1 < /dev/null"
-        var pid: pid_t = 0
-        let shell: [String] = ["/bin/sh", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        #expect(posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0)
-        try await Task.sleep(for: .milliseconds(4500))
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let pid = try Self.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
+        try await Task.sleep(for: .milliseconds(1500))
+        let labFile = directory.appendingPathComponent("inventory/lab.yaml")
+        try "devices:\n  - {id: broken, name: x, role: core-swich}\n".write(to: directory.appendingPathComponent("inventory/typo.yaml"), atomically: true, encoding: .utf8)
+        kill(pid, SIGHUP)
+        try await Task.sleep(for: .milliseconds(700))
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("inventory/typo.yaml"))
+        try Self.labDevices(port: port, second: true).write(to: labFile, atomically: true, encoding: .utf8)
+        kill(pid, SIGHUP)
+        try await Task.sleep(for: .milliseconds(3000))
+        let status = Self.stop(pid)
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        #expect((status >> 8) & 0xFF == 0, "exit status; log:\n\(text)")
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("reload rejected"))
+        #expect(text.contains("typo.yaml:2:33: error: `role` has unknown value `core-swich`; did you mean `core-switch`?"))
+        #expect(text.contains("reloaded") && text.contains("polled=3"))
+        let store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("lab.sqlite").path))
+        #expect(try !store.latest(device: "lab-sw-2").isEmpty, "the device added by the reload was polled")
+        #expect(try !store.latest(device: "lab-sw").isEmpty)
+    }
+
+    @Test func pollsEverySecondAndStoresRatesUntilSIGTERM() async throws {
+        let port = await TestAgents.snmpd().port
+        let directory = try Self.lab(port: port)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try (Self.labDevices(port: port, second: false) + """
+            links:
+              - {id: lab-loop, tier: county-school, a: {device: dead-sw, interface: eth9}, b: {device: lab-sw, interface: lo}, capacity: 10M}
+              - {id: lab-dark, tier: county-school, a: {device: dead-sw, interface: eth8}, b: {device: lab-sw, interface: nonexistent0}, capacity: 1G}
+
+            """).write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+        let log = directory.appendingPathComponent("edunetd.log").path
+        let pid = try Self.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
+        try await Task.sleep(for: .milliseconds(4500))
+        let status = Self.stop(pid)
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(status == 0, "exit status; log:\n\(text)")
         #expect(text.contains("polled=2") && text.contains("device down") && text.contains("dead-sw") && text.contains("stopped"))
 
         let store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("lab.sqlite").path))
