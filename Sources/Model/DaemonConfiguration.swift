@@ -13,10 +13,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// Seeds the spread of polls over the interval.
     public var seed: UInt64
     public var logLevel: String
+    /// How long interface rates at poll resolution are kept.
+    public var retentionDays: Int
 
     public init(database: String = "edunet.sqlite", inventory: String = "inventory", policies: String = "policies",
                 pollInterval: Duration = .seconds(60), maxDevicesInFlight: Int = 100, snmpTimeout: Duration = .seconds(2),
-                snmpRetries: Int = 2, seed: UInt64 = 1, logLevel: String = "info") {
+                snmpRetries: Int = 2, seed: UInt64 = 1, logLevel: String = "info", retentionDays: Int = 14) {
         self.database = database
         self.inventory = inventory
         self.policies = policies
@@ -26,6 +28,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         self.snmpRetries = snmpRetries
         self.seed = seed
         self.logLevel = logLevel
+        self.retentionDays = retentionDays
     }
 
     /// Reads and checks the file; every problem is reported with its place.
@@ -38,11 +41,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
         result.inventory = resolved(result.inventory)
         result.policies = resolved(result.policies)
         if let root = YAMLDocumentReader.read(path: path, displayPath: path, log: log),
-           let m = root.mapping("the daemon configuration", keys: ["database", "inventory", "policies", "poll", "log_level"]) {
+           let m = root.mapping("the daemon configuration", keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days"]) {
             if let v = m["database"]?.string("database") { result.database = resolved(v) }
             if let v = m["inventory"]?.string("inventory") { result.inventory = resolved(v) }
             if let v = m["policies"]?.string("policies") { result.policies = resolved(v) }
             if let v = m["log_level"]?.choice("log_level", of: LogLevel.self) { result.logLevel = v.rawValue }
+            if let v = m["retention_days"]?.int("retention_days", in: 1...3650) { result.retentionDays = v }
             if let poll = m["poll"]?.mapping("`poll`", keys: ["interval_seconds", "max_devices_in_flight", "timeout_seconds", "retries", "seed"]) {
                 if let v = poll["interval_seconds"]?.double("interval_seconds", in: 0.1...86_400) { result.pollInterval = .milliseconds(Int(v * 1000)) }
                 if let v = poll["max_devices_in_flight"]?.int("max_devices_in_flight", in: 1...100_000) { result.maxDevicesInFlight = v }

@@ -16,7 +16,7 @@ public struct SchoolDetail: Sendable, Encodable {
     }
 
     public func text() -> String {
-        var out = KeyValueBlock.render([
+        var out = KeyValueLines.render([
             ("学校 School", "\(school.name)  \(school.nameEN)"),
             ("ID", school.id),
             ("区县 County", county.map { "\($0.name) (\($0.id))" } ?? school.county),
@@ -47,7 +47,7 @@ public struct DeviceDetail: Sendable, Encodable {
     }
 
     public func text() -> String {
-        var out = KeyValueBlock.render([
+        var out = KeyValueLines.render([
             ("名称 Name", device.name),
             ("ID", device.id),
             ("角色 Role", device.role.rawValue),
@@ -65,8 +65,8 @@ public struct DeviceDetail: Sendable, Encodable {
 }
 
 /// Aligned `label  value` lines, labels padded by display width.
-enum KeyValueBlock {
-    static func render(_ pairs: [(String, String)]) -> String {
+public enum KeyValueLines {
+    public static func render(_ pairs: [(String, String)]) -> String {
         let width = pairs.map { DisplayWidth.of($0.0) }.max() ?? 0
         return pairs.map { DisplayWidth.pad($0.0, to: width) + "  " + $0.1 }.joined(separator: "\n") + "\n"
     }

@@ -41,6 +41,13 @@ enum Migrations {
             }
             try db.create(index: "interface_rates_time", on: "interface_rates", columns: ["time"])
         }
+        migrator.registerMigration("v3-daemon-status") { db in
+            // One row: the daemon's last report about itself, as JSON.
+            try db.create(table: "daemon_status") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("status", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

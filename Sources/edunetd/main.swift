@@ -60,7 +60,8 @@ struct EdunetDaemon: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: PollingService(first: first, factory: factory, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: [.init(service: PollingService(first: first, factory: factory, statusStore: DaemonStatusStore(database: database), logger: logger),
+                             successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -97,10 +98,12 @@ struct PollingLoopFactory: Sendable {
 }
 
 /// Runs the polling loop until a graceful shutdown (polls under way are cancelled, a batch being written is
-/// finished), swapping in a new loop on each SIGHUP whose configuration validates.
+/// finished), swapping in a new loop on each SIGHUP whose configuration validates. Every interval it writes its
+/// status for `edunet status`; every hour it deletes rates older than the retention.
 struct PollingService: Service {
     let first: PollingLoop
     let factory: PollingLoopFactory
+    let statusStore: DaemonStatusStore
     let logger: Logger
 
     func run() async throws {
@@ -111,6 +114,7 @@ struct PollingService: Service {
         }
         logger.info("ready")
         start(first)
+        let housekeeping = Task { await keepHouse(current: { current.withLock { $0?.loop } }) }
         await cancelWhenGracefulShutdown {
             await withTaskCancellationHandler {
                 for await _ in reloads {
@@ -130,11 +134,41 @@ struct PollingService: Service {
                 current.withLock { $0?.task.cancel() }
             }
         }
+        housekeeping.cancel()
+        await housekeeping.value
         let last = current.withLock { $0 }
         await last?.task.value
+        if let loop = last?.loop {
+            var status = await loop.status(at: Date())
+            status.stoppedAt = status.heartbeatAt
+            try? statusStore.write(status)
+        }
         if let statistics = await last?.loop.statistics {
             logger.info("shutting down", metadata: ["polls": "\(statistics.polls)", "failures": "\(statistics.failures)",
                                                      "measurements": "\(statistics.measurements)"])
+        }
+    }
+}
+
+extension PollingService {
+    private func keepHouse(current: @Sendable () -> PollingLoop?) async {
+        var lastPrune = Date.distantPast
+        while !Task.isCancelled {
+            let now = Date()
+            if let loop = current() {
+                do { try statusStore.write(await loop.status(at: now)) } catch { logger.error("\(error.message)") }
+            }
+            if now.timeIntervalSince(lastPrune) >= 3600 {
+                lastPrune = now
+                let cutoff = now.addingTimeInterval(-Double(factory.settings.retentionDays) * 86_400)
+                do {
+                    let removed = try factory.store.prune(olderThan: cutoff)
+                    if removed > 0 { logger.info("old rates removed", metadata: ["rows": "\(removed)", "retention_days": "\(factory.settings.retentionDays)"]) }
+                } catch {
+                    logger.error("\(error.message)")
+                }
+            }
+            try? await Task.sleep(for: factory.settings.pollInterval)
         }
     }
 }

@@ -72,6 +72,8 @@ struct DaemonPollingTests {
         try Self.labDevices(port: port, second: true).write(to: labFile, atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
         try await Task.sleep(for: .milliseconds(3000))
+        let running = try SNMPCommandTests.run(["status", "--db", directory.appendingPathComponent("lab.sqlite").path, "--format", "json"])
+        #expect(running.status == 0 && running.stdout.contains(#""running" : true"#), "\(running.stdout)\(running.stderr)")
         let status = Self.stop(pid)
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(status == 0, "\(text)")
@@ -101,7 +103,12 @@ struct DaemonPollingTests {
         #expect(status == 0, "exit status; log:\n\(text)")
         #expect(text.contains("polled=2") && text.contains("device down") && text.contains("dead-sw") && text.contains("stopped"))
 
-        let store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("lab.sqlite").path))
+        let database = try StoreDatabase(path: directory.appendingPathComponent("lab.sqlite").path)
+        let report = try #require(try DaemonStatusStore(database: database).read())
+        #expect(report.stoppedAt != nil && report.devicesPolled == 2 && report.devicesDown == ["dead-sw"] && report.polls >= 3)
+        let statusCommand = try SNMPCommandTests.run(["status", "--db", directory.appendingPathComponent("lab.sqlite").path])
+        #expect(statusCommand.status == 1 && statusCommand.stdout.contains("stopped at") && statusCommand.stdout.contains("2 polled, 1 down"))
+        let store = MeasurementStore(database: database)
         let latest = try store.latest(device: "lab-sw")
         let loopback = try #require(latest.first { $0.interface == "lo" })
         #expect(loopback.unknownReason == nil && loopback.inBitsPerSecond != nil)

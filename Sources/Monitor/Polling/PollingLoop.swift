@@ -38,12 +38,16 @@ public actor PollingLoop {
     private let logger: Logger
     private let calculator: RateCalculator
     private var previous: [String: InterfacePoll] = [:]
+    private var lastSuccess: [String: Date] = [:]
+    private let startedAt: Date
     private var inFlight = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
     public private(set) var statistics = Statistics()
 
-    public init(devices: [PolledDevice], poller: InterfacePoller, store: MeasurementStore, settings: Settings, logger: Logger) {
+    public init(devices: [PolledDevice], poller: InterfacePoller, store: MeasurementStore, settings: Settings, logger: Logger,
+                startedAt: Date = Date()) {
         self.devices = devices
+        self.startedAt = startedAt
         self.poller = poller
         self.store = store
         self.settings = settings
@@ -104,6 +108,7 @@ public actor PollingLoop {
 
     private func record(_ poll: InterfacePoll, of device: PolledDevice) {
         statistics.polls += 1
+        lastSuccess[device.id] = poll.time
         if statistics.down.remove(device.id) != nil { logger.notice("device up", metadata: ["device": "\(device.id)"]) }
         defer { previous[device.id] = poll }
         guard let before = previous[device.id]?.byKey else { return }
@@ -123,6 +128,17 @@ public actor PollingLoop {
         } catch {
             logger.error("measurements not stored", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
         }
+    }
+
+    /// The loop's report at `now`: devices down (last poll failed) and late (no success for two intervals).
+    public func status(at now: Date) -> DaemonStatus {
+        let interval = Double(settings.interval.components.seconds) + Double(settings.interval.components.attoseconds) / 1e18
+        let late = devices.map(\.id).filter { id in
+            now.timeIntervalSince(lastSuccess[id] ?? startedAt) > interval * 2
+        }
+        return DaemonStatus(startedAt: startedAt, heartbeatAt: now, pollIntervalSeconds: interval, devicesPolled: devices.count,
+                            devicesDown: statistics.down.sorted(), devicesLate: late.sorted(), polls: statistics.polls,
+                            failures: statistics.failures, measurements: statistics.measurements)
     }
 
     private func acquire() async {
