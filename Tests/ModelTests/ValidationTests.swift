@@ -164,6 +164,20 @@ struct ValidationTests {
         #expect(diagnostics.isEmpty)
     }
 
+    @Test func perDevicePollInterval() throws {
+        let (fixture, diagnostics) = try problems("""
+            devices:
+              - {id: slow-sw, name: 慢交换机, role: access-switch, node: agg-xingqing, management: {address: 127.2.1.9}, snmp_profile: v2, poll_interval_seconds: 300}
+              - {id: bad-sw, name: 交换机, role: access-switch, node: agg-xingqing, management: {address: 127.2.1.10}, snmp_profile: v2, poll_interval_seconds: 0}
+            """)
+        defer { fixture.remove() }
+        #expect(diagnostics.map(\.message) == ["`poll_interval_seconds` is 0.0, outside 1.0…86400.0"])
+        #expect(diagnostics.first?.location == fixture.at("case.yaml", 3, 146))
+        let valid = try InventoryFixture(["case.yaml": "devices:\n  - {id: slow-sw, name: 慢, role: router, node: agg-xingqing, management: {address: 127.2.1.9}, snmp_profile: v2, poll_interval_seconds: 300}\n"])
+        defer { valid.remove() }
+        #expect(try valid.load().inventory.devices.first { $0.id == "slow-sw" }?.pollIntervalSeconds == 300)
+    }
+
     @Test func overlappingSubnets() throws {
         let (fixture, diagnostics) = try problems("""
             schools:

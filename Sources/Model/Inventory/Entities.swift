@@ -127,11 +127,13 @@ public struct Device: Sendable, Hashable, Codable, Identifiable {
     public var snmpProfile: String?
     /// For access points: the wireless controller that manages them.
     public var controller: String?
+    /// Poll this device every so many seconds instead of the daemon's interval (a slow stacked switch, say).
+    public var pollIntervalSeconds: Double?
 
     public init(
         id: String, name: String, role: DeviceRole, vendor: String? = nil, model: String? = nil,
         school: String? = nil, node: String? = nil, management: ManagementAddress? = nil,
-        snmpProfile: String? = nil, controller: String? = nil
+        snmpProfile: String? = nil, controller: String? = nil, pollIntervalSeconds: Double? = nil
     ) {
         self.id = id
         self.name = name
@@ -143,6 +145,7 @@ public struct Device: Sendable, Hashable, Codable, Identifiable {
         self.management = management
         self.snmpProfile = snmpProfile
         self.controller = controller
+        self.pollIntervalSeconds = pollIntervalSeconds
     }
 }
 

@@ -109,7 +109,7 @@ struct InventoryParser {
     }
 
     private mutating func device(_ value: YAMLValue) -> Device? {
-        let keys = ["id", "name", "role", "vendor", "model", "school", "node", "management", "snmp_profile", "controller"]
+        let keys = ["id", "name", "role", "vendor", "model", "school", "node", "management", "snmp_profile", "controller", "poll_interval_seconds"]
         guard let m = value.mapping("a device", keys: keys, required: ["id", "name", "role"]),
               let id = m["id"]?.identifier("id") else { return nil }
         let role = m["role"]?.choice("role", of: DeviceRole.self)
@@ -136,9 +136,11 @@ struct InventoryParser {
         if let role {
             checkReachability(id: id, role: role, mapping: m)
         }
-        guard let name, let role else { return nil }
+        let interval = m["poll_interval_seconds"]?.double("poll_interval_seconds", in: 1...86_400)
+        guard let name, let role, m["poll_interval_seconds"] == nil || interval != nil else { return nil }
         return Device(id: id, name: name, role: role, vendor: m["vendor"]?.string("vendor"), model: m["model"]?.string("model"),
-                      school: school, node: node, management: management, snmpProfile: profile, controller: controller)
+                      school: school, node: node, management: management, snmpProfile: profile, controller: controller,
+                      pollIntervalSeconds: interval)
     }
 
     /// Polled devices need an address and a profile; access points may instead be reached through their controller.

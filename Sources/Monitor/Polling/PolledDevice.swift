@@ -5,10 +5,13 @@ import SNMP
 public struct PolledDevice: Sendable, Hashable {
     public var id: String
     public var target: SNMPTarget
+    /// The device's own poll interval, when the inventory sets one.
+    public var interval: Duration?
 
-    public init(id: String, target: SNMPTarget) {
+    public init(id: String, target: SNMPTarget, interval: Duration? = nil) {
         self.id = id
         self.target = target
+        self.interval = interval
     }
 
     /// A device that cannot be polled, and why.
@@ -31,7 +34,7 @@ public struct PolledDevice: Sendable, Hashable {
             do {
                 let target = SNMPTarget(host: management.address.description, port: UInt16(management.port),
                                         credentials: try profile.credentials(), timeout: timeout, retries: retries, name: device.id)
-                devices.append(PolledDevice(id: device.id, target: target))
+                devices.append(PolledDevice(id: device.id, target: target, interval: device.pollIntervalSeconds.map { .milliseconds(Int($0 * 1000)) }))
             } catch {
                 problems.append(Problem(device: device.id, reason: "SNMP profile \(profileID): \(error)"))
             }

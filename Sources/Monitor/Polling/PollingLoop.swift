@@ -72,10 +72,9 @@ public actor PollingLoop {
     /// Polls until the task is cancelled.
     public func run() async {
         let offsets = Self.offsets(count: devices.count, seed: settings.seed)
-        let interval = settings.interval
         await withTaskGroup(of: Void.self) { group in
             for (device, offset) in zip(devices, offsets) {
-                group.addTask { await self.loop(device, offset: interval * offset) }
+                group.addTask { await self.loop(device, offset: (device.interval ?? self.settings.interval) * offset) }
             }
         }
     }
@@ -101,7 +100,7 @@ public actor PollingLoop {
                     logger.warning("device down", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
                 }
             }
-            next += settings.interval * (1 << min(failures, 3))
+            next += (device.interval ?? settings.interval) * (1 << min(failures, 3))
             if next < clock.now { next = clock.now }  // a late cycle is not made up with a burst
         }
     }
@@ -133,9 +132,10 @@ public actor PollingLoop {
     /// The loop's report at `now`: devices down (last poll failed) and late (no success for two intervals).
     public func status(at now: Date) -> DaemonStatus {
         let interval = Double(settings.interval.components.seconds) + Double(settings.interval.components.attoseconds) / 1e18
-        let late = devices.map(\.id).filter { id in
-            now.timeIntervalSince(lastSuccess[id] ?? startedAt) > interval * 2
-        }
+        let late = devices.filter { device in
+            let own = device.interval.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? interval
+            return now.timeIntervalSince(lastSuccess[device.id] ?? startedAt) > own * 2
+        }.map(\.id)
         return DaemonStatus(startedAt: startedAt, heartbeatAt: now, pollIntervalSeconds: interval, devicesPolled: devices.count,
                             devicesDown: statistics.down.sorted(), devicesLate: late.sorted(), polls: statistics.polls,
                             failures: statistics.failures, measurements: statistics.measurements)
