@@ -5,7 +5,7 @@ import Model
 /// Interface rates at poll resolution: written in batches (one transaction a batch), read by device,
 /// interface and time, pruned by age.
 public final class MeasurementStore: Sendable {
-    private let database: StoreDatabase
+    let database: StoreDatabase
 
     public init(database: StoreDatabase) {
         self.database = database

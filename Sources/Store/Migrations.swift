@@ -48,6 +48,23 @@ enum Migrations {
                 t.column("status", .blob).notNull()
             }
         }
+        migrator.registerMigration("v4-rollups") { db in
+            // Five-minute roll-ups of interface rates: mean and max per direction over the measured intervals,
+            // and how many intervals there were and how many of them were measured.
+            try db.create(table: "interface_rollups_5m", options: [.withoutRowID]) { t in
+                t.column("device", .text).notNull()
+                t.column("interface", .text).notNull()
+                t.column("bucket", .double).notNull()  // start of the five minutes, seconds since 1970
+                t.column("in_mean", .double)
+                t.column("in_max", .double)
+                t.column("out_mean", .double)
+                t.column("out_max", .double)
+                t.column("intervals", .integer).notNull()
+                t.column("measured", .integer).notNull()
+                t.primaryKey(["device", "interface", "bucket"])
+            }
+            try db.create(index: "interface_rollups_5m_bucket", on: "interface_rollups_5m", columns: ["bucket"])
+        }
         return migrator
     }
 }

@@ -99,7 +99,8 @@ struct PollingLoopFactory: Sendable {
 
 /// Runs the polling loop until a graceful shutdown (polls under way are cancelled, a batch being written is
 /// finished), swapping in a new loop on each SIGHUP whose configuration validates. Every interval it writes its
-/// status for `edunet status`; every hour it deletes rates older than the retention.
+/// status for `edunet status` and rolls up finished five-minute spans; every hour it deletes rates older than the
+/// retention and roll-ups older than 400 days.
 struct PollingService: Service {
     let first: PollingLoop
     let factory: PollingLoopFactory
@@ -158,11 +159,13 @@ extension PollingService {
             if let loop = current() {
                 do { try statusStore.write(await loop.status(at: now)) } catch { logger.error("\(error.message)") }
             }
+            do { try factory.store.rollUp(through: now) } catch { logger.error("\(error.message)") }
             if now.timeIntervalSince(lastPrune) >= 3600 {
                 lastPrune = now
                 let cutoff = now.addingTimeInterval(-Double(factory.settings.retentionDays) * 86_400)
                 do {
                     let removed = try factory.store.prune(olderThan: cutoff)
+                    try factory.store.pruneRollups(olderThan: now.addingTimeInterval(-400 * 86_400))
                     if removed > 0 { logger.info("old rates removed", metadata: ["rows": "\(removed)", "retention_days": "\(factory.settings.retentionDays)"]) }
                 } catch {
                     logger.error("\(error.message)")

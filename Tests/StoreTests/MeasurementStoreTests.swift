@@ -51,3 +51,28 @@ struct MeasurementStoreTests {
         #expect(throws: StoreError.self) { try InventoryStore(database: database).schools() }
     }
 }
+
+@Suite("Five-minute roll-ups")
+struct RollupTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-rollups-\(UUID().uuidString).sqlite").path
+    /// A multiple of five minutes.
+    let t0 = Date(timeIntervalSince1970: 1_790_000_100)
+
+    @Test func meansMaximaAndCoverageByHand() throws {
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = MeasurementStore(database: try StoreDatabase(path: path))
+        // One rate a minute, stamped at the end of its minute; the 7th minute is unknown.
+        let rates: [Double?] = [1, 2, 3, 4, 5, 6, nil, 8, 9, 10]
+        try store.record(rates.enumerated().map { index, value in
+            InterfaceMeasurement(device: "d", interface: "i", time: t0.addingTimeInterval(Double(index + 1) * 60),
+                                 inBitsPerSecond: value, outBitsPerSecond: value.map { $0 * 10 }, unknownReason: value == nil ? "agent restarted" : nil)
+        })
+        #expect(try store.rollUp(through: t0.addingTimeInterval(610)) == 2)
+        #expect(try store.rollUp(through: t0.addingTimeInterval(610)) == 0, "nothing new to roll up")
+        let buckets = try store.rollups(device: "d", interface: "i", from: .distantPast, to: .distantFuture)
+        #expect(buckets.map(\.bucketStart) == [t0, t0.addingTimeInterval(300)])
+        #expect(buckets[0].inMean == 3 && buckets[0].inMax == 5 && buckets[0].outMax == 50 && buckets[0].intervals == 5 && buckets[0].measured == 5)
+        #expect(buckets[1].inMean == 8.25 && buckets[1].inMax == 10 && buckets[1].intervals == 5 && buckets[1].measured == 4)
+        #expect(try store.pruneRollups(olderThan: t0.addingTimeInterval(300)) == 1)
+    }
+}
