@@ -10,56 +10,18 @@ struct DaemonPollingTests {
     /// Starts `edunetd --config FILE` with its output in `log`; returns its process id.
     static func startDaemon(config: String, log: String) throws -> pid_t {
         let edunetd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunetd").path
-        let command = "LAB_COMMUNITY=edunet-test exec '\(edunetd)' --config '\(config)' > '\(log)' 2>&1 < /dev/null"
-        var pid: pid_t = 0
-        let shell: [String] = ["/bin/sh", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else { throw CocoaError(.executableNotLoadable) }
-        return pid
+        return try TestProcess.spawn("LAB_COMMUNITY=edunet-test exec '\(edunetd)' --config '\(config)' > '\(log)' 2>&1 < /dev/null")
     }
 
     /// Sends SIGTERM and returns the exit status.
     static func stop(_ pid: pid_t) -> Int32 {
         kill(pid, SIGTERM)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status >> 8) & 0xFF
-    }
-
-    /// A lab inventory (the test agent and, when asked, a second device on another of its addresses) with policies.
-    static func lab(port: UInt16, secondDevice: Bool = false) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunetd-poll-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
-        try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("inventory/counties.yaml"),
-                                         to: directory.appendingPathComponent("inventory/counties.yaml"))
-        try labDevices(port: port, second: secondDevice).write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
-        try """
-            database: lab.sqlite
-            inventory: inventory
-            policies: policies
-            poll: {interval_seconds: 1, timeout_seconds: 0.3, retries: 0}
-            """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
-        return directory
-    }
-
-    static func labDevices(port: UInt16, second: Bool) -> String {
-        """
-        snmp_profiles:
-          - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
-        nodes:
-          - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
-        devices:
-          - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(port)}, snmp_profile: lab}
-          - {id: dead-sw, name: 不在线交换机, role: core-switch, node: agg-xingqing, management: {address: 127.20.2.1, port: \(port)}, snmp_profile: lab}
-
-        """ + (second ? "  - {id: lab-sw-2, name: 实验交换机二, role: access-switch, node: agg-xingqing, management: {address: 127.20.0.5, port: \(port)}, snmp_profile: lab}\n" : "")
+        return (try? TestProcess.wait(pid)) ?? -1
     }
 
     @Test func sighupReloadsAndRejectsAnInvalidInventory() async throws {
         let port = await TestAgents.snmpd().port
-        let directory = try Self.lab(port: port)
+        let directory = try LabNetwork.make(port: port)
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("edunetd.log").path
         let pid = try Self.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
@@ -69,7 +31,7 @@ struct DaemonPollingTests {
         kill(pid, SIGHUP)
         try await Task.sleep(for: .milliseconds(700))
         try FileManager.default.removeItem(at: directory.appendingPathComponent("inventory/typo.yaml"))
-        try Self.labDevices(port: port, second: true).write(to: labFile, atomically: true, encoding: .utf8)
+        try LabNetwork.devices(port: port, second: true).write(to: labFile, atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
         try await Task.sleep(for: .milliseconds(3000))
         let running = try SNMPCommandTests.run(["status", "--db", directory.appendingPathComponent("lab.sqlite").path, "--format", "json"])
@@ -87,9 +49,9 @@ struct DaemonPollingTests {
 
     @Test func pollsEverySecondAndStoresRatesUntilSIGTERM() async throws {
         let port = await TestAgents.snmpd().port
-        let directory = try Self.lab(port: port)
+        let directory = try LabNetwork.make(port: port)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try (Self.labDevices(port: port, second: false) + """
+        try (LabNetwork.devices(port: port, second: false) + """
             links:
               - {id: lab-loop, tier: county-school, a: {device: dead-sw, interface: eth9}, b: {device: lab-sw, interface: lo}, capacity: 10M}
               - {id: lab-dark, tier: county-school, a: {device: dead-sw, interface: eth8}, b: {device: lab-sw, interface: nonexistent0}, capacity: 1G}

@@ -22,14 +22,8 @@ struct SNMPCommandTests {
         let env = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let command = "cd '\(root.path)' && \(env) exec '\(edunet)' " + arguments.map { "'\($0)'" }.joined(separator: " ")
             + " > '\(out)' 2> '\(err)' < /dev/null"
-        var pid: pid_t = 0
-        let shell: [String] = ["/bin/sh", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        guard posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ) == 0 else { throw CocoaError(.executableNotLoadable) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return Outcome(status: (status >> 8) & 0xFF, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+        let status = try TestProcess.wait(try TestProcess.spawn(command))
+        return Outcome(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
                        stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 
@@ -73,21 +67,8 @@ struct SNMPCommandTests {
     }
 
     @Test func deviceFromTheInventory() async throws {
-        let port = await TestAgents.snmpd().port
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-snmp-inv-\(UUID().uuidString)")
+        let directory = try LabNetwork.make(port: await TestAgents.snmpd().port)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
-        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("inventory/counties.yaml"),
-                                         to: directory.appendingPathComponent("inventory/counties.yaml"))
-        try """
-            snmp_profiles:
-              - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
-            nodes:
-              - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
-            devices:
-              - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(port)}, snmp_profile: lab}
-            """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
         let db = directory.appendingPathComponent("lab.sqlite").path
         let apply = try Self.run(["inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
                                   "--policies", directory.appendingPathComponent("policies").path, "--db", db])

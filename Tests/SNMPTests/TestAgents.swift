@@ -92,16 +92,68 @@ enum TestAgents {
         let script = root.appendingPathComponent("scripts/test-agents.sh").path
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
         let command = "AGENT_TTL=1800 exec /bin/bash '\(script)' \(quoted) > '\(log)' 2>&1 < /dev/null"
+        let status: Int32
+        do { status = try TestProcess.wait(try TestProcess.spawn(command)) } catch { fatalError("cannot run scripts/test-agents.sh: \(error)") }
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        precondition(status == 0 && text.contains("ready"), "\(kind) did not start: \(text)")
+        return Agent(port: port)
+    }
+}
+
+/// Runs shell commands for the tests with posix_spawn and waitpid, output to files: no pipes, no run loop
+/// (Foundation's Process was seen to wait forever when called from a test task).
+enum TestProcess {
+    struct SpawnFailed: Error {
+        let code: Int32
+    }
+
+    static func spawn(_ command: String) throws -> pid_t {
         var pid: pid_t = 0
         let shell: [String] = ["/bin/sh", "-c", command]
         var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
-        precondition(spawned == 0, "cannot run scripts/test-agents.sh: error \(spawned)")
+        let code = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        guard code == 0 else { throw SpawnFailed(code: code) }
+        return pid
+    }
+
+    /// Waits for the process and returns its exit status.
+    static func wait(_ pid: pid_t) throws -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        precondition(status == 0 && text.contains("ready"), "\(kind) did not start: \(text)")
-        return Agent(port: port)
+        return (status >> 8) & 0xFF
+    }
+}
+
+/// A lab network for end-to-end tests: the sample city's counties and policies, and switches on the snmpd
+/// test agent (one at 127.0.0.1, a dead one at 127.20.2.1, and when asked a second live one at 127.20.0.5).
+enum LabNetwork {
+    static func make(port: UInt16, secondDevice: Bool = false) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-lab-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
+        try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("inventory/counties.yaml"),
+                                         to: directory.appendingPathComponent("inventory/counties.yaml"))
+        try devices(port: port, second: secondDevice).write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+        try """
+            database: lab.sqlite
+            inventory: inventory
+            policies: policies
+            poll: {interval_seconds: 1, timeout_seconds: 0.3, retries: 0}
+            """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    static func devices(port: UInt16, second: Bool) -> String {
+        """
+        snmp_profiles:
+          - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
+        nodes:
+          - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
+        devices:
+          - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(port)}, snmp_profile: lab}
+          - {id: dead-sw, name: 不在线交换机, role: core-switch, node: agg-xingqing, management: {address: 127.20.2.1, port: \(port)}, snmp_profile: lab}
+
+        """ + (second ? "  - {id: lab-sw-2, name: 实验交换机二, role: access-switch, node: agg-xingqing, management: {address: 127.20.0.5, port: \(port)}, snmp_profile: lab}\n" : "")
     }
 }
