@@ -45,6 +45,18 @@ public final class SNMPEngine: Sendable {
         thread.execute { core.shutdown() }
     }
 
+    /// Shuts down and waits until the engine's sessions are closed: call before the process exits, so that
+    /// it does not exit while net-snmp is working.
+    public func shutdown() async {
+        let core = self.core
+        await withCheckedContinuation { continuation in
+            thread.execute {
+                core.shutdown()
+                continuation.resume()
+            }
+        }
+    }
+
     deinit { shutdown() }
 
     /// A snapshot of the engine's load, for metrics and for tests.

@@ -52,13 +52,15 @@ struct EdunetDaemon: AsyncParsableCommand {
             logger.error("\(error.message)")
             throw ExitCode(3)
         }
-        let factory = PollingLoopFactory(settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger)
-        let first: PollingLoop
-        do { first = try factory.make() } catch {
+        // The configuration is checked before the SNMP engine (and its thread) exists, so that a refusal exits at once.
+        let city: CityConfiguration
+        do { city = try ConfigurationLoader.load(inventoryDirectory: settings.inventory, policiesDirectory: settings.policies) } catch {
             logger.error("configuration rejected", metadata: ["problems": "\(error.diagnostics.count)"])
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
+        let factory = PollingLoopFactory(settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger)
+        let first = factory.make(city)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: PollingService(first: first, factory: factory, statusStore: DaemonStatusStore(database: database), logger: logger),
                              successTerminationBehavior: .gracefullyShutdownGroup)],
@@ -66,19 +68,24 @@ struct EdunetDaemon: AsyncParsableCommand {
             logger: logger
         ))
         try await group.run()
+        await factory.engine.shutdown()
         logger.info("stopped")
     }
 }
 
-/// Builds a polling loop from the inventory and policies as they are on disk now.
+/// Builds polling loops from validated configurations, logging which devices cannot be polled and why.
 struct PollingLoopFactory: Sendable {
     let settings: DaemonConfiguration
     let store: MeasurementStore
     let engine: SNMPEngine
     let logger: Logger
 
+    /// A loop for the inventory and policies as they are on disk now (for a reload).
     func make() throws(ModelError) -> PollingLoop {
-        let city = try ConfigurationLoader.load(inventoryDirectory: settings.inventory, policiesDirectory: settings.policies)
+        make(try ConfigurationLoader.load(inventoryDirectory: settings.inventory, policiesDirectory: settings.policies))
+    }
+
+    func make(_ city: CityConfiguration) -> PollingLoop {
         let (devices, problems) = PolledDevice.all(in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries)
         for (reason, entries) in Dictionary(grouping: problems, by: \.reason).sorted(by: { $0.key < $1.key }) {
             let names = entries.map(\.device)

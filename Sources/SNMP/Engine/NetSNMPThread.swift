@@ -36,9 +36,13 @@ final class NetSNMPThread: @unchecked Sendable {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(wakeFD >= 0 && epollFD >= 0, "cannot create eventfd/epoll: errno \(errno)")
         _ = edunet_epoll_add(epollFD, wakeFD, 0)
-        let thread = Thread { [self] in run() }
+        // Wait until the library is initialised on its thread: a process that exits while init_snmp runs
+        // on another thread can crash in its exit handlers.
+        let ready = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in run(ready: ready) }
         thread.name = "net-snmp"
         thread.start()
+        ready.wait()
     }
 
     /// Runs `job` on the net-snmp thread, soon.
@@ -75,9 +79,10 @@ final class NetSNMPThread: @unchecked Sendable {
         usmOwners[user] = (owner, release)
     }
 
-    private func run() {
+    private func run(ready: DispatchSemaphore) {
         edunet_snmp_init("edunet")
         netsnmp_large_fd_set_init(&fdSet, 65536)
+        ready.signal()
         var tags = [UInt64](repeating: 0, count: 256)
         while true {
             let pending = jobs.withLock { list -> [@Sendable () -> Void] in
