@@ -66,7 +66,7 @@ public final class InventoryStore: Sendable {
                 return (change, revision)
             }
         } catch {
-            throw StoreError(.writeFailed, "applying the inventory failed and was rolled back; the current revision is unchanged: \(Self.describe(error))")
+            throw StoreError(.writeFailed, "applying the inventory failed and was rolled back; the current revision is unchanged: \(StoreDatabase.describe(error))")
         }
     }
 
@@ -161,7 +161,6 @@ public final class InventoryStore: Sendable {
 
     private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T { try database.read(body) }
 
-    private static func describe(_ error: any Error) -> String { StoreDatabase.describe(error) }
 }
 
 /// The JSON form of a configuration kept with each revision.

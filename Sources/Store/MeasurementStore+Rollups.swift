@@ -59,13 +59,6 @@ extension MeasurementStore {
     /// Deletes roll-ups that started before `date` (kept 400 days by the daemon); returns how many.
     @discardableResult
     public func pruneRollups(olderThan date: Date) throws(StoreError) -> Int {
-        do {
-            return try database.pool.write { db in
-                try db.execute(sql: "DELETE FROM interface_rollups_5m WHERE bucket < ?", arguments: [date.timeIntervalSince1970])
-                return db.changesCount
-            }
-        } catch {
-            throw StoreError(.writeFailed, "pruning roll-ups failed: \(StoreDatabase.describe(error))")
-        }
+        try deleteRows(of: "interface_rollups_5m", where: "bucket", before: date)
     }
 }

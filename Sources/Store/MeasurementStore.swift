@@ -54,13 +54,18 @@ public final class MeasurementStore: Sendable {
     /// Deletes measurements older than `date` (the retention window); returns how many.
     @discardableResult
     public func prune(olderThan date: Date) throws(StoreError) -> Int {
+        try deleteRows(of: "interface_rates", where: "time", before: date)
+    }
+
+    /// Deletes the rows of `table` whose time `column` is before `date`; returns how many.
+    func deleteRows(of table: String, where column: String, before date: Date) throws(StoreError) -> Int {
         do {
             return try database.pool.write { db in
-                try db.execute(sql: "DELETE FROM interface_rates WHERE time < ?", arguments: [date.timeIntervalSince1970])
+                try db.execute(sql: "DELETE FROM \(table) WHERE \(column) < ?", arguments: [date.timeIntervalSince1970])
                 return db.changesCount
             }
         } catch {
-            throw StoreError(.writeFailed, "pruning measurements failed: \(StoreDatabase.describe(error))")
+            throw StoreError(.writeFailed, "deleting old rows of \(table) failed: \(StoreDatabase.describe(error))")
         }
     }
 

@@ -52,8 +52,7 @@ public actor PollingLoop {
         self.store = store
         self.settings = settings
         self.logger = logger
-        let seconds = Double(settings.interval.components.seconds) + Double(settings.interval.components.attoseconds) / 1e18
-        calculator = RateCalculator(maximumInterval: seconds * 2.5)
+        calculator = RateCalculator(maximumInterval: settings.interval.inSeconds * 2.5)
     }
 
     /// Where in the interval each device is polled: a fraction in [0, 1), the same for the same seed.
@@ -131,12 +130,10 @@ public actor PollingLoop {
 
     /// The loop's report at `now`: devices down (last poll failed) and late (no success for two intervals).
     public func status(at now: Date) -> DaemonStatus {
-        let interval = Double(settings.interval.components.seconds) + Double(settings.interval.components.attoseconds) / 1e18
         let late = devices.filter { device in
-            let own = device.interval.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? interval
-            return now.timeIntervalSince(lastSuccess[device.id] ?? startedAt) > own * 2
+            now.timeIntervalSince(lastSuccess[device.id] ?? startedAt) > (device.interval ?? settings.interval).inSeconds * 2
         }.map(\.id)
-        return DaemonStatus(startedAt: startedAt, heartbeatAt: now, pollIntervalSeconds: interval, devicesPolled: devices.count,
+        return DaemonStatus(startedAt: startedAt, heartbeatAt: now, pollIntervalSeconds: settings.interval.inSeconds, devicesPolled: devices.count,
                             devicesDown: statistics.down.sorted(), devicesLate: late.sorted(), polls: statistics.polls,
                             failures: statistics.failures, measurements: statistics.measurements)
     }
@@ -152,4 +149,9 @@ public actor PollingLoop {
     private func release() {
         if waiting.isEmpty { inFlight -= 1 } else { waiting.removeFirst().resume() }
     }
+}
+
+extension Duration {
+    /// The duration as seconds, for arithmetic with `Date` and `TimeInterval`.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
