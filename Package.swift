@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // net-snmp (libsnmp-dev) behind a thin shim; only the SNMP module imports it.
@@ -24,8 +27,14 @@ let package = Package(
         .target(name: "Model", dependencies: ["Yams"]),
         // The SQLite schema, migrations and queries; the only module that writes SQL.
         .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
-        // What is asked of devices and how answers become measurements: counters to rates so far.
-        .target(name: "Monitor", dependencies: ["SNMP", "Model", "Store", .product(name: "Logging", package: "swift-log")]),
+        // What is asked of devices (IF-MIB, wireless controllers, HOST-RESOURCES) and how answers become measurements.
+        .target(name: "Monitor", dependencies: [
+            "SNMP", "Model", "Store", .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
+        ]),
+        // The daemon's loopback HTTP endpoints: Prometheus /metrics and /healthz.
+        .target(name: "DaemonHTTP", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         // Tables, CSV and JSON for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),
         .executableTarget(
@@ -38,9 +47,10 @@ let package = Package(
         .executableTarget(
             name: "edunetd",
             dependencies: [
-                "Model", "Store", "SNMP", "Monitor",
+                "Model", "Store", "SNMP", "Monitor", "DaemonHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -48,7 +58,7 @@ let package = Package(
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
         .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),

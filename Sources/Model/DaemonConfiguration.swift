@@ -15,6 +15,11 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var logLevel: String
     /// How long interface rates at poll resolution are kept.
     public var retentionDays: Int
+    /// Where `/metrics` and `/healthz` listen: loopback by default; port 0 picks a free port (logged).
+    public var httpHost: String = "127.0.0.1"
+    public var httpPort: Int = 9464
+    /// The UDP port SNMP traps are received on (unprivileged by default so that tests need no root).
+    public var trapPort: Int = 1162
 
     public init(database: String = "edunet.sqlite", inventory: String = "inventory", policies: String = "policies",
                 pollInterval: Duration = .seconds(60), maxDevicesInFlight: Int = 100, snmpTimeout: Duration = .seconds(2),
@@ -41,12 +46,20 @@ public struct DaemonConfiguration: Sendable, Hashable {
         result.inventory = resolved(result.inventory)
         result.policies = resolved(result.policies)
         if let root = YAMLDocumentReader.read(path: path, displayPath: path, log: log),
-           let m = root.mapping("the daemon configuration", keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days"]) {
+           let m = root.mapping("the daemon configuration", keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days", "http", "traps"]) {
             if let v = m["database"]?.string("database") { result.database = resolved(v) }
             if let v = m["inventory"]?.string("inventory") { result.inventory = resolved(v) }
             if let v = m["policies"]?.string("policies") { result.policies = resolved(v) }
             if let v = m["log_level"]?.choice("log_level", of: LogLevel.self) { result.logLevel = v.rawValue }
             if let v = m["retention_days"]?.int("retention_days", in: 1...3650) { result.retentionDays = v }
+            if let http = m["http"]?.mapping("`http`", keys: ["listen"]), let listen = http["listen"] {
+                if let text = listen.string("http.listen") {
+                    if let (host, port) = Self.hostAndPort(text) { (result.httpHost, result.httpPort) = (host, port) } else {
+                        log.error("http.listen `\(text)` is not HOST:PORT", at: listen.location, help: "write e.g. `127.0.0.1:9464` (port 0 picks a free one)")
+                    }
+                }
+            }
+            if let traps = m["traps"]?.mapping("`traps`", keys: ["port"]), let v = traps["port"]?.int("traps.port", in: 1...65_535) { result.trapPort = v }
             if let poll = m["poll"]?.mapping("`poll`", keys: ["interval_seconds", "max_devices_in_flight", "timeout_seconds", "retries", "seed"]) {
                 if let v = poll["interval_seconds"]?.double("interval_seconds", in: 0.1...86_400) { result.pollInterval = .milliseconds(Int(v * 1000)) }
                 if let v = poll["max_devices_in_flight"]?.int("max_devices_in_flight", in: 1...100_000) { result.maxDevicesInFlight = v }
@@ -57,6 +70,14 @@ public struct DaemonConfiguration: Sendable, Hashable {
         }
         guard log.diagnostics.isEmpty else { throw ModelError(code: .invalidDaemonConfiguration, diagnostics: log.diagnostics.sortedByLocation()) }
         return result
+    }
+
+    /// `127.0.0.1:9464` or `[::1]:9464` as host and port.
+    static func hostAndPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
     }
 
     private enum LogLevel: String, CaseIterable { case trace, debug, info, notice, warning, error, critical }

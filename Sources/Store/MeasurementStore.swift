@@ -14,18 +14,50 @@ public final class MeasurementStore: Sendable {
     /// Stores a batch in one transaction with one prepared statement: all rows or none.
     public func record(_ measurements: [InterfaceMeasurement]) throws(StoreError) {
         guard !measurements.isEmpty else { return }
-        do {
-            try database.pool.write { db in
+        try write("storing \(measurements.count) measurements") { db in try Self.insert(measurements, db) }
+    }
+
+    /// Stores all that one poll of one device produced in one transaction: all of it or none of it.
+    public func record(_ observations: DeviceObservations) throws(StoreError) {
+        try write("storing the poll of \(observations.device)") { db in
+            try Self.insert(observations.rates, db)
+            let time = observations.time.timeIntervalSince1970
+            if let accessPoints = observations.accessPoints, !accessPoints.isEmpty {
                 let statement = try db.makeStatement(sql: """
-                    INSERT INTO interface_rates (device, interface, time, in_bps, out_bps, unknown) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO access_point_samples (controller, ap_index, time, name, up, state, clients, radios, radios_up,
+                        uplink_mbps, max_rate_mbps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                for m in measurements {
-                    try statement.execute(arguments: [m.device, m.interface, m.time.timeIntervalSince1970,
-                                                      m.inBitsPerSecond, m.outBitsPerSecond, m.unknownReason])
+                for ap in accessPoints {
+                    try statement.execute(arguments: [observations.device, ap.index, time, ap.name, ap.up, ap.state, ap.clients, ap.radios,
+                                                      ap.radiosUp, ap.uplinkMbps, ap.maxRateMbps])
                 }
             }
+            if let host = observations.host {
+                let memory = host.total(.memory), disk = host.total(.disk)
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO host_samples (device, time, cpu_load, memory_used, memory_size, disk_used, disk_size)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [observations.device, time, host.meanProcessorLoad, memory.map { Int64(clamping: $0.used) },
+                                     memory.map { Int64(clamping: $0.size) }, disk.map { Int64(clamping: $0.used) }, disk.map { Int64(clamping: $0.size) }])
+            }
+        }
+    }
+
+    private static func insert(_ measurements: [InterfaceMeasurement], _ db: Database) throws {
+        guard !measurements.isEmpty else { return }
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO interface_rates (device, interface, time, in_bps, out_bps, unknown) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for m in measurements {
+            try statement.execute(arguments: [m.device, m.interface, m.time.timeIntervalSince1970, m.inBitsPerSecond, m.outBitsPerSecond, m.unknownReason])
+        }
+    }
+
+    private func write(_ what: String, _ body: (Database) throws -> Void) throws(StoreError) {
+        do {
+            try database.pool.write { db in try body(db) }
         } catch {
-            throw StoreError(.writeFailed, "storing \(measurements.count) measurements failed and was rolled back: \(StoreDatabase.describe(error))")
+            throw StoreError(.writeFailed, "\(what) failed and was rolled back: \(StoreDatabase.describe(error))")
         }
     }
 
@@ -51,10 +83,12 @@ public final class MeasurementStore: Sendable {
         }
     }
 
-    /// Deletes measurements older than `date` (the retention window); returns how many.
+    /// Deletes rates, AP and server samples older than `date` (the retention window); returns how many rows.
     @discardableResult
     public func prune(olderThan date: Date) throws(StoreError) -> Int {
-        try deleteRows(of: "interface_rates", where: "time", before: date)
+        var removed = 0
+        for table in ["interface_rates", "access_point_samples", "host_samples"] { removed += try deleteRows(of: table, where: "time", before: date) }
+        return removed
     }
 
     /// Deletes the rows of `table` whose time `column` is before `date`; returns how many.

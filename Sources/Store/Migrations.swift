@@ -65,6 +65,36 @@ enum Migrations {
             }
             try db.create(index: "interface_rollups_5m_bucket", on: "interface_rollups_5m", columns: ["bucket"])
         }
+        migrator.registerMigration("v5-access-points-and-hosts") { db in
+            // What a controller said about each of its APs at each poll (AP up-time and clients come from here).
+            try db.create(table: "access_point_samples", options: [.withoutRowID]) { t in
+                t.column("controller", .text).notNull()
+                t.column("ap_index", .text).notNull()
+                t.column("time", .double).notNull()
+                t.column("name", .text).notNull()
+                t.column("up", .boolean)
+                t.column("state", .text)
+                t.column("clients", .integer)
+                t.column("radios", .integer).notNull()
+                t.column("radios_up", .integer)
+                t.column("uplink_mbps", .integer)
+                t.column("max_rate_mbps", .double)
+                t.primaryKey(["controller", "ap_index", "time"])
+            }
+            try db.create(index: "access_point_samples_name", on: "access_point_samples", columns: ["name", "time"])
+            try db.create(index: "access_point_samples_time", on: "access_point_samples", columns: ["time"])
+            // A server's processor load and storage at each poll (the compute pool's use).
+            try db.create(table: "host_samples", options: [.withoutRowID]) { t in
+                t.column("device", .text).notNull()
+                t.column("time", .double).notNull()
+                t.column("cpu_load", .double)
+                t.column("memory_used", .integer)
+                t.column("memory_size", .integer)
+                t.column("disk_used", .integer)
+                t.column("disk_size", .integer)
+                t.primaryKey(["device", "time"])
+            }
+        }
         return migrator
     }
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
+import DaemonHTTP
 import Foundation
 import Logging
 import Model
 import Monitor
+import Prometheus
 import ServiceLifecycle
 import SNMP
 import Store
@@ -20,8 +22,9 @@ struct EdunetDaemon: AsyncParsableCommand {
         discussion: """
             Without --config it reads ./inventory and ./policies and writes $EDUNET_DB (else ./edunet.sqlite),
             polling every 60 s. A configuration file (YAML) can set: database, inventory, policies, log_level and
-            poll: {interval_seconds, max_devices_in_flight, timeout_seconds, retries, seed}; paths are relative
-            to the file. SIGHUP reloads the inventory and policies (an invalid new one is rejected, the old one
+            poll: {interval_seconds, max_devices_in_flight, timeout_seconds, retries, seed}, retention_days,
+            http: {listen: HOST:PORT} (default 127.0.0.1:9464: /metrics and /healthz) and traps: {port}; paths are
+            relative to the file. SIGHUP reloads the inventory and policies (an invalid new one is rejected, the old one
             stays). Stops cleanly on SIGTERM or SIGINT (exit status 0); exit status 1 when the configuration,
             inventory or policies are invalid, 3 when the database cannot be opened.
             """
@@ -59,11 +62,16 @@ struct EdunetDaemon: AsyncParsableCommand {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
-        let factory = PollingLoopFactory(settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger)
-        let first = factory.make(city)
+        let registry = PrometheusCollectorRegistry()
+        let factory = PollingLoopFactory(settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger,
+                                         metrics: PollingMetrics(factory: PrometheusMetricsFactory(registry: registry)))
+        let polling = PollingService(first: factory.make(city), factory: factory, statusStore: DaemonStatusStore(database: database), logger: logger)
+        let http = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) {
+            await polling.health(at: Date())
+        }.application { port in logger.notice("http listening", metadata: ["address": "\(settings.httpHost)", "port": "\(port)"]) }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: PollingService(first: first, factory: factory, statusStore: DaemonStatusStore(database: database), logger: logger),
-                             successTerminationBehavior: .gracefullyShutdownGroup)],
+            services: [.init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
+                       .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
@@ -79,6 +87,7 @@ struct PollingLoopFactory: Sendable {
     let store: MeasurementStore
     let engine: SNMPEngine
     let logger: Logger
+    let metrics: PollingMetrics
 
     /// A loop for the inventory and policies as they are on disk now (for a reload).
     func make() throws(ModelError) -> PollingLoop {
@@ -86,7 +95,8 @@ struct PollingLoopFactory: Sendable {
     }
 
     func make(_ city: CityConfiguration) -> PollingLoop {
-        let (devices, problems) = PolledDevice.all(in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries)
+        let (devices, problems) = PolledDevice.all(in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries,
+                                                   roleIntervals: city.policies.fleet.pollIntervalSeconds)
         for (reason, entries) in Dictionary(grouping: problems, by: \.reason).sorted(by: { $0.key < $1.key }) {
             let names = entries.map(\.device)
             logger.warning("devices not polled", metadata: [
@@ -98,9 +108,9 @@ struct PollingLoopFactory: Sendable {
             "schools": "\(city.inventory.schools.count)", "devices": "\(city.inventory.devices.count)", "polled": "\(devices.count)",
             "interval": "\(settings.pollInterval)", "database": "\(settings.database)",
         ])
-        return PollingLoop(devices: devices, poller: InterfacePoller(engine: engine), store: store,
+        return PollingLoop(devices: devices, poller: DevicePoller(engine: engine), store: store,
                            settings: .init(interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, seed: settings.seed),
-                           logger: logger)
+                           logger: logger, metrics: metrics)
     }
 }
 
@@ -108,22 +118,39 @@ struct PollingLoopFactory: Sendable {
 /// finished), swapping in a new loop on each SIGHUP whose configuration validates. Every interval it writes its
 /// status for `edunet status` and rolls up finished five-minute spans; every hour it deletes rates older than the
 /// retention and roll-ups older than 400 days.
-struct PollingService: Service {
+final class PollingService: Service, Sendable {
     let first: PollingLoop
     let factory: PollingLoopFactory
     let statusStore: DaemonStatusStore
     let logger: Logger
+    private let current = Mutex<(loop: PollingLoop, task: Task<Void, Never>)?>(nil)
+
+    init(first: PollingLoop, factory: PollingLoopFactory, statusStore: DaemonStatusStore, logger: Logger) {
+        self.first = first
+        self.factory = factory
+        self.statusStore = statusStore
+        self.logger = logger
+    }
+
+    /// For `/healthz`: healthy while the loop runs and not every device is down or late.
+    func health(at now: Date) async -> (healthy: Bool, detail: String) {
+        guard let loop = current.withLock({ $0?.loop }) else { return (false, "starting: no polling loop yet") }
+        let status = await loop.status(at: now)
+        let cycle = status.lastCycleSeconds.map { String(format: "last cycle %.1f s", $0) } ?? "first cycle under way"
+        let detail = "\(status.devicesPolled) devices, \(status.devicesDown.count) down, \(status.devicesLate.count) late; \(cycle)"
+        let healthy = status.devicesPolled == 0 || status.devicesLate.count < status.devicesPolled
+        return (healthy, (healthy ? "ok: " : "unhealthy: every device is late: ") + detail)
+    }
 
     func run() async throws {
         let reloads = await UnixSignalsSequence(trapping: .sighup)
-        let current = Mutex<(loop: PollingLoop, task: Task<Void, Never>)?>(nil)
         @Sendable func start(_ loop: PollingLoop) {
             current.withLock { $0 = (loop, Task { await loop.run() }) }
         }
         logger.info("ready")
         start(first)
         let housekeeping = Task { await keepHouse(current: { current.withLock { $0?.loop } }) }
-        await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown { [self] in
             await withTaskCancellationHandler {
                 for await _ in reloads {
                     do throws(ModelError) {

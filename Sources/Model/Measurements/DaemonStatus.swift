@@ -16,6 +16,9 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
     public var measurements: Int
     /// Set when the daemon stopped cleanly.
     public var stoppedAt: Date?
+    /// How long the last full cycle took (every device one poll attempt), and its latest poll start.
+    public var lastCycleSeconds: Double?
+    public var lastCycleMaxLatenessSeconds: Double?
 
     public init(startedAt: Date, heartbeatAt: Date, pollIntervalSeconds: Double, devicesPolled: Int, devicesDown: [String],
                 devicesLate: [String], polls: Int, failures: Int, measurements: Int) {

@@ -36,6 +36,9 @@ public struct BandwidthPolicy: Sendable, Hashable, Codable {
 public struct FleetPolicy: Sendable, Hashable, Codable {
     public var terminalsPerStudent: Double
     public var terminalsPerTeacher: Double
+    /// How often each role is polled, in seconds, where the policy sets it; a device's own interval wins, and
+    /// roles not listed use the daemon's interval.
+    public var pollIntervalSeconds: [DeviceRole: Double] = [:]
 }
 
 /// Graded-protection (等级保护) rules the security checks enforce.

@@ -62,11 +62,19 @@ struct PolicyParser {
     }
 
     func fleet(_ root: YAMLValue) -> FleetPolicy? {
-        let keys = ["terminals_per_student", "terminals_per_teacher"]
-        guard let m = root.mapping("fleet.yaml", keys: keys, required: keys),
+        let required = ["terminals_per_student", "terminals_per_teacher"]
+        guard let m = root.mapping("fleet.yaml", keys: required + ["poll_interval_seconds"], required: required),
               let students = m["terminals_per_student"]?.double("terminals_per_student", in: 0...100),
               let teachers = m["terminals_per_teacher"]?.double("terminals_per_teacher", in: 0...100) else { return nil }
-        return FleetPolicy(terminalsPerStudent: students, terminalsPerTeacher: teachers)
+        var policy = FleetPolicy(terminalsPerStudent: students, terminalsPerTeacher: teachers)
+        if let intervals = m["poll_interval_seconds"]?.mapping("`poll_interval_seconds` (seconds by device role)", keys: DeviceRole.allCases.map(\.rawValue)) {
+            for role in DeviceRole.allCases {
+                if let seconds = intervals[role.rawValue]?.double("poll_interval_seconds.\(role.rawValue)", in: 1...86_400) {
+                    policy.pollIntervalSeconds[role] = seconds
+                }
+            }
+        }
+        return policy
     }
 
     func security(_ root: YAMLValue) -> SecurityPolicy? {

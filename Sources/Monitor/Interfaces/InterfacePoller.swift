@@ -6,7 +6,8 @@ import SNMP
 public struct InterfacePoller: Sendable {
     /// IF-MIB and SNMPv2-MIB objects, by number (Debian ships no MIB files).
     enum Objects {
-        static let sysUpTime: OID = "1.3.6.1.2.1.1.3.0"
+        static let sysDescr: OID = "1.3.6.1.2.1.1.1.0", sysObjectID: OID = "1.3.6.1.2.1.1.2.0"
+        static let sysUpTime: OID = "1.3.6.1.2.1.1.3.0", sysName: OID = "1.3.6.1.2.1.1.5.0"
         static let ifTable: OID = "1.3.6.1.2.1.2.2"
         static let ifXTable: OID = "1.3.6.1.2.1.31.1.1"
         // ifTable columns
@@ -30,7 +31,8 @@ public struct InterfacePoller: Sendable {
     }
 
     public func poll(_ target: SNMPTarget) async throws(SNMPError) -> InterfacePoll {
-        let uptime = try await engine.get(target, [Objects.sysUpTime]).first?.value
+        let system = try await engine.get(target, [Objects.sysDescr, Objects.sysObjectID, Objects.sysUpTime, Objects.sysName]).map(\.value)
+        let uptime = system.count == 4 ? system[2] : nil
         let fetched = try await engine.tables(target, [Objects.ifTable, Objects.ifXTable], maxRepetitions: maxRepetitions)
         let table = fetched[0], extended = fetched[1]
         let time = now()
@@ -43,7 +45,10 @@ public struct InterfacePoller: Sendable {
             let x = rows[row.index] ?? [:]
             return Self.reading(index: row.index.components[0], ifTable: row.cells, ifXTable: x, time: time, sysUpTime: sysUpTime)
         }
-        return InterfacePoll(time: time, sysUpTime: sysUpTime, interfaces: interfaces)
+        let objectID: OID? = if case .objectIdentifier(let oid) = system[1] { oid } else { nil }
+        return InterfacePoll(time: time, sysUpTime: sysUpTime,
+                             system: SystemDescription(description: system[0].text, objectID: objectID, name: system[3].text),
+                             varbinds: system.count + fetched.reduce(0) { $0 + $1.cellCount }, interfaces: interfaces)
     }
 
     static func reading(index: UInt32, ifTable: [UInt32: SNMPValue], ifXTable: [UInt32: SNMPValue], time: Date, sysUpTime: UInt32) -> InterfaceReading {

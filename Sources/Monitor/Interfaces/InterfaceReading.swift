@@ -1,4 +1,5 @@
 import Foundation
+import SNMP
 
 /// One interface as one poll saw it: identity, speed, status and the counters behind its rates.
 public struct InterfaceReading: Sendable, Hashable {
@@ -21,10 +22,21 @@ public struct InterfaceReading: Sendable, Hashable {
 public struct InterfacePoll: Sendable, Hashable {
     public var time: Date
     public var sysUpTime: UInt32
+    /// sysDescr, sysObjectID and sysName as the device gave them.
+    public var system: SystemDescription
+    /// How many varbinds the poll read.
+    public var varbinds: Int
     public var interfaces: [InterfaceReading]
 
     /// Readings by key (the first of any duplicate names).
     public var byKey: [String: InterfaceReading] {
         Dictionary(interfaces.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
+}
+
+/// The SNMPv2-MIB system group's identity objects.
+public struct SystemDescription: Sendable, Hashable {
+    public var description: String?
+    public var objectID: OID?
+    public var name: String?
 }

@@ -6,8 +6,9 @@ import Store
 
 /// Polls every device at the interval, each at its own offset within the interval (a seeded spread, so
 /// that polls do not all start at once), at most `maxDevicesInFlight` devices at a time; never two polls of
-/// one device at once. Each poll's interface rates are stored in one batch. A device that does not answer
-/// is marked down and backed off (2×, 4×, up to 8× the interval) without holding up the others.
+/// one device at once. Each poll (rates, access points, server load) is stored in one transaction. A device
+/// that does not answer is marked down and backed off (2×, 4×, up to 8× the interval) without holding up the
+/// others. A cycle ends when every device has had a poll attempt; its length and its latest start are measured.
 public actor PollingLoop {
     /// How often and how many at once.
     public struct Settings: Sendable {
@@ -28,11 +29,16 @@ public actor PollingLoop {
         public var polls = 0
         public var failures = 0
         public var measurements = 0
+        public var varbinds = 0
         public var down: Set<String> = []
+        /// The last finished cycle: how long every device took to get one poll attempt, and the latest start.
+        public var lastCycleSeconds: Double?
+        public var lastCycleMaxLatenessSeconds: Double?
     }
 
     private let devices: [PolledDevice]
-    private let poller: InterfacePoller
+    private let poller: DevicePoller
+    private let metrics: PollingMetrics
     private let store: MeasurementStore
     private let settings: Settings
     private let logger: Logger
@@ -42,11 +48,16 @@ public actor PollingLoop {
     private let startedAt: Date
     private var inFlight = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var cycleStarted = ContinuousClock.now
+    private var attemptedThisCycle: Set<String> = []
+    private var cycleMaxLateness: Duration = .zero
     public private(set) var statistics = Statistics()
 
-    public init(devices: [PolledDevice], poller: InterfacePoller, store: MeasurementStore, settings: Settings, logger: Logger,
-                startedAt: Date = Date()) {
+    public init(devices: [PolledDevice], poller: DevicePoller, store: MeasurementStore, settings: Settings, logger: Logger,
+                metrics: PollingMetrics = .none, startedAt: Date = Date()) {
         self.devices = devices
+        self.metrics = metrics
+        metrics.devices.record(devices.count)
         self.startedAt = startedAt
         self.poller = poller
         self.store = store
@@ -85,9 +96,12 @@ public actor PollingLoop {
         while !Task.isCancelled {
             do { try await clock.sleep(until: next) } catch { return }
             await acquire()
-            let result: Result<InterfacePoll, SNMPError>
-            do { result = .success(try await poller.poll(device.target)) } catch { result = .failure(error) }
+            let started = clock.now
+            metrics.lateness.recordNanoseconds((started - next).nanoseconds)
+            let result: Result<DevicePoll, SNMPError>
+            do { result = .success(try await poller.poll(device)) } catch { result = .failure(error) }
             release()
+            metrics.pollDuration.recordNanoseconds((clock.now - started).nanoseconds)
             switch result {
             case .success(let poll):
                 failures = 0
@@ -95,21 +109,42 @@ public actor PollingLoop {
             case .failure(let error):
                 failures += 1
                 statistics.failures += 1
+                metrics.failures.increment()
                 if statistics.down.insert(device.id).inserted {
                     logger.warning("device down", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
                 }
             }
+            metrics.devicesDown.record(statistics.down.count)
+            attempted(device.id, lateness: started - next, at: clock.now)
             next += (device.interval ?? settings.interval) * (1 << min(failures, 3))
             if next < clock.now { next = clock.now }  // a late cycle is not made up with a burst
         }
     }
 
-    private func record(_ poll: InterfacePoll, of device: PolledDevice) {
+    /// Closes the cycle when every device has had its attempt.
+    private func attempted(_ device: String, lateness: Duration, at now: ContinuousClock.Instant) {
+        attemptedThisCycle.insert(device)
+        cycleMaxLateness = max(cycleMaxLateness, lateness)
+        guard attemptedThisCycle.count >= devices.count else { return }
+        statistics.lastCycleSeconds = (now - cycleStarted).inSeconds
+        statistics.lastCycleMaxLatenessSeconds = cycleMaxLateness.inSeconds
+        metrics.cycleSeconds.record(statistics.lastCycleSeconds ?? 0)
+        metrics.cycleLatenessSeconds.record(cycleMaxLateness.inSeconds)
+        cycleStarted = now
+        attemptedThisCycle = []
+        cycleMaxLateness = .zero
+    }
+
+    private func record(_ devicePoll: DevicePoll, of device: PolledDevice) {
+        let poll = devicePoll.interfaces
         statistics.polls += 1
+        statistics.varbinds += devicePoll.varbinds
+        metrics.polls.increment()
+        metrics.varbinds.increment(by: devicePoll.varbinds)
         lastSuccess[device.id] = poll.time
         if statistics.down.remove(device.id) != nil { logger.notice("device up", metadata: ["device": "\(device.id)"]) }
         defer { previous[device.id] = poll }
-        guard let before = previous[device.id]?.byKey else { return }
+        let before = previous[device.id]?.byKey ?? [:]
         let measurements = poll.interfaces.compactMap { reading -> InterfaceMeasurement? in
             guard let earlier = before[reading.key] else { return nil }
             switch calculator.rate(from: earlier.sample, to: reading.sample) {
@@ -121,8 +156,10 @@ public actor PollingLoop {
             }
         }
         do {
-            try store.record(measurements)
+            try store.record(DeviceObservations(device: device.id, time: poll.time, rates: measurements,
+                                                accessPoints: devicePoll.accessPoints, host: devicePoll.host))
             statistics.measurements += measurements.count
+            metrics.measurements.increment(by: measurements.count)
         } catch {
             logger.error("measurements not stored", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
         }
@@ -133,9 +170,12 @@ public actor PollingLoop {
         let late = devices.filter { device in
             now.timeIntervalSince(lastSuccess[device.id] ?? startedAt) > (device.interval ?? settings.interval).inSeconds * 2
         }.map(\.id)
-        return DaemonStatus(startedAt: startedAt, heartbeatAt: now, pollIntervalSeconds: settings.interval.inSeconds, devicesPolled: devices.count,
-                            devicesDown: statistics.down.sorted(), devicesLate: late.sorted(), polls: statistics.polls,
-                            failures: statistics.failures, measurements: statistics.measurements)
+        var status = DaemonStatus(startedAt: startedAt, heartbeatAt: now, pollIntervalSeconds: settings.interval.inSeconds, devicesPolled: devices.count,
+                                  devicesDown: statistics.down.sorted(), devicesLate: late.sorted(), polls: statistics.polls,
+                                  failures: statistics.failures, measurements: statistics.measurements)
+        status.lastCycleSeconds = statistics.lastCycleSeconds
+        status.lastCycleMaxLatenessSeconds = statistics.lastCycleMaxLatenessSeconds
+        return status
     }
 
     private func acquire() async {
@@ -154,4 +194,5 @@ public actor PollingLoop {
 extension Duration {
     /// The duration as seconds, for arithmetic with `Date` and `TimeInterval`.
     var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

@@ -92,6 +92,9 @@ public struct SNMPTable: Sendable, Hashable {
     public var columns: [UInt32]
     public var rows: [Row]
 
+    /// How many cells (varbinds) the table holds.
+    public var cellCount: Int { rows.reduce(0) { $0 + $1.cells.count } }
+
     struct Builder {
         let entry: OID
         private var columns: Set<UInt32> = []

@@ -1,0 +1,39 @@
+import Hummingbird
+import Prometheus
+
+/// The daemon's HTTP face, on a loopback address by default: `/metrics` in the Prometheus text format from
+/// the daemon's registry, and `/healthz` answering 200 while the daemon is healthy and 503 with the reason
+/// when it is not (no poll for two intervals, say). A swift-service-lifecycle service.
+public struct DaemonHTTPServer: Sendable {
+    /// What `/healthz` reports: healthy or not, and a line saying why.
+    public typealias Health = @Sendable () async -> (healthy: Bool, detail: String)
+
+    public let host: String
+    public let port: Int
+    public let registry: PrometheusCollectorRegistry
+    public let health: Health
+
+    public init(host: String, port: Int, registry: PrometheusCollectorRegistry, health: @escaping Health) {
+        self.host = host
+        self.port = port
+        self.registry = registry
+        self.health = health
+    }
+
+    /// The Hummingbird application; run it in a service group (it is a `Service`).
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        let registry = self.registry, health = self.health
+        router.get("metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        router.get("healthz") { _, _ -> Response in
+            let (healthy, detail) = await health()
+            return Response(status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
+        }
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "edunetd"),
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
+    }
+}

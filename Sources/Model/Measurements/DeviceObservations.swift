@@ -1,0 +1,22 @@
+import Foundation
+
+/// Everything one poll of one device produced, stored together in one transaction so that a poll is either
+/// wholly in the database or not at all: interface rates, and the access points of a controller or the load of
+/// a server.
+public struct DeviceObservations: Sendable, Hashable {
+    public var device: String
+    public var time: Date
+    public var rates: [InterfaceMeasurement]
+    /// For wireless controllers and standalone APs.
+    public var accessPoints: [AccessPointReading]?
+    /// For servers.
+    public var host: HostReading?
+
+    public init(device: String, time: Date, rates: [InterfaceMeasurement], accessPoints: [AccessPointReading]? = nil, host: HostReading? = nil) {
+        self.device = device
+        self.time = time
+        self.rates = rates
+        self.accessPoints = accessPoints
+        self.host = host
+    }
+}

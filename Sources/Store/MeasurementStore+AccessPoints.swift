@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Model
+
+/// An access point as last seen by its controller, with how much of a window it was up.
+public struct AccessPointStatus: Sendable, Hashable {
+    public var controller: String
+    public var reading: AccessPointReading
+    public var seenAt: Date
+    /// Polls in the window that found the AP up, and polls that said anything about its state.
+    public var upSamples: Int
+    public var stateSamples: Int
+}
+
+extension MeasurementStore {
+    /// Every AP each controller reported, newest reading first per AP, with its up-samples since `since`.
+    public func accessPoints(since: Date) throws(StoreError) -> [AccessPointStatus] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.*, w.up_samples, w.state_samples FROM access_point_samples s
+                JOIN (SELECT controller, ap_index, MAX(time) AS time, SUM(up = 1) AS up_samples, COUNT(up) AS state_samples
+                      FROM access_point_samples WHERE time >= ? GROUP BY controller, ap_index) w
+                  ON s.controller = w.controller AND s.ap_index = w.ap_index AND s.time = w.time
+                ORDER BY s.controller, s.name
+                """, arguments: [since.timeIntervalSince1970]).map { row in
+                AccessPointStatus(
+                    controller: row["controller"],
+                    reading: AccessPointReading(index: row["ap_index"], name: row["name"], up: row["up"], state: row["state"], clients: row["clients"],
+                                                radios: row["radios"], radiosUp: row["radios_up"], uplinkMbps: row["uplink_mbps"],
+                                                maxRateMbps: row["max_rate_mbps"]),
+                    seenAt: Date(timeIntervalSince1970: row["time"]), upSamples: row["up_samples"] ?? 0, stateSamples: row["state_samples"] ?? 0)
+            }
+        }
+    }
+
+    /// The newest processor and storage figures of a server, when it has been polled.
+    public func latestHost(device: String) throws(StoreError) -> (time: Date, cpuLoad: Double?, memory: (used: Int64, size: Int64)?, disk: (used: Int64, size: Int64)?)? {
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM host_samples WHERE device = ? ORDER BY time DESC LIMIT 1", arguments: [device]) else {
+                return nil
+            }
+            func pair(_ used: String, _ size: String) -> (used: Int64, size: Int64)? {
+                guard let u: Int64 = row[used], let s: Int64 = row[size] else { return nil }
+                return (u, s)
+            }
+            return (Date(timeIntervalSince1970: row["time"]), row["cpu_load"], pair("memory_used", "memory_size"), pair("disk_used", "disk_size"))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Model
+import Monitor
+import Testing
+@testable import SNMP
+
+/// The wireless profiles against the real controller recordings of snmpsim-data. The expected figures were
+/// counted from the recordings with grep and awk (the commands are in docs/devices.md), not by this code.
+@Suite("Access points of real wireless controller recordings")
+struct WirelessPollerTests {
+    let engine = SNMPEngine()
+
+    private func poll(_ recording: String, _ profile: WirelessProfile) async throws -> [AccessPointReading] {
+        let target = TestAgents.target(await TestAgents.snmpsim(serving: recording), community: recording, timeout: .seconds(20), retries: 3)
+        return try await WirelessPoller(engine: engine).poll(target, profile: profile).readings
+    }
+
+    @Test func arubaControllerAPsStateAndClientsPerRadio() async throws {
+        let aps = try await poll("aruba-7210", .aruba)
+        #expect(aps.count == 13)
+        #expect(aps.filter { $0.up == true }.count == 9 && aps.filter { $0.up == false }.count == 4)
+        let ap = try #require(aps.first { $0.name == "WRD-WN" })
+        #expect(ap.macAddress == "94:b4:0f:c1:9b:6e" && ap.up == true && ap.state == "up")
+        #expect(ap.radios == 2 && ap.clients == 23, "radios 1 and 2 have 20 and 3 clients")
+    }
+
+    @Test func ciscoAireOSControllerAPsAndRadios() async throws {
+        let aps = try await poll("cisco-controller", .ciscoAirespace)
+        #expect(aps.count == 226)
+        #expect(aps.allSatisfy { $0.up == true && $0.state == "associated" })
+        #expect(aps.reduce(0) { $0 + $1.radios } == 452)
+        #expect(aps.reduce(0) { $0 + ($1.clients ?? 0) } == 94, "bsnApIfNoOfUsers summed over the 452 radios")
+        let ap = try #require(aps.first { $0.name == "erjiao_sw" })
+        #expect(ap.radios == 2 && ap.radiosUp == 2 && ap.clients == 2)
+    }
+
+    @Test func huaweiNativeACRunStateAndRadios() async throws {
+        let aps = try await poll("huawei-s12704", .huawei)
+        #expect(aps.map(\.name).sorted() == ["RJY-JXL2-4-406-1", "RJY-JXL2-4-411", "RJY-JXL4-3-zoulang4", "RJY-JYL-2-222"])
+        let fault = try #require(aps.first { $0.name == "RJY-JYL-2-222" })
+        #expect(fault.up == false && fault.state == "fault" && fault.radios == 2 && fault.radiosUp == 2 && fault.clients == 0)
+        #expect(aps.filter { $0.up == true }.allSatisfy { $0.state == "normal" && $0.radios == 3 })
+    }
+
+    @Test func ruijieControllerThousandsOfAPsWithUplinkSpeed() async throws {
+        let aps = try await poll("ruijie-m18000", .ruijie)
+        #expect(aps.count == 3239)
+        #expect(aps.allSatisfy { $0.up == true && $0.state == "online" })
+        #expect(aps.reduce(0) { $0 + ($1.clients ?? 0) } == 2439)
+        #expect(aps.filter { $0.uplinkMbps == 1000 }.count == 3227 && aps.filter { $0.uplinkMbps == 100 }.count == 12)
+    }
+
+    @Test func standaloneAPThroughIEEE80211MIB() async throws {
+        let aps = try await poll("ubiquiti-m5", .ieee80211)
+        #expect(aps.count == 1)
+        #expect(aps.first?.name == "patrikeevo" && aps.first?.index == "5")
+        #expect(aps.first?.maxRateMbps == 54, "dot11OperationalRateSet 0c…6c: 108 × 500 kbit/s")
+    }
+
+    @Test func profileChosenByVendorThenSysObjectIDThenStandard() {
+        #expect(WirelessProfile.matching(vendor: "Huawei", sysObjectID: nil) == .huawei)
+        #expect(WirelessProfile.matching(vendor: nil, sysObjectID: "1.3.6.1.4.1.9.1.1069") == .ciscoAirespace)
+        #expect(WirelessProfile.matching(vendor: "Acme", sysObjectID: "1.3.6.1.4.1.14823.1.1.32") == .aruba)
+        #expect(WirelessProfile.matching(vendor: nil, sysObjectID: "1.3.6.1.4.1.41112.1.4") == .ieee80211)
+    }
+}
+
+/// HOST-RESOURCES-MIB from the real snmpd on loopback, checked against what Linux itself says.
+@Suite("Server load and storage")
+struct HostResourcesPollerTests {
+    @Test func snmpdReportsProcessorsMemoryAndDisks() async throws {
+        let engine = SNMPEngine()
+        let target = TestAgents.target(await TestAgents.snmpd(), community: "edunet-test")
+        let (host, varbinds) = try await HostResourcesPoller(engine: engine).poll(target)
+        #expect(varbinds > 0)
+        #expect(host.processors == ProcessInfo.processInfo.processorCount)
+        #expect(host.processorLoads.allSatisfy { (0...100).contains($0) })
+        let memory = try #require(host.total(.memory))
+        let physical = ProcessInfo.processInfo.physicalMemory
+        #expect(memory.size >= physical * 9 / 10 && memory.size <= physical * 11 / 10, "hrStorageRam ≈ physical memory \(physical)")
+        #expect(memory.used <= memory.size)
+        #expect(host.storage.contains { $0.kind == .disk && $0.description == "/" && $0.sizeBytes > 0 })
+    }
+}
