@@ -32,6 +32,8 @@ ORDINALS_EN = ["No. %d" % i for i in range(1, 11)]
 
 VENDORS = [
     # vendor, core model, access model, 10G interface, 1G interface
+    # The S5720-36C-EI has four 10G ports, XGigabitEthernet0/0/1-4 (as in the snmpsim-data recording the
+    # simulated city serves for it): ports 25-27 of the other vendors' numbering become 1-3.
     ("Huawei", "S5720-36C-EI", "S5720-28X-LI", "XGigabitEthernet0/0/{}", "GigabitEthernet0/0/{}"),
     ("H3C", "S5560X-30C-EI", "E528", "Ten-GigabitEthernet1/0/{}", "GigabitEthernet1/0/{}"),
     ("Ruijie", "RG-S5750C-28GT4XS-H", "RG-S2910-24GT4XS-E", "TenGigabitEthernet 0/{}", "GigabitEthernet 0/{}"),
@@ -39,6 +41,13 @@ VENDORS = [
 ]
 AP_MODELS = {"Huawei": "AirEngine 5761-11", "H3C": "WA6320", "Ruijie": "RG-AP880-I", "Cisco": "C9120AXI"}
 AREAS = [("teaching", "教学楼"), ("office", "办公楼"), ("public", "图书馆与食堂"), ("other", "实训楼")]
+
+
+class HuaweiTenGig:
+    """The S5720-36C-EI's 10G ports: the other vendors' ports 25-27 are its XGigabitEthernet0/0/1-3."""
+
+    def format(self, n):
+        return f"XGigabitEthernet0/0/{n - 24 if n > 24 else n}"
 
 
 def q(text):
@@ -111,8 +120,8 @@ def backbone(city):
         "  - id: cloud-v3",
         "    version: v3",
         "    user: edunet-cloud",
-        "    auth: {protocol: SHA-512, key: {file: /etc/edunet/secrets/cloud-auth.key}}",
-        "    privacy: {protocol: AES-256, key: {file: /etc/edunet/secrets/cloud-priv.key}}",
+        "    auth: {protocol: SHA-512, key: {env: EDUNET_CLOUD_AUTH_KEY}}",
+        "    privacy: {protocol: AES-256, key: {env: EDUNET_CLOUD_PRIV_KEY}}",
     ])
     f = "backbone.yaml"
     city.add(f, "nodes", [
@@ -179,6 +188,8 @@ def schools(city):
 def school(city, f, c, n, g, idx, kind, name, name_en, students, teachers, aps):
     sid = f"{c}-{kind}-{idx:02d}"
     vendor, core_model, access_model, if10, if1 = VENDORS[g % len(VENDORS)]
+    if vendor == "Huawei":
+        if10 = HuaweiTenGig()
     big = kind in ("senior-secondary", "vocational", "secondary-vocational", "nine-year")
     voc = kind == "vocational"
     base = f"127.3.{g}"

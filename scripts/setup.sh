@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what EduNet needs to build, test and run its demo, skipping whatever is already there.
-# Debian packages: SQLite, net-snmp (library, agent, tools), libpcap. PyPI: snmpsim and its device recordings.
+# Debian packages: SQLite, net-snmp (library, agent, tools), libpcap. PyPI: snmpsim and its device recordings,
+# PyYAML (the simulated city reads the inventory).
 set -euo pipefail
 
 need_apt=()
@@ -15,10 +16,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 python=$(command -v python3)
-if ! "$python" -c 'import snmpsim, snmpsim_data' 2>/dev/null; then
-    echo "setup: installing snmpsim snmpsim-data (pip)" >&2
-    "$python" -m pip install -q snmpsim snmpsim-data 2>/dev/null \
-        || "$python" -m pip install -q --break-system-packages snmpsim snmpsim-data
+if ! "$python" -c 'import snmpsim, snmpsim_data, yaml' 2>/dev/null; then
+    echo "setup: installing snmpsim snmpsim-data pyyaml (pip)" >&2
+    "$python" -m pip install -q snmpsim snmpsim-data pyyaml 2>/dev/null \
+        || "$python" -m pip install -q --break-system-packages snmpsim snmpsim-data pyyaml
 fi
 
 if ! command -v swift >/dev/null; then

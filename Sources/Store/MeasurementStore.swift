@@ -22,6 +22,14 @@ public final class MeasurementStore: Sendable {
         try write("storing the poll of \(observations.device)") { db in
             try Self.insert(observations.rates, db)
             let time = observations.time.timeIntervalSince1970
+            if !observations.interfaces.isEmpty {
+                try db.execute(sql: "DELETE FROM interface_status WHERE device = ?", arguments: [observations.device])
+                let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO interface_status (device, interface, seen_at, status) VALUES (?, ?, ?, ?)")
+                let encoder = JSONEncoder()
+                for interface in observations.interfaces {
+                    try statement.execute(arguments: [observations.device, interface.name, time, try encoder.encode(interface)])
+                }
+            }
             if let accessPoints = observations.accessPoints, !accessPoints.isEmpty {
                 let statement = try db.makeStatement(sql: """
                     INSERT OR REPLACE INTO access_point_samples (controller, ap_index, time, name, up, state, clients, radios, radios_up,

@@ -83,6 +83,14 @@ enum Migrations {
             }
             try db.create(index: "access_point_samples_name", on: "access_point_samples", columns: ["name", "time"])
             try db.create(index: "access_point_samples_time", on: "access_point_samples", columns: ["time"])
+            // Every interface of a device as its last poll found it (one set a device, replaced at each poll).
+            try db.create(table: "interface_status", options: [.withoutRowID]) { t in
+                t.column("device", .text).notNull()
+                t.column("interface", .text).notNull()
+                t.column("seen_at", .double).notNull()
+                t.column("status", .blob).notNull()  // InterfaceStatus as JSON
+                t.primaryKey(["device", "interface"])
+            }
             // A server's processor load and storage at each poll (the compute pool's use).
             try db.create(table: "host_samples", options: [.withoutRowID]) { t in
                 t.column("device", .text).notNull()

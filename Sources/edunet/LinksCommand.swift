@@ -16,6 +16,8 @@ struct LinksCommand: ParsableCommand {
                 Rates come from what edunetd stored. p95 is of the busier direction over the window's measured intervals;
                 coverage is the share of the window's intervals that were measured (restarts, resets and missed polls are
                 not counted as traffic). A link is congested when its p95 exceeds the policy's congestion threshold.
+                Speed is what the interface negotiated (ifHighSpeed). "interface missing" means a polled device has no
+                interface of the name the inventory gives: fix the inventory or the device.
                 """
         )
         @Option(help: "Only links whose downstream end is in this county.") var county: String?
@@ -35,22 +37,33 @@ struct LinksCommand: ParsableCommand {
             }
             let now = Date()
             let from = now.addingTimeInterval(-seconds)
+            var interfaces: [String: [String: InterfaceStatus]?] = [:]
+            func interfacesOf(_ device: String) throws(StoreError) -> [String: InterfaceStatus]? {
+                if let known = interfaces[device] { return known }
+                let found = try measurements.interfaces(device: device)?.interfaces
+                interfaces[device] = found
+                return found
+            }
             let rows = try inventory.links.filter { county == nil || countyOfDevice[$0.b.device] == county }.map { link throws(StoreError) in
                 LinkUtilisation.evaluate(link,
                                          downstream: try measurements.rates(device: link.b.device, interface: link.b.interface, from: from, to: now),
                                          upstream: try measurements.rates(device: link.a.device, interface: link.a.interface, from: from, to: now),
+                                         downstreamInterfaces: try interfacesOf(link.b.device), upstreamInterfaces: try interfacesOf(link.a.device),
                                          congestionThreshold: configuration.policies.bandwidth.congestionThreshold)
             }
             let listing = Listing(
                 columns: [.init("ID", key: "id"), .init("层级 Tier", key: "tier"), .init("下行端 Downstream", key: "downstream"),
-                          .init("带宽 Capacity", key: "capacity", numeric: true), .init("入 In", key: "in", numeric: true),
+                          .init("带宽 Capacity", key: "capacity", numeric: true), .init("协商 Speed", key: "speed", numeric: true),
+                          .init("入 In", key: "in", numeric: true),
                           .init("出 Out", key: "out", numeric: true), .init("p95", key: "p95", numeric: true),
                           .init("利用率 Util", key: "utilisation", numeric: true), .init("覆盖 Coverage", key: "coverage", numeric: true),
                           .init("状态 Status", key: "status")],
                 rows: rows.map { row in
                     [row.link.id, row.link.tier.rawValue, "\(row.link.b.device) \(row.link.b.interface)",
-                     row.link.capacity?.description ?? "—", RateText.bitsPerSecond(row.latestIn), RateText.bitsPerSecond(row.latestOut),
-                     RateText.bitsPerSecond(row.p95), RateText.percent(row.p95Utilisation), RateText.percent(row.coverage), row.status.rawValue]
+                     row.link.capacity?.description ?? "—", RateText.bitsPerSecond(row.negotiatedSpeed.map { Double($0) }),
+                     RateText.bitsPerSecond(row.latestIn), RateText.bitsPerSecond(row.latestOut),
+                     RateText.bitsPerSecond(row.p95), RateText.percent(row.p95Utilisation), RateText.percent(row.coverage),
+                     row.problem.map { "\(row.status.rawValue): \($0)" } ?? row.status.rawValue]
                 },
                 json: { try JSONDocument.encode(schema: "edunet.links/v1", key: "links", rows) })
             Terminal.print(try listing.render(output.format))

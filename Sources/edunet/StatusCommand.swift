@@ -31,6 +31,9 @@ struct StatusCommand: EdunetSubcommand {
                 ("edunetd", state),
                 ("started", formatter.string(from: status.startedAt)),
                 ("interval", "\(status.pollIntervalSeconds.formatted()) s"),
+                ("last cycle", status.lastCycleSeconds.map { cycle in
+                    String(format: "%.1f s (every device one poll; latest start %.1f s behind schedule)", cycle, status.lastCycleMaxLatenessSeconds ?? 0)
+                } ?? "first cycle under way"),
                 ("devices", "\(status.devicesPolled) polled, \(status.devicesDown.count) down, \(status.devicesLate.count) late"),
                 ("down", status.devicesDown.isEmpty ? "—" : status.devicesDown.joined(separator: ", ")),
                 ("late", status.devicesLate.isEmpty ? "—" : status.devicesLate.joined(separator: ", ")),

@@ -54,6 +54,18 @@ enum TestAgents {
         }
     }
 
+    /// The simulated city of the sample inventory (`scripts/simnet.sh`), every device on its loopback address.
+    static func simulatedCity() async -> SimulatedCity {
+        let directory = base.appendingPathComponent("simnet-\(getpid())")
+        let port = await registry.agent("simnet") {
+            let port = freePort(offset: 4)
+            run(script: "simnet.sh", ["start", directory.path], environment: "SIMNET_PORT=\(port) SIMNET_TTL=1800",
+                log: directory.appendingPathComponent("start.log"), ready: "simnet serving")
+            return Agent(port: port)
+        }.port
+        return SimulatedCity(directory: directory, port: port)
+    }
+
     /// Starts each agent once, on a thread of its own: the script blocks for seconds, which must not hold
     /// up the threads that run the tests' tasks.
     private actor Registry {
@@ -84,19 +96,24 @@ enum TestAgents {
     private static func start(_ kindAndDirectory: [String], port: UInt16, extra: [String] = []) -> Agent {
         let arguments = kindAndDirectory + [String(port)] + extra
         let directory = URL(fileURLWithPath: arguments[1])
-        let kind = arguments[0]
-        // Output goes to a file, not a pipe: the agents it starts live on after the script exits. The script is
-        // run with posix_spawn and waitpid: Foundation's Process was seen to wait forever here.
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let log = directory.appendingPathComponent("start-\(kind).log").path
-        let script = root.appendingPathComponent("scripts/test-agents.sh").path
-        let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
-        let command = "AGENT_TTL=1800 exec /bin/bash '\(script)' \(quoted) > '\(log)' 2>&1 < /dev/null"
-        let status: Int32
-        do { status = try TestProcess.wait(try TestProcess.spawn(command)) } catch { fatalError("cannot run scripts/test-agents.sh: \(error)") }
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        precondition(status == 0 && text.contains("ready"), "\(kind) did not start: \(text)")
+        run(script: "test-agents.sh", arguments, environment: "AGENT_TTL=1800",
+            log: directory.appendingPathComponent("start-\(arguments[0]).log"), ready: "ready")
         return Agent(port: port)
+    }
+
+    /// Runs `scripts/SCRIPT ARGUMENTS…` and waits for it to say `ready`. Output goes to a file, not a pipe: the
+    /// agents it starts live on after the script exits. The script is run with posix_spawn and waitpid:
+    /// Foundation's Process was seen to wait forever here.
+    private static func run(script name: String, _ arguments: [String], environment: String, log url: URL, ready: String) {
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let log = url.path, kind = arguments[0]
+        let script = root.appendingPathComponent("scripts/\(name)").path
+        let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
+        let command = "\(environment) exec /bin/bash '\(script)' \(quoted) > '\(log)' 2>&1 < /dev/null"
+        let status: Int32
+        do { status = try TestProcess.wait(try TestProcess.spawn(command)) } catch { fatalError("cannot run scripts/\(name): \(error)") }
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        precondition(status == 0 && text.contains(ready), "\(kind) did not start: \(text)")
     }
 }
 

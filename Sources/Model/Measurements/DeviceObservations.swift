@@ -7,15 +7,19 @@ public struct DeviceObservations: Sendable, Hashable {
     public var device: String
     public var time: Date
     public var rates: [InterfaceMeasurement]
+    /// Every interface as this poll found it; replaces what the previous poll found.
+    public var interfaces: [InterfaceStatus]
     /// For wireless controllers and standalone APs.
     public var accessPoints: [AccessPointReading]?
     /// For servers.
     public var host: HostReading?
 
-    public init(device: String, time: Date, rates: [InterfaceMeasurement], accessPoints: [AccessPointReading]? = nil, host: HostReading? = nil) {
+    public init(device: String, time: Date, rates: [InterfaceMeasurement], interfaces: [InterfaceStatus] = [],
+                accessPoints: [AccessPointReading]? = nil, host: HostReading? = nil) {
         self.device = device
         self.time = time
         self.rates = rates
+        self.interfaces = interfaces
         self.accessPoints = accessPoints
         self.host = host
     }

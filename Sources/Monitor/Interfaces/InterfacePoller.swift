@@ -1,8 +1,11 @@
 import Foundation
 import SNMP
 
-/// Reads IF-MIB from a device (system uptime, ifTable and ifXTable) into interface readings, preferring
-/// 64-bit counters and `ifHighSpeed`, falling back to the 32-bit ones where a device has no ifXTable.
+/// Reads IF-MIB from a device (the system group, then the ifTable and ifXTable columns it needs) into interface
+/// readings, preferring 64-bit counters and `ifHighSpeed`, falling back to the 32-bit ones where a device has no
+/// ifXTable. The columns are walked side by side, so one interface's whole row comes in one answer; its counters
+/// are timed by that answer's arrival, not by the end of the poll, so that a slow walk of a big table does not
+/// skew the rates of the interfaces read early (a 0.5 s difference in a 15 s interval would be 3 %).
 public struct InterfacePoller: Sendable {
     /// IF-MIB and SNMPv2-MIB objects, by number (Debian ships no MIB files).
     enum Objects {
@@ -17,6 +20,9 @@ public struct InterfacePoller: Sendable {
         // ifXTable columns
         static let ifName: UInt32 = 1, ifHCInOctets: UInt32 = 6, ifHCOutOctets: UInt32 = 10
         static let ifHighSpeed: UInt32 = 15, ifAlias: UInt32 = 18, ifCounterDiscontinuityTime: UInt32 = 19
+        static let ifTableColumns = [ifDescr, ifSpeed, ifAdminStatus, ifOperStatus, ifInOctets, ifInDiscards, ifInErrors,
+                                     ifOutOctets, ifOutDiscards, ifOutErrors]
+        static let ifXTableColumns = [ifName, ifHCInOctets, ifHCOutOctets, ifHighSpeed, ifAlias, ifCounterDiscontinuityTime]
     }
 
     public let engine: SNMPEngine
@@ -33,22 +39,39 @@ public struct InterfacePoller: Sendable {
     public func poll(_ target: SNMPTarget) async throws(SNMPError) -> InterfacePoll {
         let system = try await engine.get(target, [Objects.sysDescr, Objects.sysObjectID, Objects.sysUpTime, Objects.sysName]).map(\.value)
         let uptime = system.count == 4 ? system[2] : nil
-        let fetched = try await engine.tables(target, [Objects.ifTable, Objects.ifXTable], maxRepetitions: maxRepetitions)
-        let table = fetched[0], extended = fetched[1]
-        let time = now()
         guard case .timeTicks(let sysUpTime)? = uptime else {
             throw SNMPError(.decodeError, device: target.description, "sysUpTime.0 is missing or not TimeTicks; the agent's system group is broken")
         }
-        let rows = Dictionary(extended.rows.map { ($0.index, $0.cells) }, uniquingKeysWith: { first, _ in first })
-        let interfaces = table.rows.compactMap { row -> InterfaceReading? in
-            guard row.index.count == 1 else { return nil }
-            let x = rows[row.index] ?? [:]
-            return Self.reading(index: row.index.components[0], ifTable: row.cells, ifXTable: x, time: time, sysUpTime: sysUpTime)
+        let started = now(), clock = ContinuousClock(), start = clock.now
+        let columns = Objects.ifTableColumns.map { (table: 0, column: $0) } + Objects.ifXTableColumns.map { (table: 1, column: $0) }
+        let entries = [Objects.ifTable.appending(1), Objects.ifXTable.appending(1)]
+        var cells: [[UInt32: [UInt32: SNMPValue]]] = [[:], [:]]  // table → ifIndex → column → value
+        // When each row's octet counters came: the HC ones, else the 32-bit ones (columns with holes run ahead of the
+        // others, so the time of a row's first cell of any column would not do).
+        var arrival: [[UInt32: Duration]] = [[:], [:]]
+        var varbinds = system.count
+        // As many varbinds an answer as two whole-table cursors at `maxRepetitions` would bring.
+        let repetitions = max(1, maxRepetitions * 2 / columns.count)
+        try await engine.walk(target, roots: columns.map { entries[$0.table].appending($0.column) }, maxRepetitions: repetitions) { root, batch, receivedAt in
+            let elapsed = receivedAt - start
+            let (table, column) = columns[root]
+            for varbind in batch {
+                guard let index = varbind.oid.suffix(after: entries[table].appending(column)), index.count == 1 else { continue }
+                let ifIndex = index.components[0]
+                cells[table][ifIndex, default: [:]][column] = varbind.value
+                if column == (table == 0 ? Objects.ifInOctets : Objects.ifHCInOctets) { arrival[table][ifIndex] = elapsed }
+                varbinds += 1
+            }
+        }
+        let time = started + (clock.now - start).inSeconds
+        let interfaces = cells[0].keys.sorted().map { ifIndex in
+            Self.reading(index: ifIndex, ifTable: cells[0][ifIndex] ?? [:], ifXTable: cells[1][ifIndex] ?? [:],
+                         time: started + (arrival[1][ifIndex] ?? arrival[0][ifIndex] ?? .zero).inSeconds, sysUpTime: sysUpTime)
         }
         let objectID: OID? = if case .objectIdentifier(let oid) = system[1] { oid } else { nil }
         return InterfacePoll(time: time, sysUpTime: sysUpTime,
                              system: SystemDescription(description: system[0].text, objectID: objectID, name: system[3].text),
-                             varbinds: system.count + fetched.reduce(0) { $0 + $1.cellCount }, interfaces: interfaces)
+                             varbinds: varbinds, interfaces: interfaces)
     }
 
     static func reading(index: UInt32, ifTable: [UInt32: SNMPValue], ifXTable: [UInt32: SNMPValue], time: Date, sysUpTime: UInt32) -> InterfaceReading {

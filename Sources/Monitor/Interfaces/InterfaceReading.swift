@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import SNMP
 
 /// One interface as one poll saw it: identity, speed, status and the counters behind its rates.
@@ -16,6 +17,12 @@ public struct InterfaceReading: Sendable, Hashable {
     public var inDiscards: UInt32?
     public var outDiscards: UInt32?
     public var sample: InterfaceSample
+
+    /// What is kept of the reading once the poll is over.
+    public var status: InterfaceStatus {
+        InterfaceStatus(name: key, index: index, alias: alias, speedBitsPerSecond: speedBitsPerSecond, adminUp: adminUp, operUp: operUp,
+                        inErrors: inErrors, outErrors: outErrors, inDiscards: inDiscards, outDiscards: outDiscards)
+    }
 }
 
 /// Every interface of one device in one poll.

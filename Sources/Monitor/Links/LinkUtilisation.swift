@@ -9,6 +9,10 @@ public struct LinkUtilisation: Sendable, Hashable, Codable {
         case ok, congested
         case noData = "no data"
         case noCapacity = "no capacity"
+        /// A polled device has no interface of the name the link gives: the plan and the network disagree.
+        case interfaceMissing = "interface missing"
+        /// The interface is there but operationally down.
+        case down
     }
 
     public var link: Link
@@ -21,14 +25,20 @@ public struct LinkUtilisation: Sendable, Hashable, Codable {
     /// Measured intervals / all stored intervals in the window.
     public var coverage: Double?
     public var status: Status
+    /// The negotiated speed at the measured end (or either end), bits per second, as the device last reported it.
+    public var negotiatedSpeed: UInt64?
+    /// What is wrong beyond the numbers: which end lacks the interface or is down.
+    public var problem: String?
 
     public var p95Utilisation: Double? {
         guard let p95, let capacity = link.capacity?.bitsPerSecond, capacity > 0 else { return nil }
         return p95 / Double(capacity)
     }
 
-    /// Judges one link from the measurements of its two ends (downstream first).
+    /// Judges one link from the measurements of its two ends (downstream first) and, when known, the interfaces
+    /// each end's device reported at its last poll (nil: that device has not been polled).
     public static func evaluate(_ link: Link, downstream: [InterfaceMeasurement], upstream: [InterfaceMeasurement],
+                                downstreamInterfaces: [String: InterfaceStatus]? = nil, upstreamInterfaces: [String: InterfaceStatus]? = nil,
                                 congestionThreshold: Double) -> LinkUtilisation {
         let (end, samples) = downstream.isEmpty ? (upstream.isEmpty ? nil : link.a, upstream) : (link.b, downstream)
         let measured = samples.filter { $0.unknownReason == nil }
@@ -41,6 +51,15 @@ public struct LinkUtilisation: Sendable, Hashable, Codable {
             result.status = utilisation > congestionThreshold ? .congested : .ok
         } else if result.p95 != nil {
             result.status = .noCapacity
+        }
+        let ends = [(link.b, downstreamInterfaces), (link.a, upstreamInterfaces)]
+        result.negotiatedSpeed = ends.lazy.compactMap { end, interfaces in interfaces?[end.interface]?.speedBitsPerSecond }.first
+        if let (end, _) = ends.first(where: { end, interfaces in interfaces.map { $0[end.interface] == nil } ?? false }) {
+            result.status = .interfaceMissing
+            result.problem = "\(end.device) has no interface \(end.interface)"
+        } else if let (end, _) = ends.first(where: { end, interfaces in interfaces?[end.interface]?.operUp == false }) {
+            result.status = .down
+            result.problem = "\(end.device) \(end.interface) is down"
         }
         return result
     }

@@ -106,6 +106,8 @@ public actor PollingLoop {
             case .success(let poll):
                 failures = 0
                 record(poll, of: device)
+            case .failure(let error) where error.code == .cancelled && Task.isCancelled:
+                return  // stopping or reloading: the poll was abandoned, the device is not down
             case .failure(let error):
                 failures += 1
                 statistics.failures += 1
@@ -156,7 +158,7 @@ public actor PollingLoop {
             }
         }
         do {
-            try store.record(DeviceObservations(device: device.id, time: poll.time, rates: measurements,
+            try store.record(DeviceObservations(device: device.id, time: poll.time, rates: measurements, interfaces: poll.interfaces.map(\.status),
                                                 accessPoints: devicePoll.accessPoints, host: devicePoll.host))
             statistics.measurements += measurements.count
             metrics.measurements.increment(by: measurements.count)

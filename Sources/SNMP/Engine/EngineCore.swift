@@ -329,12 +329,19 @@ final class EngineCore: @unchecked Sendable {
                 throw SNMPError(.invalidRequest, device: target.description,
                                 "cannot derive the v3 keys (\(String(cString: snmp_api_errstring(rc)))); passphrases need at least 8 characters")
             }
-            // net-snmp keeps one USM user per (engine ID, name) for the whole process: load this device's keys.
-            thread.claimUSMUser(engineID + [0] + Array(user.name.utf8), by: .init(core: ObjectIdentifier(self), device: device.key)) {
+            // net-snmp keeps one USM user per (engine ID, name) for the whole process: load this device's keys
+            // unless they are loaded already.
+            var keys = Hasher()
+            keys.combine(user.auth?.protocol.index)
+            keys.combine(authPass)
+            keys.combine(user.privacy?.protocol.index)
+            keys.combine(privPass)
+            let mustLoad = thread.claimUSMUser(engineID + [0] + Array(user.name.utf8), keys: keys.finalize(),
+                                               by: .init(core: ObjectIdentifier(self), device: device.key)) {
                 [weak self, weak device] in
                 if let self, let device, let session = device.session { self.close(session, of: device) }
             }
-            edunet_usm_forget_user(engineID, engineID.count, user.name)
+            if mustLoad { edunet_usm_forget_user(engineID, engineID.count, user.name) }
             // snmp_sess_open copies the engine ID; this copy lives until the function returns.
             let engineCopy = UnsafeMutablePointer<CChar>.allocate(capacity: engineID.count)
             engineCopy.withMemoryRebound(to: UInt8.self, capacity: engineID.count) { $0.initialize(from: engineID, count: engineID.count) }

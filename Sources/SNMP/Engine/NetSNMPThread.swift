@@ -20,7 +20,8 @@ final class NetSNMPThread: @unchecked Sendable {
     private var fdSet = netsnmp_large_fd_set()
     private var lastTick = ContinuousClock.now
     /// net-snmp keeps one USM user per (engine ID, user name) for the whole process: whose keys are loaded.
-    private var usmOwners: [[UInt8]: (owner: USMOwner, release: () -> Void)] = [:]
+    /// Who has loaded each USM user (engine ID + name), with which keys (a fingerprint, never the keys).
+    private var usmOwners: [[UInt8]: (keys: Int, owners: [USMOwner: () -> Void])] = [:]
 
     /// A device of an engine that has loaded its v3 keys into net-snmp's user table.
     struct USMOwner: Hashable {
@@ -72,11 +73,18 @@ final class NetSNMPThread: @unchecked Sendable {
         _ = edunet_epoll_remove(epollFD, socket)
     }
 
-    /// Records that `owner` is about to load its keys for `user` (engine ID + name); a previous owner with
-    /// other keys is released first (its session closed), since the two cannot be loaded at once.
-    func claimUSMUser(_ user: [UInt8], by owner: USMOwner, release: @escaping () -> Void) {
-        if let previous = usmOwners[user], previous.owner != owner { previous.release() }
-        usmOwners[user] = (owner, release)
+    /// Records that `owner` uses `user` (engine ID + name) with the keys whose fingerprint is `keys`. Owners with
+    /// the same keys share the loaded user (several addresses of one engine, or devices cloned with one engine
+    /// ID); owners with other keys are released first (their sessions closed), since net-snmp holds one set of
+    /// keys per user. Returns whether the keys must be loaded now.
+    func claimUSMUser(_ user: [UInt8], keys: Int, by owner: USMOwner, release: @escaping () -> Void) -> Bool {
+        if let loaded = usmOwners[user], loaded.keys == keys {
+            usmOwners[user]?.owners[owner] = release
+            return false
+        }
+        for (previous, release) in usmOwners[user]?.owners ?? [:] where previous != owner { release() }
+        usmOwners[user] = (keys, [owner: release])
+        return true
     }
 
     private func run(ready: DispatchSemaphore) {

@@ -18,6 +18,9 @@ struct SNMPResponse: Sendable {
     var errorStatus: Int
     var errorIndex: Int
     var varbinds: [VarBind]
+    /// When the answer was read off the socket, on the net-snmp thread: the best local estimate of when the agent
+    /// read its counters (the task that handles the answer may run a good deal later on a busy machine).
+    var receivedAt = ContinuousClock.now
 }
 
 /// Builds request PDUs and copies responses out of net-snmp's structures (which it frees after the callback).

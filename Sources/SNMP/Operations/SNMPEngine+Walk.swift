@@ -21,6 +21,13 @@ extension SNMPEngine {
     /// `body` gets the index of the root and the varbinds that came for it, in order.
     public func walk(_ target: SNMPTarget, roots: [OID], maxRepetitions: Int = 25,
                      _ body: (_ root: Int, [VarBind]) throws(SNMPError) -> Void) async throws(SNMPError) {
+        try await walk(target, roots: roots, maxRepetitions: maxRepetitions) { root, batch, _ throws(SNMPError) in try body(root, batch) }
+    }
+
+    /// The side-by-side walk, also handing `body` the time each answer was received (for rates: a counter is
+    /// best timed by the arrival of the answer that carried it).
+    public func walk(_ target: SNMPTarget, roots: [OID], maxRepetitions: Int = 25,
+                     _ body: (_ root: Int, [VarBind], _ receivedAt: ContinuousClock.Instant) throws(SNMPError) -> Void) async throws(SNMPError) {
         var last = roots
         var open = Array(roots.indices)
         var repetitions = max(1, maxRepetitions)
@@ -49,14 +56,14 @@ extension SNMPEngine {
                     continue
                 }
                 guard last[root] < varbind.oid else {
-                    for (slot, batch) in batches.enumerated() where !batch.isEmpty { try body(open[slot], batch) }
+                    for (slot, batch) in batches.enumerated() where !batch.isEmpty { try body(open[slot], batch, response.receivedAt) }
                     throw SNMPError(.nonIncreasing, device: target.description,
                                     "the walk of \(roots[root]) went from \(last[root]) to \(varbind.oid), not forwards; the agent's MIB order is broken")
                 }
                 batches[slot].append(varbind)
                 last[root] = varbind.oid
             }
-            for (slot, batch) in batches.enumerated() where !batch.isEmpty { try body(open[slot], batch) }
+            for (slot, batch) in batches.enumerated() where !batch.isEmpty { try body(open[slot], batch, response.receivedAt) }
             if answer.isEmpty { return }
             open = open.enumerated().filter { !finished.contains($0.offset) }.map(\.element)
         }

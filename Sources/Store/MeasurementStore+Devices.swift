@@ -47,3 +47,16 @@ extension MeasurementStore {
         }
     }
 }
+
+extension MeasurementStore {
+    /// The interfaces of a device as its last successful poll found them, by name; empty when never polled.
+    public func interfaces(device: String) throws(StoreError) -> (seenAt: Date, interfaces: [String: InterfaceStatus])? {
+        try database.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT seen_at, status FROM interface_status WHERE device = ?", arguments: [device])
+            guard let first = rows.first else { return nil }
+            let decoder = JSONDecoder()
+            let statuses = try rows.map { try decoder.decode(InterfaceStatus.self, from: $0["status"] as Data) }
+            return (Date(timeIntervalSince1970: first["seen_at"]), Dictionary(statuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }))
+        }
+    }
+}

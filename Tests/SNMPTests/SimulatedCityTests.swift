@@ -1,0 +1,179 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Model
+import Monitor
+import Store
+import Testing
+
+/// A running `scripts/simnet.sh`: its directory (data, inventory copy, env.sh, truth.json) and port.
+struct SimulatedCity: Sendable {
+    let directory: URL
+    let port: UInt16
+
+    /// What the simulation sets, from truth.json.
+    struct Truth: Decodable {
+        struct Interface: Decodable {
+            let speed_bps: Double
+            let in_bps: Double
+            let out_bps: Double
+        }
+        struct Device: Decodable {
+            let address: String
+            let interfaces: [String: Interface]
+        }
+        struct AccessPoint: Decodable {
+            let name: String
+            let up: Bool
+            let clients: Int
+            let state: String
+            let uplink_mbps: Int?
+        }
+        struct Host: Decodable {
+            let processors: Int
+            let mean_load: Double
+        }
+        let devices: [String: Device]
+        let access_points: [String: [AccessPoint]]
+        let hosts: [String: Host]
+        let congested: [String]
+    }
+
+    func truth() throws -> Truth {
+        try JSONDecoder().decode(Truth.self, from: Data(contentsOf: directory.appendingPathComponent("truth.json")))
+    }
+}
+
+/// `edunetd` against the whole simulated city for a few cycles: what it stores must be what the simulation set.
+@Suite("edunetd on the simulated city", .serialized)
+struct SimulatedCityTests {
+    /// A directory with a config for the city's inventory copy, the sample policies with every role polled at
+    /// the daemon's interval, and the database. Two devices in flight: snmpsim answers one request at a time in
+    /// Python, and with more queued its answers leave up to 0.3 s after it read the counters, which is simulator
+    /// noise of 3 % at an 8 s interval; real agents answer in milliseconds.
+    static func workspace(_ city: SimulatedCity, interval: Double) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-city-\(UUID().uuidString)")
+        let policies = directory.appendingPathComponent("policies")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: policies)
+        let fleet = policies.appendingPathComponent("fleet.yaml")
+        let text = try String(contentsOf: fleet, encoding: .utf8)
+        try String(text[..<text.range(of: "poll_interval_seconds:")!.lowerBound]).write(to: fleet, atomically: true, encoding: .utf8)
+        try """
+            database: city.sqlite
+            inventory: \(city.directory.appendingPathComponent("inventory").path)
+            policies: policies
+            http: {listen: "127.0.0.1:0"}
+            poll: {interval_seconds: \(interval), timeout_seconds: 3, retries: 1, max_devices_in_flight: 2}
+            """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    /// Starts edunetd with the simulation's credentials in its environment.
+    static func startDaemon(_ city: SimulatedCity, in directory: URL) throws -> pid_t {
+        let edunetd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunetd").path
+        return try TestProcess.spawn("set -a; . '\(city.directory.appendingPathComponent("env.sh").path)'; exec '\(edunetd)' " +
+                                     "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' > '\(directory.appendingPathComponent("edunetd.log").path)' 2>&1 < /dev/null")
+    }
+
+    static func log(_ directory: URL) -> String {
+        (try? String(contentsOf: directory.appendingPathComponent("edunetd.log"), encoding: .utf8)) ?? ""
+    }
+
+    /// The HTTP port edunetd logged, once it has.
+    static func httpPort(_ directory: URL) async throws -> Int {
+        for _ in 0..<50 {
+            if let line = log(directory).split(separator: "\n").first(where: { $0.contains("http listening") }),
+               let range = line.range(of: "port="), let port = Int(line[range.upperBound...].prefix { $0.isNumber }) { return port }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CancellationError()
+    }
+
+    static func get(_ port: Int, _ path: String) async throws -> (status: Int, body: String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func measuresTheRatesTheSimulationSetsAndTheAccessPointsItServes() async throws {
+        let city = await TestAgents.simulatedCity()
+        let truth = try city.truth()
+        let directory = try Self.workspace(city, interval: 8)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pid = try Self.startDaemon(city, in: directory)
+        let port = try await Self.httpPort(directory)
+        try await Task.sleep(for: .seconds(26))  // three cycles and a bit
+        let metrics = try await Self.get(port, "/metrics"), health = try await Self.get(port, "/healthz")
+        let status = DaemonPollingTests.stop(pid)
+        let log = Self.log(directory)
+        #expect(status == 0, "\(log)")
+        #expect(!log.contains("device down"), "every simulated device answers:\n\(log)")
+
+        // Rates: every interval of every interface with traffic within 2 % of what the simulation sets.
+        let store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("city.sqlite").path))
+        var compared = 0, worst = 0.0, devicesMeasured = 0
+        for (id, device) in truth.devices {
+            var measuredHere = false
+            for (name, expected) in device.interfaces {
+                for m in try store.rates(device: id, interface: name, from: .distantPast, to: .distantFuture) {
+                    #expect(m.unknownReason == nil, "\(id) \(name): \(m.unknownReason ?? "")")
+                    for (value, target) in [(m.inBitsPerSecond, expected.in_bps), (m.outBitsPerSecond, expected.out_bps)] {
+                        let measured = try #require(value)
+                        let error = target == 0 ? measured : abs(measured - target) / target
+                        worst = max(worst, error)
+                        compared += 1
+                        measuredHere = true
+                    }
+                }
+            }
+            if measuredHere { devicesMeasured += 1 }
+        }
+        #expect(worst <= 0.02, "worst relative error \(worst) over \(compared) rates")
+        #expect(devicesMeasured == truth.devices.count, "\(devicesMeasured) of \(truth.devices.count) devices measured")
+        #expect(compared > 1_000)
+
+        // Negotiated speeds, and a planned link with its interface found on both ends.
+        let core = try #require(try store.interfaces(device: "lingwu-kindergarten-09-core"))
+        let uplink = try #require(core.interfaces.values.first { $0.alias == "lingwu-kindergarten-09-uplink-a" })
+        #expect(uplink.speedBitsPerSecond == 1_000_000_000, "the deliberately slow kindergarten uplink negotiates 1G")
+
+        // Access points: state and clients exactly as the controllers serve them.
+        let reported = try store.accessPoints(since: .distantPast)
+        #expect(reported.count == truth.access_points.values.reduce(0) { $0 + $1.count })
+        for (controller, aps) in truth.access_points {
+            for ap in aps {
+                let found = try #require(reported.first { $0.controller == controller && $0.reading.name == ap.name })
+                #expect(found.reading.up == ap.up && found.reading.clients == ap.clients && found.reading.state == ap.state, "\(ap.name)")
+                #expect(found.reading.uplinkMbps == ap.uplink_mbps)
+                #expect(found.stateSamples >= 2 && found.upSamples == (ap.up ? found.stateSamples : 0))
+            }
+        }
+        // Servers: HOST-RESOURCES processor load.
+        for (id, host) in truth.hosts {
+            let latest = try #require(try store.latestHost(device: id))
+            #expect(latest.cpuLoad == host.mean_load && latest.memory != nil && latest.disk != nil)
+        }
+
+        #expect(metrics.status == 200 && health.status == 200 && health.body.hasPrefix("ok: 111 devices, 0 down"), "\(health)")
+        let cycle = try #require(metrics.body.split(separator: "\n").first { $0.hasPrefix("edunet_poll_cycle_seconds ") })
+        let cycleSeconds = try #require(Double(cycle.split(separator: " ")[1]))
+        #expect(cycleSeconds > 4 && cycleSeconds < 12, "a cycle is about one interval: \(cycle)")
+        #expect(metrics.body.contains("edunet_polls_total ") && metrics.body.contains("edunet_snmp_varbinds_total ")
+                && metrics.body.contains("edunet_poll_failures_total 0"), "\(metrics.body)")
+
+        // The CLI reads the same database: links with their negotiated speeds, APs with their controllers' word.
+        let db = directory.appendingPathComponent("city.sqlite").path
+        let apply = try SNMPCommandTests.run(["inventory", "apply", "--inventory", city.directory.appendingPathComponent("inventory").path,
+                                              "--policies", directory.appendingPathComponent("policies").path, "--db", db])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let links = try SNMPCommandTests.run(["links", "list", "--county", "lingwu", "--format", "csv", "--db", db])
+        let slow = try #require(links.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("lingwu-kindergarten-09-uplink-a,") })
+        #expect(slow.contains(",1G,1.00 Gbit/s,") && (slow.hasSuffix(",ok") || slow.hasSuffix(",congested")), "\(slow)")
+        let aps = try SNMPCommandTests.run(["aps", "list", "--school", "lingwu-vocational-12", "--format", "json", "--db", db])
+        let expected = try #require(truth.access_points["lingwu-vocational-12-wlc"])
+        #expect(aps.status == 0 && expected.allSatisfy { ap in aps.stdout.contains(#""id" : "\#(ap.name)""#) }, "\(aps.stdout)")
+        let statusCommand = try SNMPCommandTests.run(["status", "--db", db])
+        #expect(statusCommand.stdout.contains("last cycle"), "\(statusCommand.stdout)")
+    }
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""snmpsim's command responder, answering each request from the data file named after the address it arrived on.
+
+snmpsim 1.2 (pysnmp 7) picks a data file by community (or SNMPv3 context) only: its documented selection by
+transport endpoint is never called under pysnmp 7, which calls `handle_management_operation` where snmpsim
+overrides the old `handleMgmtOperation`. The simulated city needs one device per loopback address, all with
+the same community, so this wrapper adds that selection: a request that arrived on the N-th
+`--agent-udpv4-endpoint` (transport domain 1.3.6.1.6.1.1.N) is answered from `<that endpoint's address>.snmprec`.
+Every other argument goes to snmpsim unchanged.
+"""
+import os
+import sys
+
+os.environ.setdefault("SNMPSIM_ALLOW_ROOT", "true")  # as root, snmpsim otherwise insists on dropping privileges
+
+from pysnmp.entity.rfc3413 import cmdrsp  # noqa: E402
+from snmpsim.commands import responder  # noqa: E402
+
+ENDPOINTS = [arg.split("=", 1)[1].rsplit(":", 1)[0] for arg in sys.argv if arg.startswith("--agent-udpv4-endpoint=")]
+OFFSET = next((int(arg.split("=", 1)[1]) for arg in sys.argv if arg.startswith("--transport-id-offset=")), 0)
+
+
+def device_context(snmp_engine, context_name):
+    """The context (data file) of the address the request came in on, else the one the community chose."""
+    domain = snmp_engine.observer.get_execution_context("rfc3412.receiveMessage:request")["transportDomain"]
+    position = domain[-1] - OFFSET
+    return ENDPOINTS[position].encode() if 0 <= position < len(ENDPOINTS) else context_name
+
+
+def by_endpoint(base):
+    def handle_management_operation(self, snmp_engine, state_reference, context_name, pdu, *rest):
+        return base.handle_management_operation(self, snmp_engine, state_reference, device_context(snmp_engine, context_name), pdu, *rest)
+    return handle_management_operation
+
+
+for name in ("GetCommandResponder", "NextCommandResponder", "BulkCommandResponder"):
+    getattr(responder, name).handle_management_operation = by_endpoint(getattr(cmdrsp, name))
+
+if __name__ == "__main__":
+    sys.exit(responder.main())
