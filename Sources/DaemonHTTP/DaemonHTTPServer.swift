@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOCore
 import Prometheus
 
 /// The daemon's HTTP face, on a loopback address by default: `/metrics` in the Prometheus text format from
@@ -35,5 +37,12 @@ public struct DaemonHTTPServer: Sendable {
         }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "edunetd"),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
+    }
+
+    /// A sentence for people when `error` is the listening address being taken or not allowed, else nil.
+    public func explain(_ error: any Error) -> String? {
+        guard let io = error as? IOError, io.errnoCode == EADDRINUSE || io.errnoCode == EACCES || io.errnoCode == EADDRNOTAVAIL else { return nil }
+        let why = io.errnoCode == EADDRINUSE ? "another program is listening there" : io.errnoCode == EACCES ? "permission denied" : "no such local address"
+        return "cannot listen on \(host):\(port) for /metrics and /healthz: \(why); set `http: {listen: HOST:PORT}` in the configuration (port 0 picks a free one)"
     }
 }

@@ -22,6 +22,11 @@ public final class StoreDatabase: Sendable {
         (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? "\(error)"
     }
 
+    /// SQLite's own check of the file (`PRAGMA integrity_check`): `["ok"]`, or the problems it found.
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
     /// Runs a read; any failure becomes a `StoreError` naming the database.
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.read(body) } catch let error as StoreError { throw error } catch {

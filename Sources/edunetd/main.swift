@@ -66,16 +66,23 @@ struct EdunetDaemon: AsyncParsableCommand {
         let factory = PollingLoopFactory(settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger,
                                          metrics: PollingMetrics(factory: PrometheusMetricsFactory(registry: registry)))
         let polling = PollingService(first: factory.make(city), factory: factory, statusStore: DaemonStatusStore(database: database), logger: logger)
-        let http = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) {
+        let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) {
             await polling.health(at: Date())
-        }.application { port in logger.notice("http listening", metadata: ["address": "\(settings.httpHost)", "port": "\(port)"]) }
+        }
+        let http = server.application { port in logger.notice("http listening", metadata: ["address": "\(settings.httpHost)", "port": "\(port)"]) }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
                        .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await group.run()
+        do { try await group.run() } catch {
+            await factory.engine.shutdown()
+            let message = server.explain(error) ?? "\(error)"
+            logger.error("stopped on an error", metadata: ["error": "\(message)"])
+            FileHandle.standardError.write(Data("edunetd: \(message)\n".utf8))
+            throw ExitCode(1)
+        }
         await factory.engine.shutdown()
         logger.info("stopped")
     }

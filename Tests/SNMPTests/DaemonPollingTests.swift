@@ -92,6 +92,8 @@ struct DaemonPollingTests {
         #expect(loop["coverage"] as? Double == 1)
         #expect((loop["p95"] as? Double ?? 0) > 0, "the loopback carried our own polls")
         let dark = try #require(rows.first { ($0["link"] as? [String: Any])?["id"] as? String == "lab-dark" })
-        #expect(dark["status"] as? String == "no data")
+        // lab-sw answered and has no nonexistent0: the plan and the network disagree, which is a finding, not "no data".
+        #expect(dark["status"] as? String == "interface missing")
+        #expect(dark["problem"] as? String == "lab-sw has no interface nonexistent0")
     }
 }

@@ -1,3 +1,5 @@
+import SNMP
+
 /// Recordings the tests serve through snmpsim next to the real devices' (format: `OID|TYPE|VALUE`).
 enum Recordings {
     /// 128 sub-identifiers, the most SNMP allows.
@@ -20,6 +22,9 @@ enum Recordings {
             "1.3.6.1.4.1.99999.1.12.0|4|兴庆区第一小学",
             "\(longOID)|2|42",
         ].joined(separator: "\n") + "\n",
+        // A device that answers nonsense: an OctetString where ifHCInOctets belongs (port 1), an up port with a
+        // speed of 0 (port 2), a 64-bit counter that runs backwards without a reboot (port 3); uptime advances.
+        "nonsense": nonsense,
         // Out of OID order, as a broken agent answers: a walk must stop rather than loop.
         "misordered": [
             "1.3.6.1.2.1.1.1.0|4|misordered device",
@@ -29,4 +34,32 @@ enum Recordings {
             "1.3.6.1.4.1.99999.3.4.0|2|4",
         ].joined(separator: "\n") + "\n",
     ]
+
+    /// See `synthetic["nonsense"]`.
+    private static var nonsense: String {
+        var lines = [
+            "1.3.6.1.2.1.1.1.0|4|EduNet nonsense device",
+            "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.99999.9",
+            "1.3.6.1.2.1.1.3.0|67:numeric|initial=100000,rate=100",
+            "1.3.6.1.2.1.1.5.0|4|nonsense",
+        ]
+        let inOctets = [
+            "1.3.6.1.2.1.31.1.1.1.6.1|4|12345",
+            "1.3.6.1.2.1.31.1.1.1.6.2|70:numeric|initial=5000,rate=125000",
+            "1.3.6.1.2.1.31.1.1.1.6.3|70:numeric|initial=900000000000,rate=-1000000",
+        ]
+        for port in 1...3 {
+            let speed = port == 2 ? 0 : 1000
+            lines.append("1.3.6.1.2.1.2.2.1.2.\(port)|4|port\(port)")
+            lines.append("1.3.6.1.2.1.2.2.1.5.\(port)|66|\(speed * 1_000_000)")
+            lines.append("1.3.6.1.2.1.2.2.1.7.\(port)|2|1")
+            lines.append("1.3.6.1.2.1.2.2.1.8.\(port)|2|1")
+            lines.append("1.3.6.1.2.1.31.1.1.1.1.\(port)|4|port\(port)")
+            lines.append(inOctets[port - 1])
+            lines.append("1.3.6.1.2.1.31.1.1.1.10.\(port)|70:numeric|initial=7000,rate=250000")
+            lines.append("1.3.6.1.2.1.31.1.1.1.15.\(port)|66|\(speed)")
+        }
+        func oid(_ line: String) -> OID { OID(stringLiteral: String(line.prefix { $0 != "|" })) }
+        return lines.sorted { oid($0) < oid($1) }.joined(separator: "\n") + "\n"
+    }
 }

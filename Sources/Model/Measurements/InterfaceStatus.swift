@@ -15,9 +15,12 @@ public struct InterfaceStatus: Sendable, Hashable, Codable {
     public var outErrors: UInt32?
     public var inDiscards: UInt32?
     public var outDiscards: UInt32?
+    /// Values the agent got wrong at the last poll.
+    public var problems: [String]
 
     public init(name: String, index: UInt32, alias: String?, speedBitsPerSecond: UInt64?, adminUp: Bool, operUp: Bool,
-                inErrors: UInt32? = nil, outErrors: UInt32? = nil, inDiscards: UInt32? = nil, outDiscards: UInt32? = nil) {
+                inErrors: UInt32? = nil, outErrors: UInt32? = nil, inDiscards: UInt32? = nil, outDiscards: UInt32? = nil,
+                problems: [String] = []) {
         self.name = name
         self.index = index
         self.alias = alias
@@ -28,5 +31,6 @@ public struct InterfaceStatus: Sendable, Hashable, Codable {
         self.outErrors = outErrors
         self.inDiscards = inDiscards
         self.outDiscards = outDiscards
+        self.problems = problems
     }
 }

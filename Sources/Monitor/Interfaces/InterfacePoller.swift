@@ -81,8 +81,17 @@ public struct InterfacePoller: Sendable {
             if case .counter64(let v)? = hc { return .bits64(v) }
             return counter32(legacy).map(OctetCounter.bits32)
         }
+        // What the agent got wrong, for the log and the interface's record: a value of the wrong type is not read.
+        var problems: [String] = []
+        for (name, value, expected) in [("ifHCInOctets", ifXTable[Objects.ifHCInOctets], "Counter64"), ("ifHCOutOctets", ifXTable[Objects.ifHCOutOctets], "Counter64"),
+                                        ("ifInOctets", ifTable[Objects.ifInOctets], "Counter32"), ("ifOutOctets", ifTable[Objects.ifOutOctets], "Counter32"),
+                                        ("ifHighSpeed", ifXTable[Objects.ifHighSpeed], "Gauge32")] {
+            if let value, !value.isException, value.typeName != expected { problems.append("\(name) is \(value.typeName), not \(expected)") }
+        }
         let highSpeed: UInt64? = if case .gauge32(let mbps)? = ifXTable[Objects.ifHighSpeed], mbps > 0 { UInt64(mbps) * 1_000_000 } else { nil }
         let speed = highSpeed ?? ifTable[Objects.ifSpeed]?.unsignedValue.flatMap { $0 > 0 ? $0 : nil }
+        let operUp = ifTable[Objects.ifOperStatus] == .integer32(1)
+        if speed == nil, operUp { problems.append("the interface is up with a speed of 0 (ifHighSpeed and ifSpeed); utilisation cannot be computed") }
         let discontinuity: UInt32? = if case .timeTicks(let t)? = ifXTable[Objects.ifCounterDiscontinuityTime] { t } else { nil }
         let sample = InterfaceSample(time: time, sysUpTime: sysUpTime, discontinuityTime: discontinuity,
                                      inOctets: octets(hc: ifXTable[Objects.ifHCInOctets], legacy: ifTable[Objects.ifInOctets]),
@@ -91,9 +100,9 @@ public struct InterfacePoller: Sendable {
         return InterfaceReading(
             key: text(ifXTable[Objects.ifName]) ?? text(ifTable[Objects.ifDescr]) ?? "ifIndex.\(index)", index: index,
             alias: text(ifXTable[Objects.ifAlias]), speedBitsPerSecond: speed,
-            adminUp: ifTable[Objects.ifAdminStatus] == .integer32(1), operUp: ifTable[Objects.ifOperStatus] == .integer32(1),
+            adminUp: ifTable[Objects.ifAdminStatus] == .integer32(1), operUp: operUp,
             inErrors: counter32(ifTable[Objects.ifInErrors]), outErrors: counter32(ifTable[Objects.ifOutErrors]),
             inDiscards: counter32(ifTable[Objects.ifInDiscards]), outDiscards: counter32(ifTable[Objects.ifOutDiscards]),
-            sample: sample)
+            sample: sample, problems: problems)
     }
 }

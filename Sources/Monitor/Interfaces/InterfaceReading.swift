@@ -17,11 +17,13 @@ public struct InterfaceReading: Sendable, Hashable {
     public var inDiscards: UInt32?
     public var outDiscards: UInt32?
     public var sample: InterfaceSample
+    /// Values the agent got wrong (a counter of the wrong type, a speed of 0 on an up interface).
+    public var problems: [String] = []
 
     /// What is kept of the reading once the poll is over.
     public var status: InterfaceStatus {
         InterfaceStatus(name: key, index: index, alias: alias, speedBitsPerSecond: speedBitsPerSecond, adminUp: adminUp, operUp: operUp,
-                        inErrors: inErrors, outErrors: outErrors, inDiscards: inDiscards, outDiscards: outDiscards)
+                        inErrors: inErrors, outErrors: outErrors, inDiscards: inDiscards, outDiscards: outDiscards, problems: problems)
     }
 }
 

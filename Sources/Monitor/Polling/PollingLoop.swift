@@ -51,6 +51,8 @@ public actor PollingLoop {
     private var cycleStarted = ContinuousClock.now
     private var attemptedThisCycle: Set<String> = []
     private var cycleMaxLateness: Duration = .zero
+    /// Interface problems already logged, by device and interface, so that each is logged when it appears.
+    private var loggedProblems: [String: [String]] = [:]
     public private(set) var statistics = Statistics()
 
     public init(devices: [PolledDevice], poller: DevicePoller, store: MeasurementStore, settings: Settings, logger: Logger,
@@ -146,6 +148,14 @@ public actor PollingLoop {
         lastSuccess[device.id] = poll.time
         if statistics.down.remove(device.id) != nil { logger.notice("device up", metadata: ["device": "\(device.id)"]) }
         defer { previous[device.id] = poll }
+        for reading in poll.interfaces {
+            let key = device.id + "\u{0}" + reading.key
+            guard loggedProblems[key] != reading.problems else { continue }
+            loggedProblems[key] = reading.problems
+            for problem in reading.problems {
+                logger.warning("device answers nonsense", metadata: ["device": "\(device.id)", "interface": "\(reading.key)", "problem": "\(problem)"])
+            }
+        }
         let before = previous[device.id]?.byKey ?? [:]
         let measurements = poll.interfaces.compactMap { reading -> InterfaceMeasurement? in
             guard let earlier = before[reading.key] else { return nil }
