@@ -47,4 +47,26 @@ struct LinkUtilisationTests {
                                               congestionThreshold: 0.8)
         #expect(result.measuredEnd == link.a && result.status == .ok && result.p95 == 300e6)
     }
+
+    private func status(_ name: String, up: Bool = true, speed: UInt64? = 1_000_000_000) -> InterfaceStatus {
+        InterfaceStatus(name: name, index: 1, alias: nil, speedBitsPerSecond: speed, adminUp: true, operUp: up)
+    }
+
+    @Test func aPlannedInterfaceThePolledDeviceLacksIsAFinding() {
+        let result = LinkUtilisation.evaluate(link, downstream: [], upstream: [], downstreamInterfaces: ["GigabitEthernet1/0/1": status("GigabitEthernet1/0/1")],
+                                              upstreamInterfaces: nil, congestionThreshold: 0.8)
+        #expect(result.status == .interfaceMissing && result.problem == "agg-yongning-sw has no interface GigabitEthernet1/0/2")
+        // A device never polled says nothing about its interfaces: that is no data, not a missing interface.
+        let unpolled = LinkUtilisation.evaluate(link, downstream: [], upstream: [], downstreamInterfaces: nil, upstreamInterfaces: nil, congestionThreshold: 0.8)
+        #expect(unpolled.status == .noData && unpolled.problem == nil)
+    }
+
+    @Test func aDownEndAndTheNegotiatedSpeed() {
+        let result = LinkUtilisation.evaluate(link, downstream: samples([100e6, 100e6]), upstream: [],
+                                              downstreamInterfaces: ["GigabitEthernet1/0/2": status("GigabitEthernet1/0/2", speed: 100_000_000)],
+                                              upstreamInterfaces: ["XGigabitEthernet2/0/4": status("XGigabitEthernet2/0/4", up: false, speed: 10_000_000_000)],
+                                              congestionThreshold: 0.8)
+        #expect(result.status == .down && result.problem == "city-core-b-sw XGigabitEthernet2/0/4 is down")
+        #expect(result.negotiatedSpeed == 100_000_000, "the downstream end's speed first: this 1G link negotiated 100M")
+    }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import Model
+import Testing
+
+/// `edunetd --config FILE`: the HTTP and trap settings, and polling intervals by role in the fleet policy.
+@Suite("Daemon configuration and poll intervals by role")
+struct DaemonConfigurationTests {
+    private func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunetd-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func httpListenAndTrapPortWithLoopbackDefaults() throws {
+        let defaults = DaemonConfiguration()
+        #expect(defaults.httpHost == "127.0.0.1" && defaults.httpPort == 9464 && defaults.trapPort == 1162)
+        let path = try write("http: {listen: \"[::1]:0\"}\ntraps: {port: 10162}\n")
+        let settings = try DaemonConfiguration.load(path: path)
+        #expect(settings.httpHost == "::1" && settings.httpPort == 0 && settings.trapPort == 10162)
+    }
+
+    @Test func badListenAddressAndTrapPortAreLocated() throws {
+        let path = try write("http: {listen: \"localhost\"}\ntraps: {port: 70000}\n")
+        #expect(throws: ModelError.self) { try DaemonConfiguration.load(path: path) }
+        do { _ = try DaemonConfiguration.load(path: path) } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "\(path):1:16: error: http.listen `localhost` is not HOST:PORT\n    help: write e.g. `127.0.0.1:9464` (port 0 picks a free one)",
+                "\(path):2:15: error: `traps.port` is 70000, outside 1…65535",
+            ])
+        }
+    }
+
+    @Test func fleetPolicySetsIntervalsByRoleAndRejectsUnknownRoles() throws {
+        let fixture = try InventoryFixture()
+        defer { fixture.remove() }
+        try fixture.writePolicy("fleet.yaml", "terminals_per_student: 1\nterminals_per_teacher: 1\npoll_interval_seconds: {server: 120, access-point: 300}\n")
+        #expect(try fixture.load().policies.fleet.pollIntervalSeconds == [.server: 120, .accessPoint: 300])
+        try fixture.writePolicy("fleet.yaml", "terminals_per_student: 1\nterminals_per_teacher: 1\npoll_interval_seconds: {servers: 120}\n")
+        let diagnostics = fixture.diagnostics()
+        #expect(diagnostics.count == 1 && diagnostics[0].message.contains("unknown key `servers`") && diagnostics[0].help?.contains("server") == true,
+                "\(diagnostics)")
+    }
+}
