@@ -49,7 +49,8 @@ extension MeasurementStore {
 }
 
 extension MeasurementStore {
-    /// The interfaces of a device as its last successful poll found them, by name; empty when never polled.
+    /// The interfaces of a device as its polls last found them, by name, and since when they are so; nil when the
+    /// device was never polled.
     public func interfaces(device: String) throws(StoreError) -> (seenAt: Date, interfaces: [String: InterfaceStatus])? {
         try database.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT seen_at, status FROM interface_status WHERE device = ?", arguments: [device])

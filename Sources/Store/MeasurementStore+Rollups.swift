@@ -26,17 +26,21 @@ extension MeasurementStore {
         let end = (date.timeIntervalSince1970 / Self.rollupSeconds).rounded(.down) * Self.rollupSeconds
         do {
             return try database.pool.write { db in
-                let start = try Double.fetchOne(db, sql: "SELECT MAX(bucket) FROM interface_rollups_5m").map { $0 + Self.rollupSeconds } ?? 0
+                let start = try Double.fetchOne(db, sql: "SELECT through FROM rollup_progress WHERE id = 1") ?? 0
                 guard end > start else { return 0 }
-                // Rates stamped at the end of their interval: a rate at 10:05:00 belongs to 10:00–10:05.
+                // Rates stamped at the end of their interval: a rate at 10:05:00 belongs to 10:00–10:05. The join walks
+                // each series' primary key over the span (the rates have no time index).
                 try db.execute(sql: """
-                    INSERT OR REPLACE INTO interface_rollups_5m (device, interface, bucket, in_mean, in_max, out_mean, out_max, intervals, measured)
-                    SELECT device, interface, (CAST((time - 0.001) / ? AS INTEGER)) * ? AS bucket,
-                           AVG(in_bps), MAX(in_bps), AVG(out_bps), MAX(out_bps), COUNT(*), COUNT(COALESCE(in_bps, out_bps))
-                    FROM interface_rates WHERE time > ? AND time <= ?
-                    GROUP BY device, interface, bucket
+                    INSERT OR REPLACE INTO interface_rollups_5m (series, bucket, in_mean, in_max, out_mean, out_max, intervals, measured)
+                    SELECT r.series, (CAST((r.time - 0.001) / ? AS INTEGER)) * ? AS bucket,
+                           CAST(ROUND(AVG(r.in_bps)) AS INTEGER), MAX(r.in_bps), CAST(ROUND(AVG(r.out_bps)) AS INTEGER), MAX(r.out_bps),
+                           COUNT(*), COUNT(COALESCE(r.in_bps, r.out_bps))
+                    FROM interface_series s CROSS JOIN interface_rates r ON r.series = s.id AND r.time > ? AND r.time <= ?
+                    GROUP BY r.series, bucket
                     """, arguments: [Self.rollupSeconds, Self.rollupSeconds, start, end])
-                return db.changesCount
+                let written = db.changesCount
+                try db.execute(sql: "INSERT OR REPLACE INTO rollup_progress (id, through) VALUES (1, ?)", arguments: [end])
+                return written
             }
         } catch {
             throw StoreError(.writeFailed, "rolling up rates failed and was rolled back: \(StoreDatabase.describe(error))")
@@ -47,8 +51,9 @@ extension MeasurementStore {
     public func rollups(device: String, interface: String, from: Date, to: Date) throws(StoreError) -> [InterfaceRollup] {
         try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM interface_rollups_5m WHERE device = ? AND interface = ? AND bucket >= ? AND bucket < ? ORDER BY bucket
-                """, arguments: [device, interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map { row in
+                SELECT s.device, s.interface, r.* FROM interface_series s JOIN interface_rollups_5m r ON r.series = s.id AND r.bucket >= ? AND r.bucket < ?
+                WHERE s.device = ? AND s.interface = ? ORDER BY r.bucket
+                """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, device, interface]).map { row in
                 InterfaceRollup(device: row["device"], interface: row["interface"], bucketStart: Date(timeIntervalSince1970: row["bucket"]),
                                 inMean: row["in_mean"], inMax: row["in_max"], outMean: row["out_mean"], outMax: row["out_max"],
                                 intervals: row["intervals"], measured: row["measured"])
@@ -59,6 +64,6 @@ extension MeasurementStore {
     /// Deletes roll-ups that started before `date` (kept 400 days by the daemon); returns how many.
     @discardableResult
     public func pruneRollups(olderThan date: Date) throws(StoreError) -> Int {
-        try deleteRows(of: "interface_rollups_5m", where: "bucket", before: date)
+        try deleteBySeries(from: "interface_rollups_5m", where: "bucket", before: date)
     }
 }

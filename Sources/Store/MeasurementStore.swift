@@ -1,11 +1,20 @@
 import Foundation
 import GRDB
 import Model
+import Synchronization
 
 /// Interface rates at poll resolution: written in batches (one transaction a batch), read by device,
-/// interface and time, pruned by age.
+/// interface and time, pruned by age. Each (device, interface) is a series with a small integer id, which the
+/// rows carry instead of the two names.
 public final class MeasurementStore: Sendable {
     let database: StoreDatabase
+    /// Series ids already in the database; an id enters only after the transaction that created it committed.
+    private let seriesIDs = Mutex<[SeriesKey: Int64]>([:])
+
+    struct SeriesKey: Hashable {
+        let device: String
+        let interface: String
+    }
 
     public init(database: StoreDatabase) {
         self.database = database
@@ -14,19 +23,19 @@ public final class MeasurementStore: Sendable {
     /// Stores a batch in one transaction with one prepared statement: all rows or none.
     public func record(_ measurements: [InterfaceMeasurement]) throws(StoreError) {
         guard !measurements.isEmpty else { return }
-        try write("storing \(measurements.count) measurements") { db in try Self.insert(measurements, db) }
+        try write("storing \(measurements.count) measurements") { db, created in try insert(measurements, db, created: &created) }
     }
 
     /// Stores all that one poll of one device produced in one transaction: all of it or none of it.
     public func record(_ observations: DeviceObservations) throws(StoreError) {
-        try write("storing the poll of \(observations.device)") { db in
-            try Self.insert(observations.rates, db)
+        try write("storing the poll of \(observations.device)") { db, created in
+            try insert(observations.rates, db, created: &created)
             let time = observations.time.timeIntervalSince1970
-            if !observations.interfaces.isEmpty {
+            if let interfaces = observations.interfaces {
                 try db.execute(sql: "DELETE FROM interface_status WHERE device = ?", arguments: [observations.device])
                 let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO interface_status (device, interface, seen_at, status) VALUES (?, ?, ?, ?)")
                 let encoder = JSONEncoder()
-                for interface in observations.interfaces {
+                for interface in interfaces {
                     try statement.execute(arguments: [observations.device, interface.name, time, try encoder.encode(interface)])
                 }
             }
@@ -51,31 +60,49 @@ public final class MeasurementStore: Sendable {
         }
     }
 
-    private static func insert(_ measurements: [InterfaceMeasurement], _ db: Database) throws {
+    private func insert(_ measurements: [InterfaceMeasurement], _ db: Database, created: inout [SeriesKey: Int64]) throws {
         guard !measurements.isEmpty else { return }
-        let statement = try db.makeStatement(sql: """
-            INSERT INTO interface_rates (device, interface, time, in_bps, out_bps, unknown) VALUES (?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try db.makeStatement(sql: "INSERT INTO interface_rates (series, time, in_bps, out_bps, unknown) VALUES (?, ?, ?, ?, ?)")
+        let known = seriesIDs.withLock { $0 }
         for m in measurements {
-            try statement.execute(arguments: [m.device, m.interface, m.time.timeIntervalSince1970, m.inBitsPerSecond, m.outBitsPerSecond, m.unknownReason])
+            let key = SeriesKey(device: m.device, interface: m.interface)
+            var id = known[key] ?? created[key]
+            if id == nil {
+                try db.execute(sql: "INSERT OR IGNORE INTO interface_series (device, interface) VALUES (?, ?)", arguments: [m.device, m.interface])
+                id = try Int64.fetchOne(db, sql: "SELECT id FROM interface_series WHERE device = ? AND interface = ?", arguments: [m.device, m.interface])
+                created[key] = id
+            }
+            // Whole bits per second: finer is noise, and integers take half the room of doubles.
+            try statement.execute(arguments: [id, m.time.timeIntervalSince1970, m.inBitsPerSecond.map { Int64($0.rounded()) },
+                                              m.outBitsPerSecond.map { Int64($0.rounded()) }, m.unknownReason])
         }
     }
 
-    private func write(_ what: String, _ body: (Database) throws -> Void) throws(StoreError) {
+    /// Runs `body` in one transaction; series it created are remembered once the transaction has committed.
+    private func write(_ what: String, _ body: (Database, inout [SeriesKey: Int64]) throws -> Void) throws(StoreError) {
         do {
-            try database.pool.write { db in try body(db) }
+            let created = try database.pool.write { db in
+                var created: [SeriesKey: Int64] = [:]
+                try body(db, &created)
+                return created
+            }
+            if !created.isEmpty { seriesIDs.withLock { $0.merge(created) { old, _ in old } } }
         } catch {
             throw StoreError(.writeFailed, "\(what) failed and was rolled back: \(StoreDatabase.describe(error))")
         }
     }
 
+    /// Every series id with its device and interface.
+    func series(_ db: Database) throws -> [Int64] { try Int64.fetchAll(db, sql: "SELECT id FROM interface_series") }
+
     /// One interface's measurements in `[from, to)`, oldest first.
     public func rates(device: String, interface: String, from: Date, to: Date) throws(StoreError) -> [InterfaceMeasurement] {
         try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT device, interface, time, in_bps, out_bps, unknown FROM interface_rates
-                WHERE device = ? AND interface = ? AND time >= ? AND time < ? ORDER BY time
-                """, arguments: [device, interface, from.timeIntervalSince1970, to.timeIntervalSince1970]).map(Self.measurement)
+                SELECT s.device, s.interface, r.time, r.in_bps, r.out_bps, r.unknown FROM interface_series s
+                JOIN interface_rates r ON r.series = s.id AND r.time >= ? AND r.time < ?
+                WHERE s.device = ? AND s.interface = ? ORDER BY r.time
+                """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, device, interface]).map(Self.measurement)
         }
     }
 
@@ -83,20 +110,36 @@ public final class MeasurementStore: Sendable {
     public func latest(device: String) throws(StoreError) -> [InterfaceMeasurement] {
         try database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT r.device, r.interface, r.time, r.in_bps, r.out_bps, r.unknown FROM interface_rates r
-                JOIN (SELECT interface, MAX(time) AS time FROM interface_rates WHERE device = ? GROUP BY interface) newest
-                  ON r.interface = newest.interface AND r.time = newest.time
-                WHERE r.device = ? ORDER BY r.interface
-                """, arguments: [device, device]).map(Self.measurement)
+                SELECT s.device, s.interface, r.time, r.in_bps, r.out_bps, r.unknown FROM interface_series s
+                JOIN interface_rates r ON r.series = s.id AND r.time = (SELECT MAX(time) FROM interface_rates WHERE series = s.id)
+                WHERE s.device = ? ORDER BY s.interface
+                """, arguments: [device]).map(Self.measurement)
         }
     }
 
     /// Deletes rates, AP and server samples older than `date` (the retention window); returns how many rows.
     @discardableResult
     public func prune(olderThan date: Date) throws(StoreError) -> Int {
-        var removed = 0
-        for table in ["interface_rates", "access_point_samples", "host_samples"] { removed += try deleteRows(of: table, where: "time", before: date) }
+        var removed = try deleteBySeries(from: "interface_rates", where: "time", before: date)
+        for table in ["access_point_samples", "host_samples"] { removed += try deleteRows(of: table, where: "time", before: date) }
         return removed
+    }
+
+    /// Deletes old rows of a series-keyed table series by series, along its primary key (it has no time index).
+    func deleteBySeries(from table: String, where column: String, before date: Date) throws(StoreError) -> Int {
+        do {
+            return try database.pool.write { db in
+                let statement = try db.makeStatement(sql: "DELETE FROM \(table) WHERE series = ? AND \(column) < ?")
+                var removed = 0
+                for id in try series(db) {
+                    try statement.execute(arguments: [id, date.timeIntervalSince1970])
+                    removed += db.changesCount
+                }
+                return removed
+            }
+        } catch {
+            throw StoreError(.writeFailed, "deleting old rows of \(table) failed: \(StoreDatabase.describe(error))")
+        }
     }
 
     /// Deletes the rows of `table` whose time `column` is before `date`; returns how many.

@@ -103,6 +103,58 @@ enum Migrations {
                 t.primaryKey(["device", "time"])
             }
         }
+        migrator.registerMigration("v6-interface-series") { db in
+            // Rates and roll-ups keyed by a small integer per (device, interface) instead of the two names on every
+            // row, rates as whole bits per second: rows of about 30 bytes instead of 90. No time index: pruning and
+            // rolling up go series by series along the primary key, and the roll-up watermark is kept in one row.
+            try db.create(table: "interface_series") { t in
+                t.primaryKey("id", .integer)
+                t.column("device", .text).notNull()
+                t.column("interface", .text).notNull()
+                t.uniqueKey(["device", "interface"])
+            }
+            try db.execute(sql: """
+                INSERT INTO interface_series (device, interface)
+                SELECT device, interface FROM interface_rates UNION SELECT device, interface FROM interface_rollups_5m
+                """)
+            try db.create(table: "rates", options: [.withoutRowID]) { t in
+                t.column("series", .integer).notNull()
+                t.column("time", .double).notNull()  // seconds since 1970, end of the interval
+                t.column("in_bps", .integer)
+                t.column("out_bps", .integer)
+                t.column("unknown", .text)
+                t.primaryKey(["series", "time"])
+            }
+            try db.execute(sql: """
+                INSERT INTO rates SELECT s.id, r.time, CAST(ROUND(r.in_bps) AS INTEGER), CAST(ROUND(r.out_bps) AS INTEGER), r.unknown
+                FROM interface_rates r JOIN interface_series s ON s.device = r.device AND s.interface = r.interface
+                """)
+            try db.drop(table: "interface_rates")
+            try db.rename(table: "rates", to: "interface_rates")
+            try db.create(table: "rollups", options: [.withoutRowID]) { t in
+                t.column("series", .integer).notNull()
+                t.column("bucket", .double).notNull()  // start of the five minutes, seconds since 1970
+                t.column("in_mean", .integer)
+                t.column("in_max", .integer)
+                t.column("out_mean", .integer)
+                t.column("out_max", .integer)
+                t.column("intervals", .integer).notNull()
+                t.column("measured", .integer).notNull()
+                t.primaryKey(["series", "bucket"])
+            }
+            try db.execute(sql: """
+                INSERT INTO rollups SELECT s.id, r.bucket, CAST(ROUND(r.in_mean) AS INTEGER), CAST(ROUND(r.in_max) AS INTEGER),
+                    CAST(ROUND(r.out_mean) AS INTEGER), CAST(ROUND(r.out_max) AS INTEGER), r.intervals, r.measured
+                FROM interface_rollups_5m r JOIN interface_series s ON s.device = r.device AND s.interface = r.interface
+                """)
+            try db.create(table: "rollup_progress") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("through", .double).notNull()  // every five minutes that ended by then is rolled up
+            }
+            try db.execute(sql: "INSERT INTO rollup_progress (id, through) SELECT 1, MAX(bucket) + 300 FROM interface_rollups_5m HAVING COUNT(*) > 0")
+            try db.drop(table: "interface_rollups_5m")
+            try db.rename(table: "rollups", to: "interface_rollups_5m")
+        }
         return migrator
     }
 }

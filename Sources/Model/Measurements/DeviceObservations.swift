@@ -7,14 +7,15 @@ public struct DeviceObservations: Sendable, Hashable {
     public var device: String
     public var time: Date
     public var rates: [InterfaceMeasurement]
-    /// Every interface as this poll found it; replaces what the previous poll found.
-    public var interfaces: [InterfaceStatus]
+    /// Every interface as this poll found it, when that differs from what is stored (nil: unchanged); replaces
+    /// the stored set.
+    public var interfaces: [InterfaceStatus]?
     /// For wireless controllers and standalone APs.
     public var accessPoints: [AccessPointReading]?
     /// For servers.
     public var host: HostReading?
 
-    public init(device: String, time: Date, rates: [InterfaceMeasurement], interfaces: [InterfaceStatus] = [],
+    public init(device: String, time: Date, rates: [InterfaceMeasurement], interfaces: [InterfaceStatus]? = nil,
                 accessPoints: [AccessPointReading]? = nil, host: HostReading? = nil) {
         self.device = device
         self.time = time

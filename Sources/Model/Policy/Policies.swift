@@ -39,6 +39,19 @@ public struct FleetPolicy: Sendable, Hashable, Codable {
     /// How often each role is polled, in seconds, where the policy sets it; a device's own interval wins, and
     /// roles not listed use the daemon's interval.
     public var pollIntervalSeconds: [DeviceRole: Double] = [:]
+
+    init(terminalsPerStudent: Double, terminalsPerTeacher: Double) {
+        self.terminalsPerStudent = terminalsPerStudent
+        self.terminalsPerTeacher = terminalsPerTeacher
+    }
+
+    /// Revisions stored before poll intervals by role existed have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        terminalsPerStudent = try container.decode(Double.self, forKey: .terminalsPerStudent)
+        terminalsPerTeacher = try container.decode(Double.self, forKey: .terminalsPerTeacher)
+        pollIntervalSeconds = try container.decodeIfPresent([DeviceRole: Double].self, forKey: .pollIntervalSeconds) ?? [:]
+    }
 }
 
 /// Graded-protection (等级保护) rules the security checks enforce.

@@ -23,7 +23,7 @@ public struct InterfaceReading: Sendable, Hashable {
     /// What is kept of the reading once the poll is over.
     public var status: InterfaceStatus {
         InterfaceStatus(name: key, index: index, alias: alias, speedBitsPerSecond: speedBitsPerSecond, adminUp: adminUp, operUp: operUp,
-                        inErrors: inErrors, outErrors: outErrors, inDiscards: inDiscards, outDiscards: outDiscards, problems: problems)
+                        problems: problems)
     }
 }
 

@@ -53,6 +53,8 @@ public actor PollingLoop {
     private var cycleMaxLateness: Duration = .zero
     /// Interface problems already logged, by device and interface, so that each is logged when it appears.
     private var loggedProblems: [String: [String]] = [:]
+    /// The interface states last stored per device: they are written again only when they change.
+    private var storedInterfaces: [String: [InterfaceStatus]] = [:]
     public private(set) var statistics = Statistics()
 
     public init(devices: [PolledDevice], poller: DevicePoller, store: MeasurementStore, settings: Settings, logger: Logger,
@@ -168,8 +170,11 @@ public actor PollingLoop {
             }
         }
         do {
-            try store.record(DeviceObservations(device: device.id, time: poll.time, rates: measurements, interfaces: poll.interfaces.map(\.status),
+            let interfaces = poll.interfaces.map(\.status)
+            let changed = storedInterfaces[device.id] != interfaces
+            try store.record(DeviceObservations(device: device.id, time: poll.time, rates: measurements, interfaces: changed ? interfaces : nil,
                                                 accessPoints: devicePoll.accessPoints, host: devicePoll.host))
+            if changed { storedInterfaces[device.id] = interfaces }
             statistics.measurements += measurements.count
             metrics.measurements.increment(by: measurements.count)
         } catch {

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The daemon benchmark: release edunetd polling N switches (49 interfaces each: snmpd in a throw-away network
+# namespace, one address per device) every INTERVAL seconds for CYCLES cycles after a warm-up cycle.
+#
+#   scripts/bench-daemon.sh                       N=1000 INTERVAL=60 CYCLES=3
+#   N=5000 INTERVAL=60 CYCLES=2 scripts/bench-daemon.sh
+#   PROFILE=/tmp/edunetd.perf N=200 INTERVAL=20 scripts/bench-daemon.sh     (perf profile of the daemon)
+#
+# Prints: cycle length and latest start behind schedule (from /metrics), daemon CPU per cycle and per device poll,
+# resident memory (peak), rows and database bytes per cycle and per day, and what share of one core a city of
+# 5,000 devices would take at that cost.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-1000}
+INTERVAL=${INTERVAL:-60}
+CYCLES=${CYCLES:-3}
+
+if [ -z "${_IN_NETNS:-}" ]; then
+    source scripts/setup.sh
+    command -v unshare >/dev/null && command -v ip >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 util-linux >/dev/null
+    echo "==> building edunetd (release)" >&2
+    swift build -c release --product edunetd 2>&1 | tail -1 >&2
+    exec timeout $(( (CYCLES + 3) * INTERVAL + 600 )) unshare --net env _IN_NETNS=1 BIN="$PWD/.build/release/edunetd" N="$N" INTERVAL="$INTERVAL" \
+        CYCLES="$CYCLES" PROFILE="${PROFILE:-}" bash "$0"
+fi
+
+# ---- inside a private network namespace: nothing here can reach beyond it ----
+work=$(mktemp -d)
+trap 'kill $(cat "$work/snmpd.pid" 2>/dev/null) 2>/dev/null; kill $daemon 2>/dev/null; rm -rf "$work"' EXIT
+daemon=
+ip link set lo up
+for i in $(seq 0 23); do ip link add "bench$i" type veth peer name "benchp$i" && ip link set "bench$i" up && ip link set "benchp$i" up; done
+printf 'rocommunity public 127.0.0.0/8\n' > "$work/snmpd.conf"
+MIBS= MIBDIRS=/nonexistent snmpd -f -C -c "$work/snmpd.conf" -I -smux -Lf "$work/snmpd.log" -p "$work/snmpd.pid" udp:0.0.0.0:11161 &
+for _ in $(seq 1 40); do snmpget -v2c -c public -t 1 -r 0 127.0.0.1:11161 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break; sleep 0.25; done
+
+mkdir -p "$work/inventory"
+cp -r policies "$work/policies"
+cp inventory/counties.yaml "$work/inventory/"
+python3 - "$N" > "$work/inventory/bench.yaml" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("snmp_profiles:\n  - {id: bench, version: v2c, community: {env: BENCH_COMMUNITY}}")
+print("nodes:\n  - {id: agg-bench, name: 基准汇聚, kind: county-aggregation, county: xingqing}")
+print("devices:")
+for i in range(n):
+    print(f"  - {{id: sw{i:05d}, name: 交换机{i:05d}, role: access-switch, node: agg-bench, "
+          f"management: {{address: 127.30.{i // 250}.{i % 250 + 1}, port: 11161}}, snmp_profile: bench}}")
+PY
+cat > "$work/edunetd.yaml" <<YAML
+database: bench.sqlite
+inventory: inventory
+policies: policies
+log_level: notice
+http: {listen: "127.0.0.1:0"}
+poll: {interval_seconds: $INTERVAL, max_devices_in_flight: 100, timeout_seconds: 5, retries: 2}
+YAML
+# PROFILE=FILE records a perf profile of the daemon (CPU figures then include perf's overhead).
+BENCH_COMMUNITY=public ${PROFILE:+perf record -F 499 -g -o "$PROFILE" --} "$BIN" --config "$work/edunetd.yaml" 2> "$work/edunetd.log" &
+daemon=$!
+[ -z "${PROFILE:-}" ] || { sleep 1; daemon=$(pgrep -f "^$BIN --config" | head -1); }
+for _ in $(seq 1 100); do grep -q 'http listening' "$work/edunetd.log" && break; sleep 0.1; done
+port=$(grep -o 'port=[0-9]*' "$work/edunetd.log" | head -1 | cut -d= -f2)
+ticks=$(getconf CLK_TCK)
+sample() {  # cpu seconds, rss KiB, db bytes, rows, metrics of the last cycle
+    read -r utime stime < <(awk '{print $14, $15}' "/proc/$daemon/stat")
+    python3 - "$work" "$port" "$(( utime + stime ))" "$ticks" "$(awk '/VmRSS/ {print $2}' "/proc/$daemon/status")" <<'PY'
+import os, sqlite3, sys, urllib.request
+work, port, ticks_used, ticks, rss = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+size = sum(os.path.getsize(os.path.join(work, f)) for f in os.listdir(work) if f.startswith("bench.sqlite"))
+rows = sqlite3.connect(os.path.join(work, "bench.sqlite")).execute("SELECT COUNT(*) FROM interface_rates").fetchone()[0]
+metrics = dict(l.rsplit(" ", 1) for l in urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode().splitlines()
+               if l and not l.startswith("#") and " " in l)
+print(ticks_used / ticks, rss, size, rows, metrics.get("edunet_poll_cycle_seconds", "nan"),
+      metrics.get("edunet_poll_cycle_max_lateness_seconds", "nan"), metrics.get("edunet_polls_total", "0"), metrics.get("edunet_poll_failures_total", "0"))
+PY
+}
+echo "==> $N devices every $INTERVAL s: one warm-up cycle, then $CYCLES measured" >&2
+sleep "$INTERVAL"
+first=$(sample)
+for c in $(seq 1 "$CYCLES"); do sleep "$INTERVAL"; echo "    cycle $c: $(sample)" >&2; done
+last=$(sample)
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$daemon/status")
+kill -TERM $daemon; wait $daemon || true; daemon=
+python3 - "$N" "$INTERVAL" "$CYCLES" "$hwm" $first $last <<'PY'
+import sys
+n, interval, cycles, hwm = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+a, b = sys.argv[5:13], sys.argv[13:21]
+cpu = (float(b[0]) - float(a[0])) / cycles
+db = (int(b[2]) - int(a[2])) / cycles
+rows = (int(b[3]) - int(a[3])) / cycles
+polls = (float(b[6]) - float(a[6])) / cycles
+per_day = 86400 / interval
+print(f"devices {n}, interval {interval:.0f} s, 49 interfaces a device; polls a cycle {polls:.0f}, failures {b[7]}")
+print(f"cycle length {float(b[4]):.1f} s, latest start behind schedule {float(b[5]):.2f} s")
+print(f"CPU a cycle {cpu:.2f} s = {cpu / interval * 100:.1f} % of one core; {cpu / max(polls, 1) * 1000:.2f} ms a device poll")
+print(f"resident memory {int(b[1]) / 1024:.0f} MiB now, {hwm / 1024:.0f} MiB peak")
+print(f"rows a cycle {rows:.0f}; database {db / 2**20:.1f} MiB a cycle, {db * per_day / 2**30:.2f} GiB a day ({db / max(rows, 1):.0f} bytes a row)")
+five = cpu / max(polls, 1) * 5000
+print(f"a city of 5,000 such devices: {five:.1f} CPU-s a cycle = {five / interval * 100:.0f} % of one core")
+PY
