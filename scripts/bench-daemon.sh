@@ -4,7 +4,8 @@
 #
 #   scripts/bench-daemon.sh                       N=1000 INTERVAL=60 CYCLES=3
 #   N=5000 INTERVAL=60 CYCLES=2 scripts/bench-daemon.sh
-#   PROFILE=/tmp/edunetd.perf N=200 INTERVAL=20 scripts/bench-daemon.sh     (perf profile of the daemon)
+#   WRAP="perf record -g -o /tmp/edunetd.perf --" N=200 INTERVAL=20 scripts/bench-daemon.sh   (a CPU profile)
+#   WRAP="heaptrack -o /tmp/edunetd" N=1000 INTERVAL=30 CYCLES=1 scripts/bench-daemon.sh      (a heap profile)
 #
 # Prints: cycle length and latest start behind schedule (from /metrics), daemon CPU per cycle and per device poll,
 # resident memory (peak), rows and database bytes per cycle and per day, and what share of one core a city of
@@ -21,7 +22,7 @@ if [ -z "${_IN_NETNS:-}" ]; then
     echo "==> building edunetd (release)" >&2
     swift build -c release --product edunetd 2>&1 | tail -1 >&2
     exec timeout $(( (CYCLES + 3) * INTERVAL + 600 )) unshare --net env _IN_NETNS=1 BIN="$PWD/.build/release/edunetd" N="$N" INTERVAL="$INTERVAL" \
-        CYCLES="$CYCLES" PROFILE="${PROFILE:-}" bash "$0"
+        CYCLES="$CYCLES" WRAP="${WRAP:-}" bash "$0"
 fi
 
 # ---- inside a private network namespace: nothing here can reach beyond it ----
@@ -55,10 +56,10 @@ log_level: notice
 http: {listen: "127.0.0.1:0"}
 poll: {interval_seconds: $INTERVAL, max_devices_in_flight: 100, timeout_seconds: 5, retries: 2}
 YAML
-# PROFILE=FILE records a perf profile of the daemon (CPU figures then include perf's overhead).
-BENCH_COMMUNITY=public ${PROFILE:+perf record -F 499 -g -o "$PROFILE" --} "$BIN" --config "$work/edunetd.yaml" 2> "$work/edunetd.log" &
+# WRAP runs the daemon under a profiler (the figures then include its overhead), e.g. WRAP="heaptrack -o /tmp/h".
+BENCH_COMMUNITY=public ${WRAP:-} "$BIN" --config "$work/edunetd.yaml" 2> "$work/edunetd.log" &
 daemon=$!
-[ -z "${PROFILE:-}" ] || { sleep 1; daemon=$(pgrep -f "^$BIN --config" | head -1); }
+[ -z "${WRAP:-}" ] || { sleep 2; daemon=$(pgrep -f "^$BIN --config" | head -1); }
 for _ in $(seq 1 100); do grep -q 'http listening' "$work/edunetd.log" && break; sleep 0.1; done
 port=$(grep -o 'port=[0-9]*' "$work/edunetd.log" | head -1 | cut -d= -f2)
 ticks=$(getconf CLK_TCK)
@@ -67,8 +68,10 @@ sample() {  # cpu seconds, rss KiB, db bytes, rows, metrics of the last cycle
     python3 - "$work" "$port" "$(( utime + stime ))" "$ticks" "$(awk '/VmRSS/ {print $2}' "/proc/$daemon/status")" <<'PY'
 import os, sqlite3, sys, urllib.request
 work, port, ticks_used, ticks, rss = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-size = sum(os.path.getsize(os.path.join(work, f)) for f in os.listdir(work) if f.startswith("bench.sqlite"))
-rows = sqlite3.connect(os.path.join(work, "bench.sqlite")).execute("SELECT COUNT(*) FROM interface_rates").fetchone()[0]
+db = sqlite3.connect(os.path.join(work, "bench.sqlite"))
+db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # the file then holds what was written; the WAL is scratch space
+size = os.path.getsize(os.path.join(work, "bench.sqlite"))
+rows = db.execute("SELECT COUNT(*) FROM interface_rates").fetchone()[0]
 metrics = dict(l.rsplit(" ", 1) for l in urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode().splitlines()
                if l and not l.startswith("#") and " " in l)
 print(ticks_used / ticks, rss, size, rows, metrics.get("edunet_poll_cycle_seconds", "nan"),
@@ -97,5 +100,5 @@ print(f"CPU a cycle {cpu:.2f} s = {cpu / interval * 100:.1f} % of one core; {cpu
 print(f"resident memory {int(b[1]) / 1024:.0f} MiB now, {hwm / 1024:.0f} MiB peak")
 print(f"rows a cycle {rows:.0f}; database {db / 2**20:.1f} MiB a cycle, {db * per_day / 2**30:.2f} GiB a day ({db / max(rows, 1):.0f} bytes a row)")
 five = cpu / max(polls, 1) * 5000
-print(f"a city of 5,000 such devices: {five:.1f} CPU-s a cycle = {five / interval * 100:.0f} % of one core")
+print(f"a city of 5,000 such devices polled every 60 s: {five:.1f} CPU-s a cycle = {five / 60 * 100:.0f} % of one core")
 PY

@@ -123,8 +123,8 @@ struct PollingLoopFactory: Sendable {
 
 /// Runs the polling loop until a graceful shutdown (polls under way are cancelled, a batch being written is
 /// finished), swapping in a new loop on each SIGHUP whose configuration validates. Every interval it writes its
-/// status for `edunet status` and rolls up finished five-minute spans; every hour it deletes rates older than the
-/// retention and roll-ups older than 400 days.
+/// status for `edunet status`, rolls up finished five-minute spans and hands freed memory back to the system;
+/// every hour it deletes rates older than the retention and roll-ups older than 400 days.
 final class PollingService: Service, Sendable {
     let first: PollingLoop
     let factory: PollingLoopFactory
@@ -212,8 +212,22 @@ extension PollingService {
                     logger.error("\(error.message)")
                 }
             }
+            Self.returnFreedMemory()
             try? await Task.sleep(for: factory.settings.pollInterval)
         }
+    }
+}
+
+extension PollingService {
+    /// A poll's answers are many small short-lived allocations, and glibc keeps freed memory for reuse unless
+    /// asked to give it back (`malloc_trim`, which Swift's Glibc module does not export: looked up at run time).
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+        }
+        #endif
     }
 }
 

@@ -152,8 +152,8 @@ public actor PollingLoop {
         defer { previous[device.id] = poll }
         for reading in poll.interfaces {
             let key = device.id + "\u{0}" + reading.key
-            guard loggedProblems[key] != reading.problems else { continue }
-            loggedProblems[key] = reading.problems
+            guard !reading.problems.isEmpty || loggedProblems[key] != nil, loggedProblems[key] != reading.problems else { continue }
+            loggedProblems[key] = reading.problems.isEmpty ? nil : reading.problems
             for problem in reading.problems {
                 logger.warning("device answers nonsense", metadata: ["device": "\(device.id)", "interface": "\(reading.key)", "problem": "\(problem)"])
             }

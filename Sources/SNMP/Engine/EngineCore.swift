@@ -65,7 +65,11 @@ final class EngineCore: @unchecked Sendable {
         func dequeue() -> Request {
             let request = queue[queueHead]
             queueHead += 1
-            if queueHead > 64, queueHead * 2 > queue.count {
+            if queueHead == queue.count {
+                // Drained: let go of the answered requests (their targets and continuations) at once.
+                queue.removeAll(keepingCapacity: true)
+                queueHead = 0
+            } else if queueHead > 64, queueHead * 2 > queue.count {
                 queue.removeFirst(queueHead)
                 queueHead = 0
             }
