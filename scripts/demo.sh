@@ -1,38 +1,74 @@
 #!/usr/bin/env bash
-# The EduNet demo on the bundled simulated city: build, validate the sample inventory and policies,
-# apply them into a fresh SQLite file and print the county summary; then poll a live SNMP agent on loopback.
+# The EduNet demo on the bundled simulated city: build; validate the sample inventory against the policies; serve
+# every device of it on loopback (scripts/simnet.sh); run edunetd on it for a few poll cycles into a fresh SQLite
+# file; then read what it measured: daemon status, links (congested ones and the under-tier uplinks), access points.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 out=${EDUNET_DEMO_DIR:-$PWD/out}
+cycles=${EDUNET_DEMO_CYCLES:-3}
+interval=10
 mkdir -p "$out"
 export EDUNET_DB="$out/demo.sqlite"
 rm -f "$EDUNET_DB" "$EDUNET_DB-wal" "$EDUNET_DB-shm"
 
 echo "==> building"
 swift build --product edunet 2>&1 | tail -1
-edunet=$(swift build --show-bin-path)/edunet
+swift build --product edunetd 2>&1 | tail -1
+bin=$(swift build --show-bin-path)
+edunet=$bin/edunet
 
 echo "==> validating inventory/ against policies/"
 "$edunet" inventory validate
 
-echo "==> applying the sample city to $EDUNET_DB"
-"$edunet" inventory apply
+echo "==> serving the simulated city on loopback (scripts/simnet.sh; first start indexes the recordings)"
+daemon=
+cleanup() {
+    [ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true
+    bash scripts/simnet.sh stop "$out/simnet" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+SIMNET_PORT=${EDUNET_DEMO_SNMP_PORT:-16100} bash scripts/simnet.sh start "$out/simnet"
+source "$out/simnet/env.sh"
 
-echo "==> county summary"
+echo "==> applying the city (its copy with the simulation's port) to $EDUNET_DB"
+"$edunet" inventory apply --inventory "$out/simnet/inventory" | tail -1
 "$edunet" counties list
 
-echo "==> vocational colleges (tier: 10G campus backbone, 300M Wi-Fi, dual-homed)"
-"$edunet" schools list --kind vocational
+# Two devices in flight: snmpsim answers one request at a time (see docs/simnet.md).
+cat > "$out/edunetd.yaml" <<YAML
+database: demo.sqlite
+inventory: simnet/inventory
+policies: $PWD/policies
+http: {listen: "127.0.0.1:0"}
+poll: {interval_seconds: $interval, max_devices_in_flight: 2, timeout_seconds: 3, retries: 1}
+YAML
+echo "==> edunetd polls the city every $interval s for $cycles cycles (log: $out/edunetd.log)"
+"$bin/edunetd" --config "$out/edunetd.yaml" 2> "$out/edunetd.log" &
+daemon=$!
+for cycle in $(seq 1 "$cycles"); do
+    sleep "$interval"
+    echo "    after $((cycle * interval)) s: $("$edunet" status --format json | python3 -c 'import json,sys; d=json.load(sys.stdin)["status"]["daemon"]; print(d["polls"], "polls,", d["measurements"], "interface rates,", len(d["devices_down"]), "devices down")')"
+done
+sleep 2
+port=$(grep -o 'port=[0-9]*' "$out/edunetd.log" | head -1 | cut -d= -f2)
+echo "==> /healthz: $(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$port/healthz').read().decode().strip())")"
+"$edunet" status
 
-echo "==> a live device: net-snmp's snmpd on loopback, polled twice 3 s apart by EduNet's SNMP engine"
-agents="$out/agents"
-trap 'bash scripts/test-agents.sh stop "$agents" >/dev/null 2>&1 || true' EXIT
-port=${EDUNET_DEMO_SNMP_PORT:-16161}
-bash scripts/test-agents.sh snmpd "$agents" "$port" >/dev/null
-"$edunet" snmp get "127.0.0.1:$port" 1.3.6.1.2.1.1.5.0 1.3.6.1.2.1.1.3.0 --community edunet-test
-"$edunet" poll "127.0.0.1:$port" --community edunet-test --window 3
+echo "==> congested links (p95 over the policy's 80 %), measured"
+"$edunet" links list --window 1h --format csv | python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(sys.stdin.read().lstrip("\ufeff").splitlines()) if r["status"].startswith("congested")]
+for r in rows: print(f"  {r[\"id\"]:38} {r[\"capacity\"]:>5}  p95 {r[\"p95\"]:>12}  {r[\"utilisation\"]:>7}")
+print(f"  {len(rows)} congested")'
+
+echo "==> Lingwu: the kindergarten on a 1G uplink (plan: 2.5G) and the single-homed vocational college"
+"$edunet" links list --county lingwu --window 1h | grep -E 'ID|─|kindergarten-09|vocational-12'
+
+echo "==> access points of 灵武市职业技术学院 (Ruijie controller)"
+"$edunet" aps list --school lingwu-vocational-12
 
 echo
-echo "Try: EDUNET_DB=$EDUNET_DB $edunet schools show lingwu-vocational-12"
+echo "Try: EDUNET_DB=$EDUNET_DB $edunet aps list --county yongning"
+echo "     EDUNET_DB=$EDUNET_DB $edunet schools show lingwu-vocational-12"

@@ -15,11 +15,12 @@ public final class SNMPEngine: Sendable {
         /// Requests in flight to one agent address, however many devices stand behind it: a burst beyond
         /// what its UDP receive buffer holds is dropped by the kernel and costs a timeout.
         public var maxInFlightPerAgent: Int
-        /// A device's session (and its socket) is closed after this long unused.
+        /// A device's session (and its socket) is closed after this long unused. A poll's requests follow one
+        /// another within milliseconds; between polls (a minute) a session is only memory and a descriptor.
         public var idleSessionTimeout: Duration
 
         public init(maxInFlight: Int = 1000, maxInFlightPerDevice: Int = 1, maxInFlightPerAgent: Int = 64,
-                    idleSessionTimeout: Duration = .seconds(30)) {
+                    idleSessionTimeout: Duration = .seconds(10)) {
             self.maxInFlight = max(1, maxInFlight)
             self.maxInFlightPerDevice = max(1, maxInFlightPerDevice)
             self.maxInFlightPerAgent = max(1, maxInFlightPerAgent)
