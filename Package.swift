@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // net-snmp (libsnmp-dev) behind a thin shim; only the SNMP module imports it.
@@ -31,6 +32,7 @@ let package = Package(
         // What is asked of devices (IF-MIB, wireless controllers, HOST-RESOURCES) and how answers become measurements.
         .target(name: "Monitor", dependencies: [
             "SNMP", "Model", "Store", .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // The daemon's loopback HTTP endpoints: Prometheus /metrics and /healthz.
         .target(name: "DaemonHTTP", dependencies: [
@@ -59,7 +61,9 @@ let package = Package(
         ),
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
-        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd"]),
+        // The batched-insert benchmark (scripts/bench-store.sh).
+        .executableTarget(name: "store-bench", dependencies: ["Store", "Model"]),
+        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -7,8 +7,8 @@
 #       u-md5-none, u-none-none), passphrases "edunet-auth-pass" / "edunet-priv-pass" (test credentials only).
 #   scripts/test-agents.sh snmpsim DIR PORT [RECORDING...]
 #       snmpsim serving real device recordings from the PyPI package snmpsim-data, one device per community
-#       (the community is the recording's name, e.g. cisco-c3560), plus any DIR/extra/*.snmprec. Recordings
-#       are put in OID order first (snmpsim answers in file order; a few recordings are not sorted).
+#       (the community is the recording's name, e.g. cisco-c3560), plus any DIR/extra/*.snmprec (RECORDING `none`:
+#       only those). Recordings are put in OID order first (snmpsim answers in file order; a few are not sorted).
 #       Default recordings: the switches and wireless controllers listed in docs/devices.md.
 #   scripts/test-agents.sh slow DIR PORT UPSTREAM_PORT DELAY_MS
 #       a slow device: relays to the agent at 127.0.0.1:UPSTREAM_PORT, answering DELAY_MS late.
@@ -77,6 +77,7 @@ start_snmpd() {
 start_snmpsim() {
     local dir=$1 port=$2; shift 2
     local names=${*:-$RECORDINGS_DEFAULT}
+    [ "$names" != none ] || names=""   # only DIR/extra
     local python; python=$(command -v python3)
     local data; data=$("$python" -c 'import snmpsim_data, os; print(os.path.dirname(snmpsim_data.__file__))')/data
     mkdir -p "$dir/data" "$dir/cache"

@@ -8,7 +8,7 @@ import Testing
 @Suite("edunetd survives nonsense and SIGKILL")
 struct DaemonResilienceTests {
     @Test func nonsenseIsLoggedAndMarkedAndNeverBecomesARate() async throws {
-        let agent = await TestAgents.snmpsim(shard: 0)
+        let agent = await TestAgents.snmpsim(serving: "nonsense")
         let directory = try LabNetwork.make(port: agent.port)
         defer { try? FileManager.default.removeItem(at: directory) }
         // The lab's profile reads LAB_COMMUNITY, which the daemon gets as edunet-test: serve the device under it too.

@@ -19,30 +19,34 @@ enum TestAgents {
         }
     }
 
-    /// Recordings by snmpsim process: two processes, about the same number of varbinds each, use both cores.
+    /// Recordings by snmpsim process: two processes, about the same number of varbinds each, use both cores; a
+    /// third serves only the tests' own small recordings, so that a test timing a small device is not held up by
+    /// another test walking a 50 MB recording.
     static let shards: [[String]] = [
         ["ruijie-m18000", "arista-dcs-7150s-52-cl", "aruba-7210", "cisco-c3560", "cisco-c3750"],
         ["cisco-controller", "huawei-s12704", "h3c-e528-2", "hpe-procurve-516733-b21", "huawei-s5720", "ubiquiti-m5"],
+        [],
     ]
+    static let syntheticShard = 2
 
-    /// snmpsim serving the real device recordings (and, on shard 0, the test's own), one community per recording.
-    static func snmpsim(shard: Int = 0) async -> Agent {
+    /// snmpsim serving the real device recordings (or, on the synthetic shard, the tests' own), one community per recording.
+    static func snmpsim(shard: Int = syntheticShard) async -> Agent {
         await registry.agent("snmpsim-\(shard)") {
             let directory = base.appendingPathComponent("snmpsim-\(shard)")
-            if shard == 0 {
+            if shard == syntheticShard {
                 let extra = directory.appendingPathComponent("extra")
                 try? FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
                 for (name, text) in Recordings.synthetic {
                     try? text.write(to: extra.appendingPathComponent("\(name).snmprec"), atomically: true, encoding: .utf8)
                 }
             }
-            return start(["snmpsim", directory.path], port: freePort(offset: 1 + shard * 2), extra: shards[shard])
+            return start(["snmpsim", directory.path], port: freePort(offset: 1 + shard * 2), extra: shards[shard].isEmpty ? ["none"] : shards[shard])
         }
     }
 
     /// The snmpsim process serving `recording`.
     static func snmpsim(serving recording: String) async -> Agent {
-        await snmpsim(shard: shards.firstIndex { $0.contains(recording) } ?? 0)
+        await snmpsim(shard: shards.firstIndex { $0.contains(recording) } ?? syntheticShard)
     }
 
     /// A slow device: snmpd behind a proxy that answers 1.5 s late.
@@ -90,7 +94,7 @@ enum TestAgents {
     }
 
     /// A port for this process, away from well-known ones and from other test processes.
-    private static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 8_000) * 5 + offset) }
+    private static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 5_000) * 8 + offset) }
 
     /// Runs `scripts/test-agents.sh KIND DIR PORT EXTRA…` and waits for it to say the agent is ready.
     private static func start(_ kindAndDirectory: [String], port: UInt16, extra: [String] = []) -> Agent {

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 import Logging
 import Model
 import SNMP
@@ -9,6 +10,9 @@ import Store
 /// one device at once. Each poll (rates, access points, server load) is stored in one transaction. A device
 /// that does not answer is marked down and backed off (2×, 4×, up to 8× the interval) without holding up the
 /// others. A cycle ends when every device has had a poll attempt; its length and its latest start are measured.
+///
+/// One scheduler task keeps every device's next due time in a heap and starts a child task per poll, so an idle
+/// device costs a heap entry, not a waiting task: memory follows the polls in flight, not the size of the city.
 public actor PollingLoop {
     /// How often and how many at once.
     public struct Settings: Sendable {
@@ -48,8 +52,6 @@ public actor PollingLoop {
     private var previous: [String: [String: InterfaceSample]] = [:]
     private var lastSuccess: [String: Date] = [:]
     private let startedAt: Date
-    private var inFlight = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
     private var cycleStarted = ContinuousClock.now
     private var attemptedThisCycle: Set<String> = []
     private var cycleMaxLateness: Duration = .zero
@@ -85,47 +87,80 @@ public actor PollingLoop {
         }
     }
 
-    /// Polls until the task is cancelled.
-    public func run() async {
-        let offsets = Self.offsets(count: devices.count, seed: settings.seed)
-        await withTaskGroup(of: Void.self) { group in
-            for (device, offset) in zip(devices, offsets) {
-                group.addTask { await self.loop(device, offset: (device.interval ?? self.settings.interval) * offset) }
-            }
-        }
+    /// A device waiting for its turn: when it is due, and which it is.
+    struct Due: Comparable {
+        var at: ContinuousClock.Instant
+        var device: Int
+        static func < (a: Due, b: Due) -> Bool { (a.at, a.device) < (b.at, b.device) }
     }
 
-    private func loop(_ device: PolledDevice, offset: Duration) async {
-        let clock = ContinuousClock()
-        var next = clock.now + offset
-        var failures = 0
-        while !Task.isCancelled {
-            do { try await clock.sleep(until: next) } catch { return }
-            await acquire()
-            let started = clock.now
-            metrics.lateness.recordNanoseconds((started - next).nanoseconds)
-            let result: Result<DevicePoll, SNMPError>
-            do { result = .success(try await poller.poll(device)) } catch { result = .failure(error) }
-            release()
-            metrics.pollDuration.recordNanoseconds((clock.now - started).nanoseconds)
-            switch result {
-            case .success(let poll):
-                failures = 0
-                record(poll, of: device)
-            case .failure(let error) where error.code == .cancelled && Task.isCancelled:
-                return  // stopping or reloading: the poll was abandoned, the device is not down
-            case .failure(let error):
-                failures += 1
-                statistics.failures += 1
-                metrics.failures.increment()
-                if statistics.down.insert(device.id).inserted {
-                    logger.warning("device down", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
+    /// What woke the scheduler: a poll that finished, or the time a device falls due.
+    private enum Event: Sendable {
+        case polled(Due, started: ContinuousClock.Instant, Result<DevicePoll, SNMPError>)
+        case timer(ContinuousClock.Instant)
+    }
+
+    /// Polls until the task is cancelled.
+    public func run() async {
+        let clock = ContinuousClock(), start = clock.now
+        var waiting = Heap(zip(devices.indices, Self.offsets(count: devices.count, seed: settings.seed)).map { index, offset in
+            Due(at: start + (devices[index].interval ?? settings.interval) * offset, device: index)
+        })
+        var failures = [Int](repeating: 0, count: devices.count)
+        await withTaskGroup(of: Event.self) { group in
+            var running = 0
+            var timer: ContinuousClock.Instant?
+            while !Task.isCancelled {
+                let now = clock.now
+                while running < settings.maxDevicesInFlight, let due = waiting.min, due.at <= now {
+                    _ = waiting.popMin()
+                    running += 1
+                    let device = devices[due.device], poller = self.poller
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        do throws(SNMPError) { return .polled(due, started: started, .success(try await poller.poll(device))) } catch {
+                            return .polled(due, started: started, .failure(error))
+                        }
+                    }
+                }
+                if running < settings.maxDevicesInFlight, let next = waiting.min?.at, timer.map({ next < $0 }) ?? true {
+                    timer = next
+                    group.addTask {
+                        try? await clock.sleep(until: next)
+                        return .timer(next)
+                    }
+                }
+                guard let event = await group.next() else { break }
+                switch event {
+                case .timer(let at):
+                    if timer == at { timer = nil }
+                case .polled(let due, let started, let result):
+                    running -= 1
+                    let now = clock.now, device = devices[due.device]
+                    metrics.lateness.recordNanoseconds((started - due.at).nanoseconds)
+                    metrics.pollDuration.recordNanoseconds((now - started).nanoseconds)
+                    switch result {
+                    case .success(let poll):
+                        failures[due.device] = 0
+                        record(poll, of: device)
+                    case .failure(let error) where error.code == .cancelled && Task.isCancelled:
+                        continue  // stopping or reloading: the poll was abandoned, the device is not down
+                    case .failure(let error):
+                        failures[due.device] += 1
+                        statistics.failures += 1
+                        metrics.failures.increment()
+                        if statistics.down.insert(device.id).inserted {
+                            logger.warning("device down", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
+                        }
+                    }
+                    metrics.devicesDown.record(statistics.down.count)
+                    attempted(device.id, lateness: started - due.at, at: now)
+                    // Backed off 2×, 4×, 8× while it fails; a late poll is not made up with a burst.
+                    let next = due.at + (device.interval ?? settings.interval) * (1 << min(failures[due.device], 3))
+                    waiting.insert(Due(at: max(next, now), device: due.device))
                 }
             }
-            metrics.devicesDown.record(statistics.down.count)
-            attempted(device.id, lateness: started - next, at: clock.now)
-            next += (device.interval ?? settings.interval) * (1 << min(failures, 3))
-            if next < clock.now { next = clock.now }  // a late cycle is not made up with a burst
+            group.cancelAll()
         }
     }
 
@@ -196,18 +231,6 @@ public actor PollingLoop {
         status.lastCycleSeconds = statistics.lastCycleSeconds
         status.lastCycleMaxLatenessSeconds = statistics.lastCycleMaxLatenessSeconds
         return status
-    }
-
-    private func acquire() async {
-        if inFlight < settings.maxDevicesInFlight {
-            inFlight += 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    private func release() {
-        if waiting.isEmpty { inFlight -= 1 } else { waiting.removeFirst().resume() }
     }
 }
 

@@ -1,0 +1,37 @@
+import Foundation
+import Logging
+import Model
+import Monitor
+import Store
+import Testing
+@testable import SNMP
+
+/// The polling loop with a huge device among small ones: the Ruijie controller recording (3,271 interfaces,
+/// about 52,000 varbinds a poll from a Python agent) must not hold up switches polled every second.
+@Suite("Polling loop")
+struct PollingLoopTests {
+    @Test func aThreeThousandInterfaceDeviceDoesNotDelayTheOthers() async throws {
+        let snmpd = await TestAgents.snmpd(), snmpsim = await TestAgents.snmpsim(serving: "ruijie-m18000")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-loop-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = MeasurementStore(database: try StoreDatabase(path: path))
+        let small = ["127.0.0.1", "127.20.0.1", "127.20.0.2"].enumerated().map { index, host in
+            PolledDevice(id: "sw\(index)", target: SNMPTarget(host: host, port: snmpd.port, credentials: .v2c(community: "edunet-test"),
+                                                              timeout: .seconds(2), retries: 1, name: "sw\(index)"))
+        }
+        let huge = PolledDevice(id: "ruijie", target: SNMPTarget(host: "127.0.0.1", port: snmpsim.port, credentials: .v2c(community: "ruijie-m18000"),
+                                                                 timeout: .seconds(20), retries: 1, name: "ruijie"), role: .accessSwitch)
+        let loop = PollingLoop(devices: [huge] + small, poller: DevicePoller(engine: SNMPEngine()), store: store,
+                               settings: .init(interval: .seconds(1), maxDevicesInFlight: 8, seed: 7), logger: Logger(label: "test"))
+        let running = Task { await loop.run() }
+        try await Task.sleep(for: .milliseconds(4500))
+        running.cancel()
+        await running.value
+        for device in small {
+            let lo = try store.rates(device: device.id, interface: "lo", from: .distantPast, to: .distantFuture)
+            #expect(lo.count >= 3, "\(device.id) polled every second while the controller was walked: \(lo.count) rates")
+        }
+        let statistics = await loop.statistics
+        #expect(statistics.failures == 0 && statistics.down.isEmpty)
+    }
+}
