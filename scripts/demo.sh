@@ -57,11 +57,14 @@ echo "==> /healthz: $(python3 -c "import urllib.request; print(urllib.request.ur
 "$edunet" status
 
 echo "==> congested links (p95 over the policy's 80 %), measured"
-"$edunet" links list --window 1h --format csv | python3 -c '
+"$edunet" links list --window 1h --format csv > "$out/links.csv"
+python3 - "$out/links.csv" <<'PY'
 import csv, sys
-rows = [r for r in csv.DictReader(sys.stdin.read().lstrip("\ufeff").splitlines()) if r["status"].startswith("congested")]
-for r in rows: print(f"  {r[\"id\"]:38} {r[\"capacity\"]:>5}  p95 {r[\"p95\"]:>12}  {r[\"utilisation\"]:>7}")
-print(f"  {len(rows)} congested")'
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")) if r["status"].startswith("congested")]
+for r in rows:
+    print(f"  {r['id']:38} {r['capacity']:>5}  p95 {r['p95']:>12}  {r['utilisation']:>7}")
+print(f"  {len(rows)} congested")
+PY
 
 echo "==> Lingwu: the kindergarten on a 1G uplink (plan: 2.5G) and the single-homed vocational college"
 "$edunet" links list --county lingwu --window 1h | grep -E 'ID|─|kindergarten-09|vocational-12'

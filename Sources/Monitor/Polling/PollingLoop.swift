@@ -9,7 +9,9 @@ import Store
 /// that polls do not all start at once), at most `maxDevicesInFlight` devices at a time; never two polls of
 /// one device at once. Each poll (rates, access points, server load) is stored in one transaction. A device
 /// that does not answer is marked down and backed off (2×, 4×, up to 8× the interval) without holding up the
-/// others. A cycle ends when every device has had a poll attempt; its length and its latest start are measured.
+/// others. Time is cut into cycles of one interval from the start; a cycle is over when every poll that fell due
+/// in it has been attempted, and its length (from its start to the last of those polls; about the interval when
+/// the daemon keeps up, more when it falls behind) and its latest start behind schedule are measured.
 ///
 /// One scheduler task keeps every device's next due time in a heap and starts a child task per poll, so an idle
 /// device costs a heap entry, not a waiting task: memory follows the polls in flight, not the size of the city.
@@ -52,9 +54,14 @@ public actor PollingLoop {
     private var previous: [String: [String: InterfaceSample]] = [:]
     private var lastSuccess: [String: Date] = [:]
     private let startedAt: Date
-    private var cycleStarted = ContinuousClock.now
-    private var attemptedThisCycle: Set<String> = []
-    private var cycleMaxLateness: Duration = .zero
+    /// Polls due in each cycle not yet attempted, when the last was done, and the latest start behind schedule.
+    private struct Cycle {
+        var pending = 0
+        var lastDone: ContinuousClock.Instant?
+        var maxLateness: Duration = .zero
+    }
+    private var cycles: [Int: Cycle] = [:]
+    private var firstCycleStart = ContinuousClock.now
     /// Interface problems already logged, by device and interface, so that each is logged when it appears.
     private var loggedProblems: [String: [String]] = [:]
     /// A hash of the interface states last stored per device: they are written again only when they change.
@@ -103,9 +110,14 @@ public actor PollingLoop {
     /// Polls until the task is cancelled.
     public func run() async {
         let clock = ContinuousClock(), start = clock.now
+        firstCycleStart = start
         var waiting = Heap(zip(devices.indices, Self.offsets(count: devices.count, seed: settings.seed)).map { index, offset in
             Due(at: start + (devices[index].interval ?? settings.interval) * offset, device: index)
         })
+        for due in waiting.unordered {
+            let index = cycle(of: due.at)
+            cycles[index, default: Cycle()].pending += 1
+        }
         var failures = [Int](repeating: 0, count: devices.count)
         await withTaskGroup(of: Event.self) { group in
             var running = 0
@@ -134,6 +146,7 @@ public actor PollingLoop {
                 switch event {
                 case .timer(let at):
                     if timer == at { timer = nil }
+                    closeCycles(at: clock.now)
                 case .polled(let due, let started, let result):
                     running -= 1
                     let now = clock.now, device = devices[due.device]
@@ -154,28 +167,43 @@ public actor PollingLoop {
                         }
                     }
                     metrics.devicesDown.record(statistics.down.count)
-                    attempted(device.id, lateness: started - due.at, at: now)
+                    attempted(due, lateness: started - due.at, at: now)
                     // Backed off 2×, 4×, 8× while it fails; a late poll is not made up with a burst.
-                    let next = due.at + (device.interval ?? settings.interval) * (1 << min(failures[due.device], 3))
-                    waiting.insert(Due(at: max(next, now), device: due.device))
+                    let next = max(due.at + (device.interval ?? settings.interval) * (1 << min(failures[due.device], 3)), now)
+                    waiting.insert(Due(at: next, device: due.device))
+                    let nextCycle = cycle(of: next)
+                    cycles[nextCycle, default: Cycle()].pending += 1
                 }
             }
             group.cancelAll()
         }
     }
 
-    /// Closes the cycle when every device has had its attempt.
-    private func attempted(_ device: String, lateness: Duration, at now: ContinuousClock.Instant) {
-        attemptedThisCycle.insert(device)
-        cycleMaxLateness = max(cycleMaxLateness, lateness)
-        guard attemptedThisCycle.count >= devices.count else { return }
-        statistics.lastCycleSeconds = (now - cycleStarted).inSeconds
-        statistics.lastCycleMaxLatenessSeconds = cycleMaxLateness.inSeconds
-        metrics.cycleSeconds.record(statistics.lastCycleSeconds ?? 0)
-        metrics.cycleLatenessSeconds.record(cycleMaxLateness.inSeconds)
-        cycleStarted = now
-        attemptedThisCycle = []
-        cycleMaxLateness = .zero
+    private func cycle(of instant: ContinuousClock.Instant) -> Int { Int(((instant - firstCycleStart) / settings.interval).rounded(.down)) }
+
+    /// Counts a poll attempt against the cycle it fell due in, and closes the cycles that are over.
+    private func attempted(_ due: Due, lateness: Duration, at now: ContinuousClock.Instant) {
+        let index = cycle(of: due.at)
+        var counted = cycles[index] ?? Cycle()
+        counted.pending -= 1
+        counted.lastDone = now
+        counted.maxLateness = max(counted.maxLateness, lateness)
+        cycles[index] = counted
+        closeCycles(at: now)
+    }
+
+    /// A cycle is over once its interval has passed and every poll due in it was attempted.
+    private func closeCycles(at now: ContinuousClock.Instant) {
+        for (index, cycle) in cycles.sorted(by: { $0.key < $1.key }) where cycle.pending <= 0 {
+            let start = firstCycleStart + settings.interval * index
+            guard start + settings.interval <= now else { break }
+            cycles[index] = nil
+            guard let done = cycle.lastDone else { continue }  // nothing fell due in it
+            statistics.lastCycleSeconds = (done - start).inSeconds
+            statistics.lastCycleMaxLatenessSeconds = cycle.maxLateness.inSeconds
+            metrics.cycleSeconds.record((done - start).inSeconds)
+            metrics.cycleLatenessSeconds.record(cycle.maxLateness.inSeconds)
+        }
     }
 
     private func record(_ devicePoll: DevicePoll, of device: PolledDevice) {
