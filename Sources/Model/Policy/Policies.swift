@@ -26,6 +26,10 @@ public struct BandwidthPolicy: Sendable, Hashable, Codable {
     public var tiers: [SchoolTier]
     /// A link is congested when its p95 utilisation exceeds this fraction of capacity.
     public var congestionThreshold: Double
+    /// An AP covers its area when it was up for at least this share of the report window's polls
+    /// (`wifi_ap_uptime`; nil in revisions stored before it existed: the default applies).
+    public var wifiAPUptime: Double?
+    public static let defaultWifiAPUptime = 0.99
 
     /// The tier a school kind falls into, if the policy places it in one.
     public func tier(for kind: SchoolKind) -> SchoolTier? { tiers.first { $0.schoolKinds.contains(kind) } }

@@ -15,8 +15,9 @@ struct PolicyParser {
     }
 
     mutating func bandwidth(_ root: YAMLValue) -> BandwidthPolicy? {
-        guard let m = root.mapping("bandwidth-tiers.yaml", keys: ["links", "school_tiers", "congestion_threshold"],
+        guard let m = root.mapping("bandwidth-tiers.yaml", keys: ["links", "school_tiers", "congestion_threshold", "wifi_ap_uptime"],
                                    required: ["links", "school_tiers", "congestion_threshold"]) else { return nil }
+        let uptime = m["wifi_ap_uptime"]?.double("wifi_ap_uptime", in: 0.5...1)
         let links = m["links"]?.list("links") { linkTarget($0) }
         let tiers = m["school_tiers"]?.list("school_tiers") { schoolTier($0) }
         let threshold = m["congestion_threshold"]?.double("congestion_threshold", in: 0.01...1)
@@ -26,7 +27,7 @@ struct PolicyParser {
             }
         }
         guard let links, let tiers, let threshold else { return nil }
-        return BandwidthPolicy(links: links, tiers: tiers, congestionThreshold: threshold)
+        return BandwidthPolicy(links: links, tiers: tiers, congestionThreshold: threshold, wifiAPUptime: uptime)
     }
 
     private func linkTarget(_ value: YAMLValue) -> BandwidthPolicy.LinkTarget? {

@@ -1,0 +1,299 @@
+import Foundation
+import Model
+import Monitor
+import Reports
+import Store
+
+/// Evaluates the policies against the stored inventory and measurements over a window, rule by rule, into
+/// findings. Every verdict rests on stored evidence: a negotiated speed, the rates of the window, the interface
+/// states, the access points' polls. Where the evidence is missing or too thin the verdict is unknown, with why.
+public struct ComplianceEvaluator: Sendable {
+    public let configuration: CityConfiguration
+    public let store: MeasurementStore
+    /// Below this share of the window measured, a delivered-capacity verdict is unknown rather than a pass.
+    public var minimumCoverage = 0.5
+
+    public init(configuration: CityConfiguration, store: MeasurementStore) {
+        self.configuration = configuration
+        self.store = store
+    }
+
+    private var inventory: Inventory { configuration.inventory }
+    private var policy: BandwidthPolicy { configuration.policies.bandwidth }
+
+    /// Every finding of every rule for `[from, to)`.
+    public func evaluate(from: Date, to: Date) throws(StoreError) -> [Finding] {
+        var context = try Context(evaluator: self, from: from, to: to)
+        var findings: [Finding] = []
+        for link in inventory.links {
+            if link.tier == .campusBackbone {
+                if let tier = context.tier(ofDevice: link.b.device) ?? context.tier(ofDevice: link.a.device) {
+                    findings.append(try capacity(link, rule: .campusBackbone, minimum: tier.campusBackbone, context: &context))
+                }
+            } else if let target = policy.target(for: link.tier) {
+                findings.append(try capacity(link, rule: .provisionedCapacity, minimum: target.minimum, context: &context))
+            }
+            findings += try delivered(link, context: &context)
+        }
+        findings += try redundancy(context: &context)
+        findings += wifi(context: context)
+        return findings
+    }
+
+    // MARK: - Capacity: negotiated speed against a minimum
+
+    private func capacity(_ link: Link, rule: Finding.Rule, minimum: Bandwidth, context: inout Context) throws(StoreError) -> Finding {
+        var finding = Finding(id: "\(rule.rawValue):\(link.id)", rule: rule, subject: context.subject(link), target: "≥ \(minimum)", measured: nil,
+                              targetValue: Double(minimum.bitsPerSecond), measuredValue: nil, verdict: .unknown, reason: nil,
+                              evidence: .init(samples: 0, coverage: nil, source: "ifHighSpeed"))
+        var missing: [LinkEnd] = []
+        for end in [link.b, link.a] {
+            guard let interfaces = try context.interfaces(of: end.device) else { continue }
+            guard let status = interfaces[end.interface] else {
+                missing.append(end)
+                continue
+            }
+            finding.evidence = .init(samples: 1, coverage: nil, source: "ifHighSpeed of \(end.device) \(end.interface)")
+            guard let speed = status.speedBitsPerSecond else {
+                finding.reason = "\(end.device) \(end.interface) reports no speed"
+                return finding
+            }
+            finding.measured = Bandwidth(bitsPerSecond: speed).description
+            finding.measuredValue = Double(speed)
+            finding.verdict = speed >= minimum.bitsPerSecond ? .pass : .fail
+            if finding.verdict == .fail { finding.reason = "negotiated \(Bandwidth(bitsPerSecond: speed)), the plan asks at least \(minimum)" }
+            return finding
+        }
+        if let end = missing.first {
+            finding.verdict = .fail
+            finding.reason = "the planned interface \(end.interface) is not on \(end.device): the plan and the network disagree"
+        } else {
+            finding.reason = "neither \(link.b.device) nor \(link.a.device) has been polled"
+        }
+        return finding
+    }
+
+    // MARK: - Delivered capacity: p95 utilisation per direction
+
+    private func delivered(_ link: Link, context: inout Context) throws(StoreError) -> [Finding] {
+        // The downstream end's own counters first: its "in" is the traffic towards the school.
+        var end = link.b, samples = try store.rates(device: link.b.device, interface: link.b.interface, from: context.from, to: context.to)
+        var downstreamIsIn = true
+        if samples.isEmpty {
+            end = link.a
+            samples = try store.rates(device: link.a.device, interface: link.a.interface, from: context.from, to: context.to)
+            downstreamIsIn = false
+        }
+        let speed = try context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond
+        let capacity = speed.map { Double($0) } ?? link.capacity.map { Double($0.bitsPerSecond) }
+        let coverage = Self.coverage(samples, window: context.to.timeIntervalSince(context.from))
+        let threshold = policy.congestionThreshold
+        return [("downstream", downstreamIsIn), ("upstream", !downstreamIsIn)].map { direction, useIn in
+            let values = samples.filter { $0.unknownReason == nil }.compactMap { useIn ? $0.inBitsPerSecond : $0.outBitsPerSecond }
+            var finding = Finding(id: "\(Finding.Rule.deliveredCapacity.rawValue):\(link.id):\(direction)", rule: .deliveredCapacity,
+                                  subject: context.subject(link), target: "p95 ≤ \(RateText.percent(threshold))", measured: nil,
+                                  targetValue: threshold, measuredValue: nil, verdict: .unknown, reason: nil,
+                                  evidence: .init(samples: values.count, coverage: coverage,
+                                                  source: "\(direction) rates at \(end.device) \(end.interface)"))
+            guard let p95 = Percentile.nearestRank(0.95, of: values) else {
+                finding.reason = "no measured \(direction) samples in the window"
+                return finding
+            }
+            guard let capacity, capacity > 0 else {
+                finding.measured = "p95 \(RateText.bitsPerSecond(p95))"
+                finding.reason = "the link's capacity is unknown (no contracted capacity, no negotiated speed)"
+                return finding
+            }
+            let utilisation = p95 / capacity
+            finding.measured = "p95 \(RateText.bitsPerSecond(p95)) = \(RateText.percent(utilisation)), peak \(RateText.bitsPerSecond(values.max()))"
+            finding.measuredValue = utilisation
+            guard let coverage, coverage >= minimumCoverage else {
+                finding.reason = "samples cover only \(RateText.percent(coverage ?? 0)) of the window"
+                return finding
+            }
+            finding.verdict = utilisation > threshold ? .fail : .pass
+            if finding.verdict == .fail { finding.reason = "congested \(direction): p95 \(RateText.percent(utilisation)) of \(RateText.bitsPerSecond(capacity))" }
+            return finding
+        }
+    }
+
+    /// The share of the window the measured samples cover: measured samples × the usual spacing of samples, over
+    /// the window. Nil with fewer than two samples (the spacing is unknown).
+    static func coverage(_ samples: [InterfaceMeasurement], window: TimeInterval) -> Double? {
+        guard samples.count >= 2, window > 0 else { return nil }
+        let times = samples.map(\.time.timeIntervalSince1970).sorted()
+        guard let spacing = Percentile.nearestRank(0.5, of: zip(times.dropFirst(), times).map { $0 - $1 }), spacing > 0 else { return nil }
+        let measured = samples.filter { $0.unknownReason == nil }.count
+        return min(1, Double(measured) * spacing / window)
+    }
+
+    // MARK: - Redundancy
+
+    private func redundancy(context: inout Context) throws(StoreError) -> [Finding] {
+        var findings: [Finding] = []
+        for node in inventory.nodes where node.kind == .countyAggregation {
+            let devices = Set(inventory.devices.filter { $0.node == node.id }.map(\.id))
+            let uplinks = inventory.links.filter { $0.tier == .cityCounty && devices.contains($0.b.device) }
+            findings.append(try uplinkFinding(id: node.id, subject: .init(kind: .node, id: node.id, county: node.county, school: nil),
+                                              uplinks: uplinks, distinctUpstream: true, context: &context))
+        }
+        for school in inventory.schools where context.tier(of: school)?.dualHomed == true {
+            let devices = Set(inventory.devices.filter { $0.school == school.id }.map(\.id))
+            let uplinks = inventory.links.filter { $0.tier == .countySchool && devices.contains($0.b.device) }
+            findings.append(try uplinkFinding(id: school.id, subject: .init(kind: .school, id: school.id, county: school.county, school: school.id),
+                                              uplinks: uplinks, distinctUpstream: false, context: &context))
+        }
+        return findings
+    }
+
+    private func uplinkFinding(id: String, subject: Finding.Subject, uplinks: [Link], distinctUpstream: Bool,
+                               context: inout Context) throws(StoreError) -> Finding {
+        let upstream = Set(uplinks.map(\.a.device)).sorted()
+        var finding = Finding(id: "\(Finding.Rule.redundancy.rawValue):\(id)", rule: .redundancy, subject: subject,
+                              target: distinctUpstream ? "2 uplinks to 2 upstream nodes, both up" : "2 uplinks, both up",
+                              measured: "\(uplinks.count) uplink\(uplinks.count == 1 ? "" : "s")\(upstream.isEmpty ? "" : " to " + upstream.joined(separator: ", "))",
+                              targetValue: 2, measuredValue: Double(uplinks.count), verdict: .fail, reason: nil,
+                              evidence: .init(samples: 0, coverage: nil, source: "planned links and their interfaces' state"))
+        if uplinks.count < 2 {
+            finding.reason = uplinks.isEmpty ? "no uplink planned" : "single-homed: only \(uplinks[0].id)"
+            return finding
+        }
+        if distinctUpstream, upstream.count < 2 {
+            finding.reason = "every uplink goes to \(upstream.first ?? "?"): one node's failure cuts it off"
+            return finding
+        }
+        var unknown: [String] = []
+        for link in uplinks {
+            var state = try context.interfaces(of: link.b.device)?[link.b.interface]
+            if state == nil { state = try context.interfaces(of: link.a.device)?[link.a.interface] }
+            guard let state else {
+                unknown.append(link.id)
+                continue
+            }
+            finding.evidence.samples += 1
+            if !state.operUp {
+                finding.reason = "uplink \(link.id) is down"
+                return finding
+            }
+        }
+        if !unknown.isEmpty {
+            finding.verdict = .unknown
+            finding.reason = "no interface state for \(unknown.joined(separator: ", ")) (not polled)"
+            return finding
+        }
+        finding.verdict = .pass
+        return finding
+    }
+
+    // MARK: - Wi-Fi: coverage of the required areas, access bandwidth
+
+    private func wifi(context: Context) -> [Finding] {
+        var findings: [Finding] = []
+        let threshold = policy.wifiAPUptime ?? BandwidthPolicy.defaultWifiAPUptime
+        for school in inventory.schools {
+            guard let tier = context.tier(of: school) else { continue }
+            for kind in tier.wifiAreas {
+                let areas = school.areas.filter { $0.kind == kind }
+                let aps = areas.flatMap(\.accessPoints)
+                var finding = Finding(id: "\(Finding.Rule.wifiCoverage.rawValue):\(school.id):\(kind.rawValue)", rule: .wifiCoverage,
+                                      subject: .init(kind: .area, id: "\(school.id):\(kind.rawValue)", county: school.county, school: school.id),
+                                      target: "an AP up ≥ \(RateText.percent(threshold)) of the window", measured: nil, targetValue: threshold,
+                                      measuredValue: nil, verdict: .fail, reason: nil,
+                                      evidence: .init(samples: 0, coverage: nil, source: "AP states polled from the controllers"))
+                guard !aps.isEmpty else {
+                    finding.reason = "no \(kind.rawValue) area with an access point in the inventory"
+                    findings.append(finding)
+                    continue
+                }
+                let reported = aps.compactMap { context.accessPoints[$0] }.filter { $0.upShare != nil }
+                finding.evidence.samples = reported.count
+                guard let best = reported.max(by: { ($0.upShare ?? 0) < ($1.upShare ?? 0) }), let share = best.upShare else {
+                    finding.verdict = .unknown
+                    finding.reason = "the controller reports none of \(aps.joined(separator: ", "))"
+                    findings.append(finding)
+                    continue
+                }
+                finding.measured = "\(best.id) up \(RateText.percent(share))"
+                finding.measuredValue = share
+                finding.verdict = share >= threshold ? .pass : .fail
+                if finding.verdict == .fail { finding.reason = "no \(kind.rawValue) AP up for \(RateText.percent(threshold)) of the window" }
+                findings.append(finding)
+            }
+            findings.append(wirelessAccess(school, tier: tier, context: context))
+        }
+        return findings
+    }
+
+    private func wirelessAccess(_ school: School, tier: BandwidthPolicy.SchoolTier, context: Context) -> Finding {
+        let aps = Set(school.areas.flatMap(\.accessPoints)).sorted()
+        let target = tier.wifiAccess
+        var finding = Finding(id: "\(Finding.Rule.wirelessAccess.rawValue):\(school.id)", rule: .wirelessAccess,
+                              subject: .init(kind: .school, id: school.id, county: school.county, school: school.id),
+                              target: "≥ \(target) per AP", measured: nil, targetValue: Double(target.bitsPerSecond), measuredValue: nil,
+                              verdict: .unknown, reason: nil, evidence: .init(samples: 0, coverage: nil, source: ""))
+        // AP uplink speed where the controller reports it, else the highest association rate.
+        let evidence = aps.compactMap { id -> (String, Double, String)? in
+            guard let reading = context.accessPoints[id]?.reading else { return nil }
+            if let mbps = reading.uplinkMbps { return (id, Double(mbps) * 1e6, "uplink speed") }
+            if let rate = reading.maxRateMbps { return (id, rate * 1e6, "association rate") }
+            return nil
+        }
+        finding.evidence = .init(samples: evidence.count, coverage: nil,
+                                 source: Set(evidence.map(\.2)).sorted().joined(separator: ", ").isEmpty ? "none reported"
+                                     : "AP " + Set(evidence.map(\.2)).sorted().joined(separator: " and ") + " from the controller")
+        guard let worst = evidence.min(by: { $0.1 < $1.1 }) else {
+            finding.reason = "the controller reports neither AP uplink speeds nor association rates"
+            return finding
+        }
+        finding.measured = "lowest \(Bandwidth(bitsPerSecond: UInt64(worst.1))) (\(worst.0) \(worst.2))"
+        finding.measuredValue = worst.1
+        let slow = evidence.filter { $0.1 < Double(target.bitsPerSecond) }
+        finding.verdict = slow.isEmpty ? .pass : .fail
+        if !slow.isEmpty { finding.reason = "\(slow.count) of \(evidence.count) APs under \(target): \(slow.map(\.0).joined(separator: ", "))" }
+        return finding
+    }
+}
+
+/// What one evaluation reads once: interface states by device, APs by inventory id, tiers by school.
+private struct Context {
+    let from: Date
+    let to: Date
+    let inventory: Inventory
+    let policy: BandwidthPolicy
+    let store: MeasurementStore
+    let countyOfDevice: [String: String]
+    let schoolOfDevice: [String: String]
+    let schools: [String: School]
+    let accessPoints: [String: AccessPointRegister.Entry]
+    private var interfaceCache: [String: [String: InterfaceStatus]?] = [:]
+
+    init(evaluator: ComplianceEvaluator, from: Date, to: Date) throws(StoreError) {
+        self.from = from
+        self.to = to
+        inventory = evaluator.configuration.inventory
+        policy = evaluator.configuration.policies.bandwidth
+        store = evaluator.store
+        countyOfDevice = inventory.countyOfDevice
+        schoolOfDevice = Dictionary(inventory.devices.compactMap { d in d.school.map { (d.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        schools = Dictionary(inventory.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let register = AccessPointRegister(inventory: inventory, statuses: try evaluator.store.accessPoints(since: from))
+        accessPoints = Dictionary(register.entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The interfaces of a device as last polled; nil when it never was.
+    mutating func interfaces(of device: String) throws(StoreError) -> [String: InterfaceStatus]? {
+        if let cached = interfaceCache[device] { return cached }
+        let found = try store.interfaces(device: device)?.interfaces
+        interfaceCache[device] = found
+        return found
+    }
+
+    func tier(of school: School) -> BandwidthPolicy.SchoolTier? { policy.tier(for: school.kind) }
+
+    func tier(ofDevice device: String) -> BandwidthPolicy.SchoolTier? { schoolOfDevice[device].flatMap { schools[$0] }.flatMap(tier(of:)) }
+
+    func subject(_ link: Link) -> Finding.Subject {
+        .init(kind: .link, id: link.id, county: countyOfDevice[link.b.device] ?? countyOfDevice[link.a.device],
+              school: schoolOfDevice[link.b.device] ?? schoolOfDevice[link.a.device])
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Model
+
+/// One verdict of one rule about one subject — a link, a school, a county node — with the target, what was
+/// measured and the evidence behind it. Unknown is never a pass: it says why the verdict cannot be given.
+public struct Finding: Sendable, Hashable, Codable, Identifiable {
+    /// The plan's rules, each driven by policy data.
+    public enum Rule: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Negotiated speed (ifHighSpeed) of a backbone or access link against its tier's minimum.
+        case provisionedCapacity = "provisioned-capacity"
+        /// p95 utilisation of a link, per direction, against the congestion threshold.
+        case deliveredCapacity = "delivered-capacity"
+        /// Two uplinks (to two distinct upstream nodes for county nodes), both up.
+        case redundancy
+        /// Campus backbone links against the school tier's backbone speed.
+        case campusBackbone = "campus-backbone"
+        /// Every area kind the tier requires has an AP up for the policy's share of the window.
+        case wifiCoverage = "wifi-coverage"
+        /// AP uplink speed or association rate against the tier's Wi-Fi access rate.
+        case wirelessAccess = "wireless-access"
+
+        /// How the report names the rule, in Chinese and English.
+        public var title: (zh: String, en: String) {
+            switch self {
+            case .provisionedCapacity: ("链路带宽", "Provisioned capacity")
+            case .deliveredCapacity: ("链路拥塞", "Delivered capacity")
+            case .redundancy: ("双归冗余", "Redundancy")
+            case .campusBackbone: ("校园主干", "Campus backbone")
+            case .wifiCoverage: ("无线覆盖", "Wi-Fi coverage")
+            case .wirelessAccess: ("无线接入带宽", "Wireless access bandwidth")
+            }
+        }
+    }
+
+    public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
+        case pass, fail, unknown
+    }
+
+    /// What the finding is about.
+    public struct Subject: Sendable, Hashable, Codable {
+        public enum Kind: String, Sendable, Hashable, Codable { case link, school, node, area }
+        public var kind: Kind
+        public var id: String
+        public var county: String?
+        public var school: String?
+    }
+
+    /// Where the measured value came from and how much of the window it covers.
+    public struct Evidence: Sendable, Hashable, Codable {
+        /// Samples the verdict rests on (polls, intervals, APs).
+        public var samples: Int
+        /// The share of the window the samples cover, when that applies.
+        public var coverage: Double?
+        /// What was read: "ifHighSpeed of agg-lingwu-sw XGigabitEthernet1/0/1", "rates at the downstream end".
+        public var source: String
+    }
+
+    /// Stable across runs: rule, subject and (for per-direction rules) the direction.
+    public var id: String
+    public var rule: Rule
+    public var subject: Subject
+    /// The target as people read it: "≥ 2.5G", "p95 ≤ 80 %".
+    public var target: String
+    /// What was measured, as people read it; nil when nothing was.
+    public var measured: String?
+    /// The numbers behind `target` and `measured`, for other systems (bits per second or a fraction).
+    public var targetValue: Double?
+    public var measuredValue: Double?
+    public var verdict: Verdict
+    /// Why it failed or is unknown.
+    public var reason: String?
+    public var evidence: Evidence
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Compliance
+import Foundation
+import Model
+import Reports
+import Store
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Compliance reports against the plan's targets.",
+                                                    subcommands: [Bandwidth.self])
+
+    struct Bandwidth: EdunetSubcommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bandwidth",
+            abstract: "Where every link, school and county stands against the plan's bandwidth tiers, proved by measurements.",
+            discussion: """
+                Rules: provisioned capacity (negotiated speed of each backbone and access link against its tier), delivered
+                capacity (p95 utilisation per direction against the congestion threshold), redundancy (county nodes: two uplinks
+                to two city cores; dual-homed schools: two uplinks; all up), campus backbone (the school tier's backbone speed),
+                Wi-Fi coverage (an AP up for the policy's share of the window in every required area) and wireless access
+                (AP uplink speed or association rate against the tier). A verdict is pass, fail or unknown — unknown says
+                why (not polled, too few samples) and never counts as a pass.
+                Exit status 0 when nothing fails, 1 when something fails.
+                """
+        )
+        @Option(help: "Only findings in this county.") var county: String?
+        @Option(help: "Only findings about this school.") var school: String?
+        @Option(help: "The window ending now: 24h, 7d, 30d.") var window: String = "7d"
+        @Option(help: "Start of the window (ISO 8601, e.g. 2026-11-01T00:00:00Z) instead of --window.") var from: String?
+        @Option(help: "End of the window (ISO 8601); default now.") var to: String?
+        @Option(help: "Language of the table: zh (with English labels) or en.") var lang: Language = .zh
+        @Option(help: "Write the report to this file instead of standard output.") var output: String?
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var format: FormatOptions
+
+        enum Language: String, ExpressibleByArgument, CaseIterable { case zh, en }
+
+        func execute() throws {
+            let (start, end) = try interval()
+            let db = try database.openDatabase()
+            let configuration = try InventoryStore(database: db).currentConfiguration()
+            let inventory = configuration.inventory
+            if let county, !inventory.counties.contains(where: { $0.id == county }) {
+                throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
+            }
+            if let school, !inventory.schools.contains(where: { $0.id == school }) {
+                throw StoreError(.notFound, "no school with id `\(school)`; `edunet schools list` shows the ids")
+            }
+            let findings = try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db)).evaluate(from: start, to: end)
+            let report = ComplianceReport(findings: findings, inventory: inventory, from: start, to: end)
+                .filtered(county: county, school: school, inventory: inventory)
+            let text: String = switch format.format {
+            case .table: report.text(english: lang == .en)
+            case .csv: report.csv()
+            case .json: String(decoding: try report.json(), as: UTF8.self)
+            }
+            if let output {
+                do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                    Terminal.error("error: cannot write \(output): \(error.localizedDescription); check the directory exists and is writable")
+                    throw ExitCode(1)
+                }
+                Terminal.error("report written to \(output): \(report.city.fail) failing, \(report.city.unknown) unknown, \(report.city.pass) passing")
+            } else {
+                Terminal.print(text)
+            }
+            if report.city.fail > 0 { throw ExitCode(1) }
+        }
+
+        private func interval() throws -> (Date, Date) {
+            let parser = ISO8601DateFormatter()
+            let end = try to.map { text in
+                guard let date = parser.date(from: text) else { throw ValidationError("--to `\(text)` is not an ISO 8601 time, e.g. 2026-11-29T00:00:00Z") }
+                return date
+            } ?? Date()
+            if let from {
+                guard let start = parser.date(from: from) else { throw ValidationError("--from `\(from)` is not an ISO 8601 time, e.g. 2026-11-01T00:00:00Z") }
+                guard start < end else { throw ValidationError("--from must be before --to") }
+                return (start, end)
+            }
+            guard let seconds = LinksCommand.List.seconds(window) else { throw ValidationError("--window takes a number and a unit: 24h, 7d or 30d") }
+            return (end.addingTimeInterval(-seconds), end)
+        }
+    }
+}

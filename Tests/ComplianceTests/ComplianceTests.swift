@@ -1,0 +1,264 @@
+import Compliance
+import Foundation
+import Model
+import Store
+import Testing
+
+/// A small city in YAML (the repository's policies), its measurements written to a real SQLite file, and the
+/// verdicts checked by hand.
+struct ComplianceFixture {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-compliance-\(UUID().uuidString)")
+    let configuration: CityConfiguration
+    let store: MeasurementStore
+    /// The end of every window the tests use; polls are a minute apart before it.
+    static let end = Date(timeIntervalSince1970: 1_796_000_000)
+
+    static let inventory = """
+        counties:
+          - {id: xingqing, name: 兴庆区, name_en: Xingqing District}
+          - {id: jinfeng, name: 金凤区, name_en: Jinfeng District}
+          - {id: xixia, name: 西夏区, name_en: Xixia District}
+          - {id: yongning, name: 永宁县, name_en: Yongning County}
+          - {id: helan, name: 贺兰县, name_en: Helan County}
+          - {id: lingwu, name: 灵武市, name_en: Lingwu City}
+        snmp_profiles:
+          - {id: v2, version: v2c, community: {env: EDUNET_SNMP_COMMUNITY}}
+        nodes:
+          - {id: city-core-a, name: 城域核心A, kind: city-core}
+          - {id: city-core-b, name: 城域核心B, kind: city-core}
+          - {id: agg-yn, name: 永宁县汇聚, kind: county-aggregation, county: yongning}
+          - {id: agg-hl, name: 贺兰县汇聚, kind: county-aggregation, county: helan}
+        devices:
+          - {id: core-a, name: 核心A, role: core-switch, node: city-core-a, management: {address: 127.2.0.1}, snmp_profile: v2}
+          - {id: core-b, name: 核心B, role: core-switch, node: city-core-b, management: {address: 127.2.0.2}, snmp_profile: v2}
+          - {id: agg-yn-sw, name: 永宁汇聚, role: core-switch, node: agg-yn, management: {address: 127.2.0.3}, snmp_profile: v2}
+          - {id: agg-hl-sw, name: 贺兰汇聚, role: core-switch, node: agg-hl, management: {address: 127.2.0.4}, snmp_profile: v2}
+          - {id: wlc, name: 控制器, role: wireless-controller, vendor: Ruijie, node: agg-yn, management: {address: 127.2.0.5}, snmp_profile: v2}
+          - {id: s1-core, name: 一小核心, role: core-switch, school: s1, management: {address: 127.3.1.1}, snmp_profile: v2}
+          - {id: s1-ap01, name: 一小AP1, role: access-point, school: s1, controller: wlc}
+          - {id: s1-ap02, name: 一小AP2, role: access-point, school: s1, controller: wlc}
+          - {id: v1-core, name: 职院核心, role: core-switch, school: v1, management: {address: 127.3.2.1}, snmp_profile: v2}
+          - {id: v1-acc, name: 职院接入, role: access-switch, school: v1, management: {address: 127.3.2.2}, snmp_profile: v2}
+          - {id: v1-ap01, name: 职院AP1, role: access-point, school: v1, controller: wlc}
+          - {id: v1-ap02, name: 职院AP2, role: access-point, school: v1, controller: wlc}
+        links:
+          - {id: yn-a, tier: city-county, a: {device: core-a, interface: X1}, b: {device: agg-yn-sw, interface: U1}, capacity: 10G}
+          - {id: yn-b, tier: city-county, a: {device: core-a, interface: X2}, b: {device: agg-yn-sw, interface: U2}, capacity: 10G}
+          - {id: hl-a, tier: city-county, a: {device: core-a, interface: X3}, b: {device: agg-hl-sw, interface: U1}, capacity: 10G}
+          - {id: hl-b, tier: city-county, a: {device: core-b, interface: X3}, b: {device: agg-hl-sw, interface: U2}, capacity: 10G}
+          - {id: s1-up, tier: county-school, a: {device: agg-yn-sw, interface: D1}, b: {device: s1-core, interface: U1}, capacity: 2.5G}
+          - {id: v1-up, tier: county-school, a: {device: agg-yn-sw, interface: D2}, b: {device: v1-core, interface: U1}, capacity: 10G}
+          - {id: v1-bb, tier: campus-backbone, a: {device: v1-core, interface: B1}, b: {device: v1-acc, interface: B1}, capacity: 10G}
+        schools:
+          - id: s1
+            name: 永宁县第一小学
+            name_en: Yongning No. 1 Primary School
+            county: yongning
+            kind: primary
+            students: 1200
+            teachers: 80
+            subnets: [10.21.0.0/20]
+            areas:
+              - {kind: teaching, name: 教学楼, aps: [s1-ap01]}
+              - {kind: office, name: 办公楼, aps: [s1-ap02]}
+          - id: v1
+            name: 永宁县职业技术学院
+            name_en: Yongning Vocational College
+            county: yongning
+            kind: vocational
+            students: 5000
+            teachers: 300
+            subnets: [10.22.0.0/20]
+            areas:
+              - {kind: teaching, name: 教学楼, aps: [v1-ap01]}
+              - {kind: office, name: 办公楼, aps: [v1-ap02]}
+              - {kind: public, name: 食堂, aps: [v1-ap02]}
+              - {kind: other, name: 实训楼, aps: [v1-ap01]}
+        """
+
+    init() throws {
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
+        try Self.inventory.write(to: directory.appendingPathComponent("inventory/city.yaml"), atomically: true, encoding: .utf8)
+        let policies = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("policies").path
+        configuration = try ConfigurationLoader.load(inventoryDirectory: directory.appendingPathComponent("inventory").path, policiesDirectory: policies)
+        store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("city.sqlite").path))
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+
+    /// Records what a device's poll found: its interfaces (name → speed in bit/s, up) at `end`.
+    func interfaces(_ device: String, _ ports: [String: (UInt64?, Bool)]) throws {
+        try store.record(DeviceObservations(device: device, time: Self.end, rates: [], interfaces: ports.sorted { $0.key < $1.key }.enumerated().map { i, port in
+            InterfaceStatus(name: port.key, index: UInt32(i + 1), alias: nil, speedBitsPerSecond: port.value.0, adminUp: true, operUp: port.value.1)
+        }))
+    }
+
+    /// Records one rate a minute for an interface, the last at `end`; nil is an unknown interval.
+    func rates(_ device: String, _ interface: String, inbound: [Double?], outbound: Double = 1e6) throws {
+        try store.record(inbound.enumerated().map { index, value in
+            InterfaceMeasurement(device: device, interface: interface, time: Self.end.addingTimeInterval(Double(index - inbound.count + 1) * 60),
+                                 inBitsPerSecond: value, outBitsPerSecond: value == nil ? nil : outbound, unknownReason: value == nil ? "agent restarted" : nil)
+        })
+    }
+
+    /// Records `polls` polls of the controller, a minute apart, with each AP up or not at each.
+    func accessPoints(_ states: [String: [Bool]], uplink: Int? = nil) throws {
+        let polls = states.values.map(\.count).max() ?? 0
+        for poll in 0..<polls {
+            let time = Self.end.addingTimeInterval(Double(poll - polls + 1) * 60)
+            try store.record(DeviceObservations(device: "wlc", time: time, rates: [], accessPoints: states.sorted { $0.key < $1.key }.enumerated().map { i, ap in
+                AccessPointReading(index: "\(i)", name: ap.key, up: ap.value[poll], state: ap.value[poll] ? "online" : "offline", clients: 3, uplinkMbps: uplink)
+            }))
+        }
+    }
+
+    func findings(window: TimeInterval = 1200) throws -> [String: Finding] {
+        let all = try ComplianceEvaluator(configuration: configuration, store: store).evaluate(from: Self.end.addingTimeInterval(-window + 0.001),
+                                                                                                 to: Self.end.addingTimeInterval(0.001))
+        return Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+@Suite("Compliance rules on exact measurements")
+struct ComplianceRuleTests {
+    @Test func provisionedCapacityPassFailUnknownAndAMissingInterface() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("agg-yn-sw", ["U1": (10_000_000_000, true), "U2": (10_000_000_000, true)])
+        try city.interfaces("s1-core", ["U1": (1_000_000_000, true)])
+        try city.interfaces("v1-core", ["U9": (10_000_000_000, true)])
+        let f = try city.findings()
+        #expect(f["provisioned-capacity:yn-a"]?.verdict == .pass && f["provisioned-capacity:yn-a"]?.measured == "10G")
+        let slow = try #require(f["provisioned-capacity:s1-up"])
+        #expect(slow.verdict == .fail && slow.measured == "1G" && slow.target == "≥ 2.5G" && slow.measuredValue == 1e9)
+        #expect(slow.evidence.source == "ifHighSpeed of s1-core U1")
+        let missing = try #require(f["provisioned-capacity:v1-up"])
+        #expect(missing.verdict == .fail && missing.reason == "the planned interface U1 is not on v1-core: the plan and the network disagree")
+        let unpolled = try #require(f["provisioned-capacity:hl-a"])
+        #expect(unpolled.verdict == .unknown && unpolled.reason == "neither agg-hl-sw nor core-a has been polled")
+    }
+
+    @Test func deliveredCapacityP95ByHandAndCoverage() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("s1-core", ["U1": (2_500_000_000, true)])
+        // 20 one-minute samples: 100, 200, …, 2000 Mbit/s in. Nearest-rank p95 = the 19th = 1,900 Mbit/s = 76 % of 2.5G.
+        try city.rates("s1-core", "U1", inbound: (1...20).map { Double($0) * 100e6 })
+        var f = try city.findings(window: 1200)
+        let down = try #require(f["delivered-capacity:s1-up:downstream"])
+        #expect(down.verdict == .pass && down.measuredValue == 0.76 && down.evidence.samples == 20 && down.evidence.coverage == 1)
+        #expect(down.measured == "p95 1.90 Gbit/s = 76.0 %, peak 2.00 Gbit/s")
+        // Over an hour the same 20 samples cover a third of the window: unknown, not a pass.
+        f = try city.findings(window: 3600)
+        let thin = try #require(f["delivered-capacity:s1-up:downstream"])
+        #expect(thin.verdict == .unknown && thin.reason == "samples cover only 33.3 % of the window")
+
+        // 20 samples at 2,100 Mbit/s with two unknown intervals: p95 of the 18 measured = 84 % > 80 %: congested.
+        let congested = try ComplianceFixture()
+        defer { congested.remove() }
+        try congested.interfaces("s1-core", ["U1": (2_500_000_000, true)])
+        try congested.rates("s1-core", "U1", inbound: Array(repeating: 2100e6, count: 18) + [nil, nil])
+        let busy = try #require(try congested.findings()["delivered-capacity:s1-up:downstream"])
+        #expect(busy.verdict == .fail && busy.measuredValue == 0.84 && busy.evidence.samples == 18 && busy.evidence.coverage == 0.9)
+        #expect(busy.reason == "congested downstream: p95 84.0 % of 2.50 Gbit/s")
+        // Upstream of the same link: 1 Mbit/s, a pass.
+        #expect(try congested.findings()["delivered-capacity:s1-up:upstream"]?.verdict == .pass)
+        // No samples at all: unknown.
+        #expect(try congested.findings()["delivered-capacity:yn-a:downstream"]?.reason == "no measured downstream samples in the window")
+    }
+
+    @Test func redundancyDistinctUpstreamBothUpAndDualHomedSchools() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("agg-yn-sw", ["U1": (10_000_000_000, true), "U2": (10_000_000_000, true)])
+        try city.interfaces("agg-hl-sw", ["U1": (10_000_000_000, true), "U2": (10_000_000_000, true)])
+        var f = try city.findings()
+        #expect(f["redundancy:agg-yn"]?.verdict == .fail && f["redundancy:agg-yn"]?.reason == "every uplink goes to core-a: one node's failure cuts it off")
+        #expect(f["redundancy:agg-hl"]?.verdict == .pass && f["redundancy:agg-hl"]?.measured == "2 uplinks to core-a, core-b")
+        #expect(f["redundancy:v1"]?.verdict == .fail && f["redundancy:v1"]?.reason == "single-homed: only v1-up")
+        #expect(f["redundancy:s1"] == nil, "a primary school need not be dual-homed")
+        try city.interfaces("agg-hl-sw", ["U1": (10_000_000_000, true), "U2": (10_000_000_000, false)])
+        f = try city.findings()
+        #expect(f["redundancy:agg-hl"]?.verdict == .fail && f["redundancy:agg-hl"]?.reason == "uplink hl-b is down")
+    }
+
+    @Test func campusBackboneAgainstTheSchoolTier() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("v1-acc", ["B1": (1_000_000_000, true)])
+        let backbone = try #require(try city.findings()["campus-backbone:v1-bb"])
+        #expect(backbone.verdict == .fail && backbone.target == "≥ 10G" && backbone.measured == "1G")
+    }
+
+    @Test func wifiCoverageAndAccessBandwidth() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        // 100 polls: s1-ap01 always up; s1-ap02 down once (99 %, exactly the policy); v1-ap01 down twice (98 %).
+        try city.accessPoints(["s1-ap01": Array(repeating: true, count: 100), "s1-ap02": [false] + Array(repeating: true, count: 99),
+                               "v1-ap01": [false, false] + Array(repeating: true, count: 98)], uplink: 100)
+        let f = try city.findings(window: 6000)
+        #expect(f["wifi-coverage:s1:teaching"]?.verdict == .pass && f["wifi-coverage:s1:teaching"]?.measured == "s1-ap01 up 100.0 %")
+        #expect(f["wifi-coverage:s1:office"]?.verdict == .pass && f["wifi-coverage:s1:office"]?.measuredValue == 0.99)
+        #expect(f["wifi-coverage:s1:public"]?.verdict == .fail && f["wifi-coverage:s1:public"]?.reason == "no public area with an access point in the inventory")
+        #expect(f["wifi-coverage:v1:teaching"]?.verdict == .fail && f["wifi-coverage:v1:teaching"]?.measuredValue == 0.98)
+        #expect(f["wifi-coverage:v1:office"]?.verdict == .unknown && f["wifi-coverage:v1:office"]?.reason == "the controller reports none of v1-ap02")
+        // Uplinks of 100M: enough for a primary school (100M), not for a vocational college (300M).
+        #expect(f["wireless-access:s1"]?.verdict == .pass && f["wireless-access:s1"]?.evidence.source == "AP uplink speed from the controller")
+        let vocational = try #require(f["wireless-access:v1"])
+        #expect(vocational.verdict == .fail && vocational.reason == "1 of 1 APs under 300M: v1-ap01")
+    }
+
+    @Test func wirelessAccessIsUnknownWithoutEvidence() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.accessPoints(["s1-ap01": [true, true]], uplink: nil)
+        let access = try #require(try city.findings()["wireless-access:s1"])
+        #expect(access.verdict == .unknown && access.reason == "the controller reports neither AP uplink speeds nor association rates")
+    }
+}
+
+@Suite("Compliance report formats")
+struct ComplianceReportTests {
+    @Test func countsRollUpAndUnknownIsNeverAPass() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("s1-core", ["U1": (1_000_000_000, true)])
+        let findings = try ComplianceEvaluator(configuration: city.configuration, store: city.store)
+            .evaluate(from: ComplianceFixture.end.addingTimeInterval(-1200), to: ComplianceFixture.end)
+        let report = ComplianceReport(findings: findings, inventory: city.configuration.inventory, from: .distantPast, to: ComplianceFixture.end)
+        #expect(report.city.total == findings.count && report.city.pass + report.city.fail + report.city.unknown == findings.count)
+        let yongning = try #require(report.counties.first { $0.county == "yongning" })
+        #expect(yongning.counts.total == findings.filter { $0.subject.county == "yongning" }.count)
+        #expect(report.findings.first?.verdict == .fail, "failing first")
+        #expect(report.city.passShare == Double(report.city.pass) / Double(findings.count))
+        let s1 = report.filtered(county: nil, school: "s1", inventory: city.configuration.inventory)
+        #expect(s1.findings.allSatisfy { $0.subject.school == "s1" } && !s1.findings.isEmpty)
+    }
+
+    @Test func jsonSchemaAndCSVRoundTrip() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("s1-core", ["U1": (1_000_000_000, true)])
+        let findings = try ComplianceEvaluator(configuration: city.configuration, store: city.store)
+            .evaluate(from: ComplianceFixture.end.addingTimeInterval(-1200), to: ComplianceFixture.end)
+        let report = ComplianceReport(findings: findings, inventory: city.configuration.inventory, from: ComplianceFixture.end.addingTimeInterval(-1200),
+                                      to: ComplianceFixture.end)
+        let document = try #require(try JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
+        #expect(document["schema"] as? String == "edunet.report.bandwidth/v1")
+        let body = try #require(document["report"] as? [String: Any])
+        #expect(Set(body.keys) == ["from", "to", "findings", "city", "counties", "schools"])
+        let first = try #require((body["findings"] as? [[String: Any]])?.first)
+        #expect(Set(first.keys).isSuperset(of: ["id", "rule", "subject", "target", "verdict", "evidence"]))
+        #expect(Set((body["city"] as? [String: Any])?.keys.map { $0 } ?? []) == ["pass", "fail", "unknown", "total", "pass_share"])
+        // CSV: BOM, a header, one row per finding, and the fields read back as written.
+        let csv = report.csv()
+        #expect(csv.hasPrefix("\u{FEFF}id,verdict,rule,"))
+        let lines = csv.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == findings.count + 1)
+        let slow = try #require(lines.first { $0.hasPrefix("provisioned-capacity:s1-up,") })
+        #expect(slow.hasPrefix("provisioned-capacity:s1-up,fail,provisioned-capacity,link,s1-up,yongning,s1,≥ 2.5G,1G,"))
+        let text = report.text()
+        #expect(text.contains("不达标 Failing:") && text.contains("链路带宽") && text.contains("s1-up"))
+    }
+}
