@@ -65,10 +65,13 @@ let package = Package(
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
         // The batched-insert benchmark (scripts/bench-store.sh).
         .executableTarget(name: "store-bench", dependencies: ["Store", "Model"]),
-        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd", .product(name: "Logging", package: "swift-log")]),
+        // Helpers the test targets share: running a process without pipes.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd", "TestSupport",
+                                                      .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Model", "Store", "Monitor"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Model", "Store", "Monitor", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
         .testTarget(name: "CLITests", dependencies: ["edunet", "edunetd", "Model"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The EduNet demo on the bundled simulated city: build; validate the sample inventory against the policies; serve
 # every device of it on loopback (scripts/simnet.sh); run edunetd on it for a few poll cycles into a fresh SQLite
-# file; then read what it measured: daemon status, links (congested ones and the under-tier uplinks), access points.
+# file; then read what it measured: daemon status, links (congested ones and the under-tier uplinks), access points,
+# and the bandwidth compliance report (table, and the HTML and CSV files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -72,6 +73,14 @@ echo "==> Lingwu: the kindergarten on a 1G uplink (plan: 2.5G) and the single-ho
 echo "==> access points of 灵武市职业技术学院 (Ruijie controller)"
 "$edunet" aps list --school lingwu-vocational-12
 
+# The window is what the daemon measured: a real report covers days (--window 7d, the default).
+window=$((cycles * interval + 5))s
+echo "==> bandwidth compliance of 灵武市 over the last $window (the whole city: $out/report.html, $out/report.csv)"
+"$edunet" report bandwidth --county lingwu --window "$window" || true
+"$edunet" report bandwidth --window "$window" --format html --output "$out/report.html" || true
+"$edunet" report bandwidth --window "$window" --format csv --output "$out/report.csv" || true
+
 echo
+echo "Open $out/report.html in a browser (中文 / English switch at the top)."
 echo "Try: EDUNET_DB=$EDUNET_DB $edunet aps list --county yongning"
 echo "     EDUNET_DB=$EDUNET_DB $edunet schools show lingwu-vocational-12"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what EduNet needs to build, test and run its demo, skipping whatever is already there.
-# Debian packages: SQLite, net-snmp (library, agent, tools), libpcap. PyPI: snmpsim and its device recordings,
-# PyYAML (the simulated city reads the inventory).
+# Debian packages: SQLite, net-snmp (library, agent, tools), libpcap, Chromium and a Chinese font (the HTML
+# report is checked in headless Chromium). PyPI: snmpsim and its device recordings, PyYAML (the simulated city
+# reads the inventory).
 set -euo pipefail
 
 need_apt=()
-for pkg in libsqlite3-dev libsnmp-dev libpcap-dev snmpd snmp python3-pip; do
+for pkg in libsqlite3-dev libsnmp-dev libpcap-dev snmpd snmp python3-pip chromium fonts-wqy-zenhei; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -43,7 +43,7 @@ public struct ComplianceEvaluator: Sendable {
     // MARK: - Capacity: negotiated speed against a minimum
 
     private func capacity(_ link: Link, rule: Finding.Rule, minimum: Bandwidth, context: inout Context) throws(StoreError) -> Finding {
-        var finding = Finding(id: "\(rule.rawValue):\(link.id)", rule: rule, subject: context.subject(link), target: "≥ \(minimum)", measured: nil,
+        var finding = Finding(id: "\(rule.rawValue):\(link.id)", rule: rule, subject: context.subject(link), direction: nil, target: "≥ \(minimum)", measured: nil,
                               targetValue: Double(minimum.bitsPerSecond), measuredValue: nil, verdict: .unknown, reason: nil,
                               evidence: .init(samples: 0, coverage: nil, source: "ifHighSpeed"))
         var missing: [LinkEnd] = []
@@ -75,23 +75,41 @@ public struct ComplianceEvaluator: Sendable {
 
     // MARK: - Delivered capacity: p95 utilisation per direction
 
-    private func delivered(_ link: Link, context: inout Context) throws(StoreError) -> [Finding] {
-        // The downstream end's own counters first: its "in" is the traffic towards the school.
-        var end = link.b, samples = try store.rates(device: link.b.device, interface: link.b.interface, from: context.from, to: context.to)
+    /// The rates a link's delivered capacity is judged on: the downstream end's own counters first (its "in" is
+    /// the traffic towards the school), else the upstream end's; and the capacity they are measured against.
+    private func measuredEnd(of link: Link, from: Date, to: Date, context: inout Context) throws(StoreError)
+        -> (end: LinkEnd, samples: [InterfaceMeasurement], downstreamIsIn: Bool, capacity: Double?) {
+        var end = link.b, samples = try store.rates(device: link.b.device, interface: link.b.interface, from: from, to: to)
         var downstreamIsIn = true
         if samples.isEmpty {
             end = link.a
-            samples = try store.rates(device: link.a.device, interface: link.a.interface, from: context.from, to: context.to)
+            samples = try store.rates(device: link.a.device, interface: link.a.interface, from: from, to: to)
             downstreamIsIn = false
         }
         let speed = try context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond
-        let capacity = speed.map { Double($0) } ?? link.capacity.map { Double($0.bitsPerSecond) }
+        return (end, samples, downstreamIsIn, speed.map { Double($0) } ?? link.capacity.map { Double($0.bitsPerSecond) })
+    }
+
+    /// A delivered-capacity finding's utilisation over the window, for its chart; nil for other findings.
+    public func series(for finding: Finding, from: Date, to: Date) throws(StoreError) -> ComplianceReport.Series? {
+        guard finding.rule == .deliveredCapacity, let link = inventory.links.first(where: { $0.id == finding.subject.id }) else { return nil }
+        var context = try Context(evaluator: self, from: from, to: to)
+        let (_, samples, downstreamIsIn, capacity) = try measuredEnd(of: link, from: from, to: to, context: &context)
+        guard let capacity, capacity > 0 else { return nil }
+        let useIn = (finding.direction == "downstream") == downstreamIsIn
+        let points = samples.filter { $0.unknownReason == nil }.compactMap { m in (useIn ? m.inBitsPerSecond : m.outBitsPerSecond).map { (m.time, $0 / capacity) } }
+        guard let p95 = Percentile.nearestRank(0.95, of: points.map(\.1)) else { return nil }
+        return ComplianceReport.Series(points: points, p95: p95, threshold: policy.congestionThreshold)
+    }
+
+    private func delivered(_ link: Link, context: inout Context) throws(StoreError) -> [Finding] {
+        let (end, samples, downstreamIsIn, capacity) = try measuredEnd(of: link, from: context.from, to: context.to, context: &context)
         let coverage = Self.coverage(samples, window: context.to.timeIntervalSince(context.from))
         let threshold = policy.congestionThreshold
         return [("downstream", downstreamIsIn), ("upstream", !downstreamIsIn)].map { direction, useIn in
             let values = samples.filter { $0.unknownReason == nil }.compactMap { useIn ? $0.inBitsPerSecond : $0.outBitsPerSecond }
             var finding = Finding(id: "\(Finding.Rule.deliveredCapacity.rawValue):\(link.id):\(direction)", rule: .deliveredCapacity,
-                                  subject: context.subject(link), target: "p95 ≤ \(RateText.percent(threshold))", measured: nil,
+                                  subject: context.subject(link), direction: direction, target: "p95 ≤ \(RateText.percent(threshold))", measured: nil,
                                   targetValue: threshold, measuredValue: nil, verdict: .unknown, reason: nil,
                                   evidence: .init(samples: values.count, coverage: coverage,
                                                   source: "\(direction) rates at \(end.device) \(end.interface)"))
@@ -149,7 +167,7 @@ public struct ComplianceEvaluator: Sendable {
     private func uplinkFinding(id: String, subject: Finding.Subject, uplinks: [Link], distinctUpstream: Bool,
                                context: inout Context) throws(StoreError) -> Finding {
         let upstream = Set(uplinks.map(\.a.device)).sorted()
-        var finding = Finding(id: "\(Finding.Rule.redundancy.rawValue):\(id)", rule: .redundancy, subject: subject,
+        var finding = Finding(id: "\(Finding.Rule.redundancy.rawValue):\(id)", rule: .redundancy, subject: subject, direction: nil,
                               target: distinctUpstream ? "2 uplinks to 2 upstream nodes, both up" : "2 uplinks, both up",
                               measured: "\(uplinks.count) uplink\(uplinks.count == 1 ? "" : "s")\(upstream.isEmpty ? "" : " to " + upstream.joined(separator: ", "))",
                               targetValue: 2, measuredValue: Double(uplinks.count), verdict: .fail, reason: nil,
@@ -197,7 +215,7 @@ public struct ComplianceEvaluator: Sendable {
                 let aps = areas.flatMap(\.accessPoints)
                 var finding = Finding(id: "\(Finding.Rule.wifiCoverage.rawValue):\(school.id):\(kind.rawValue)", rule: .wifiCoverage,
                                       subject: .init(kind: .area, id: "\(school.id):\(kind.rawValue)", county: school.county, school: school.id),
-                                      target: "an AP up ≥ \(RateText.percent(threshold)) of the window", measured: nil, targetValue: threshold,
+                                      direction: nil, target: "an AP up ≥ \(RateText.percent(threshold)) of the window", measured: nil, targetValue: threshold,
                                       measuredValue: nil, verdict: .fail, reason: nil,
                                       evidence: .init(samples: 0, coverage: nil, source: "AP states polled from the controllers"))
                 guard !aps.isEmpty else {
@@ -228,7 +246,7 @@ public struct ComplianceEvaluator: Sendable {
         let aps = Set(school.areas.flatMap(\.accessPoints)).sorted()
         let target = tier.wifiAccess
         var finding = Finding(id: "\(Finding.Rule.wirelessAccess.rawValue):\(school.id)", rule: .wirelessAccess,
-                              subject: .init(kind: .school, id: school.id, county: school.county, school: school.id),
+                              subject: .init(kind: .school, id: school.id, county: school.county, school: school.id), direction: nil,
                               target: "≥ \(target) per AP", measured: nil, targetValue: Double(target.bitsPerSecond), measuredValue: nil,
                               verdict: .unknown, reason: nil, evidence: .init(samples: 0, coverage: nil, source: ""))
         // AP uplink speed where the controller reports it, else the highest association rate.

@@ -75,10 +75,10 @@ public struct ComplianceReport: Sendable, Encodable {
 
     /// One row per finding, Excel-ready (UTF-8 with BOM, CRLF).
     public func csv() -> String {
-        CSVTable.render(header: ["id", "verdict", "rule", "subject_kind", "subject", "county", "school", "target", "measured", "reason",
+        CSVTable.render(header: ["id", "verdict", "rule", "subject_kind", "subject", "direction", "county", "school", "target", "measured", "reason",
                                  "samples", "coverage", "evidence"],
                         rows: findings.map { f in
-                            [f.id, f.verdict.rawValue, f.rule.rawValue, f.subject.kind.rawValue, f.subject.id, f.subject.county ?? "", f.subject.school ?? "",
+                            [f.id, f.verdict.rawValue, f.rule.rawValue, f.subject.kind.rawValue, f.subject.id, f.direction ?? "", f.subject.county ?? "", f.subject.school ?? "",
                              f.target, f.measured ?? "", f.reason ?? "", String(f.evidence.samples),
                              f.evidence.coverage.map { String(format: "%.3f", $0) } ?? "", f.evidence.source]
                         })
@@ -90,7 +90,7 @@ public struct ComplianceReport: Sendable, Encodable {
         let formatter = ISO8601DateFormatter()
         var out = (english ? "Bandwidth compliance" : "带宽达标报告 Bandwidth compliance")
             + "  \(formatter.string(from: from)) – \(formatter.string(from: to))\n\n"
-        let summaryRows = counties.map { c in
+        let summaryRows = counties.filter { $0.counts.total > 0 }.map { c in
             [c.county, c.name, String(c.counts.pass), String(c.counts.fail), String(c.counts.unknown), RateText.percent(c.counts.passShare)]
         } + [["city", english ? "City" : "全市", String(city.pass), String(city.fail), String(city.unknown), RateText.percent(city.passShare)]]
         out += TextTable(columns: [.init("ID"), .init(label("区县", "County")), .init(label("达标", "Pass"), alignRight: true),
@@ -103,7 +103,7 @@ public struct ComplianceReport: Sendable, Encodable {
             out += TextTable(columns: [.init(label("规则", "Rule")), .init(label("对象", "Subject")), .init(label("目标", "Target")),
                                        .init(label("实测", "Measured")), .init(label("原因", "Why"))],
                              rows: rows.map { f in
-                                 [english ? f.rule.title.en : f.rule.title.zh, f.subject.id, f.target, f.measured ?? "—", f.reason ?? ""]
+                                 [english ? f.rule.title.en : f.rule.title.zh, f.subjectLabel, f.target, f.measured ?? "—", f.reason ?? ""]
                              }).render()
         }
         return out

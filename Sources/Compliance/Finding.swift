@@ -59,6 +59,8 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
     public var id: String
     public var rule: Rule
     public var subject: Subject
+    /// For per-direction rules: `downstream` (towards the school) or `upstream`.
+    public var direction: String?
     /// The target as people read it: "≥ 2.5G", "p95 ≤ 80 %".
     public var target: String
     /// What was measured, as people read it; nil when nothing was.
@@ -70,4 +72,7 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
     /// Why it failed or is unknown.
     public var reason: String?
     public var evidence: Evidence
+
+    /// The subject as a report line names it: the id, and the direction when there is one.
+    public var subjectLabel: String { direction.map { "\(subject.id) \($0 == "downstream" ? "↓" : "↑")" } ?? subject.id }
 }

@@ -30,10 +30,12 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "End of the window (ISO 8601); default now.") var to: String?
         @Option(help: "Language of the table: zh (with English labels) or en.") var lang: Language = .zh
         @Option(help: "Write the report to this file instead of standard output.") var output: String?
+        @Option(help: "Output format: table, csv (UTF-8 with BOM, for Excel), json, or html (one self-contained page with charts).")
+        var format: Format = .table
         @OptionGroup var database: DatabaseOptions
-        @OptionGroup var format: FormatOptions
 
         enum Language: String, ExpressibleByArgument, CaseIterable { case zh, en }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
 
         func execute() throws {
             let (start, end) = try interval()
@@ -46,13 +48,20 @@ struct ReportCommand: ParsableCommand {
             if let school, !inventory.schools.contains(where: { $0.id == school }) {
                 throw StoreError(.notFound, "no school with id `\(school)`; `edunet schools list` shows the ids")
             }
-            let findings = try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db)).evaluate(from: start, to: end)
-            let report = ComplianceReport(findings: findings, inventory: inventory, from: start, to: end)
+            let evaluator = ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db))
+            let report = ComplianceReport(findings: try evaluator.evaluate(from: start, to: end), inventory: inventory, from: start, to: end)
                 .filtered(county: county, school: school, inventory: inventory)
-            let text: String = switch format.format {
-            case .table: report.text(english: lang == .en)
-            case .csv: report.csv()
-            case .json: String(decoding: try report.json(), as: UTF8.self)
+            let text: String
+            switch format {
+            case .table: text = report.text(english: lang == .en)
+            case .csv: text = report.csv()
+            case .json: text = String(decoding: try report.json(), as: UTF8.self)
+            case .html:
+                var series: [String: ComplianceReport.Series] = [:]
+                for finding in report.findings where finding.verdict == .fail && finding.rule == .deliveredCapacity {
+                    series[finding.id] = try evaluator.series(for: finding, from: start, to: end)
+                }
+                text = report.html(inventory: inventory, series: series, english: lang == .en)
             }
             if let output {
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {

@@ -2,6 +2,7 @@ import Compliance
 import Foundation
 import Model
 import Store
+import TestSupport
 import Testing
 
 /// A small city in YAML (the repository's policies), its measurements written to a real SQLite file, and the
@@ -257,8 +258,56 @@ struct ComplianceReportTests {
         let lines = csv.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.count == findings.count + 1)
         let slow = try #require(lines.first { $0.hasPrefix("provisioned-capacity:s1-up,") })
-        #expect(slow.hasPrefix("provisioned-capacity:s1-up,fail,provisioned-capacity,link,s1-up,yongning,s1,≥ 2.5G,1G,"))
+        #expect(slow.hasPrefix("provisioned-capacity:s1-up,fail,provisioned-capacity,link,s1-up,,yongning,s1,≥ 2.5G,1G,"))
         let text = report.text()
         #expect(text.contains("不达标 Failing:") && text.contains("链路带宽") && text.contains("s1-up"))
+    }
+}
+
+/// The HTML report rendered by headless Chromium (installed by scripts/setup.sh): the DOM it builds and the page
+/// it draws.
+@Suite("Compliance report in Chromium")
+struct ComplianceHTMLTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs headless Chromium on `page` with `arguments`, its output in `output`.
+    static func chromium(_ arguments: String, page: URL, output: URL) throws -> Int32 {
+        let binary = try #require(chromium, "headless Chromium is needed: scripts/setup.sh installs the Debian package `chromium`")
+        return try TestProcess.wait(try TestProcess.spawn(
+            "HOME=/tmp timeout 120 '\(binary)' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \(arguments) 'file://\(page.path)' > '\(output.path)' 2>/dev/null < /dev/null"))
+    }
+
+    @Test func rendersTheCountsTheChartsAndBothLanguages() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("s1-core", ["U1": (2_500_000_000, true)])
+        try city.interfaces("v1-acc", ["B1": (1_000_000_000, true)])
+        try city.rates("s1-core", "U1", inbound: Array(repeating: 2100e6, count: 20))
+        let window = (from: ComplianceFixture.end.addingTimeInterval(-1200 + 0.001), to: ComplianceFixture.end.addingTimeInterval(0.001))
+        let evaluator = ComplianceEvaluator(configuration: city.configuration, store: city.store)
+        let report = ComplianceReport(findings: try evaluator.evaluate(from: window.from, to: window.to), inventory: city.configuration.inventory,
+                                      from: window.from, to: window.to)
+        let congested = try #require(report.findings.first { $0.id == "delivered-capacity:s1-up:downstream" })
+        #expect(congested.verdict == .fail)
+        let series = try #require(try evaluator.series(for: congested, from: window.from, to: window.to))
+        #expect(series.points.count == 20 && series.p95 == 0.84 && series.threshold == 0.8)
+        let page = city.directory.appendingPathComponent("report.html")
+        try report.html(inventory: city.configuration.inventory, series: [congested.id: series]).write(to: page, atomically: true, encoding: .utf8)
+
+        let dom = city.directory.appendingPathComponent("dom.html")
+        #expect(try Self.chromium("--dump-dom", page: page, output: dom) == 0)
+        let text = try String(contentsOf: dom, encoding: .utf8)
+        #expect(text.contains(#"id="city-fail">\#(report.city.fail)<"#) && text.contains(#"id="city-pass">\#(report.city.pass)<"#)
+                && text.contains(#"id="city-unknown">\#(report.city.unknown)<"#), "the city's counts as computed")
+        #expect(report.city.fail > 0 && report.city.unknown > 0)
+        #expect(text.contains(#"<tr id="county-yongning">"#) && text.contains("永宁县") && text.contains("Yongning County"))
+        #expect(text.contains(#"data-finding="campus-backbone:v1-bb""#) && text.contains(#"<svg class="utilisation""#)
+                && text.contains("p95 84.0 %"), "the congested link's chart with its p95")
+        #expect(text.contains(#"id="school-v1""#) && text.contains("永宁县职业技术学院"))
+
+        let image = city.directory.appendingPathComponent("report.png")
+        #expect(try Self.chromium("--screenshot='\(image.path)' --window-size=1200,1600", page: page, output: city.directory.appendingPathComponent("shot.log")) == 0)
+        let png = try Data(contentsOf: image)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "a drawn page, \(png.count) bytes")
     }
 }

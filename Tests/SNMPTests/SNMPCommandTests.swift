@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `edunet snmp …` run as a user would, against the snmpd test agent.

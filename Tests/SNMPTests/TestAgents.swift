@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import SNMP
 
 /// Real SNMP agents on loopback for the tests, started once per test process by `scripts/test-agents.sh`
@@ -118,31 +119,6 @@ enum TestAgents {
         do { status = try TestProcess.wait(try TestProcess.spawn(command)) } catch { fatalError("cannot run scripts/\(name): \(error)") }
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         precondition(status == 0 && text.contains(ready), "\(kind) did not start: \(text)")
-    }
-}
-
-/// Runs shell commands for the tests with posix_spawn and waitpid, output to files: no pipes, no run loop
-/// (Foundation's Process was seen to wait forever when called from a test task).
-enum TestProcess {
-    struct SpawnFailed: Error {
-        let code: Int32
-    }
-
-    static func spawn(_ command: String) throws -> pid_t {
-        var pid: pid_t = 0
-        let shell: [String] = ["/bin/sh", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let code = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
-        guard code == 0 else { throw SpawnFailed(code: code) }
-        return pid
-    }
-
-    /// Waits for the process and returns its exit status.
-    static func wait(_ pid: pid_t) throws -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status >> 8) & 0xFF
     }
 }
 

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Runs shell commands for the tests with posix_spawn and waitpid, output to files: no pipes, no run loop
+/// (Foundation's Process was seen to wait forever when called from a test task).
+public enum TestProcess {
+    public struct SpawnFailed: Error {
+        public let code: Int32
+    }
+
+    public static func spawn(_ command: String) throws -> pid_t {
+        var pid: pid_t = 0
+        let shell: [String] = ["/bin/sh", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let code = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        guard code == 0 else { throw SpawnFailed(code: code) }
+        return pid
+    }
+
+    /// Waits for the process and returns its exit status.
+    public static func wait(_ pid: pid_t) throws -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status >> 8) & 0xFF
+    }
+}
