@@ -77,7 +77,7 @@ public struct ComplianceEvaluator: Sendable {
 
     /// The rates a link's delivered capacity is judged on: the downstream end's own counters first (its "in" is
     /// the traffic towards the school), else the upstream end's; and the capacity they are measured against.
-    private func measuredEnd(of link: Link, from: Date, to: Date, context: inout Context) throws(StoreError)
+    func measuredEnd(of link: Link, from: Date, to: Date, context: inout Context) throws(StoreError)
         -> (end: LinkEnd, samples: [InterfaceMeasurement], downstreamIsIn: Bool, capacity: Double?) {
         var end = link.b, samples = try store.rates(device: link.b.device, interface: link.b.interface, from: from, to: to)
         var downstreamIsIn = true
@@ -273,7 +273,7 @@ public struct ComplianceEvaluator: Sendable {
 }
 
 /// What one evaluation reads once: interface states by device, APs by inventory id, tiers by school.
-private struct Context {
+struct Context {
     let from: Date
     let to: Date
     let inventory: Inventory
@@ -307,6 +307,11 @@ private struct Context {
     }
 
     func tier(of school: School) -> BandwidthPolicy.SchoolTier? { policy.tier(for: school.kind) }
+
+    /// The school or backbone node a device belongs to.
+    func owner(ofDevice device: String) -> String? {
+        schoolOfDevice[device] ?? inventory.devices.first { $0.id == device }?.node
+    }
 
     func tier(ofDevice device: String) -> BandwidthPolicy.SchoolTier? { schoolOfDevice[device].flatMap { schools[$0] }.flatMap(tier(of:)) }
 

@@ -30,6 +30,8 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "End of the window (ISO 8601); default now.") var to: String?
         @Option(help: "Language of the table: zh (with English labels) or en.") var lang: Language = .zh
         @Option(help: "Write the report to this file instead of standard output.") var output: String?
+        @Option(help: ArgumentHelp("Show the samples and arithmetic behind one finding (its id from the CSV or JSON).", valueName: "finding-id"))
+        var explain: String?
         @Option(help: "Output format: table, csv (UTF-8 with BOM, for Excel), json, or html (one self-contained page with charts).")
         var format: Format = .table
         @OptionGroup var database: DatabaseOptions
@@ -51,6 +53,14 @@ struct ReportCommand: ParsableCommand {
             let evaluator = ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db))
             let report = ComplianceReport(findings: try evaluator.evaluate(from: start, to: end), inventory: inventory, from: start, to: end)
                 .filtered(county: county, school: school, inventory: inventory)
+            if let explain {
+                guard let finding = report.findings.first(where: { $0.id == explain }) else {
+                    let near = report.findings.map(\.id).filter { $0.contains(explain) || explain.contains($0) }.prefix(5)
+                    throw StoreError(.notFound, "no finding `\(explain)` in this report\(near.isEmpty ? "; the ids are in --format csv" : "; did you mean " + near.joined(separator: ", ") + "?")")
+                }
+                Terminal.print(try evaluator.explain(finding, from: start, to: end))
+                return
+            }
             let text: String
             switch format {
             case .table: text = report.text(english: lang == .en)

@@ -210,6 +210,26 @@ struct ComplianceRuleTests {
         #expect(vocational.verdict == .fail && vocational.reason == "1 of 1 APs under 300M: v1-ap01")
     }
 
+    @Test func explanationShowsTheSamplesAndTheArithmetic() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("s1-core", ["U1": (2_500_000_000, true)])
+        try city.rates("s1-core", "U1", inbound: (1...20).map { Double($0) * 100e6 } + [nil])
+        let evaluator = ComplianceEvaluator(configuration: city.configuration, store: city.store)
+        let from = ComplianceFixture.end.addingTimeInterval(-1260 + 0.001), to = ComplianceFixture.end.addingTimeInterval(0.001)
+        let finding = try #require(try evaluator.evaluate(from: from, to: to).first { $0.id == "delivered-capacity:s1-up:downstream" })
+        let text = try evaluator.explain(finding, from: from, to: to)
+        #expect(text.contains("rates of s1-core U1, in (= downstream), 21 intervals in the window:"))
+        #expect(text.contains("  1 unknown: agent restarted"))
+        #expect(text.contains("20 measured, ascending: 100 Mbit/s, 200 Mbit/s"))
+        #expect(text.contains("p95 by nearest rank: ⌈0.95 × 20⌉ = 19 → 1.90 Gbit/s"))
+        #expect(text.contains("utilisation = 1.90 Gbit/s / 2.50 Gbit/s = 76.0 %; threshold 80.0 %"), "\(text)")
+        let capacity = try #require(try evaluator.evaluate(from: from, to: to).first { $0.id == "provisioned-capacity:s1-up" })
+        let why = try evaluator.explain(capacity, from: from, to: to)
+        #expect(why.contains("s1-core U1: ifHighSpeed 2500000000 bit/s, up") && why.contains("agg-yn-sw D1: device not polled")
+                && why.contains("2500000000 ≥ 2500000000? yes: pass"), "\(why)")
+    }
+
     @Test func wirelessAccessIsUnknownWithoutEvidence() throws {
         let city = try ComplianceFixture()
         defer { city.remove() }

@@ -1,0 +1,78 @@
+import Foundation
+import Model
+import Monitor
+import Reports
+import Store
+
+extension ComplianceEvaluator {
+    /// The samples and the arithmetic behind one finding, as lines for people (`edunet report bandwidth --explain`).
+    public func explain(_ finding: Finding, from: Date, to: Date) throws(StoreError) -> String {
+        var context = try Context(evaluator: self, from: from, to: to)
+        var lines = ["\(finding.id): \(finding.verdict.rawValue)\(finding.reason.map { " — " + $0 } ?? "")",
+                     "rule      \(finding.rule.rawValue) (\(finding.rule.title.zh) \(finding.rule.title.en))",
+                     "target    \(finding.target)", "measured  \(finding.measured ?? "—")", "evidence  \(finding.evidence.source)", ""]
+        let link = configuration.inventory.links.first { $0.id == finding.subject.id }
+        switch finding.rule {
+        case .provisionedCapacity, .campusBackbone:
+            guard let link else { break }
+            for end in [link.b, link.a] {
+                let interfaces = try context.interfaces(of: end.device)
+                let state = interfaces?[end.interface]
+                lines.append("\(end.device) \(end.interface): " + (interfaces == nil ? "device not polled"
+                    : state.map { "ifHighSpeed \($0.speedBitsPerSecond.map { String($0) } ?? "0") bit/s, \($0.operUp ? "up" : "down")" } ?? "no such interface on the device"))
+            }
+            if let measured = finding.measuredValue, let target = finding.targetValue {
+                lines.append("\(Int(measured)) ≥ \(Int(target))? \(measured >= target ? "yes: pass" : "no: fail")")
+            }
+        case .deliveredCapacity:
+            guard let link else { break }
+            let (end, samples, downstreamIsIn, capacity) = try measuredEnd(of: link, from: from, to: to, context: &context)
+            let useIn = (finding.direction == "downstream") == downstreamIsIn
+            let measured = samples.filter { $0.unknownReason == nil }
+            let values = measured.compactMap { useIn ? $0.inBitsPerSecond : $0.outBitsPerSecond }.sorted()
+            lines.append("rates of \(end.device) \(end.interface), \(useIn ? "in" : "out") (= \(finding.direction ?? "")), \(samples.count) intervals in the window:")
+            for (reason, group) in Dictionary(grouping: samples.filter { $0.unknownReason != nil }, by: { $0.unknownReason! }) {
+                lines.append("  \(group.count) unknown: \(reason)")
+            }
+            lines.append("  \(values.count) measured, ascending: " + Self.abbreviated(values.map { RateText.bitsPerSecond($0) }))
+            if let coverage = Self.coverage(samples, window: to.timeIntervalSince(from)) {
+                lines.append("coverage = measured × usual spacing / window = \(RateText.percent(coverage)) (unknown below \(RateText.percent(minimumCoverage)))")
+            }
+            if !values.isEmpty {
+                let rank = Int((0.95 * Double(values.count)).rounded(.up))
+                lines.append("p95 by nearest rank: ⌈0.95 × \(values.count)⌉ = \(rank) → \(RateText.bitsPerSecond(values[max(rank, 1) - 1]))")
+                if let capacity {
+                    lines.append("capacity \(RateText.bitsPerSecond(capacity)) (\(try context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond != nil ? "negotiated speed" : "contracted capacity"))")
+                    lines.append("utilisation = \(RateText.bitsPerSecond(values[max(rank, 1) - 1])) / \(RateText.bitsPerSecond(capacity)) = "
+                                 + "\(RateText.percent(values[max(rank, 1) - 1] / capacity)); threshold \(RateText.percent(configuration.policies.bandwidth.congestionThreshold))")
+                }
+            }
+        case .redundancy:
+            let uplinks = configuration.inventory.links.filter { candidate in
+                [.cityCounty, .countySchool].contains(candidate.tier) && context.owner(ofDevice: candidate.b.device) == finding.subject.id
+            }
+            for uplink in uplinks {
+                let state = try context.interfaces(of: uplink.b.device)?[uplink.b.interface]
+                lines.append("\(uplink.id): \(uplink.a.device) → \(uplink.b.device) \(uplink.b.interface), " + (state.map { $0.operUp ? "up" : "down" } ?? "state unknown"))
+            }
+        case .wifiCoverage, .wirelessAccess:
+            let school = configuration.inventory.schools.first { $0.id == finding.subject.school }
+            let kind = finding.subject.id.split(separator: ":").last.map(String.init)
+            for area in school?.areas ?? [] where finding.rule == .wirelessAccess || area.kind.rawValue == kind {
+                for ap in area.accessPoints {
+                    let entry = context.accessPoints[ap]
+                    lines.append("\(area.kind.rawValue) \(area.name) \(ap): " + (entry?.reading.map { reading in
+                        "\(entry?.state ?? "") by \(entry?.controller ?? "?"), up \(RateText.percent(entry?.upShare)) of the window's polls, "
+                            + "uplink \(reading.uplinkMbps.map { "\($0)M" } ?? "—"), max rate \(reading.maxRateMbps.map { "\($0)M" } ?? "—")"
+                    } ?? "not reported by its controller"))
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The first and last few of a long list.
+    private static func abbreviated(_ items: [String]) -> String {
+        items.count <= 12 ? items.joined(separator: ", ") : (items.prefix(6) + ["…"] + items.suffix(6)).joined(separator: ", ")
+    }
+}
