@@ -55,6 +55,21 @@ extension ComplianceEvaluator {
                 let state = try context.interfaces(of: uplink.b.device)?[uplink.b.interface]
                 lines.append("\(uplink.id): \(uplink.a.device) → \(uplink.b.device) \(uplink.b.interface), " + (state.map { $0.operUp ? "up" : "down" } ?? "state unknown"))
             }
+        case .liveClassHeadroom:
+            guard let live = configuration.policies.bandwidth.liveClass, let school = configuration.inventory.schools.first(where: { $0.id == finding.subject.id })
+            else { break }
+            let streams = live.streams[school.kind] ?? 0
+            let delivered = try evaluate(from: from, to: to).filter { $0.rule == .deliveredCapacity && $0.direction == "downstream" }
+            for uplink in configuration.inventory.links where uplink.tier == .countySchool && context.owner(ofDevice: uplink.b.device) == school.id {
+                guard let p95 = delivered.first(where: { $0.subject.id == uplink.id }), let utilisation = p95.measuredValue, let capacity = p95.capacityValue else {
+                    lines.append("\(uplink.id): downstream p95 unknown")
+                    continue
+                }
+                let planned = Double(streams) * Double(live.streamBitrate.bitsPerSecond)
+                lines.append("\(uplink.id): p95 \(RateText.percent(utilisation)) + \(streams) × \(live.streamBitrate) / \(RateText.bitsPerSecond(capacity)) "
+                             + "(\(RateText.percent(planned / capacity))) = \(RateText.percent(utilisation + planned / capacity)); threshold "
+                             + RateText.percent(configuration.policies.bandwidth.congestionThreshold))
+            }
         case .wifiCoverage, .wirelessAccess:
             let school = configuration.inventory.schools.first { $0.id == finding.subject.school }
             let kind = finding.subject.id.split(separator: ":").last.map(String.init)

@@ -35,6 +35,7 @@ public struct ComplianceEvaluator: Sendable {
             }
             findings += try delivered(link, context: &context)
         }
+        findings += liveClass(delivered: findings.filter { $0.rule == .deliveredCapacity && $0.direction == "downstream" }, context: context)
         findings += try redundancy(context: &context)
         findings += wifi(context: context)
         return findings
@@ -123,6 +124,7 @@ public struct ComplianceEvaluator: Sendable {
                 return finding
             }
             let utilisation = p95 / capacity
+            finding.capacityValue = capacity
             finding.measured = "p95 \(RateText.bitsPerSecond(p95)) = \(RateText.percent(utilisation)), peak \(RateText.bitsPerSecond(values.max()))"
             finding.measuredValue = utilisation
             guard let coverage, coverage >= minimumCoverage else {
@@ -143,6 +145,47 @@ public struct ComplianceEvaluator: Sendable {
         guard let spacing = Percentile.nearestRank(0.5, of: zip(times.dropFirst(), times).map { $0 - $1 }), spacing > 0 else { return nil }
         let measured = samples.filter { $0.unknownReason == nil }.count
         return min(1, Double(measured) * spacing / window)
+    }
+
+    // MARK: - Live-class headroom (同步课堂)
+
+    /// For each school: on each of its uplinks, the downstream p95 plus the planned streams, against the threshold.
+    private func liveClass(delivered: [Finding], context: Context) -> [Finding] {
+        guard let live = policy.liveClass else { return [] }
+        let byLink = Dictionary(delivered.map { ($0.subject.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let threshold = policy.congestionThreshold
+        return inventory.schools.compactMap { school -> Finding? in
+            guard let streams = live.streams[school.kind], streams > 0 else { return nil }
+            let planned = Double(streams) * Double(live.streamBitrate.bitsPerSecond)
+            let devices = Set(inventory.devices.filter { $0.school == school.id }.map(\.id))
+            let uplinks = inventory.links.filter { $0.tier == .countySchool && devices.contains($0.b.device) }
+            var finding = Finding(id: "\(Finding.Rule.liveClassHeadroom.rawValue):\(school.id)", rule: .liveClassHeadroom,
+                                  subject: .init(kind: .school, id: school.id, county: school.county, school: school.id), direction: "downstream",
+                                  target: "p95 + \(streams) × \(live.streamBitrate) ≤ \(RateText.percent(threshold))", measured: nil,
+                                  targetValue: threshold, measuredValue: nil, verdict: .unknown, reason: nil,
+                                  evidence: .init(samples: 0, coverage: nil, source: "downstream p95 of the school's uplinks"))
+            // The worst uplink decides; an uplink whose p95 is unknown makes the verdict unknown.
+            var worst: (link: String, utilisation: Double)?
+            for uplink in uplinks {
+                guard let p95 = byLink[uplink.id], let utilisation = p95.measuredValue, let capacity = p95.capacityValue, capacity > 0,
+                      p95.verdict != .unknown else {
+                    finding.reason = "the downstream p95 of \(uplink.id) is unknown"
+                    return finding
+                }
+                finding.evidence.samples += p95.evidence.samples
+                let total = utilisation + planned / capacity
+                if worst == nil || total > worst!.utilisation { worst = (uplink.id, total) }
+            }
+            guard let worst else {
+                finding.reason = "no uplink planned"
+                return finding
+            }
+            finding.measured = "\(RateText.percent(worst.utilisation)) on \(worst.link) with \(streams) streams"
+            finding.measuredValue = worst.utilisation
+            finding.verdict = worst.utilisation > threshold ? .fail : .pass
+            if finding.verdict == .fail { finding.reason = "no room for \(streams) live-class streams of \(live.streamBitrate) on \(worst.link)" }
+            return finding
+        }
     }
 
     // MARK: - Redundancy

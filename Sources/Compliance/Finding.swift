@@ -18,6 +18,8 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         case wifiCoverage = "wifi-coverage"
         /// AP uplink speed or association rate against the tier's Wi-Fi access rate.
         case wirelessAccess = "wireless-access"
+        /// 同步课堂: the uplink's p95 plus the planned live-class streams stays under the congestion threshold.
+        case liveClassHeadroom = "live-class-headroom"
 
         /// How the report names the rule, in Chinese and English.
         public var title: (zh: String, en: String) {
@@ -28,6 +30,7 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
             case .campusBackbone: ("校园主干", "Campus backbone")
             case .wifiCoverage: ("无线覆盖", "Wi-Fi coverage")
             case .wirelessAccess: ("无线接入带宽", "Wireless access bandwidth")
+            case .liveClassHeadroom: ("同步课堂余量", "Live-class headroom")
             }
         }
     }
@@ -68,6 +71,8 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
     /// The numbers behind `target` and `measured`, for other systems (bits per second or a fraction).
     public var targetValue: Double?
     public var measuredValue: Double?
+    /// For utilisation findings: the capacity (bit/s) the utilisation is of.
+    public var capacityValue: Double?
     public var verdict: Verdict
     /// Why it failed or is unknown.
     public var reason: String?

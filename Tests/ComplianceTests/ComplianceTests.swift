@@ -169,6 +169,21 @@ struct ComplianceRuleTests {
         #expect(try congested.findings()["delivered-capacity:yn-a:downstream"]?.reason == "no measured downstream samples in the window")
     }
 
+    @Test func liveClassHeadroomAddsThePlannedStreamsToTheUplinkP95() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        // s1 (primary: 2 streams of 8M) on a 100M uplink with a p95 of 70M: 70 % + 16 % = 86 % > 80 %.
+        try city.interfaces("s1-core", ["U1": (100_000_000, true)])
+        try city.rates("s1-core", "U1", inbound: Array(repeating: 70e6, count: 20))
+        let f = try city.findings()
+        #expect(f["delivered-capacity:s1-up:downstream"]?.verdict == .pass, "70 % alone is under the threshold")
+        let live = try #require(f["live-class-headroom:s1"])
+        #expect(live.verdict == .fail && live.target == "p95 + 2 × 8M ≤ 80.0 %" && live.measured == "86.0 % on s1-up with 2 streams")
+        #expect(abs((live.measuredValue ?? 0) - 0.86) < 1e-12)
+        // v1's uplink has no samples: unknown, not a pass.
+        #expect(f["live-class-headroom:v1"]?.verdict == .unknown && f["live-class-headroom:v1"]?.reason == "the downstream p95 of v1-up is unknown")
+    }
+
     @Test func redundancyDistinctUpstreamBothUpAndDualHomedSchools() throws {
         let city = try ComplianceFixture()
         defer { city.remove() }

@@ -30,6 +30,15 @@ public struct BandwidthPolicy: Sendable, Hashable, Codable {
     /// (`wifi_ap_uptime`; nil in revisions stored before it existed: the default applies).
     public var wifiAPUptime: Double?
     public static let defaultWifiAPUptime = 0.99
+    /// 同步课堂: the live-class streams a school of each kind must be able to carry at once on its uplink, and the
+    /// bitrate of one stream (`live_class`; nil when the policy sets none).
+    public var liveClass: LiveClass?
+
+    /// Planned concurrent live-class streams by school kind, and one stream's bitrate.
+    public struct LiveClass: Sendable, Hashable, Codable {
+        public var streamBitrate: Bandwidth
+        public var streams: [SchoolKind: Int]
+    }
 
     /// The tier a school kind falls into, if the policy places it in one.
     public func tier(for kind: SchoolKind) -> SchoolTier? { tiers.first { $0.schoolKinds.contains(kind) } }

@@ -15,9 +15,19 @@ struct PolicyParser {
     }
 
     mutating func bandwidth(_ root: YAMLValue) -> BandwidthPolicy? {
-        guard let m = root.mapping("bandwidth-tiers.yaml", keys: ["links", "school_tiers", "congestion_threshold", "wifi_ap_uptime"],
+        guard let m = root.mapping("bandwidth-tiers.yaml", keys: ["links", "school_tiers", "congestion_threshold", "wifi_ap_uptime", "live_class"],
                                    required: ["links", "school_tiers", "congestion_threshold"]) else { return nil }
         let uptime = m["wifi_ap_uptime"]?.double("wifi_ap_uptime", in: 0.5...1)
+        var liveClass: BandwidthPolicy.LiveClass?
+        if let live = m["live_class"]?.mapping("`live_class`", keys: ["stream_bitrate", "streams"], required: ["stream_bitrate", "streams"]),
+           let bitrate = live["stream_bitrate"]?.bandwidth("live_class.stream_bitrate"),
+           let streams = live["streams"]?.mapping("`live_class.streams` (streams by school kind)", keys: SchoolKind.allCases.map(\.rawValue)) {
+            var byKind: [SchoolKind: Int] = [:]
+            for kind in SchoolKind.allCases {
+                if let n = streams[kind.rawValue]?.int("live_class.streams.\(kind.rawValue)", in: 0...1000) { byKind[kind] = n }
+            }
+            liveClass = .init(streamBitrate: bitrate, streams: byKind)
+        }
         let links = m["links"]?.list("links") { linkTarget($0) }
         let tiers = m["school_tiers"]?.list("school_tiers") { schoolTier($0) }
         let threshold = m["congestion_threshold"]?.double("congestion_threshold", in: 0.01...1)
@@ -27,7 +37,7 @@ struct PolicyParser {
             }
         }
         guard let links, let tiers, let threshold else { return nil }
-        return BandwidthPolicy(links: links, tiers: tiers, congestionThreshold: threshold, wifiAPUptime: uptime)
+        return BandwidthPolicy(links: links, tiers: tiers, congestionThreshold: threshold, wifiAPUptime: uptime, liveClass: liveClass)
     }
 
     private func linkTarget(_ value: YAMLValue) -> BandwidthPolicy.LinkTarget? {
