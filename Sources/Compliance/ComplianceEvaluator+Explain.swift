@@ -26,11 +26,11 @@ extension ComplianceEvaluator {
             }
         case .deliveredCapacity:
             guard let link else { break }
-            let (end, samples, downstreamIsIn, capacity) = try measuredEnd(of: link, from: from, to: to, context: &context)
+            let (end, samples, downstreamIsIn, capacity, resolution) = try measuredEnd(of: link, from: from, to: to, context: &context)
             let useIn = (finding.direction == "downstream") == downstreamIsIn
             let measured = samples.filter { $0.unknownReason == nil }
             let values = measured.compactMap { useIn ? $0.inBitsPerSecond : $0.outBitsPerSecond }.sorted()
-            lines.append("rates of \(end.device) \(end.interface), \(useIn ? "in" : "out") (= \(finding.direction ?? "")), \(samples.count) intervals in the window:")
+            lines.append("\(resolution) of \(end.device) \(end.interface), \(useIn ? "in" : "out") (= \(finding.direction ?? "")), \(samples.count) intervals in the window:")
             for (reason, group) in Dictionary(grouping: samples.filter { $0.unknownReason != nil }, by: { $0.unknownReason! }) {
                 lines.append("  \(group.count) unknown: \(reason)")
             }

@@ -77,9 +77,11 @@ public struct ComplianceEvaluator: Sendable {
     // MARK: - Delivered capacity: p95 utilisation per direction
 
     /// The rates a link's delivered capacity is judged on: the downstream end's own counters first (its "in" is
-    /// the traffic towards the school), else the upstream end's; and the capacity they are measured against.
+    /// the traffic towards the school), else the upstream end's; and the capacity they are measured against. When
+    /// the rates at poll resolution cover less of the window than the five-minute roll-ups do (a window reaching
+    /// back past the rates' retention), the roll-ups' means are used, and `resolution` says so.
     func measuredEnd(of link: Link, from: Date, to: Date, context: inout Context) throws(StoreError)
-        -> (end: LinkEnd, samples: [InterfaceMeasurement], downstreamIsIn: Bool, capacity: Double?) {
+        -> (end: LinkEnd, samples: [InterfaceMeasurement], downstreamIsIn: Bool, capacity: Double?, resolution: String) {
         var end = link.b, samples = try store.rates(device: link.b.device, interface: link.b.interface, from: from, to: to)
         var downstreamIsIn = true
         if samples.isEmpty {
@@ -87,15 +89,30 @@ public struct ComplianceEvaluator: Sendable {
             samples = try store.rates(device: link.a.device, interface: link.a.interface, from: from, to: to)
             downstreamIsIn = false
         }
+        var resolution = "rates"
+        let window = to.timeIntervalSince(from)
+        if (Self.coverage(samples, window: window) ?? 0) < minimumCoverage {
+            for candidate in [link.b, link.a] {
+                let rollups = try store.rollups(device: candidate.device, interface: candidate.interface, from: from, to: to).map { r in
+                    InterfaceMeasurement(device: r.device, interface: r.interface, time: r.bucketStart.addingTimeInterval(MeasurementStore.rollupSeconds),
+                                         inBitsPerSecond: r.measured > 0 ? r.inMean : nil, outBitsPerSecond: r.measured > 0 ? r.outMean : nil,
+                                         unknownReason: r.measured > 0 ? nil : "no measured interval in five minutes")
+                }
+                if (Self.coverage(rollups, window: window) ?? 0) > (Self.coverage(samples, window: window) ?? 0) {
+                    (end, samples, downstreamIsIn, resolution) = (candidate, rollups, candidate == link.b, "five-minute means")
+                    break
+                }
+            }
+        }
         let speed = try context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond
-        return (end, samples, downstreamIsIn, speed.map { Double($0) } ?? link.capacity.map { Double($0.bitsPerSecond) })
+        return (end, samples, downstreamIsIn, speed.map { Double($0) } ?? link.capacity.map { Double($0.bitsPerSecond) }, resolution)
     }
 
     /// A delivered-capacity finding's utilisation over the window, for its chart; nil for other findings.
     public func series(for finding: Finding, from: Date, to: Date) throws(StoreError) -> ComplianceReport.Series? {
         guard finding.rule == .deliveredCapacity, let link = inventory.links.first(where: { $0.id == finding.subject.id }) else { return nil }
         var context = try Context(evaluator: self, from: from, to: to)
-        let (_, samples, downstreamIsIn, capacity) = try measuredEnd(of: link, from: from, to: to, context: &context)
+        let (_, samples, downstreamIsIn, capacity, _) = try measuredEnd(of: link, from: from, to: to, context: &context)
         guard let capacity, capacity > 0 else { return nil }
         let useIn = (finding.direction == "downstream") == downstreamIsIn
         let points = samples.filter { $0.unknownReason == nil }.compactMap { m in (useIn ? m.inBitsPerSecond : m.outBitsPerSecond).map { (m.time, $0 / capacity) } }
@@ -104,7 +121,7 @@ public struct ComplianceEvaluator: Sendable {
     }
 
     private func delivered(_ link: Link, context: inout Context) throws(StoreError) -> [Finding] {
-        let (end, samples, downstreamIsIn, capacity) = try measuredEnd(of: link, from: context.from, to: context.to, context: &context)
+        let (end, samples, downstreamIsIn, capacity, resolution) = try measuredEnd(of: link, from: context.from, to: context.to, context: &context)
         let coverage = Self.coverage(samples, window: context.to.timeIntervalSince(context.from))
         let threshold = policy.congestionThreshold
         return [("downstream", downstreamIsIn), ("upstream", !downstreamIsIn)].map { direction, useIn in
@@ -113,7 +130,7 @@ public struct ComplianceEvaluator: Sendable {
                                   subject: context.subject(link), direction: direction, target: "p95 ≤ \(RateText.percent(threshold))", measured: nil,
                                   targetValue: threshold, measuredValue: nil, verdict: .unknown, reason: nil,
                                   evidence: .init(samples: values.count, coverage: coverage,
-                                                  source: "\(direction) rates at \(end.device) \(end.interface)"))
+                                                  source: "\(direction) \(resolution) at \(end.device) \(end.interface)"))
             guard let p95 = Percentile.nearestRank(0.95, of: values) else {
                 finding.reason = "no measured \(direction) samples in the window"
                 return finding

@@ -169,6 +169,23 @@ struct ComplianceRuleTests {
         #expect(try congested.findings()["delivered-capacity:yn-a:downstream"]?.reason == "no measured downstream samples in the window")
     }
 
+    @Test func aWindowPastTheRatesRetentionIsJudgedOnTheRollups() throws {
+        let city = try ComplianceFixture()
+        defer { city.remove() }
+        try city.interfaces("s1-core", ["U1": (2_500_000_000, true)])
+        // Two days of one rate a minute: 1,000 Mbit/s, but 2,400 Mbit/s in every fifth minute. Rolled up, then the
+        // rates older than 20 minutes pruned, as the daemon's retention does.
+        try city.rates("s1-core", "U1", inbound: (0..<2880).map { $0 % 5 == 4 ? 2400e6 : 1000e6 })
+        try city.store.rollUp(through: ComplianceFixture.end)
+        try city.store.prune(olderThan: ComplianceFixture.end.addingTimeInterval(-1200))
+        let f = try city.findings(window: 2 * 86_400)
+        let down = try #require(f["delivered-capacity:s1-up:downstream"])
+        // Five-minute means are 1,280 Mbit/s (four minutes at 1,000, one at 2,400): 51.2 % of 2.5G. The means hide
+        // the 96 % minutes, which the rates would have shown: the evidence says which was used.
+        #expect(down.verdict == .pass && abs((down.measuredValue ?? 0) - 0.512) < 1e-9 && down.evidence.source == "downstream five-minute means at s1-core U1")
+        #expect((down.evidence.coverage ?? 0) > 0.99)
+    }
+
     @Test func liveClassHeadroomAddsThePlannedStreamsToTheUplinkP95() throws {
         let city = try ComplianceFixture()
         defer { city.remove() }
