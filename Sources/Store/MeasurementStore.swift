@@ -98,11 +98,17 @@ public final class MeasurementStore: Sendable {
     /// One interface's measurements in `[from, to)`, oldest first.
     public func rates(device: String, interface: String, from: Date, to: Date) throws(StoreError) -> [InterfaceMeasurement] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.device, s.interface, r.time, r.in_bps, r.out_bps, r.unknown FROM interface_series s
+            // A cursor over the statement, columns by position, names from the arguments: a month of rates is tens of
+            // thousands of rows, and copied rows with named columns cost ten times more.
+            try Array(Row.fetchCursor(db, sql: """
+                SELECT r.time, r.in_bps, r.out_bps, r.unknown FROM interface_series s
                 JOIN interface_rates r ON r.series = s.id AND r.time >= ? AND r.time < ?
                 WHERE s.device = ? AND s.interface = ? ORDER BY r.time
-                """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, device, interface]).map(Self.measurement)
+                """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, device, interface]).map { row in
+                InterfaceMeasurement(device: device, interface: interface, time: Date(timeIntervalSince1970: row[0]),
+                                     inBitsPerSecond: row.hasNull(atIndex: 1) ? nil : Double(row[1] as Int64),
+                                     outBitsPerSecond: row.hasNull(atIndex: 2) ? nil : Double(row[2] as Int64), unknownReason: row[3])
+            })
         }
     }
 
@@ -155,7 +161,7 @@ public final class MeasurementStore: Sendable {
     }
 
     private static func measurement(_ row: Row) -> InterfaceMeasurement {
-        InterfaceMeasurement(device: row["device"], interface: row["interface"], time: Date(timeIntervalSince1970: row["time"]),
-                             inBitsPerSecond: row["in_bps"], outBitsPerSecond: row["out_bps"], unknownReason: row["unknown"])
+        InterfaceMeasurement(device: row[0], interface: row[1], time: Date(timeIntervalSince1970: row[2]),
+                             inBitsPerSecond: row[3], outBitsPerSecond: row[4], unknownReason: row[5])
     }
 }
