@@ -197,6 +197,12 @@ struct ComplianceRuleTests {
         let live = try #require(f["live-class-headroom:s1"])
         #expect(live.verdict == .fail && live.target == "p95 + 2 × 8M ≤ 80.0 %" && live.measured == "86.0 % on s1-up with 2 streams")
         #expect(abs((live.measuredValue ?? 0) - 0.86) < 1e-12)
+        // At 50 Mbit/s: 50 % + 16 % = 66 %, room for the streams.
+        let room = try ComplianceFixture()
+        defer { room.remove() }
+        try room.interfaces("s1-core", ["U1": (100_000_000, true)])
+        try room.rates("s1-core", "U1", inbound: Array(repeating: 50e6, count: 20))
+        #expect(try room.findings()["live-class-headroom:s1"]?.verdict == .pass)
         // v1's uplink has no samples: unknown, not a pass.
         #expect(f["live-class-headroom:v1"]?.verdict == .unknown && f["live-class-headroom:v1"]?.reason == "the downstream p95 of v1-up is unknown")
     }
@@ -214,6 +220,11 @@ struct ComplianceRuleTests {
         try city.interfaces("agg-hl-sw", ["U1": (10_000_000_000, true), "U2": (10_000_000_000, false)])
         f = try city.findings()
         #expect(f["redundancy:agg-hl"]?.verdict == .fail && f["redundancy:agg-hl"]?.reason == "uplink hl-b is down")
+        // A county node whose switch was never polled: the planned links are right, their state unknown.
+        let unpolled = try ComplianceFixture()
+        defer { unpolled.remove() }
+        let unknown = try #require(try unpolled.findings()["redundancy:agg-hl"])
+        #expect(unknown.verdict == .unknown && unknown.reason == "no interface state for hl-a, hl-b (not polled)")
     }
 
     @Test func campusBackboneAgainstTheSchoolTier() throws {
@@ -222,6 +233,11 @@ struct ComplianceRuleTests {
         try city.interfaces("v1-acc", ["B1": (1_000_000_000, true)])
         let backbone = try #require(try city.findings()["campus-backbone:v1-bb"])
         #expect(backbone.verdict == .fail && backbone.target == "≥ 10G" && backbone.measured == "1G")
+        try city.interfaces("v1-acc", ["B1": (10_000_000_000, true)])
+        #expect(try city.findings()["campus-backbone:v1-bb"]?.verdict == .pass)
+        try city.interfaces("v1-acc", ["B1": (nil, true)])
+        let noSpeed = try #require(try city.findings()["campus-backbone:v1-bb"])
+        #expect(noSpeed.verdict == .unknown && noSpeed.reason == "v1-acc B1 reports no speed")
     }
 
     @Test func wifiCoverageAndAccessBandwidth() throws {
