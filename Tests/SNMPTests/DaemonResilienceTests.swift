@@ -41,10 +41,11 @@ struct DaemonResilienceTests {
         func rates(_ port: String) throws -> [InterfaceMeasurement] { try store.rates(device: "nonsense-sw", interface: port, from: .distantPast, to: .distantFuture) }
         let port1 = try rates("port1"), port2 = try rates("port2"), port3 = try rates("port3")
         #expect(port1.count >= 2 && port2.count >= 2 && port3.count >= 2)
-        // A counter of the wrong type is no rate at all (not zero); the other direction is still measured.
-        #expect(port1.allSatisfy { $0.inBitsPerSecond == nil && abs(($0.outBitsPerSecond ?? 0) - 2_000_000) < 40_000 })
+        // A counter of the wrong type is no rate at all (not zero); the other direction is still measured. (The
+        // tolerance is loose: a 1-second interval on a Python agent is timing noise, accuracy is tested elsewhere.)
+        #expect(port1.allSatisfy { $0.inBitsPerSecond == nil && abs(($0.outBitsPerSecond ?? 0) - 2_000_000) < 500_000 }, "\(port1)")
         // A speed of 0 leaves the rate measurable, only utilisation unknown.
-        #expect(port2.allSatisfy { abs(($0.inBitsPerSecond ?? 0) - 1_000_000) < 20_000 })
+        #expect(port2.allSatisfy { abs(($0.inBitsPerSecond ?? 0) - 1_000_000) < 250_000 }, "\(port2)")
         // A 64-bit counter that went backwards without a reboot: every interval unknown, never a spike or a zero.
         #expect(port3.allSatisfy { $0.unknownReason == IntervalRate.UnknownReason.implausible.rawValue && $0.inBitsPerSecond == nil && $0.outBitsPerSecond == nil }, "\(port3)")
         try store.rollUp(through: Date().addingTimeInterval(600))
