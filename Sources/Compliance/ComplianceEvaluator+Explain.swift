@@ -7,7 +7,7 @@ import Store
 extension ComplianceEvaluator {
     /// The samples and the arithmetic behind one finding, as lines for people (`edunet report bandwidth --explain`).
     public func explain(_ finding: Finding, from: Date, to: Date) throws(StoreError) -> String {
-        var context = try Context(evaluator: self, from: from, to: to)
+        let context = try Context(evaluator: self, from: from, to: to)
         var lines = ["\(finding.id): \(finding.verdict.rawValue)\(finding.reason.map { " — " + $0 } ?? "")",
                      "rule      \(finding.rule.rawValue) (\(finding.rule.title.zh) \(finding.rule.title.en))",
                      "target    \(finding.target)", "measured  \(finding.measured ?? "—")", "evidence  \(finding.evidence.source)", ""]
@@ -26,7 +26,7 @@ extension ComplianceEvaluator {
             }
         case .deliveredCapacity:
             guard let link else { break }
-            let (end, samples, downstreamIsIn, capacity, resolution) = try measuredEnd(of: link, from: from, to: to, context: &context)
+            let (end, samples, downstreamIsIn, capacity, resolution) = try measuredEnd(of: link, from: from, to: to, context: context)
             let useIn = (finding.direction == "downstream") == downstreamIsIn
             let measured = samples.filter { $0.unknownReason == nil }
             let values = measured.compactMap { useIn ? $0.inBitsPerSecond : $0.outBitsPerSecond }.sorted()

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Synchronization
 import Monitor
 import Reports
 import Store
@@ -23,27 +24,41 @@ public struct ComplianceEvaluator: Sendable {
 
     /// Every finding of every rule for `[from, to)`.
     public func evaluate(from: Date, to: Date) throws(StoreError) -> [Finding] {
-        var context = try Context(evaluator: self, from: from, to: to)
-        var findings: [Finding] = []
-        for link in inventory.links {
-            if link.tier == .campusBackbone {
-                if let tier = context.tier(ofDevice: link.b.device) ?? context.tier(ofDevice: link.a.device) {
-                    findings.append(try capacity(link, rule: .campusBackbone, minimum: tier.campusBackbone, context: &context))
-                }
-            } else if let target = policy.target(for: link.tier) {
-                findings.append(try capacity(link, rule: .provisionedCapacity, minimum: target.minimum, context: &context))
+        let context = try Context(evaluator: self, from: from, to: to)
+        // Links are independent and their rates are read from a pool of connections: judged on every core.
+        let links = inventory.links
+        let perLink = Mutex([[Finding]](repeating: [], count: links.count)), failure = Mutex<StoreError?>(nil)
+        DispatchQueue.concurrentPerform(iterations: links.count) { index in
+            do throws(StoreError) {
+                let found = try linkFindings(links[index], context: context)
+                perLink.withLock { $0[index] = found }
+            } catch {
+                failure.withLock { $0 = error }
             }
-            findings += try delivered(link, context: &context)
         }
+        if let error = failure.withLock({ $0 }) { throw error }
+        var findings = perLink.withLock { $0 }.flatMap { $0 }
         findings += liveClass(delivered: findings.filter { $0.rule == .deliveredCapacity && $0.direction == "downstream" }, context: context)
-        findings += try redundancy(context: &context)
+        findings += try redundancy(context: context)
         findings += wifi(context: context)
         return findings
     }
 
+    private func linkFindings(_ link: Link, context: Context) throws(StoreError) -> [Finding] {
+        var findings: [Finding] = []
+        if link.tier == .campusBackbone {
+            if let tier = context.tier(ofDevice: link.b.device) ?? context.tier(ofDevice: link.a.device) {
+                findings.append(try capacity(link, rule: .campusBackbone, minimum: tier.campusBackbone, context: context))
+            }
+        } else if let target = policy.target(for: link.tier) {
+            findings.append(try capacity(link, rule: .provisionedCapacity, minimum: target.minimum, context: context))
+        }
+        return findings + (try delivered(link, context: context))
+    }
+
     // MARK: - Capacity: negotiated speed against a minimum
 
-    private func capacity(_ link: Link, rule: Finding.Rule, minimum: Bandwidth, context: inout Context) throws(StoreError) -> Finding {
+    private func capacity(_ link: Link, rule: Finding.Rule, minimum: Bandwidth, context: Context) throws(StoreError) -> Finding {
         var finding = Finding(id: "\(rule.rawValue):\(link.id)", rule: rule, subject: context.subject(link), direction: nil, target: "≥ \(minimum)", measured: nil,
                               targetValue: Double(minimum.bitsPerSecond), measuredValue: nil, verdict: .unknown, reason: nil,
                               evidence: .init(samples: 0, coverage: nil, source: "ifHighSpeed"))
@@ -80,7 +95,7 @@ public struct ComplianceEvaluator: Sendable {
     /// the traffic towards the school), else the upstream end's; and the capacity they are measured against. When
     /// the rates at poll resolution cover less of the window than the five-minute roll-ups do (a window reaching
     /// back past the rates' retention), the roll-ups' means are used, and `resolution` says so.
-    func measuredEnd(of link: Link, from: Date, to: Date, context: inout Context) throws(StoreError)
+    func measuredEnd(of link: Link, from: Date, to: Date, context: Context) throws(StoreError)
         -> (end: LinkEnd, samples: [InterfaceMeasurement], downstreamIsIn: Bool, capacity: Double?, resolution: String) {
         var end = link.b, samples = try store.rates(device: link.b.device, interface: link.b.interface, from: from, to: to)
         var downstreamIsIn = true
@@ -111,8 +126,8 @@ public struct ComplianceEvaluator: Sendable {
     /// A delivered-capacity finding's utilisation over the window, for its chart; nil for other findings.
     public func series(for finding: Finding, from: Date, to: Date) throws(StoreError) -> ComplianceReport.Series? {
         guard finding.rule == .deliveredCapacity, let link = inventory.links.first(where: { $0.id == finding.subject.id }) else { return nil }
-        var context = try Context(evaluator: self, from: from, to: to)
-        let (_, samples, downstreamIsIn, capacity, _) = try measuredEnd(of: link, from: from, to: to, context: &context)
+        let context = try Context(evaluator: self, from: from, to: to)
+        let (_, samples, downstreamIsIn, capacity, _) = try measuredEnd(of: link, from: from, to: to, context: context)
         guard let capacity, capacity > 0 else { return nil }
         let useIn = (finding.direction == "downstream") == downstreamIsIn
         let points = samples.filter { $0.unknownReason == nil }.compactMap { m in (useIn ? m.inBitsPerSecond : m.outBitsPerSecond).map { (m.time, $0 / capacity) } }
@@ -120,8 +135,8 @@ public struct ComplianceEvaluator: Sendable {
         return ComplianceReport.Series(points: points, p95: p95, threshold: policy.congestionThreshold)
     }
 
-    private func delivered(_ link: Link, context: inout Context) throws(StoreError) -> [Finding] {
-        let (end, samples, downstreamIsIn, capacity, resolution) = try measuredEnd(of: link, from: context.from, to: context.to, context: &context)
+    private func delivered(_ link: Link, context: Context) throws(StoreError) -> [Finding] {
+        let (end, samples, downstreamIsIn, capacity, resolution) = try measuredEnd(of: link, from: context.from, to: context.to, context: context)
         let coverage = Self.coverage(samples, window: context.to.timeIntervalSince(context.from))
         let threshold = policy.congestionThreshold
         return [("downstream", downstreamIsIn), ("upstream", !downstreamIsIn)].map { direction, useIn in
@@ -207,25 +222,25 @@ public struct ComplianceEvaluator: Sendable {
 
     // MARK: - Redundancy
 
-    private func redundancy(context: inout Context) throws(StoreError) -> [Finding] {
+    private func redundancy(context: Context) throws(StoreError) -> [Finding] {
         var findings: [Finding] = []
         for node in inventory.nodes where node.kind == .countyAggregation {
             let devices = Set(inventory.devices.filter { $0.node == node.id }.map(\.id))
             let uplinks = inventory.links.filter { $0.tier == .cityCounty && devices.contains($0.b.device) }
             findings.append(try uplinkFinding(id: node.id, subject: .init(kind: .node, id: node.id, county: node.county, school: nil),
-                                              uplinks: uplinks, distinctUpstream: true, context: &context))
+                                              uplinks: uplinks, distinctUpstream: true, context: context))
         }
         for school in inventory.schools where context.tier(of: school)?.dualHomed == true {
             let devices = Set(inventory.devices.filter { $0.school == school.id }.map(\.id))
             let uplinks = inventory.links.filter { $0.tier == .countySchool && devices.contains($0.b.device) }
             findings.append(try uplinkFinding(id: school.id, subject: .init(kind: .school, id: school.id, county: school.county, school: school.id),
-                                              uplinks: uplinks, distinctUpstream: false, context: &context))
+                                              uplinks: uplinks, distinctUpstream: false, context: context))
         }
         return findings
     }
 
     private func uplinkFinding(id: String, subject: Finding.Subject, uplinks: [Link], distinctUpstream: Bool,
-                               context: inout Context) throws(StoreError) -> Finding {
+                               context: Context) throws(StoreError) -> Finding {
         let upstream = Set(uplinks.map(\.a.device)).sorted()
         var finding = Finding(id: "\(Finding.Rule.redundancy.rawValue):\(id)", rule: .redundancy, subject: subject, direction: nil,
                               target: distinctUpstream ? "2 uplinks to 2 upstream nodes, both up" : "2 uplinks, both up",
@@ -333,7 +348,7 @@ public struct ComplianceEvaluator: Sendable {
 }
 
 /// What one evaluation reads once: interface states by device, APs by inventory id, tiers by school.
-struct Context {
+struct Context: Sendable {
     let from: Date
     let to: Date
     let inventory: Inventory
@@ -343,7 +358,8 @@ struct Context {
     let schoolOfDevice: [String: String]
     let schools: [String: School]
     let accessPoints: [String: AccessPointRegister.Entry]
-    private var interfaceCache: [String: [String: InterfaceStatus]?] = [:]
+    /// Every polled device's interfaces, read in one query.
+    private let interfaceStates: [String: [String: InterfaceStatus]]
 
     init(evaluator: ComplianceEvaluator, from: Date, to: Date) throws(StoreError) {
         self.from = from
@@ -356,15 +372,11 @@ struct Context {
         schools = Dictionary(inventory.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let register = AccessPointRegister(inventory: inventory, statuses: try evaluator.store.accessPoints(since: from))
         accessPoints = Dictionary(register.entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        interfaceStates = try evaluator.store.allInterfaces()
     }
 
     /// The interfaces of a device as last polled; nil when it never was.
-    mutating func interfaces(of device: String) throws(StoreError) -> [String: InterfaceStatus]? {
-        if let cached = interfaceCache[device] { return cached }
-        let found = try store.interfaces(device: device)?.interfaces
-        interfaceCache[device] = found
-        return found
-    }
+    func interfaces(of device: String) throws(StoreError) -> [String: InterfaceStatus]? { interfaceStates[device] }
 
     func tier(of school: School) -> BandwidthPolicy.SchoolTier? { policy.tier(for: school.kind) }
 

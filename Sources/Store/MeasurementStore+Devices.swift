@@ -61,3 +61,18 @@ extension MeasurementStore {
         }
     }
 }
+
+extension MeasurementStore {
+    /// Every polled device's interfaces by device and name, in one query (a report reads them all).
+    public func allInterfaces() throws(StoreError) -> [String: [String: InterfaceStatus]] {
+        try database.read { db in
+            let decoder = JSONDecoder()
+            var result: [String: [String: InterfaceStatus]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT device, status FROM interface_status") {
+                let status = try decoder.decode(InterfaceStatus.self, from: row[1] as Data)
+                result[row[0] as String, default: [:]][status.name] = status
+            }
+            return result
+        }
+    }
+}
