@@ -200,7 +200,10 @@ extension PollingService {
             if let loop = current() {
                 do { try statusStore.write(await loop.status(at: now)) } catch { logger.error("\(error.message)") }
             }
-            do { try factory.store.rollUp(through: now) } catch { logger.error("\(error.message)") }
+            // Five-minute spans are rolled up two intervals (and a minute) after they end, so that the polls still in
+            // flight when a span ends, whose rates are stamped inside it, have landed first.
+            let settled = now.addingTimeInterval(-2 * (factory.settings.pollInterval / .seconds(1)) - 60)
+            do { try factory.store.rollUp(through: settled) } catch { logger.error("\(error.message)") }
             if now.timeIntervalSince(lastPrune) >= 3600 {
                 lastPrune = now
                 let cutoff = now.addingTimeInterval(-Double(factory.settings.retentionDays) * 86_400)
