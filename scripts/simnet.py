@@ -69,7 +69,6 @@ def load(directory):
 
 class Device:
     def __init__(self, entry):
-        self.entry = entry
         self.id = entry["id"]
         self.role = entry["role"]
         self.vendor = entry.get("vendor") or "Huawei"

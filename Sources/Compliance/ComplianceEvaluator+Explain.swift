@@ -16,7 +16,7 @@ extension ComplianceEvaluator {
         case .provisionedCapacity, .campusBackbone:
             guard let link else { break }
             for end in [link.b, link.a] {
-                let interfaces = try context.interfaces(of: end.device)
+                let interfaces = context.interfaces(of: end.device)
                 let state = interfaces?[end.interface]
                 lines.append("\(end.device) \(end.interface): " + (interfaces == nil ? "device not polled"
                     : state.map { "ifHighSpeed \($0.speedBitsPerSecond.map { String($0) } ?? "0") bit/s, \($0.operUp ? "up" : "down")" } ?? "no such interface on the device"))
@@ -42,7 +42,7 @@ extension ComplianceEvaluator {
                 let rank = Int((0.95 * Double(values.count)).rounded(.up))
                 lines.append("p95 by nearest rank: ⌈0.95 × \(values.count)⌉ = \(rank) → \(RateText.bitsPerSecond(values[max(rank, 1) - 1]))")
                 if let capacity {
-                    lines.append("capacity \(RateText.bitsPerSecond(capacity)) (\(try context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond != nil ? "negotiated speed" : "contracted capacity"))")
+                    lines.append("capacity \(RateText.bitsPerSecond(capacity)) (\(context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond != nil ? "negotiated speed" : "contracted capacity"))")
                     lines.append("utilisation = \(RateText.bitsPerSecond(values[max(rank, 1) - 1])) / \(RateText.bitsPerSecond(capacity)) = "
                                  + "\(RateText.percent(values[max(rank, 1) - 1] / capacity)); threshold \(RateText.percent(configuration.policies.bandwidth.congestionThreshold))")
                 }
@@ -52,7 +52,7 @@ extension ComplianceEvaluator {
                 [.cityCounty, .countySchool].contains(candidate.tier) && context.owner(ofDevice: candidate.b.device) == finding.subject.id
             }
             for uplink in uplinks {
-                let state = try context.interfaces(of: uplink.b.device)?[uplink.b.interface]
+                let state = context.interfaces(of: uplink.b.device)?[uplink.b.interface]
                 lines.append("\(uplink.id): \(uplink.a.device) → \(uplink.b.device) \(uplink.b.interface), " + (state.map { $0.operUp ? "up" : "down" } ?? "state unknown"))
             }
         case .liveClassHeadroom:

@@ -64,7 +64,7 @@ public struct ComplianceEvaluator: Sendable {
                               evidence: .init(samples: 0, coverage: nil, source: "ifHighSpeed"))
         var missing: [LinkEnd] = []
         for end in [link.b, link.a] {
-            guard let interfaces = try context.interfaces(of: end.device) else { continue }
+            guard let interfaces = context.interfaces(of: end.device) else { continue }
             guard let status = interfaces[end.interface] else {
                 missing.append(end)
                 continue
@@ -119,20 +119,25 @@ public struct ComplianceEvaluator: Sendable {
                 }
             }
         }
-        let speed = try context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond
+        let speed = context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond
         return (end, samples, downstreamIsIn, speed.map { Double($0) } ?? link.capacity.map { Double($0.bitsPerSecond) }, resolution)
     }
 
-    /// A delivered-capacity finding's utilisation over the window, for its chart; nil for other findings.
-    public func series(for finding: Finding, from: Date, to: Date) throws(StoreError) -> ComplianceReport.Series? {
-        guard finding.rule == .deliveredCapacity, let link = inventory.links.first(where: { $0.id == finding.subject.id }) else { return nil }
+    /// The utilisation over the window of delivered-capacity findings, for their charts, by finding id (other
+    /// findings, and those without a capacity or samples, have none).
+    public func series(for findings: [Finding], from: Date, to: Date) throws(StoreError) -> [String: ComplianceReport.Series] {
         let context = try Context(evaluator: self, from: from, to: to)
-        let (_, samples, downstreamIsIn, capacity, _) = try measuredEnd(of: link, from: from, to: to, context: context)
-        guard let capacity, capacity > 0 else { return nil }
-        let useIn = (finding.direction == "downstream") == downstreamIsIn
-        let points = samples.filter { $0.unknownReason == nil }.compactMap { m in (useIn ? m.inBitsPerSecond : m.outBitsPerSecond).map { (m.time, $0 / capacity) } }
-        guard let p95 = Percentile.nearestRank(0.95, of: points.map(\.1)) else { return nil }
-        return ComplianceReport.Series(points: points, p95: p95, threshold: policy.congestionThreshold)
+        var result: [String: ComplianceReport.Series] = [:]
+        for finding in findings where finding.rule == .deliveredCapacity {
+            guard let link = inventory.links.first(where: { $0.id == finding.subject.id }) else { continue }
+            let (_, samples, downstreamIsIn, capacity, _) = try measuredEnd(of: link, from: from, to: to, context: context)
+            guard let capacity, capacity > 0 else { continue }
+            let useIn = (finding.direction == "downstream") == downstreamIsIn
+            let points = samples.filter { $0.unknownReason == nil }.compactMap { m in (useIn ? m.inBitsPerSecond : m.outBitsPerSecond).map { (m.time, $0 / capacity) } }
+            guard let p95 = Percentile.nearestRank(0.95, of: points.map(\.1)) else { continue }
+            result[finding.id] = ComplianceReport.Series(points: points, p95: p95, threshold: policy.congestionThreshold)
+        }
+        return result
     }
 
     private func delivered(_ link: Link, context: Context) throws(StoreError) -> [Finding] {
@@ -257,8 +262,8 @@ public struct ComplianceEvaluator: Sendable {
         }
         var unknown: [String] = []
         for link in uplinks {
-            var state = try context.interfaces(of: link.b.device)?[link.b.interface]
-            if state == nil { state = try context.interfaces(of: link.a.device)?[link.a.interface] }
+            var state = context.interfaces(of: link.b.device)?[link.b.interface]
+            if state == nil { state = context.interfaces(of: link.a.device)?[link.a.interface] }
             guard let state else {
                 unknown.append(link.id)
                 continue
@@ -376,7 +381,7 @@ struct Context: Sendable {
     }
 
     /// The interfaces of a device as last polled; nil when it never was.
-    func interfaces(of device: String) throws(StoreError) -> [String: InterfaceStatus]? { interfaceStates[device] }
+    func interfaces(of device: String) -> [String: InterfaceStatus]? { interfaceStates[device] }
 
     func tier(of school: School) -> BandwidthPolicy.SchoolTier? { policy.tier(for: school.kind) }
 

@@ -37,18 +37,12 @@ struct LinksCommand: ParsableCommand {
             }
             let now = Date()
             let from = now.addingTimeInterval(-seconds)
-            var interfaces: [String: [String: InterfaceStatus]?] = [:]
-            func interfacesOf(_ device: String) throws(StoreError) -> [String: InterfaceStatus]? {
-                if let known = interfaces[device] { return known }
-                let found = try measurements.interfaces(device: device)?.interfaces
-                interfaces[device] = found
-                return found
-            }
+            let interfaces = try measurements.allInterfaces()
             let rows = try inventory.links.filter { county == nil || countyOfDevice[$0.b.device] == county }.map { link throws(StoreError) in
                 LinkUtilisation.evaluate(link,
                                          downstream: try measurements.rates(device: link.b.device, interface: link.b.interface, from: from, to: now),
                                          upstream: try measurements.rates(device: link.a.device, interface: link.a.interface, from: from, to: now),
-                                         downstreamInterfaces: try interfacesOf(link.b.device), upstreamInterfaces: try interfacesOf(link.a.device),
+                                         downstreamInterfaces: interfaces[link.b.device], upstreamInterfaces: interfaces[link.a.device],
                                          congestionThreshold: configuration.policies.bandwidth.congestionThreshold)
             }
             let listing = Listing(

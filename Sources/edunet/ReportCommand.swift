@@ -67,10 +67,7 @@ struct ReportCommand: ParsableCommand {
             case .csv: text = report.csv()
             case .json: text = String(decoding: try report.json(), as: UTF8.self)
             case .html:
-                var series: [String: ComplianceReport.Series] = [:]
-                for finding in report.findings where finding.verdict == .fail && finding.rule == .deliveredCapacity {
-                    series[finding.id] = try evaluator.series(for: finding, from: start, to: end)
-                }
+                let series = try evaluator.series(for: report.findings.filter { $0.verdict == .fail }, from: start, to: end)
                 text = report.html(inventory: inventory, series: series, english: lang == .en)
             }
             if let output {

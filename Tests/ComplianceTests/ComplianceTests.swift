@@ -15,13 +15,6 @@ struct ComplianceFixture {
     static let end = Date(timeIntervalSince1970: 1_796_000_000)
 
     static let inventory = """
-        counties:
-          - {id: xingqing, name: 兴庆区, name_en: Xingqing District}
-          - {id: jinfeng, name: 金凤区, name_en: Jinfeng District}
-          - {id: xixia, name: 西夏区, name_en: Xixia District}
-          - {id: yongning, name: 永宁县, name_en: Yongning County}
-          - {id: helan, name: 贺兰县, name_en: Helan County}
-          - {id: lingwu, name: 灵武市, name_en: Lingwu City}
         snmp_profiles:
           - {id: v2, version: v2c, community: {env: EDUNET_SNMP_COMMUNITY}}
         nodes:
@@ -80,8 +73,11 @@ struct ComplianceFixture {
     init() throws {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
         try Self.inventory.write(to: directory.appendingPathComponent("inventory/city.yaml"), atomically: true, encoding: .utf8)
-        let policies = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("policies").path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // The city's six counties, as the sample inventory declares them (the policies route alerts by county).
+        try FileManager.default.copyItem(at: root.appendingPathComponent("inventory/counties.yaml"),
+                                         to: directory.appendingPathComponent("inventory/counties.yaml"))
+        let policies = root.appendingPathComponent("policies").path
         configuration = try ConfigurationLoader.load(inventoryDirectory: directory.appendingPathComponent("inventory").path, policiesDirectory: policies)
         store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("city.sqlite").path))
     }
@@ -357,7 +353,7 @@ struct ComplianceHTMLTests {
                                       from: window.from, to: window.to)
         let congested = try #require(report.findings.first { $0.id == "delivered-capacity:s1-up:downstream" })
         #expect(congested.verdict == .fail)
-        let series = try #require(try evaluator.series(for: congested, from: window.from, to: window.to))
+        let series = try #require(try evaluator.series(for: [congested], from: window.from, to: window.to)[congested.id])
         #expect(series.points.count == 20 && series.p95 == 0.84 && series.threshold == 0.8)
         let page = city.directory.appendingPathComponent("report.html")
         try report.html(inventory: city.configuration.inventory, series: [congested.id: series]).write(to: page, atomically: true, encoding: .utf8)
