@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // net-snmp (libsnmp-dev) behind a thin shim; only the SNMP module imports it.
@@ -41,19 +43,24 @@ let package = Package(
         ]),
         // The plan's rules evaluated against the stored inventory and measurements: findings and their roll-ups.
         .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor", "Reports"]),
+        // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
+        .target(name: "Alerting", dependencies: [
+            "Model", "Store", "SNMP", "Monitor", "Compliance", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         // Tables, CSV and JSON for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),
         .executableTarget(
             name: "edunet",
             dependencies: [
-                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance",
+                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "edunetd",
             dependencies: [
-                "Model", "Store", "SNMP", "Monitor", "DaemonHTTP",
+                "Model", "Store", "SNMP", "Monitor", "DaemonHTTP", "Alerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -74,6 +81,10 @@ let package = Package(
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Model", "Store", "Monitor", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
+        .testTarget(name: "AlertingTests", dependencies: [
+            "Alerting", "Model", "Store", "SNMP", "edunet", "edunetd", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "CLITests", dependencies: ["edunet", "edunetd", "Model"]),
     ],
     swiftLanguageModes: [.v6]

@@ -54,6 +54,7 @@ inventory: inventory
 policies: policies
 log_level: notice
 http: {listen: "127.0.0.1:0"}
+traps: {port: 0}
 poll: {interval_seconds: $INTERVAL, max_devices_in_flight: 100, timeout_seconds: 5, retries: 2}
 YAML
 # WRAP runs the daemon under a profiler (the figures then include its overhead), e.g. WRAP="heaptrack -o /tmp/h".

@@ -26,6 +26,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -43,6 +44,9 @@ enum {
     EDUNET_NOSUCHOBJECT = SNMP_NOSUCHOBJECT,
     EDUNET_NOSUCHINSTANCE = SNMP_NOSUCHINSTANCE,
     EDUNET_ENDOFMIBVIEW = SNMP_ENDOFMIBVIEW,
+    EDUNET_MSG_TRAP = SNMP_MSG_TRAP,
+    EDUNET_MSG_TRAP2 = SNMP_MSG_TRAP2,
+    EDUNET_MSG_INFORM = SNMP_MSG_INFORM,
 };
 
 /// Reads no configuration and persists no state (no files under $HOME or /var/lib), loads no MIB files,
@@ -127,6 +131,39 @@ static inline void edunet_usm_forget_user(const u_char *engineID, size_t engineI
         usm_remove_user(user);
         usm_free_user(user);
     }
+}
+
+/// The sender of a received PDU as dotted IPv4 text; 0 when it did not come over UDP/IPv4. A UDP transport's
+/// `transport_data` is a `netsnmp_indexed_addr_pair`, whose first member is the remote address.
+static inline int edunet_pdu_source_ipv4(const netsnmp_pdu *pdu, char *buffer, socklen_t length) {
+    if (!pdu->transport_data || pdu->transport_data_length < (int)sizeof(struct sockaddr_in)) return 0;
+    const struct sockaddr_in *from = (const struct sockaddr_in *)pdu->transport_data;
+    if (from->sin_family != AF_INET) return 0;
+    return inet_ntop(AF_INET, &from->sin_addr, buffer, length) != NULL;
+}
+
+/// Opens a trap listener (a server transport, e.g. "udp:127.0.0.1:1162") as a single session whose callback gets
+/// every PDU received; NULL when the address cannot be bound. `callback_magic` is handed to the callback.
+static inline void *edunet_open_trap_session(const char *address, netsnmp_callback callback, void *magic, int *socket) {
+    netsnmp_transport *transport = netsnmp_transport_open_server("edunet", address);
+    if (!transport) return NULL;
+    netsnmp_session session;
+    snmp_sess_init(&session);
+    session.callback = callback;
+    session.callback_magic = magic;
+    session.isAuthoritative = SNMP_SESS_UNKNOWNAUTH;
+    *socket = transport->sock;
+    return snmp_sess_add(&session, transport, NULL, NULL);
+}
+
+/// Acknowledges an InformRequest: the same PDU sent back as a Response (what snmptrapd does).
+static inline void edunet_answer_inform(void *sessp, netsnmp_pdu *pdu) {
+    netsnmp_pdu *reply = snmp_clone_pdu(pdu);
+    if (!reply) return;
+    reply->command = SNMP_MSG_RESPONSE;
+    reply->errstat = 0;
+    reply->errindex = 0;
+    if (!snmp_sess_send(sessp, reply)) snmp_free_pdu(reply);
 }
 
 /// The library's last error; `snmp_errno` is a C global, which Swift 6 rejects as not concurrency-safe.

@@ -18,8 +18,15 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// Where `/metrics` and `/healthz` listen: loopback by default; port 0 picks a free port (logged).
     public var httpHost: String = "127.0.0.1"
     public var httpPort: Int = 9464
-    /// The UDP port SNMP traps are received on (unprivileged by default so that tests need no root).
+    /// The UDP port SNMP traps are received on (unprivileged by default so that tests need no root), and the address
+    /// (loopback by default; `0.0.0.0` to hear the network). Port 0 turns the listener off.
     public var trapPort: Int = 1162
+    public var trapHost: String = "127.0.0.1"
+    /// The community traps must carry (a reference to the secret); any community is accepted when unset.
+    public var trapCommunity: SecretReference?
+    /// How often the alert engine steps (group timing, silences, holds) and the sources are evaluated.
+    public var alertTick: Duration = .seconds(1)
+    public var alertEvaluation: Duration = .seconds(15)
 
     public init(database: String = "edunet.sqlite", inventory: String = "inventory", policies: String = "policies",
                 pollInterval: Duration = .seconds(60), maxDevicesInFlight: Int = 100, snmpTimeout: Duration = .seconds(2),
@@ -46,7 +53,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         result.inventory = resolved(result.inventory)
         result.policies = resolved(result.policies)
         if let root = YAMLDocumentReader.read(path: path, displayPath: path, log: log),
-           let m = root.mapping("the daemon configuration", keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days", "http", "traps"]) {
+           let m = root.mapping("the daemon configuration", keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days", "http", "traps", "alerts"]) {
             if let v = m["database"]?.string("database") { result.database = resolved(v) }
             if let v = m["inventory"]?.string("inventory") { result.inventory = resolved(v) }
             if let v = m["policies"]?.string("policies") { result.policies = resolved(v) }
@@ -59,7 +66,15 @@ public struct DaemonConfiguration: Sendable, Hashable {
                     }
                 }
             }
-            if let traps = m["traps"]?.mapping("`traps`", keys: ["port"]), let v = traps["port"]?.int("traps.port", in: 1...65_535) { result.trapPort = v }
+            if let traps = m["traps"]?.mapping("`traps`", keys: ["port", "host", "community"]) {
+                if let v = traps["port"]?.int("traps.port", in: 0...65_535) { result.trapPort = v }
+                if let v = traps["host"]?.string("traps.host") { result.trapHost = v }
+                if let v = traps["community"]?.secret("community") { result.trapCommunity = v }
+            }
+            if let alerts = m["alerts"]?.mapping("`alerts`", keys: ["tick_seconds", "evaluate_seconds"]) {
+                if let v = alerts["tick_seconds"]?.double("alerts.tick_seconds", in: 0.05...60) { result.alertTick = .milliseconds(Int(v * 1000)) }
+                if let v = alerts["evaluate_seconds"]?.double("alerts.evaluate_seconds", in: 0.1...3600) { result.alertEvaluation = .milliseconds(Int(v * 1000)) }
+            }
             if let poll = m["poll"]?.mapping("`poll`", keys: ["interval_seconds", "max_devices_in_flight", "timeout_seconds", "retries", "seed"]) {
                 if let v = poll["interval_seconds"]?.double("interval_seconds", in: 0.1...86_400) { result.pollInterval = .milliseconds(Int(v * 1000)) }
                 if let v = poll["max_devices_in_flight"]?.int("max_devices_in_flight", in: 1...100_000) { result.maxDevicesInFlight = v }

@@ -155,6 +155,88 @@ enum Migrations {
             try db.drop(table: "interface_rollups_5m")
             try db.rename(table: "rollups", to: "interface_rollups_5m")
         }
+        migrator.registerMigration("v7-alerts") { db in
+            // One row per fingerprint; times are seconds since 1970; labels, summary and parents are JSON.
+            try db.create(table: "alerts") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("fingerprint", .text).notNull().unique()
+                t.column("rule", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("severity", .text).notNull()
+                t.column("labels", .text).notNull()
+                t.column("summary_zh", .text).notNull()
+                t.column("summary_en", .text).notNull()
+                t.column("parents", .text).notNull()
+                t.column("starts_at", .double).notNull()
+                t.column("ends_at", .double)
+                t.column("last_seen_at", .double).notNull()
+                t.column("expires_at", .double)
+                t.column("flapping", .boolean).notNull()
+                t.column("notified_state", .text)
+                t.column("notified_severity", .text)
+                t.column("acknowledged_by", .text)
+                t.column("acknowledged_at", .double)
+            }
+            try db.create(table: "alert_transitions") { t in
+                t.column("alert_id", .integer).notNull().references("alerts", onDelete: .cascade)
+                t.column("at", .double).notNull()
+                t.column("state", .text).notNull()
+                t.column("severity", .text).notNull()
+                t.column("note", .text)
+            }
+            try db.create(index: "alert_transitions_by_alert", on: "alert_transitions", columns: ["alert_id", "at"])
+            try db.create(index: "alert_transitions_by_time", on: "alert_transitions", columns: ["at"])
+            // A change of an alert that a receiver must hear about, written with the change itself; grouped into an
+            // outbox message when its group is due (message_id set), or dropped when it no longer needs saying.
+            try db.create(table: "alert_notifications") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("alert_id", .integer).notNull().references("alerts", onDelete: .cascade)
+                t.column("receiver", .text).notNull()
+                t.column("group_key", .text).notNull()
+                t.column("group_labels", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("severity", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("status", .text).notNull()  // pending, grouped, dropped
+                t.column("message_id", .integer)
+            }
+            try db.execute(sql: "CREATE INDEX alert_notifications_pending ON alert_notifications(receiver, group_key, id) WHERE status = 'pending'")
+            try db.create(table: "alert_groups", options: [.withoutRowID]) { t in
+                t.column("receiver", .text).notNull()
+                t.column("group_key", .text).notNull()
+                t.column("labels", .text).notNull()
+                t.column("last_message_at", .double).notNull()
+                t.primaryKey(["receiver", "group_key"])
+            }
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("webhook_id", .text).notNull().unique()
+                t.column("receiver", .text).notNull()
+                t.column("content", .blob).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("state", .text).notNull()  // pending, delivered, dead
+                t.column("attempts", .integer).notNull()
+                t.column("next_attempt_at", .double).notNull()
+                t.column("last_attempt_at", .double)
+                t.column("last_status", .integer)
+                t.column("last_error", .text)
+                t.column("delivered_at", .double)
+            }
+            try db.execute(sql: "CREATE INDEX outbox_pending ON outbox(receiver, id) WHERE state = 'pending'")
+            try db.execute(sql: "CREATE INDEX outbox_by_state ON outbox(state, id)")
+            try db.create(table: "silences") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("kind", .text).notNull()
+                t.column("matchers", .text).notNull()
+                t.column("starts_at", .double).notNull()
+                t.column("ends_at", .double).notNull()
+                t.column("author", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("expired_at", .double)
+            }
+        }
         return migrator
     }
 }

@@ -22,7 +22,7 @@ struct Edunet: AsyncParsableCommand {
             Exit status: 0 success; 1 a problem was found (invalid inventory, unknown id); 2 wrong usage;
             3 the database could not be opened or written.
             """,
-        subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, AccessPointsCommand.self, ReportCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self]
+        subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, AccessPointsCommand.self, ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self]
     )
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DaemonHTTP
 import Foundation
+import Alerting
 import Logging
 import Model
 import Monitor
@@ -23,10 +24,14 @@ struct EdunetDaemon: AsyncParsableCommand {
             Without --config it reads ./inventory and ./policies and writes $EDUNET_DB (else ./edunet.sqlite),
             polling every 60 s. A configuration file (YAML) can set: database, inventory, policies, log_level and
             poll: {interval_seconds, max_devices_in_flight, timeout_seconds, retries, seed}, retention_days,
-            http: {listen: HOST:PORT} (default 127.0.0.1:9464: /metrics and /healthz) and traps: {port}; paths are
-            relative to the file. SIGHUP reloads the inventory and policies (an invalid new one is rejected, the old one
-            stays). Stops cleanly on SIGTERM or SIGINT (exit status 0); exit status 1 when the configuration,
-            inventory or policies are invalid, 3 when the database cannot be opened.
+            http: {listen: HOST:PORT} (default 127.0.0.1:9464: /metrics and /healthz), traps: {port, host, community}
+            (default 127.0.0.1:1162 UDP, any community; port 0 turns the trap listener off; community is {env: NAME} or
+            {file: PATH}) and alerts: {tick_seconds, evaluate_seconds}; paths are relative to the file.
+            Alerts are raised from polls, traps and compliance findings and sent to the receivers of
+            policies/alerting.yaml through a durable outbox in the database (see `edunet alerts --help`).
+            SIGHUP reloads the inventory and policies (an invalid new one is rejected, the old one stays). Stops cleanly
+            on SIGTERM or SIGINT (exit status 0); exit status 1 when the configuration, inventory or policies are
+            invalid or a listening port is taken, 3 when the database cannot be opened.
             """
     )
 
@@ -65,13 +70,36 @@ struct EdunetDaemon: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         let factory = PollingLoopFactory(settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger,
                                          metrics: PollingMetrics(factory: PrometheusMetricsFactory(registry: registry)))
-        let polling = PollingService(first: factory.make(city), factory: factory, statusStore: DaemonStatusStore(database: database), logger: logger)
+        let alertStore = AlertStore(database: database)
+        let engine: AlertEngine
+        do { engine = try AlertEngine(store: alertStore, policy: city.policies.alerting, logger: logger, at: Date()) } catch {
+            logger.error("\(error.message)")
+            throw ExitCode(3)
+        }
+        let client = WebhookClient()
+        let worker = DeliveryWorker(store: alertStore, policy: city.policies.alerting, client: client, engine: engine, logger: logger)
+        let current = CurrentLoop()
+        let monitor = AlertMonitor(engine: engine, configuration: city, measurements: factory.store, logger: logger) { await current.unreachableSince() }
+        let listener: SNMPTrapListener?
+        do { listener = try await Self.trapListener(settings, logger: logger) } catch {
+            await client.shutdown()
+            await factory.engine.shutdown()
+            FileHandle.standardError.write(Data("edunetd: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+        let polling = PollingService(first: factory.make(city), factory: factory, current: current, statusStore: DaemonStatusStore(database: database),
+                                     logger: logger) { city in
+            await monitor.update(configuration: city)
+            await worker.update(policy: city.policies.alerting)
+        }
+        let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, client: client, settings: settings, logger: logger)
         let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) {
             await polling.health(at: Date())
         }
         let http = server.application { port in logger.notice("http listening", metadata: ["address": "\(settings.httpHost)", "port": "\(port)"]) }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
+                       .init(service: alerting, successTerminationBehavior: .gracefullyShutdownGroup),
                        .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
@@ -86,6 +114,73 @@ struct EdunetDaemon: AsyncParsableCommand {
         await factory.engine.shutdown()
         logger.info("stopped")
     }
+
+    /// The trap listener the configuration asks for (none for port 0), with its community read from its reference.
+    static func trapListener(_ settings: DaemonConfiguration, logger: Logger) async throws(SNMPError) -> SNMPTrapListener? {
+        guard settings.trapPort != 0 else { return nil }
+        var communities: [String]?
+        if let reference = settings.trapCommunity {
+            do { communities = [try reference.resolve()] } catch {
+                throw SNMPError(.invalidRequest, device: "traps.community", error.description)
+            }
+        }
+        let listener = try await SNMPTrapListener(host: settings.trapHost, port: settings.trapPort, communities: communities)
+        logger.notice("traps listening", metadata: ["address": "\(settings.trapHost)", "port": "\(settings.trapPort)",
+                                                    "community": "\(communities == nil ? "any" : "checked")"])
+        return listener
+    }
+}
+
+/// The polling loop in force, for the parts of the daemon that ask it what is down.
+final class CurrentLoop: Sendable {
+    private let loop = Mutex<PollingLoop?>(nil)
+
+    func set(_ new: PollingLoop) { loop.withLock { $0 = new } }
+
+    func unreachableSince() async -> [String: Date]? {
+        guard let current = loop.withLock({ $0 }) else { return nil }
+        return await current.unreachableSince()
+    }
+}
+
+/// Runs alerting beside polling: the sources and the engine's steps, the delivery worker, and the trap listener,
+/// until a graceful shutdown. Whatever is pending stays in the outbox for the next start.
+final class AlertingService: Service, Sendable {
+    let monitor: AlertMonitor
+    let worker: DeliveryWorker
+    let listener: SNMPTrapListener?
+    let client: WebhookClient
+    let settings: DaemonConfiguration
+    let logger: Logger
+
+    init(monitor: AlertMonitor, worker: DeliveryWorker, listener: SNMPTrapListener?, client: WebhookClient, settings: DaemonConfiguration, logger: Logger) {
+        self.monitor = monitor
+        self.worker = worker
+        self.listener = listener
+        self.client = client
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { [self] in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.monitor.run(tick: self.settings.alertTick, evaluateEvery: self.settings.alertEvaluation) }
+                group.addTask { await self.worker.run() }
+                if let listener {
+                    group.addTask {
+                        for await trap in listener.traps {
+                            do throws(StoreError) { try await self.monitor.handle(trap, at: Date()) } catch {
+                                self.logger.error("trap not recorded", metadata: ["source": "\(trap.source)", "error": "\(error.message)"])
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        await listener?.stop()
+        await client.shutdown()
+    }
 }
 
 /// Builds polling loops from validated configurations, logging which devices cannot be polled and why.
@@ -96,9 +191,10 @@ struct PollingLoopFactory: Sendable {
     let logger: Logger
     let metrics: PollingMetrics
 
-    /// A loop for the inventory and policies as they are on disk now (for a reload).
-    func make() throws(ModelError) -> PollingLoop {
-        make(try ConfigurationLoader.load(inventoryDirectory: settings.inventory, policiesDirectory: settings.policies))
+    /// A loop for the inventory and policies as they are on disk now (for a reload), and that configuration.
+    func make() throws(ModelError) -> (PollingLoop, CityConfiguration) {
+        let city = try ConfigurationLoader.load(inventoryDirectory: settings.inventory, policiesDirectory: settings.policies)
+        return (make(city), city)
     }
 
     func make(_ city: CityConfiguration) -> PollingLoop {
@@ -130,13 +226,20 @@ final class PollingService: Service, Sendable {
     let factory: PollingLoopFactory
     let statusStore: DaemonStatusStore
     let logger: Logger
+    /// Shared with alerting, which asks the loop in force what is down.
+    let published: CurrentLoop
+    /// Told of each configuration a reload puts in force.
+    let reloaded: @Sendable (CityConfiguration) async -> Void
     private let current = Mutex<(loop: PollingLoop, task: Task<Void, Never>)?>(nil)
 
-    init(first: PollingLoop, factory: PollingLoopFactory, statusStore: DaemonStatusStore, logger: Logger) {
+    init(first: PollingLoop, factory: PollingLoopFactory, current: CurrentLoop, statusStore: DaemonStatusStore, logger: Logger,
+         reloaded: @escaping @Sendable (CityConfiguration) async -> Void) {
         self.first = first
         self.factory = factory
+        self.published = current
         self.statusStore = statusStore
         self.logger = logger
+        self.reloaded = reloaded
     }
 
     /// For `/healthz`: healthy while the loop runs and not every device is down or late.
@@ -153,6 +256,7 @@ final class PollingService: Service, Sendable {
         let reloads = await UnixSignalsSequence(trapping: .sighup)
         @Sendable func start(_ loop: PollingLoop) {
             current.withLock { $0 = (loop, Task { await loop.run() }) }
+            published.set(loop)
         }
         logger.info("ready")
         start(first)
@@ -161,11 +265,13 @@ final class PollingService: Service, Sendable {
             await withTaskCancellationHandler {
                 for await _ in reloads {
                     do throws(ModelError) {
-                        let loop = try factory.make()
+                        let (loop, city) = try factory.make()
                         let old = current.withLock { $0 }
                         old?.task.cancel()
                         await old?.task.value
+                        if let old { await loop.adopt(downSince: await old.loop.currentlyDown) }
                         start(loop)
+                        await reloaded(city)
                         logger.notice("reloaded")
                     } catch {
                         logger.error("reload rejected; the previous configuration stays in force", metadata: ["problems": "\(error.diagnostics.count)"])

@@ -138,6 +138,7 @@ enum LabNetwork {
             policies: policies
             poll: {interval_seconds: 1, timeout_seconds: 0.3, retries: 0}
             http: {listen: "127.0.0.1:0"}
+            traps: {port: 0}
             """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
         return directory
     }

@@ -80,11 +80,21 @@ public struct SecurityPolicy: Sendable, Hashable, Codable {
     public var blockedDomains: [String]
 }
 
-/// Who hears about alerts: receivers (one or more per county's IT team) and the routes to them.
+/// Who hears about alerts and when: receivers (one or more per county's IT team), the routes to them, how
+/// alerts are raised (grace periods, severities), grouped, held when flapping, and delivered.
 public struct AlertingPolicy: Sendable, Hashable, Codable {
     /// The payload format a receiver expects.
     public enum ReceiverKind: String, Sendable, Hashable, Codable, CaseIterable {
         case generic, alertmanager, dingtalk, wecom, feishu
+
+        /// Messages a minute the service accepts from one robot (DingTalk and WeCom: 20; Feishu: 100).
+        public var defaultRatePerMinute: Int {
+            switch self {
+            case .dingtalk, .wecom: 20
+            case .feishu: 100
+            case .generic, .alertmanager: 600
+            }
+        }
     }
 
     /// A webhook endpoint; its signing secret is a reference, never a value.
@@ -94,17 +104,132 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         public var kind: ReceiverKind
         public var url: String
         public var secret: SecretReference?
+        /// At most this many messages a minute (`rate_per_minute`; the service's own limit by default).
+        public var ratePerMinute: Int?
+        /// Text in English instead of Chinese (`language: en`).
+        public var english: Bool?
+
+        public init(id: String, name: String, kind: ReceiverKind, url: String, secret: SecretReference?, ratePerMinute: Int? = nil, english: Bool? = nil) {
+            self.id = id
+            self.name = name
+            self.kind = kind
+            self.url = url
+            self.secret = secret
+            self.ratePerMinute = ratePerMinute
+            self.english = english
+        }
+
+        public var effectiveRatePerMinute: Int { ratePerMinute ?? kind.defaultRatePerMinute }
     }
 
     /// Sends alerts whose labels equal every `match` entry to `receiver`; the first matching route wins.
     public struct Route: Sendable, Hashable, Codable {
         public var match: [String: String]
         public var receiver: String
+        /// Labels whose values make a group (one message per group); the policy's `grouping.group_by` when nil.
+        public var groupBy: [String]?
+
+        public init(match: [String: String], receiver: String, groupBy: [String]? = nil) {
+            self.match = match
+            self.receiver = receiver
+            self.groupBy = groupBy
+        }
+    }
+
+    /// When each source raises its alert and how severe it is (`rules:`).
+    public struct Rules: Sendable, Hashable, Codable {
+        /// NAV's two stages: a device that has not answered for this long is a warning, then critical.
+        public var unreachableWarningSeconds: Double = 60
+        public var unreachableCriticalSeconds: Double = 240
+        /// A planned link's interface down; `redundantLinkDownSeverity` when its twin still carries the traffic.
+        public var linkDownSeverity: AlertSeverity = .critical
+        public var redundantLinkDownSeverity: AlertSeverity = .warning
+        /// A link above the congestion threshold in every sample for this long.
+        public var congestionMinutes: Double = 15
+        public var congestionSeverity: AlertSeverity = .warning
+        /// Compliance findings that fail, evaluated this often over this window.
+        public var complianceSeverity: AlertSeverity = .warning
+        public var complianceEveryMinutes: Double = 60
+        public var complianceWindowHours: Double = 24
+        /// Traps: linkDown (resolved by linkUp), coldStart/warmStart and authenticationFailure (resolved after the hold).
+        public var trapLinkDownSeverity: AlertSeverity = .warning
+        public var restartSeverity: AlertSeverity = .info
+        public var restartHoldMinutes: Double = 10
+        public var authenticationFailureSeverity: AlertSeverity = .warning
+        public var authenticationFailureHoldMinutes: Double = 30
+        /// A message that could not be delivered within the maximum age.
+        public var deliveryFailedSeverity: AlertSeverity = .critical
+
+        public init() {}
+    }
+
+    /// An alert that changes state more than `changes` times within `withinMinutes` is held as flapping: notified
+    /// once, then not again until it has not changed for `withinMinutes`.
+    public struct Flapping: Sendable, Hashable, Codable {
+        public var changes: Int = 4
+        public var withinMinutes: Double = 30
+
+        public init() {}
+    }
+
+    /// Alertmanager's timing: a new group waits `groupWaitSeconds` to gather its alerts; later changes go out at
+    /// most every `groupIntervalSeconds`; a group still firing (and not acknowledged) is repeated every `repeatIntervalMinutes`.
+    public struct Grouping: Sendable, Hashable, Codable {
+        public var groupBy: [String] = ["county", "rule"]
+        public var groupWaitSeconds: Double = 30
+        public var groupIntervalSeconds: Double = 300
+        public var repeatIntervalMinutes: Double = 240
+        /// Alerts listed in one message; the rest are counted.
+        public var maxAlerts: Int = 100
+
+        public init() {}
+    }
+
+    /// Retries: exponential backoff with jitter from `initialBackoffSeconds` up to `maxBackoffSeconds`, until the
+    /// message is `maxAgeHours` old; then it is dead-lettered (and a local alert says so).
+    public struct Delivery: Sendable, Hashable, Codable {
+        public var initialBackoffSeconds: Double = 5
+        public var maxBackoffSeconds: Double = 600
+        public var maxAgeHours: Double = 24
+        public var timeoutSeconds: Double = 10
+
+        public init() {}
     }
 
     public var receivers: [Receiver]
     public var routes: [Route]
     public var defaultReceiver: String
+    public var rules = Rules()
+    public var flapping = Flapping()
+    public var grouping = Grouping()
+    public var delivery = Delivery()
+
+    public init(receivers: [Receiver], routes: [Route], defaultReceiver: String) {
+        self.receivers = receivers
+        self.routes = routes
+        self.defaultReceiver = defaultReceiver
+    }
+
+    /// Revisions stored before the timing settings existed have the defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        receivers = try container.decode([Receiver].self, forKey: .receivers)
+        routes = try container.decode([Route].self, forKey: .routes)
+        defaultReceiver = try container.decode(String.self, forKey: .defaultReceiver)
+        rules = try container.decodeIfPresent(Rules.self, forKey: .rules) ?? Rules()
+        flapping = try container.decodeIfPresent(Flapping.self, forKey: .flapping) ?? Flapping()
+        grouping = try container.decodeIfPresent(Grouping.self, forKey: .grouping) ?? Grouping()
+        delivery = try container.decodeIfPresent(Delivery.self, forKey: .delivery) ?? Delivery()
+    }
+
+    public func receiver(_ id: String) -> Receiver? { receivers.first { $0.id == id } }
+
+    /// The receiver for an alert's labels, and the labels that name its group there.
+    public func route(_ labels: [String: String]) -> (receiver: String, groupLabels: [String: String]) {
+        let route = routes.first { $0.match.allSatisfy { labels[$0.key] == $0.value } }
+        let keys = route?.groupBy ?? grouping.groupBy
+        return (route?.receiver ?? defaultReceiver, labels.filter { keys.contains($0.key) })
+    }
 }
 
 /// All policies, loaded together from `policies/`.

@@ -101,7 +101,7 @@ struct PolicyParser {
     }
 
     mutating func alerting(_ root: YAMLValue) -> AlertingPolicy? {
-        guard let m = root.mapping("alerting.yaml", keys: ["receivers", "routes", "default_receiver"],
+        guard let m = root.mapping("alerting.yaml", keys: ["receivers", "routes", "default_receiver", "rules", "flapping", "grouping", "delivery"],
                                    required: ["receivers", "default_receiver"]) else { return nil }
         let receivers = m["receivers"]?.list("receivers") { receiver($0) }
         let routes = m["routes"]?.list("routes") { route($0) } ?? []
@@ -110,25 +110,98 @@ struct PolicyParser {
             references.refer(to: .receiver, fallback, at: at, context: "`default_receiver`")
         }
         guard let receivers, let fallback else { return nil }
-        return AlertingPolicy(receivers: receivers, routes: routes, defaultReceiver: fallback)
+        var policy = AlertingPolicy(receivers: receivers, routes: routes, defaultReceiver: fallback)
+        if let rules = m["rules"] { alertRules(rules, into: &policy.rules) }
+        if let flapping = m["flapping"]?.mapping("`flapping`", keys: ["changes", "within_minutes"]) {
+            if let v = flapping["changes"]?.int("flapping.changes", in: 1...1000) { policy.flapping.changes = v }
+            if let v = flapping["within_minutes"]?.double("flapping.within_minutes", in: 1...1440) { policy.flapping.withinMinutes = v }
+        }
+        if let grouping = m["grouping"]?.mapping("`grouping`", keys: ["group_by", "group_wait_seconds", "group_interval_seconds", "repeat_interval_minutes", "max_alerts"]) {
+            if let v = grouping["group_by"]?.list("grouping.group_by", { $0.string("grouping.group_by") }) { policy.grouping.groupBy = v }
+            if let v = grouping["group_wait_seconds"]?.double("grouping.group_wait_seconds", in: 0...3600) { policy.grouping.groupWaitSeconds = v }
+            if let v = grouping["group_interval_seconds"]?.double("grouping.group_interval_seconds", in: 0...86_400) { policy.grouping.groupIntervalSeconds = v }
+            if let v = grouping["repeat_interval_minutes"]?.double("grouping.repeat_interval_minutes", in: 1...10_080) { policy.grouping.repeatIntervalMinutes = v }
+            if let v = grouping["max_alerts"]?.int("grouping.max_alerts", in: 1...10_000) { policy.grouping.maxAlerts = v }
+        }
+        if let delivery = m["delivery"]?.mapping("`delivery`", keys: ["initial_backoff_seconds", "max_backoff_seconds", "max_age_hours", "timeout_seconds"]) {
+            if let v = delivery["initial_backoff_seconds"]?.double("delivery.initial_backoff_seconds", in: 0.01...3600) { policy.delivery.initialBackoffSeconds = v }
+            if let v = delivery["max_backoff_seconds"]?.double("delivery.max_backoff_seconds", in: 0.01...86_400) { policy.delivery.maxBackoffSeconds = v }
+            if let v = delivery["max_age_hours"]?.double("delivery.max_age_hours", in: 0.001...720) { policy.delivery.maxAgeHours = v }
+            if let v = delivery["timeout_seconds"]?.double("delivery.timeout_seconds", in: 0.1...300) { policy.delivery.timeoutSeconds = v }
+        }
+        return policy
+    }
+
+    /// `rules:`: per rule its severity and timing; every key optional.
+    private func alertRules(_ value: YAMLValue, into rules: inout AlertingPolicy.Rules) {
+        let names = ["device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
+                     "snmp_auth_failure", "delivery_failed"]
+        guard let m = value.mapping("`rules`", keys: names) else { return }
+        func severity(_ rule: YAMLMapping, _ name: String, _ key: String = "severity") -> AlertSeverity? {
+            rule[key]?.choice("rules.\(name).\(key)", of: AlertSeverity.self)
+        }
+        func number(_ rule: YAMLMapping, _ name: String, _ key: String, in range: ClosedRange<Double>) -> Double? {
+            rule[key]?.double("rules.\(name).\(key)", in: range)
+        }
+        if let r = m["device_unreachable"]?.mapping("`rules.device_unreachable`", keys: ["warning_after_seconds", "critical_after_seconds"]) {
+            if let v = number(r, "device_unreachable", "warning_after_seconds", in: 0...86_400) { rules.unreachableWarningSeconds = v }
+            if let v = number(r, "device_unreachable", "critical_after_seconds", in: 0...86_400) { rules.unreachableCriticalSeconds = v }
+        }
+        if let r = m["link_down"]?.mapping("`rules.link_down`", keys: ["severity", "redundant_severity"]) {
+            if let v = severity(r, "link_down") { rules.linkDownSeverity = v }
+            if let v = severity(r, "link_down", "redundant_severity") { rules.redundantLinkDownSeverity = v }
+        }
+        if let r = m["link_congested"]?.mapping("`rules.link_congested`", keys: ["severity", "for_minutes"]) {
+            if let v = severity(r, "link_congested") { rules.congestionSeverity = v }
+            if let v = number(r, "link_congested", "for_minutes", in: 1...1440) { rules.congestionMinutes = v }
+        }
+        if let r = m["compliance_fail"]?.mapping("`rules.compliance_fail`", keys: ["severity", "every_minutes", "window_hours"]) {
+            if let v = severity(r, "compliance_fail") { rules.complianceSeverity = v }
+            if let v = number(r, "compliance_fail", "every_minutes", in: 1...10_080) { rules.complianceEveryMinutes = v }
+            if let v = number(r, "compliance_fail", "window_hours", in: 1...2160) { rules.complianceWindowHours = v }
+        }
+        if let r = m["trap_link_down"]?.mapping("`rules.trap_link_down`", keys: ["severity"]), let v = severity(r, "trap_link_down") {
+            rules.trapLinkDownSeverity = v
+        }
+        if let r = m["device_restarted"]?.mapping("`rules.device_restarted`", keys: ["severity", "hold_minutes"]) {
+            if let v = severity(r, "device_restarted") { rules.restartSeverity = v }
+            if let v = number(r, "device_restarted", "hold_minutes", in: 0.01...10_080) { rules.restartHoldMinutes = v }
+        }
+        if let r = m["snmp_auth_failure"]?.mapping("`rules.snmp_auth_failure`", keys: ["severity", "hold_minutes"]) {
+            if let v = severity(r, "snmp_auth_failure") { rules.authenticationFailureSeverity = v }
+            if let v = number(r, "snmp_auth_failure", "hold_minutes", in: 0.01...10_080) { rules.authenticationFailureHoldMinutes = v }
+        }
+        if let r = m["delivery_failed"]?.mapping("`rules.delivery_failed`", keys: ["severity"]), let v = severity(r, "delivery_failed") {
+            rules.deliveryFailedSeverity = v
+        }
+        if rules.unreachableCriticalSeconds < rules.unreachableWarningSeconds, let at = m["device_unreachable"]?.location {
+            log.error("`critical_after_seconds` is shorter than `warning_after_seconds`", at: at, help: "a device is a warning first, then critical")
+        }
     }
 
     private mutating func receiver(_ value: YAMLValue) -> AlertingPolicy.Receiver? {
-        guard let m = value.mapping("a receiver", keys: ["id", "name", "kind", "url", "secret"], required: ["id", "name", "kind", "url"]),
+        guard let m = value.mapping("a receiver", keys: ["id", "name", "kind", "url", "secret", "rate_per_minute", "language"],
+                                    required: ["id", "name", "kind", "url"]),
               let id = m["id"]?.identifier("id") else { return nil }
         references.define(.receiver, id, at: m.location, log: log)
         let secret = m["secret"]?.secret("secret")
+        let rate = m["rate_per_minute"]?.int("rate_per_minute", in: 1...100_000)
+        let language = m["language"]?.choice("language", of: Language.self)
         guard let name = m["name"]?.string("name"), let kind = m["kind"]?.choice("kind", of: AlertingPolicy.ReceiverKind.self),
               let urlValue = m["url"], let url = urlValue.string("url") else { return nil }
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             log.error("`url` `\(url)` is not an http(s) URL", at: urlValue.location, help: "write the webhook address, e.g. `https://oapi.dingtalk.com/robot/send?access_token=…`")
             return nil
         }
-        return .init(id: id, name: name, kind: kind, url: url, secret: secret)
+        if kind == .generic, secret == nil, m["secret"] == nil {
+            log.error("receiver `\(id)` (generic) has no `secret`: generic webhooks are always signed", at: m.location,
+                      help: "add `secret: {env: EDUNET_WEBHOOK_SECRET_\(id.uppercased().replacingOccurrences(of: "-", with: "_"))}`")
+        }
+        return .init(id: id, name: name, kind: kind, url: url, secret: secret, ratePerMinute: rate, english: language.map { $0 == .en })
     }
 
     private mutating func route(_ value: YAMLValue) -> AlertingPolicy.Route? {
-        guard let m = value.mapping("a route", keys: ["match", "receiver"], required: ["match", "receiver"]),
+        guard let m = value.mapping("a route", keys: ["match", "receiver", "group_by"], required: ["match", "receiver"]),
               let receiver = m["receiver"]?.identifier("receiver"), let receiverAt = m["receiver"]?.location,
               let matchValue = m["match"], let match = matchValue.mapping("`match`", keys: ["county", "severity", "rule"]) else { return nil }
         references.refer(to: .receiver, receiver, at: receiverAt, context: "route")
@@ -138,9 +211,12 @@ struct PolicyParser {
             if key == "county" { references.refer(to: .county, text, at: item.location, context: "route `match`") }
             labels[key] = text
         }
-        return .init(match: labels, receiver: receiver)
+        let groupBy = m["group_by"]?.list("group_by") { $0.string("group_by") }
+        return .init(match: labels, receiver: receiver, groupBy: groupBy)
     }
 }
+
+private enum Language: String, CaseIterable { case zh, en }
 
 /// YAML booleans read strictly (`true`/`false`), so `dual_star: yes` is not silently misread.
 private enum YesNo: String, CaseIterable { case yes = "true", no = "false" }

@@ -67,6 +67,8 @@ public actor PollingLoop {
     /// A hash of the interface states last stored per device: they are written again only when they change.
     private var storedInterfaces: [String: Int] = [:]
     public private(set) var statistics = Statistics()
+    /// When each device that is down began its first failed poll.
+    private var downSince: [String: Date] = [:]
 
     public init(devices: [PolledDevice], poller: DevicePoller, store: MeasurementStore, settings: Settings, logger: Logger,
                 metrics: PollingMetrics = .none, startedAt: Date = Date()) {
@@ -163,6 +165,7 @@ public actor PollingLoop {
                         statistics.failures += 1
                         metrics.failures.increment()
                         if statistics.down.insert(device.id).inserted {
+                            downSince[device.id] = Date().addingTimeInterval(-(clock.now - started).inSeconds)
                             logger.warning("device down", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
                         }
                     }
@@ -213,7 +216,10 @@ public actor PollingLoop {
         metrics.polls.increment()
         metrics.varbinds.increment(by: devicePoll.varbinds)
         lastSuccess[device.id] = poll.time
-        if statistics.down.remove(device.id) != nil { logger.notice("device up", metadata: ["device": "\(device.id)"]) }
+        if statistics.down.remove(device.id) != nil {
+            downSince[device.id] = nil
+            logger.notice("device up", metadata: ["device": "\(device.id)"])
+        }
         defer { previous[device.id] = Dictionary(poll.interfaces.map { ($0.key, $0.sample) }, uniquingKeysWith: { first, _ in first }) }
         for reading in poll.interfaces {
             let key = device.id + "\u{0}" + reading.key
@@ -245,6 +251,25 @@ public actor PollingLoop {
             metrics.measurements.increment(by: measurements.count)
         } catch {
             logger.error("measurements not stored", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
+        }
+    }
+
+    /// Devices whose polls fail, and since when; nil until the first cycle is over (before that, a device not in the
+    /// list may simply not have been polled yet).
+    public func unreachableSince() -> [String: Date]? {
+        statistics.lastCycleSeconds == nil ? nil : downSince
+    }
+
+    /// Devices whose polls fail now, and since when (known or not complete yet).
+    public var currentlyDown: [String: Date] { downSince }
+
+    /// Takes over what the loop this one replaces (after a reload) knew of devices that are down, so that their
+    /// outage is not counted from the reload.
+    public func adopt(downSince earlier: [String: Date]) {
+        let polled = Set(devices.map(\.id))
+        for (device, since) in earlier where polled.contains(device) {
+            downSince[device] = since
+            statistics.down.insert(device)
         }
     }
 

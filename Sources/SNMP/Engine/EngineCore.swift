@@ -3,7 +3,7 @@ import Foundation
 
 /// One engine's state on the net-snmp thread: per-device queues and caps, open sessions, requests in
 /// flight by token, and v3 engine IDs learnt. Only the net-snmp thread touches it.
-final class EngineCore: @unchecked Sendable {
+final class EngineCore: @unchecked Sendable, NetSNMPReader {
     // @unchecked: confined to NetSNMPThread; other threads reach it only through `NetSNMPThread.execute`.
     typealias Completion = @Sendable (Result<SNMPResponse, SNMPError>) -> Void
 

@@ -2,6 +2,12 @@ import CNetSNMP
 import Foundation
 import Synchronization
 
+/// Owns sessions whose sockets the thread watches: told after each read, when work that must not run inside a
+/// net-snmp callback can be done.
+protocol NetSNMPReader: AnyObject {
+    func afterRead()
+}
+
 /// The one thread of the process that calls net-snmp. Debian's library is built without
 /// `NETSNMP_REENTRANT`, so every net-snmp call, from every engine, runs here: engines hand it jobs,
 /// it waits on their sockets with epoll and gives each engine a tick for retransmissions and timeouts.
@@ -14,7 +20,7 @@ final class NetSNMPThread: @unchecked Sendable {
     private let epollFD: Int32
 
     /// Thread-confined state.
-    private var readers: [UInt64: (UnsafeMutableRawPointer, EngineCore)] = [:]
+    private var readers: [UInt64: (UnsafeMutableRawPointer, any NetSNMPReader)] = [:]
     private var cores: [ObjectIdentifier: EngineCore] = [:]
     private var nextTag: UInt64 = 1
     private var fdSet = netsnmp_large_fd_set()
@@ -59,7 +65,7 @@ final class NetSNMPThread: @unchecked Sendable {
     func detach(_ core: EngineCore) { cores[ObjectIdentifier(core)] = nil }
 
     /// Watches a session's socket; readable data is handed to `snmp_sess_read2` for `core`.
-    func watch(session: UnsafeMutableRawPointer, socket: Int32, core: EngineCore) -> UInt64 {
+    func watch(session: UnsafeMutableRawPointer, socket: Int32, core: any NetSNMPReader) -> UInt64 {
         let tag = nextTag
         nextTag += 1
         readers[tag] = (session, core)

@@ -1,0 +1,94 @@
+import Compliance
+import Foundation
+import Logging
+import Model
+import Monitor
+import SNMP
+import Store
+
+/// Runs the alert sources on their schedules and the engine's periodic step: reachability, link state and congestion
+/// every evaluation interval, compliance every `rules.compliance_fail.every_minutes`, traps as they arrive.
+public actor AlertMonitor {
+    private let engine: AlertEngine
+    private let measurements: MeasurementStore
+    private let downSince: @Sendable () async -> [String: Date]?
+    private let logger: Logger
+    private var configuration: CityConfiguration
+    private var topology: AlertTopology
+    private var lastCompliance: Date?
+
+    /// `downSince` reports the devices whose polls fail and since when (the polling loop's view), nil while it does
+    /// not know yet (its first cycle).
+    public init(engine: AlertEngine, configuration: CityConfiguration, measurements: MeasurementStore, logger: Logger,
+                downSince: @escaping @Sendable () async -> [String: Date]?) {
+        self.engine = engine
+        self.configuration = configuration
+        topology = AlertTopology(inventory: configuration.inventory)
+        self.measurements = measurements
+        self.logger = logger
+        self.downSince = downSince
+    }
+
+    /// A reloaded configuration: new topology, routes and timing from the next step.
+    public func update(configuration: CityConfiguration) async {
+        self.configuration = configuration
+        topology = AlertTopology(inventory: configuration.inventory)
+        await engine.update(policy: configuration.policies.alerting)
+    }
+
+    private var rules: AlertingPolicy.Rules { configuration.policies.alerting.rules }
+
+    /// Reachability, link state and congestion, as they are at `now`.
+    public func evaluate(at now: Date) async throws(StoreError) {
+        if let down = await downSince() {
+            let firing = await engine.firing(rule: "device_unreachable")
+            try await engine.evaluate(rules: AlertSources.reachabilityRules,
+                                      active: AlertSources.unreachable(downSince: down, firing: firing, at: now, topology: topology, rules: rules), at: now)
+        }
+        let interfaces = try measurements.allInterfaces()
+        let links = AlertSources.linksDown(interfaces: interfaces, topology: topology, rules: rules)
+            + (try AlertSources.congested(store: measurements, interfaces: interfaces, at: now, topology: topology,
+                                          threshold: configuration.policies.bandwidth.congestionThreshold, rules: rules))
+        try await engine.evaluate(rules: AlertSources.linkRules, active: links, at: now)
+    }
+
+    /// Compliance over the policy's window ending at `now`.
+    public func evaluateCompliance(at now: Date) async throws(StoreError) {
+        lastCompliance = now
+        let findings = try ComplianceEvaluator(configuration: configuration, store: measurements)
+            .evaluate(from: now.addingTimeInterval(-rules.complianceWindowHours * 3600), to: now)
+        try await engine.evaluate(rules: AlertSources.complianceRules,
+                                  active: AlertSources.complianceFailures(findings, topology: topology, rules: rules), at: now)
+    }
+
+    /// One received trap.
+    public func handle(_ trap: SNMPTrap, at now: Date) async throws(StoreError) {
+        switch AlertSources.trap(trap, topology: topology, rules: rules) {
+        case .raise(let signal, let hold): try await engine.raise(signal, hold: hold, at: now)
+        case .resolve(let fingerprint): try await engine.resolve(fingerprint: fingerprint, at: now)
+        case .ignore: logger.debug("trap ignored", metadata: ["source": "\(trap.source)", "trap": "\(trap.trapOID)"])
+        }
+    }
+
+    /// Until cancelled: the engine's step every `tick`, the sources every `evaluateEvery`, compliance on its own
+    /// schedule. A failing step is logged and tried again next time; nothing half-done is stored.
+    public func run(tick: Duration, evaluateEvery: Duration) async {
+        var lastEvaluation = Date.distantPast
+        while !Task.isCancelled {
+            let now = Date()
+            do {
+                if now.timeIntervalSince(lastEvaluation) >= evaluateEvery / .seconds(1) {
+                    lastEvaluation = now
+                    try await evaluate(at: now)
+                }
+                if now.timeIntervalSince(lastCompliance ?? .distantPast) >= rules.complianceEveryMinutes * 60 {
+                    try await evaluateCompliance(at: now)
+                }
+                try await engine.tick(at: now)
+            } catch {
+                logger.error("alert step failed; tried again next tick", metadata: ["error": "\(error.message)"])
+            }
+            try? await Task.sleep(for: tick)
+        }
+    }
+}

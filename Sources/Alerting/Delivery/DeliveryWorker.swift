@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import Model
+import Store
+
+/// Sends the outbox: the oldest pending message of each receiver, receivers side by side, one at a time each (so
+/// messages to a receiver arrive in order). A failure is retried with exponential backoff and jitter, never sooner
+/// than the receiver's `Retry-After`; each receiver's rate limit is kept; a message still undelivered at the policy's
+/// maximum age is dead-lettered, which raises a local `delivery_failed` alert (resolved by the next delivery that
+/// succeeds). The outbox is in SQLite, so retries carry on across restarts with the same idempotency key.
+public actor DeliveryWorker {
+    private var policy: AlertingPolicy
+    private let store: AlertStore
+    private let engine: AlertEngine?
+    private let client: WebhookClient
+    private let logger: Logger
+    private let environment: [String: String]
+    /// A number in [0, 1) for the jitter; injected so that tests know the delays.
+    private let random: @Sendable () -> Double
+    /// Send times within the last minute, by receiver.
+    private var recentSends: [String: [Date]] = [:]
+
+    public init(store: AlertStore, policy: AlertingPolicy, client: WebhookClient, engine: AlertEngine?, logger: Logger,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.store = store
+        self.policy = policy
+        self.client = client
+        self.engine = engine
+        self.logger = logger
+        self.environment = environment
+        self.random = random
+    }
+
+    public func update(policy: AlertingPolicy) { self.policy = policy }
+
+    /// Delivers until cancelled, looking for due messages every `poll` (and at once when one falls due sooner).
+    public func run(poll: Duration = .seconds(1)) async {
+        while !Task.isCancelled {
+            do { try await deliverDue(at: Date()) } catch { logger.error("\(error.message)") }
+            var wait = poll
+            if let next = try? store.nextAttempt() {
+                let seconds = next.timeIntervalSinceNow
+                if seconds > 0, seconds < poll / .seconds(1) { wait = .milliseconds(Int(seconds * 1000) + 1) }
+            }
+            try? await Task.sleep(for: wait)
+        }
+    }
+
+    /// One round: every receiver whose oldest pending message is due (and whose rate limit allows) gets one attempt.
+    /// Returns the number of attempts made.
+    @discardableResult
+    public func deliverDue(at now: Date) async throws(StoreError) -> Int {
+        let due = try store.dueMessages(at: now).filter { message in
+            let window = (recentSends[message.receiver] ?? []).filter { now.timeIntervalSince($0) < 60 }
+            recentSends[message.receiver] = window
+            let limit = self.policy.receiver(message.receiver)?.effectiveRatePerMinute ?? Int.max
+            return window.count < limit
+        }
+        guard !due.isEmpty else { return 0 }
+        for message in due { recentSends[message.receiver, default: []].append(now) }
+        let receivers = self.policy, client = self.client, environment = self.environment
+        let answers = await withTaskGroup(of: (OutboxMessage, ReceiverAnswer, AlertingPolicy.ReceiverKind?).self) { group in
+            for message in due {
+                group.addTask {
+                    guard let receiver = receivers.receiver(message.receiver) else {
+                        return (message, ReceiverAnswer(status: nil, transportError: "receiver `\(message.receiver)` is no longer in alerting.yaml"), nil)
+                    }
+                    let secret: String?
+                    do throws(SecretReference.ResolveError) { secret = try receiver.secret?.resolve(environment: environment) } catch {
+                        return (message, ReceiverAnswer(status: nil, transportError: "cannot sign: \(error.description)"), receiver.kind)
+                    }
+                    let request = WebhookFormatter.request(for: receiver, webhookID: message.webhookID, content: message.content, secret: secret, at: now)
+                    return (message, await client.send(request, timeout: receivers.delivery.timeoutSeconds), receiver.kind)
+                }
+            }
+            var answers: [(OutboxMessage, ReceiverAnswer, AlertingPolicy.ReceiverKind?)] = []
+            for await answer in group { answers.append(answer) }
+            return answers
+        }
+        for (message, answer, kind) in answers.sorted(by: { $0.0.id < $1.0.id }) {
+            try await record(message, answer: answer, kind: kind, at: now)
+        }
+        return due.count
+    }
+
+    private func record(_ message: OutboxMessage, answer: ReceiverAnswer, kind: AlertingPolicy.ReceiverKind?, at now: Date) async throws(StoreError) {
+        let verdict = answer.verdict(for: kind ?? .generic, at: now)
+        if verdict.delivered {
+            try store.recordAttempt(message.id, at: now, status: answer.status, error: nil, outcome: .delivered)
+            if message.attempts > 0 { logger.notice("delivered after retries", metadata: ["receiver": "\(message.receiver)", "attempts": "\(message.attempts + 1)"]) }
+            try await engine?.resolve(fingerprint: Self.deliveryFailedFingerprint(message.receiver), at: now)
+            return
+        }
+        let problem = verdict.problem ?? "failed"
+        let age = now.timeIntervalSince(message.createdAt)
+        if age >= policy.delivery.maxAgeHours * 3600 {
+            try store.recordAttempt(message.id, at: now, status: answer.status, error: problem, outcome: .dead)
+            logger.error("message dead-lettered", metadata: ["receiver": "\(message.receiver)", "message": "\(message.webhookID)",
+                                                             "attempts": "\(message.attempts + 1)", "error": "\(problem)"])
+            try await engine?.raise(deliveryFailed(message, problem: problem), hold: nil, at: now)
+            return
+        }
+        let delay = max(backoff(afterAttempts: message.attempts + 1), verdict.retryAfter ?? 0)
+        try store.recordAttempt(message.id, at: now, status: answer.status, error: problem, outcome: .retry(at: now.addingTimeInterval(delay)))
+        logger.warning("delivery failed; will retry", metadata: ["receiver": "\(message.receiver)", "message": "\(message.webhookID)",
+                                                                "attempt": "\(message.attempts + 1)", "retry_in_s": "\(String(format: "%.1f", delay))",
+                                                                "error": "\(problem)"])
+    }
+
+    /// `initial × 2^(attempts−1)`, capped, times a jitter factor in [0.5, 1).
+    func backoff(afterAttempts attempts: Int) -> TimeInterval {
+        let base = min(policy.delivery.maxBackoffSeconds, policy.delivery.initialBackoffSeconds * pow(2, Double(max(0, attempts - 1))))
+        return base * (0.5 + 0.5 * random())
+    }
+
+    static func deliveryFailedFingerprint(_ receiver: String) -> String { AlertFingerprint.of(rule: "delivery_failed", subject: receiver) }
+
+    private func deliveryFailed(_ message: OutboxMessage, problem: String) -> AlertSignal {
+        let name = policy.receiver(message.receiver)?.name ?? message.receiver
+        let hours = String(format: "%g", policy.delivery.maxAgeHours)
+        return AlertSignal(rule: "delivery_failed", subject: message.receiver, severity: policy.rules.deliveryFailedSeverity,
+                           labels: ["receiver": message.receiver],
+                           summary: BilingualText(zh: "告警消息 \(hours) 小时内未能送达「\(name)」，已转入死信：\(problem)",
+                                                  en: "alert messages to \(name) could not be delivered within \(hours) h and were dead-lettered: \(problem)"))
+    }
+}

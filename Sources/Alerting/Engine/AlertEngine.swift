@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import Model
+import Store
+
+/// The alert lifecycle: turns what sources report into alerts (deduplicated by fingerprint, firing → resolved,
+/// severities, flapping held, children of a firing parent suppressed, silences honoured), and turns alert changes
+/// into notifications for the receiver each alert routes to, grouped and timed as Alertmanager does. Every step is
+/// written to the store in one transaction: an alert's new state and the notification it owes land together.
+///
+/// Time is always passed in (`at:`), so that every rule can be tested exactly; the daemon passes the wall clock.
+public actor AlertEngine {
+    private(set) var policy: AlertingPolicy
+    let store: AlertStore
+    let logger: Logger
+    /// Makes the idempotency key of each new message (`webhook-id`).
+    let makeWebhookID: @Sendable () -> String
+    /// Every stored alert by fingerprint (one row per fingerprint, so this is bounded by the subjects that ever alerted).
+    var alerts: [String: Alert] = [:]
+    var fingerprintOfID: [Int64: String] = [:]
+    /// State changes within the flapping window, by fingerprint.
+    var recentChanges: [String: [Date]] = [:]
+    /// Silences and maintenance windows not yet over, as last read from the store.
+    var silences: [Silence] = []
+
+    /// Loads the stored alerts, and the state changes within the flapping window before `now`.
+    public init(store: AlertStore, policy: AlertingPolicy, logger: Logger, at now: Date,
+                makeWebhookID: @escaping @Sendable () -> String = AlertEngine.randomWebhookID) throws(StoreError) {
+        self.store = store
+        self.policy = policy
+        self.logger = logger
+        self.makeWebhookID = makeWebhookID
+        var byFingerprint: [String: Alert] = [:], byID: [Int64: String] = [:]
+        for alert in try store.alerts() {
+            byFingerprint[alert.fingerprint] = alert
+            byID[alert.id] = alert.fingerprint
+        }
+        var changes: [String: [Date]] = [:]
+        for transition in try store.transitions(since: now.addingTimeInterval(-policy.flapping.withinMinutes * 60)) where transition.note != "severity" {
+            if let fingerprint = byID[transition.alertID] { changes[fingerprint, default: []].append(transition.at) }
+        }
+        alerts = byFingerprint
+        fingerprintOfID = byID
+        recentChanges = changes
+        silences = try store.silences(at: now)
+    }
+
+    /// `msg_` and 24 random hex digits.
+    public static func randomWebhookID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "msg_" + (0..<3).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined().prefix(24)
+    }
+
+    /// A new policy (after SIGHUP): routes and timing apply from the next step; stored alerts keep their history.
+    public func update(policy: AlertingPolicy) { self.policy = policy }
+
+    /// Level-triggered sources (reachability, link state, congestion, compliance): `active` is every condition of
+    /// `rules` that holds at `now`. New ones fire, changed ones are updated, and alerts of these rules not in `active`
+    /// resolve.
+    public func evaluate(rules: Set<String>, active: [AlertSignal], at now: Date) throws(StoreError) {
+        var step = makeStep(at: now)
+        var seen = Set<String>()
+        for signal in active where seen.insert(signal.fingerprint).inserted { step.fire(signal, expiresAt: nil) }
+        for (fingerprint, alert) in alerts where alert.state == .firing && rules.contains(alert.rule) && alert.expiresAt == nil && !seen.contains(fingerprint) {
+            step.resolve(fingerprint, note: nil)
+        }
+        step.reconcileChanged()
+        try commit(step)
+    }
+
+    /// An event (a trap): fires now, and resolves by itself after `hold` unless raised again or resolved first; with no
+    /// hold it stays until `resolve`.
+    public func raise(_ signal: AlertSignal, hold: TimeInterval?, at now: Date) throws(StoreError) {
+        var step = makeStep(at: now)
+        step.fire(signal, expiresAt: hold.map { now.addingTimeInterval($0) })
+        step.reconcileChanged()
+        try commit(step)
+    }
+
+    /// Resolves one alert (linkUp after linkDown; a receiver that accepts messages again).
+    public func resolve(fingerprint: String, at now: Date) throws(StoreError) {
+        var step = makeStep(at: now)
+        step.resolve(fingerprint, note: nil)
+        step.reconcileChanged()
+        try commit(step)
+    }
+
+    /// The periodic step: event alerts past their hold resolve, silences and acknowledgements made elsewhere are read,
+    /// flapping alerts that have settled are released, suppressions that ended are notified, and groups that are due
+    /// become outbox messages (changes after group wait / group interval; repeats after the repeat interval).
+    public func tick(at now: Date) throws(StoreError) {
+        silences = try store.silences(at: now)
+        var step = makeStep(at: now)
+        for (fingerprint, alert) in alerts where alert.state == .firing {
+            if let expiry = alert.expiresAt, expiry <= now { step.resolve(fingerprint, note: "expired") }
+        }
+        step.settleFlapping()
+        step.reconcileAll()
+        try commit(step)
+        let pending = try store.pendingNotifications(), lastMessage = try store.groupMessageTimes()
+        var flush = makeStep(at: now)
+        flush.flushGroups(pending: pending, lastMessage: lastMessage, fingerprintOfID: fingerprintOfID, makeWebhookID: makeWebhookID)
+        let store = self.store
+        try flush.repeatGroups(pending: pending, lastMessage: lastMessage, acknowledged: { ids throws(StoreError) in Set(try store.acknowledgements(of: ids).keys) },
+                               makeWebhookID: makeWebhookID)
+        try commit(flush)
+    }
+
+    /// The severity of each firing alert of a rule, by subject.
+    public func firing(rule: String) -> [String: AlertSeverity] {
+        Dictionary(alerts.values.filter { $0.rule == rule && $0.state == .firing }.map { ($0.subject, $0.severity) }, uniquingKeysWith: max)
+    }
+
+    /// Alerts as the engine holds them, for tests and status lines.
+    public func current() -> [Alert] { alerts.values.sorted { $0.id < $1.id } }
+
+    func makeStep(at now: Date) -> Step {
+        Step(now: now, policy: policy, stored: alerts, recentChanges: recentChanges, silences: silences)
+    }
+
+    /// Writes a step's batch; only once it is stored does the engine's memory take the changes.
+    private func commit(_ step: Step) throws(StoreError) {
+        for fingerprint in step.touched { alerts[fingerprint]?.lastSeenAt = step.now }
+        guard !step.batch.isEmpty || !step.changed.isEmpty else { return }
+        var batch = step.batch
+        batch.alerts = step.changed.values.sorted { ($0.id, $0.fingerprint) < ($1.id, $1.fingerprint) }
+        let ids = try store.apply(batch)
+        for var alert in batch.alerts {
+            if alert.id == 0, let id = ids[alert.fingerprint] { alert.id = id }
+            alerts[alert.fingerprint] = alert
+            fingerprintOfID[alert.id] = alert.fingerprint
+        }
+        for (fingerprint, dates) in step.newChanges { recentChanges[fingerprint, default: []].append(contentsOf: dates) }
+        let horizon = step.now.addingTimeInterval(-policy.flapping.withinMinutes * 60)
+        for (fingerprint, dates) in recentChanges {
+            let kept = dates.filter { $0 > horizon }
+            recentChanges[fingerprint] = kept.isEmpty ? nil : kept
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Compliance
+import Foundation
+import Model
+import Monitor
+import SNMP
+import Store
+
+/// Turns what the daemon knows into the conditions that should be firing now, one function per source. Each is
+/// pure over its inputs, so its rules are tested with exact inputs.
+public enum AlertSources {
+    /// Rules each level-triggered source owns (its alerts resolve when it stops reporting them).
+    public static let reachabilityRules: Set<String> = ["device_unreachable"]
+    public static let linkRules: Set<String> = ["link_down", "link_congested"]
+    public static let complianceRules: Set<String> = ["compliance_fail"]
+
+    /// Devices that have not answered since `downSince`: a warning after the policy's first grace, critical after the
+    /// second (NAV's 1 min / 4 min). An alert already `firing` (by device) stays, at no lower severity, while the
+    /// device is still down: a restart of the daemon does not restart the grace.
+    public static func unreachable(downSince: [String: Date], firing: [String: AlertSeverity] = [:], at now: Date, topology: AlertTopology,
+                                   rules: AlertingPolicy.Rules) -> [AlertSignal] {
+        downSince.sorted { $0.key < $1.key }.compactMap { device, since in
+            let elapsed = now.timeIntervalSince(since)
+            guard elapsed >= rules.unreachableWarningSeconds || firing[device] != nil else { return nil }
+            let measured: AlertSeverity = elapsed >= rules.unreachableCriticalSeconds ? .critical : .warning
+            let severity = max(measured, firing[device] ?? .warning)
+            let address = topology.device(device)?.management.map { " \($0.address)" } ?? ""
+            let time = AlertWords.localTime(since)
+            return AlertSignal(rule: "device_unreachable", subject: device, severity: severity, labels: topology.labels(device: device),
+                               summary: BilingualText(zh: "\(topology.deviceName(device))\(address) 自 \(time) 起无 SNMP 响应",
+                                                      en: "\(device)\(address) has not answered SNMP since \(time)"),
+                               parents: topology.parents(ofDevice: device))
+        }
+    }
+
+    /// Planned links with an end operationally down, as the devices last reported. A link whose downstream side still
+    /// has a working twin is the policy's redundant severity (redundancy lost), otherwise the link-down severity.
+    public static func linksDown(interfaces: [String: [String: InterfaceStatus]], topology: AlertTopology, rules: AlertingPolicy.Rules) -> [AlertSignal] {
+        func isDown(_ link: Link) -> LinkEnd? {
+            [link.b, link.a].first { end in interfaces[end.device]?[end.interface].map { !$0.operUp } ?? false }
+        }
+        return topology.inventory.links.compactMap { link in
+            guard let end = isDown(link) else { return nil }
+            let twinsUp = topology.twins(of: link).filter { isDown($0) == nil }
+            let redundant = !twinsUp.isEmpty
+            let tier = link.tier.rawValue
+            let zhTail = redundant ? "；冗余链路 \(twinsUp.map(\.id).joined(separator: "、")) 仍在工作，已失去冗余" : ""
+            let enTail = redundant ? "; \(twinsUp.map(\.id).joined(separator: ", ")) still carries the traffic: redundancy lost" : ""
+            return AlertSignal(rule: "link_down", subject: link.id, severity: redundant ? rules.redundantLinkDownSeverity : rules.linkDownSeverity,
+                               labels: topology.labels(link: link).merging(["redundancy": redundant ? "lost" : "none"]) { _, new in new },
+                               summary: BilingualText(zh: "链路 \(link.id)（\(tier)）中断：\(topology.deviceName(end.device)) \(end.interface) 状态为 down" + zhTail,
+                                                      en: "link \(link.id) (\(tier)) is down: \(end.device) \(end.interface) is operationally down" + enTail),
+                               parents: topology.parents(ofLink: link))
+        }
+    }
+
+    /// Links above the congestion threshold in every measured interval of the last `congestionMinutes` (with at
+    /// least two intervals measured and none unknown), at the downstream end, else the upstream end.
+    public static func congested(store: MeasurementStore, interfaces: [String: [String: InterfaceStatus]], at now: Date, topology: AlertTopology,
+                                 threshold: Double, rules: AlertingPolicy.Rules) throws(StoreError) -> [AlertSignal] {
+        let from = now.addingTimeInterval(-rules.congestionMinutes * 60)
+        var signals: [AlertSignal] = []
+        for link in topology.inventory.links {
+            var samples: [InterfaceMeasurement] = []
+            var measuredEnd = link.b
+            for end in [link.b, link.a] {
+                samples = try store.rates(device: end.device, interface: end.interface, from: from, to: now)
+                measuredEnd = end
+                if !samples.isEmpty { break }
+            }
+            let capacity = link.capacity?.bitsPerSecond ?? interfaces[measuredEnd.device]?[measuredEnd.interface]?.speedBitsPerSecond
+            guard let capacity, capacity > 0, samples.count >= 2, samples.allSatisfy({ $0.unknownReason == nil }) else { continue }
+            // The samples must reach back over the whole span: the first one ends no later than one interval into it.
+            let times = samples.map(\.time).sorted()
+            let step = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }.max() ?? 0
+            guard times[0].timeIntervalSince(from) <= step else { continue }
+            let utilisations = samples.map { max($0.inBitsPerSecond ?? 0, $0.outBitsPerSecond ?? 0) / Double(capacity) }
+            guard let lowest = utilisations.min(), lowest > threshold else { continue }
+            let percent = Int((threshold * 100).rounded()), minutes = Int(rules.congestionMinutes.rounded())
+            signals.append(AlertSignal(rule: "link_congested", subject: link.id, severity: rules.congestionSeverity, labels: topology.labels(link: link),
+                                       summary: BilingualText(zh: "链路 \(link.id) 已连续 \(minutes) 分钟利用率高于 \(percent)%",
+                                                              en: "link \(link.id) has been above \(percent) % utilisation for \(minutes) min"),
+                                       parents: [AlertFingerprint.of(rule: "link_down", subject: link.id)]))
+        }
+        return signals
+    }
+
+    /// Every compliance finding that fails.
+    public static func complianceFailures(_ findings: [Finding], topology: AlertTopology, rules: AlertingPolicy.Rules) -> [AlertSignal] {
+        findings.filter { $0.verdict == .fail }.map { finding in
+            var labels = ["finding": finding.id, "check": finding.rule.rawValue]
+            if let county = finding.subject.county { labels["county"] = county }
+            if let school = finding.subject.school { labels["school"] = school }
+            if finding.subject.kind == .link { labels["link"] = finding.subject.id }
+            let measured = finding.measured ?? "—"
+            let reason = finding.reason.map { "；\($0)" } ?? ""
+            return AlertSignal(rule: "compliance_fail", subject: finding.id, severity: rules.complianceSeverity, labels: labels,
+                               summary: BilingualText(zh: "\(finding.rule.title.zh)不达标：\(finding.subjectLabel) 目标 \(finding.target)，实测 \(measured)\(reason)",
+                                                      en: "\(finding.rule.title.en) fails: \(finding.subjectLabel) target \(finding.target), measured \(measured)"
+                                                          + (finding.reason.map { "; \($0)" } ?? "")))
+        }
+    }
+
+    /// What a trap means for alerts.
+    public enum TrapAction: Sendable, Hashable {
+        /// Fire; resolve by itself after `hold` seconds when given.
+        case raise(AlertSignal, hold: TimeInterval?)
+        case resolve(fingerprint: String)
+        /// Not one EduNet alerts on.
+        case ignore
+    }
+
+    /// linkDown fires (per device and ifIndex) until the matching linkUp; coldStart/warmStart and authenticationFailure
+    /// fire and resolve after the policy's hold. A trap from an address not in the inventory is labelled by address.
+    public static func trap(_ trap: SNMPTrap, topology: AlertTopology, rules: AlertingPolicy.Rules) -> TrapAction {
+        guard let generic = trap.generic else { return .ignore }
+        let device = topology.device(atAddress: trap.source)
+        let subject = device?.id ?? trap.source
+        var labels = device.map { topology.labels(device: $0.id) } ?? ["device": trap.source]
+        labels["source"] = trap.source
+        let name = device.map { topology.deviceName($0.id) } ?? trap.source
+        switch generic {
+        case .linkDown, .linkUp:
+            let port = trap.interfaceName ?? trap.ifIndex.map { "ifIndex \($0)" } ?? "?"
+            let portSubject = "\(subject)/\(trap.ifIndex.map(String.init) ?? port)"
+            if generic == .linkUp { return .resolve(fingerprint: AlertFingerprint.of(rule: "trap_link_down", subject: portSubject)) }
+            labels["interface"] = port
+            return .raise(AlertSignal(rule: "trap_link_down", subject: portSubject, severity: rules.trapLinkDownSeverity, labels: labels,
+                                      summary: BilingualText(zh: "\(name) 发来 linkDown：端口 \(port) 断开", en: "\(subject) sent linkDown: port \(port) is down"),
+                                      parents: device.map { topology.parents(ofDevice: $0.id) } ?? []), hold: nil)
+        case .coldStart, .warmStart:
+            let kind = generic == .coldStart ? "coldStart" : "warmStart"
+            return .raise(AlertSignal(rule: "device_restarted", subject: subject, severity: rules.restartSeverity, labels: labels,
+                                      summary: BilingualText(zh: "\(name) 发来 \(kind)：设备已重启", en: "\(subject) sent \(kind): the device restarted")),
+                          hold: rules.restartHoldMinutes * 60)
+        case .authenticationFailure:
+            return .raise(AlertSignal(rule: "snmp_auth_failure", subject: subject, severity: rules.authenticationFailureSeverity, labels: labels,
+                                      summary: BilingualText(zh: "\(name) 报告 SNMP 认证失败：有人以错误的团体名或凭据访问",
+                                                             en: "\(subject) reports an SNMP authentication failure: someone used a wrong community or credentials")),
+                          hold: rules.authenticationFailureHoldMinutes * 60)
+        }
+    }
+}
