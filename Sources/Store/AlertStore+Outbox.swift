@@ -14,6 +14,15 @@ extension AlertStore {
         }
     }
 
+    /// The oldest pending message of one receiver, if it is due by `now`.
+    public func dueMessage(receiver: String, at now: Date) throws(StoreError) -> OutboxMessage? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM outbox WHERE state = 'pending' AND receiver = ? ORDER BY id LIMIT 1
+                """, arguments: [receiver]).flatMap(Self.message)
+        }.flatMap { $0.nextAttemptAt <= now ? $0 : nil }
+    }
+
     /// When the next pending message falls due, if any.
     public func nextAttempt() throws(StoreError) -> Date? {
         try database.read { db in

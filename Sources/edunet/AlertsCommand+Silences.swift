@@ -135,9 +135,7 @@ extension AlertsCommand {
             let now = Date()
             let content = NotificationContent(kind: .test, receiver: target.id, groupKey: "test", groupLabels: [:], alerts: [], truncated: 0, createdAt: now)
             let request = WebhookFormatter.request(for: target, webhookID: AlertEngine.randomWebhookID(), content: content, secret: secret, at: now)
-            let client = WebhookClient()
-            let answer = await client.send(request, timeout: policy.delivery.timeoutSeconds)
-            await client.shutdown()
+            let answer = await WebhookClient().send(request, timeout: policy.delivery.timeoutSeconds)
             let verdict = answer.verdict(for: target.kind, at: now)
             Terminal.print("""
                 receiver  \(target.id) (\(target.name), \(target.kind.rawValue))

@@ -82,7 +82,6 @@ struct EdunetDaemon: AsyncParsableCommand {
         let monitor = AlertMonitor(engine: engine, configuration: city, measurements: factory.store, logger: logger) { await current.unreachableSince() }
         let listener: SNMPTrapListener?
         do { listener = try await Self.trapListener(settings, logger: logger) } catch {
-            await client.shutdown()
             await factory.engine.shutdown()
             FileHandle.standardError.write(Data("edunetd: \(error.message)\n".utf8))
             throw ExitCode(1)
@@ -92,7 +91,7 @@ struct EdunetDaemon: AsyncParsableCommand {
             await monitor.update(configuration: city)
             await worker.update(policy: city.policies.alerting)
         }
-        let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, client: client, settings: settings, logger: logger)
+        let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, settings: settings, logger: logger)
         let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) {
             await polling.health(at: Date())
         }
@@ -149,15 +148,13 @@ final class AlertingService: Service, Sendable {
     let monitor: AlertMonitor
     let worker: DeliveryWorker
     let listener: SNMPTrapListener?
-    let client: WebhookClient
     let settings: DaemonConfiguration
     let logger: Logger
 
-    init(monitor: AlertMonitor, worker: DeliveryWorker, listener: SNMPTrapListener?, client: WebhookClient, settings: DaemonConfiguration, logger: Logger) {
+    init(monitor: AlertMonitor, worker: DeliveryWorker, listener: SNMPTrapListener?, settings: DaemonConfiguration, logger: Logger) {
         self.monitor = monitor
         self.worker = worker
         self.listener = listener
-        self.client = client
         self.settings = settings
         self.logger = logger
     }
@@ -179,7 +176,6 @@ final class AlertingService: Service, Sendable {
             }
         }
         await listener?.stop()
-        await client.shutdown()
     }
 }
 

@@ -47,50 +47,77 @@ public actor DeliveryWorker {
         }
     }
 
-    /// One round: every receiver whose oldest pending message is due (and whose rate limit allows) gets one attempt.
-    /// Returns the number of attempts made.
+    /// One round: every receiver whose oldest pending message is due gets its lane, lanes side by side. A lane sends
+    /// its messages in order while they are delivered, the rate limit allows and no more than `maxPerLane` went; a
+    /// failure ends it until the message's next attempt. Returns the number of attempts made.
     @discardableResult
-    public func deliverDue(at now: Date) async throws(StoreError) -> Int {
-        let due = try store.dueMessages(at: now).filter { message in
-            let window = (recentSends[message.receiver] ?? []).filter { now.timeIntervalSince($0) < 60 }
-            recentSends[message.receiver] = window
-            let limit = self.policy.receiver(message.receiver)?.effectiveRatePerMinute ?? Int.max
-            return window.count < limit
-        }
-        guard !due.isEmpty else { return 0 }
-        for message in due { recentSends[message.receiver, default: []].append(now) }
-        let receivers = self.policy, client = self.client, environment = self.environment
-        let answers = await withTaskGroup(of: (OutboxMessage, ReceiverAnswer, AlertingPolicy.ReceiverKind?).self) { group in
-            for message in due {
-                group.addTask {
-                    guard let receiver = receivers.receiver(message.receiver) else {
-                        return (message, ReceiverAnswer(status: nil, transportError: "receiver `\(message.receiver)` is no longer in alerting.yaml"), nil)
-                    }
-                    let secret: String?
-                    do throws(SecretReference.ResolveError) { secret = try receiver.secret?.resolve(environment: environment) } catch {
-                        return (message, ReceiverAnswer(status: nil, transportError: "cannot sign: \(error.description)"), receiver.kind)
-                    }
-                    let request = WebhookFormatter.request(for: receiver, webhookID: message.webhookID, content: message.content, secret: secret, at: now)
-                    return (message, await client.send(request, timeout: receivers.delivery.timeoutSeconds), receiver.kind)
-                }
+    public func deliverDue(at now: Date, maxPerLane: Int = 100) async throws(StoreError) -> Int {
+        let heads = try store.dueMessages(at: now)
+        guard !heads.isEmpty else { return 0 }
+        let results = await withTaskGroup(of: Result<Int, StoreError>.self) { group in
+            for head in heads {
+                group.addTask { await self.drain(from: head, at: now, limit: maxPerLane) }
             }
-            var answers: [(OutboxMessage, ReceiverAnswer, AlertingPolicy.ReceiverKind?)] = []
-            for await answer in group { answers.append(answer) }
-            return answers
+            var results: [Result<Int, StoreError>] = []
+            for await result in group { results.append(result) }
+            return results
         }
-        for (message, answer, kind) in answers.sorted(by: { $0.0.id < $1.0.id }) {
-            try await record(message, answer: answer, kind: kind, at: now)
+        var attempts = 0
+        for result in results {
+            switch result {
+            case .success(let count): attempts += count
+            case .failure(let error): throw error
+            }
         }
-        return due.count
+        return attempts
     }
 
-    private func record(_ message: OutboxMessage, answer: ReceiverAnswer, kind: AlertingPolicy.ReceiverKind?, at now: Date) async throws(StoreError) {
+    private func drain(from head: OutboxMessage, at now: Date, limit: Int) async -> Result<Int, StoreError> {
+        var next: OutboxMessage? = head, attempts = 0
+        do throws(StoreError) {
+            while let message = next, attempts < limit, takeSlot(message.receiver, at: now) {
+                let (answer, kind) = await send(message, at: now)
+                attempts += 1
+                guard try await record(message, answer: answer, kind: kind, at: now) else { break }
+                next = try store.dueMessage(receiver: message.receiver, at: now)
+            }
+            return .success(attempts)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Counts a send against the receiver's rate limit; false when its minute is full.
+    private func takeSlot(_ receiver: String, at now: Date) -> Bool {
+        let window = (recentSends[receiver] ?? []).filter { now.timeIntervalSince($0) < 60 }
+        guard window.count < policy.receiver(receiver)?.effectiveRatePerMinute ?? Int.max else {
+            recentSends[receiver] = window
+            return false
+        }
+        recentSends[receiver] = window + [now]
+        return true
+    }
+
+    private func send(_ message: OutboxMessage, at now: Date) async -> (ReceiverAnswer, AlertingPolicy.ReceiverKind?) {
+        guard let receiver = policy.receiver(message.receiver) else {
+            return (ReceiverAnswer(status: nil, transportError: "receiver `\(message.receiver)` is no longer in alerting.yaml"), nil)
+        }
+        let secret: String?
+        do throws(SecretReference.ResolveError) { secret = try receiver.secret?.resolve(environment: environment) } catch {
+            return (ReceiverAnswer(status: nil, transportError: "cannot sign: \(error.description)"), receiver.kind)
+        }
+        let request = WebhookFormatter.request(for: receiver, webhookID: message.webhookID, content: message.content, secret: secret, at: now)
+        return (await client.send(request, timeout: policy.delivery.timeoutSeconds), receiver.kind)
+    }
+
+    /// Stores how the attempt went; true when the message was delivered.
+    private func record(_ message: OutboxMessage, answer: ReceiverAnswer, kind: AlertingPolicy.ReceiverKind?, at now: Date) async throws(StoreError) -> Bool {
         let verdict = answer.verdict(for: kind ?? .generic, at: now)
         if verdict.delivered {
             try store.recordAttempt(message.id, at: now, status: answer.status, error: nil, outcome: .delivered)
             if message.attempts > 0 { logger.notice("delivered after retries", metadata: ["receiver": "\(message.receiver)", "attempts": "\(message.attempts + 1)"]) }
             try await engine?.resolve(fingerprint: Self.deliveryFailedFingerprint(message.receiver), at: now)
-            return
+            return true
         }
         let problem = verdict.problem ?? "failed"
         let age = now.timeIntervalSince(message.createdAt)
@@ -99,13 +126,14 @@ public actor DeliveryWorker {
             logger.error("message dead-lettered", metadata: ["receiver": "\(message.receiver)", "message": "\(message.webhookID)",
                                                              "attempts": "\(message.attempts + 1)", "error": "\(problem)"])
             try await engine?.raise(deliveryFailed(message, problem: problem), hold: nil, at: now)
-            return
+            return false
         }
         let delay = max(backoff(afterAttempts: message.attempts + 1), verdict.retryAfter ?? 0)
         try store.recordAttempt(message.id, at: now, status: answer.status, error: problem, outcome: .retry(at: now.addingTimeInterval(delay)))
         logger.warning("delivery failed; will retry", metadata: ["receiver": "\(message.receiver)", "message": "\(message.webhookID)",
                                                                 "attempt": "\(message.attempts + 1)", "retry_in_s": "\(String(format: "%.1f", delay))",
                                                                 "error": "\(problem)"])
+        return false
     }
 
     /// `initial × 2^(attempts−1)`, capped, times a jitter factor in [0.5, 1).

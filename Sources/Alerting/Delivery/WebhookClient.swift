@@ -3,15 +3,22 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// Sends webhook requests over one pooled HTTP client (async-http-client); every failure becomes an answer, never a throw.
-public final class WebhookClient: Sendable {
-    private let client: HTTPClient
-
-    public init() {
+/// Sends webhook requests over one pooled HTTP client (async-http-client) for the whole process, which lives as long
+/// as the process and so needs no shutdown; every failure becomes an answer, never a throw.
+public struct WebhookClient: Sendable {
+    /// A refused connection is an answer at once (the outbox retries with its own backoff; the client's own retries
+    /// would hold a receiver's lane until the request's deadline); no redirects (a webhook that moved is a failure
+    /// for district IT to fix in alerting.yaml).
+    private static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+    private var client: HTTPClient { Self.client }
+
+    public init() {}
 
     public func send(_ request: WebhookRequest, timeout: TimeInterval) async -> ReceiverAnswer {
         var outgoing = HTTPClientRequest(url: request.url)
@@ -26,10 +33,6 @@ public final class WebhookClient: Sendable {
         } catch {
             return ReceiverAnswer(status: nil, transportError: Self.describe(error))
         }
-    }
-
-    public func shutdown() async {
-        try? await client.shutdown()
     }
 
     private static func describe(_ error: any Error) -> String {

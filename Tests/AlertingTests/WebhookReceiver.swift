@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// A real HTTP server on loopback that records every request (header names in lower case) and answers as told: the
+/// far end of a webhook.
+final class WebhookReceiver: Sendable {
+    struct Received: Sendable {
+        var path: String
+        var query: [String: String]
+        var headers: [String: String]
+        var body: Data
+
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+    }
+
+    /// How to answer: the status, a `Retry-After`, and the body (robots' `errcode`/`code` 0 by default).
+    struct Answer: Sendable {
+        var status = 200
+        var retryAfter: String?
+        var body = #"{"errcode":0,"errmsg":"ok","code":0,"msg":"success"}"#
+    }
+
+    let port: Int
+    private let state = Recorder()
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+
+    init(port: Int? = nil) { self.port = port ?? Self.freePort() }
+
+    var received: [Received] { state.value.withLock { $0.received } }
+    func answer(_ answer: Answer) { state.value.withLock { $0.answer = answer } }
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Starts listening; returns once the port is open.
+    func start() async throws {
+        let router = Router()
+        router.post("**") { [state] request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            var query: [String: String] = [:]
+            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+            let answer = state.value.withLock { value -> Answer in
+                value.received.append(Received(path: request.uri.path, query: query, headers: headers, body: Data(buffer: body)))
+                return value.answer
+            }
+            var responseHeaders = HTTPFields()
+            responseHeaders[.contentType] = "application/json"
+            if let retryAfter = answer.retryAfter { responseHeaders[.retryAfter] = retryAfter }
+            return Response(status: .init(code: answer.status), headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        }
+        let (running, ready) = AsyncStream.makeStream(of: Void.self)
+        var quiet = Logger(label: "webhook-receiver")
+        quiet.logLevel = .critical  // stopping by cancellation logs errors that are not
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+                              onServerRunning: { _ in ready.yield() }, logger: quiet)
+        task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
+        for await _ in running { break }
+    }
+
+    func stop() async {
+        let running = task.withLock { task -> Task<Void, any Error>? in
+            defer { task = nil }
+            return task
+        }
+        running?.cancel()
+        _ = try? await running?.value
+    }
+
+    /// Ports handed out in this process, so that two receivers (one of them perhaps not listening yet) never share one.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A TCP port nobody listens on now and no other receiver of this process was given.
+    static func freePort() -> Int {
+        while true {
+            let port = unusedPort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+    }
+
+    private static func unusedPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// What a receiver has been sent, and how it answers next.
+final class Recorder: Sendable {
+    let value = Mutex<(received: [WebhookReceiver.Received], answer: WebhookReceiver.Answer)>(([], .init()))
+}
