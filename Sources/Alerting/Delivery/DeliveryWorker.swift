@@ -130,6 +130,9 @@ public actor DeliveryWorker {
         }
         let delay = max(backoff(afterAttempts: message.attempts + 1), verdict.retryAfter ?? 0)
         try store.recordAttempt(message.id, at: now, status: answer.status, error: problem, outcome: .retry(at: now.addingTimeInterval(delay)))
+        // The first failure of a message, then the 2nd, 4th, 8th…: a receiver down for a day does not fill the log.
+        let attempt = message.attempts + 1
+        guard attempt & (attempt - 1) == 0 else { return false }
         logger.warning("delivery failed; will retry", metadata: ["receiver": "\(message.receiver)", "message": "\(message.webhookID)",
                                                                 "attempt": "\(message.attempts + 1)", "retry_in_s": "\(String(format: "%.1f", delay))",
                                                                 "error": "\(problem)"])

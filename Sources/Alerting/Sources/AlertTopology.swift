@@ -10,8 +10,8 @@ public struct AlertTopology: Sendable {
     private let deviceByAddress: [String: String]
     /// Planned links whose downstream end is the device, by device.
     private let uplinks: [String: [Link]]
-    /// The uplinks of each school (county–school links whose downstream device is at the school).
-    private let schoolUplinks: [String: [Link]]
+    /// The uplinks of each place (a school or a backbone node): planned links whose downstream device is there.
+    private let placeUplinks: [String: [Link]]
 
     public init(inventory: Inventory) {
         self.inventory = inventory
@@ -19,12 +19,14 @@ public struct AlertTopology: Sendable {
         countyOfDevice = inventory.countyOfDevice
         deviceByAddress = Dictionary(inventory.devices.compactMap { d in d.management.map { ("\($0.address)", d.id) } }, uniquingKeysWith: { a, _ in a })
         uplinks = Dictionary(grouping: inventory.links.filter { $0.tier != .campusBackbone }, by: \.b.device)
-        var bySchool: [String: [Link]] = [:]
-        for link in inventory.links where link.tier == .countySchool {
-            if let school = devices[link.b.device]?.school { bySchool[school, default: []].append(link) }
+        var byPlace: [String: [Link]] = [:]
+        for link in inventory.links where link.tier != .campusBackbone {
+            if let place = devices[link.b.device].flatMap(Self.place) { byPlace[place, default: []].append(link) }
         }
-        schoolUplinks = bySchool
+        placeUplinks = byPlace
     }
+
+    private static func place(_ device: Device) -> String? { device.school.map { "school:" + $0 } ?? device.node.map { "node:" + $0 } }
 
     public func device(_ id: String) -> Device? { devices[id] }
 
@@ -53,12 +55,12 @@ public struct AlertTopology: Sendable {
         return labels
     }
 
-    /// The links that carry a device's traffic upstream: its own planned uplinks, or, for a device inside a school
-    /// with none of its own, the school's uplinks.
+    /// The links that carry a device's traffic upstream: its own planned uplinks, or, for a device with none of its
+    /// own (an access switch in a school, a wireless controller at a county node), those of its place.
     public func upstreamLinks(of device: String) -> [Link] {
         if let own = uplinks[device], !own.isEmpty { return own }
-        guard let school = devices[device]?.school else { return [] }
-        return (schoolUplinks[school] ?? []).filter { $0.b.device != device }
+        guard let place = devices[device].flatMap(Self.place) else { return [] }
+        return (placeUplinks[place] ?? []).filter { $0.b.device != device }
     }
 
     /// The alerts that explain a device being unreachable: its upstream links down, the devices at their far end
@@ -78,10 +80,9 @@ public struct AlertTopology: Sendable {
         [AlertFingerprint.of(rule: "device_unreachable", subject: link.a.device)] + parents(ofDevice: link.a.device)
     }
 
-    /// The other uplinks of a link's downstream device (or school): a redundant twin.
+    /// The other uplinks of a link's downstream place (its school or node): a redundant twin.
     public func twins(of link: Link) -> [Link] {
-        let school = devices[link.b.device]?.school
-        let candidates = link.tier == .countySchool && school != nil ? schoolUplinks[school!] ?? [] : uplinks[link.b.device] ?? []
+        let candidates = devices[link.b.device].flatMap(Self.place).flatMap { placeUplinks[$0] } ?? uplinks[link.b.device] ?? []
         return candidates.filter { $0.id != link.id }
     }
 

@@ -1,0 +1,203 @@
+import Alerting
+import Foundation
+import Model
+import Store
+import Testing
+import TestSupport
+
+/// `edunetd` end to end: real traps sent with net-snmp's `snmptrap`, webhooks to a real receiver, a SIGKILL with
+/// messages pending, and the `edunet alerts` commands on what it stored.
+@Suite("edunetd alerting, end to end", .serialized)
+struct AlertingDaemonTests {
+    static let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    static let secret = "whsec_" + Data("daemon test key".utf8).base64EncodedString()
+
+    /// A lab: the sample counties and policies, one switch at 127.0.0.1 (no agent: it is simply down), alerts to `receiver`.
+    struct Lab {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-alerting-\(UUID().uuidString)")
+        let trapPort = WebhookReceiver.freePort()
+        var database: String { directory.appendingPathComponent("lab.sqlite").path }
+        var log: String { directory.appendingPathComponent("edunetd.log").path }
+
+        init(receiver: WebhookReceiver) throws {
+            let fm = FileManager.default
+            try fm.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
+            try fm.copyItem(at: AlertFixture.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
+            try fm.copyItem(at: AlertFixture.root.appendingPathComponent("inventory/counties.yaml"), to: directory.appendingPathComponent("inventory/counties.yaml"))
+            try """
+                snmp_profiles:
+                  - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
+                nodes:
+                  - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
+                devices:
+                  - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(WebhookReceiver.freePort())}, snmp_profile: lab}
+
+                """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+            try """
+                receivers:
+                  - {id: city-noc, name: 市教育网络中心, kind: generic, url: "\(receiver.url("/hooks/city-noc"))", secret: {env: LAB_WEBHOOK_SECRET}}
+                default_receiver: city-noc
+                grouping: {group_wait_seconds: 0, group_interval_seconds: 0}
+                delivery: {initial_backoff_seconds: 0.2, max_backoff_seconds: 0.5}
+
+                """.write(to: directory.appendingPathComponent("policies/alerting.yaml"), atomically: true, encoding: .utf8)
+            try """
+                database: lab.sqlite
+                inventory: inventory
+                policies: policies
+                poll: {interval_seconds: 1, timeout_seconds: 0.2, retries: 0}
+                http: {listen: "127.0.0.1:0"}
+                traps: {port: \(trapPort), community: {env: LAB_TRAP_COMMUNITY}}
+                alerts: {tick_seconds: 0.1, evaluate_seconds: 1}
+
+                """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
+        }
+
+        func startDaemon() throws -> pid_t {
+            let edunetd = products.appendingPathComponent("edunetd").path
+            let pid = try TestProcess.spawn("LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=lab-traps LAB_WEBHOOK_SECRET='\(secret)' exec '\(edunetd)' "
+                                            + "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' >> '\(log)' 2>&1 < /dev/null")
+            try waitFor("traps listening") { (try? String(contentsOfFile: log, encoding: .utf8))?.contains("traps listening") ?? false }
+            return pid
+        }
+
+        /// `snmptrap` from 127.0.0.1 to the daemon.
+        func trap(_ arguments: String, community: String = "lab-traps", version: String = "2c") throws {
+            let status = try TestProcess.wait(try TestProcess.spawn("snmptrap -v \(version) -c \(community) 127.0.0.1:\(trapPort) \(arguments) > /dev/null 2>&1"))
+            #expect(status == 0, "snmptrap failed")
+        }
+
+        func edunet(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+            let out = directory.appendingPathComponent("out-\(UUID().uuidString)").path, err = out + ".err"
+            let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            let command = "cd '\(directory.path)' && LAB_WEBHOOK_SECRET='\(secret)' EDUNET_DB='\(database)' '\(products.appendingPathComponent("edunet").path)' \(quoted) > '\(out)' 2> '\(err)'"
+            let status = try TestProcess.wait(try TestProcess.spawn(command))
+            return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        }
+
+        func store() throws -> AlertStore { AlertStore(database: try StoreDatabase(path: database)) }
+
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    static func linkDown(_ index: Int) -> String {
+        "'' 1.3.6.1.6.3.1.1.5.3 1.3.6.1.2.1.2.2.1.1.\(index) i \(index) 1.3.6.1.2.1.31.1.1.1.1.\(index) s GigabitEthernet0/0/\(index)"
+    }
+
+    static func linkUp(_ index: Int) -> String { "'' 1.3.6.1.6.3.1.1.5.4 1.3.6.1.2.1.2.2.1.1.\(index) i \(index)" }
+
+    /// The trap alerts (`status rule interface-or-device`) in every request the receiver got, in order.
+    static func said(_ receiver: WebhookReceiver) -> [String] {
+        receiver.received.flatMap { request in
+            ((request.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? []).filter { ($0["rule"] as? String) != "compliance_fail" }.map {
+                "\($0["status"] as? String ?? "?") \($0["rule"] as? String ?? "?") \(($0["labels"] as? [String: String])?["interface"] ?? ($0["labels"] as? [String: String])?["device"] ?? "")"
+            }
+        }
+    }
+
+    @Test func aRealTrapRaisesAndResolvesItsAlertAndTheCLIWorksWithIt() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        let lab = try Lab(receiver: receiver)
+        defer { lab.remove() }
+        let pid = try lab.startDaemon()
+        defer { kill(pid, SIGTERM); _ = try? TestProcess.wait(pid) }
+
+        try lab.trap(Self.linkDown(7))
+        try lab.trap(Self.linkDown(8), community: "wrong")  // dropped: not the configured community
+        try lab.trap("1.3.6.1.4.1.8072.3.2.10 127.0.0.1 0 0 ''", version: "1")  // v1 coldStart
+        try waitFor("the linkDown and coldStart messages") { Self.said(receiver).count >= 2 }
+        #expect(Set(Self.said(receiver)) == ["firing trap_link_down GigabitEthernet0/0/7", "firing device_restarted lab-sw"])
+        try lab.trap(Self.linkUp(7))
+        try waitFor("the linkUp's resolution") { Self.said(receiver).contains("resolved trap_link_down GigabitEthernet0/0/7") }
+
+        let alerts = try lab.store().alerts(state: nil, county: nil, limit: 10)
+        #expect(Set(alerts.map(\.subject)) == ["lab-sw/7", "lab-sw", "redundancy:agg-xingqing"], "nothing from the trap with the wrong community")
+        // The lab's county node has no uplinks at all: the compliance check fails, and that is an alert too.
+        #expect(alerts.first { $0.rule == "compliance_fail" }?.summary.zh.hasPrefix("双归冗余不达标：agg-xingqing") == true)
+        let linkAlert = try #require(alerts.first { $0.subject == "lab-sw/7" })
+        #expect(linkAlert.state == .resolved && linkAlert.labels["county"] == "xingqing" && linkAlert.labels["source"] == "127.0.0.1")
+        // Every request carried a valid Standard Webhooks signature.
+        for request in receiver.received {
+            let id = request.headers["webhook-id"] ?? "", timestamp = Int(request.headers["webhook-timestamp"] ?? "") ?? 0
+            #expect(request.headers["webhook-signature"] == WebhookSignature.standardWebhooks(secret: Self.secret, webhookID: id, timestamp: timestamp, body: request.body))
+        }
+
+        // The CLI on what the daemon stored.
+        var run = try lab.edunet(["alerts", "list", "--state", "all"])
+        #expect(run.status == 0 && run.out.contains("trap_link_down") && run.out.contains("device_restarted") && run.out.contains("lab-sw 发来 linkDown") == false)
+        #expect(run.out.contains("实验交换机（lab-sw） 发来 linkDown：端口 GigabitEthernet0/0/7 断开"))
+        run = try lab.edunet(["alerts", "list", "--format", "json"])
+        let firing = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any]
+        #expect(Set((firing?["alerts"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }) == ["device_restarted", "compliance_fail"])
+        run = try lab.edunet(["alerts", "show", String(linkAlert.id)])
+        let shown = run.out.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(run.status == 0 && shown.contains("state resolved") && shown.contains("rule trap_link_down (端口断开（Trap）)"), "\(run.out)")
+        #expect(shown.contains { $0.hasPrefix("labels county=xingqing device=lab-sw interface=GigabitEthernet0/0/7") })
+        #expect(shown.filter { $0.hasPrefix("20") && ($0.contains(" firing ") || $0.contains(" resolved ")) }.count == 2, "history: fired, resolved")
+        run = try lab.edunet(["alerts", "show", "999"])
+        #expect(run.status == 1 && run.err.contains("no alert 999"))
+        let restart = try #require(alerts.first { $0.subject == "lab-sw" })
+        run = try lab.edunet(["alerts", "ack", String(restart.id), "--by", "王工"])
+        #expect(run.status == 0 && run.out.hasPrefix("alert \(restart.id) acknowledged by 王工"))
+        #expect(try lab.store().alert(String(restart.id)).acknowledgedBy == "王工")
+        run = try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"])
+        #expect(run.status == 0, "\(run.err)")
+        run = try lab.edunet(["alerts", "silence", "--match", "county=兴庆区", "--for", "2h", "--reason", "光缆抢修", "--by", "王工"])
+        #expect(run.status == 0 && run.out.hasPrefix("silence 1: county=xingqing from "))
+        run = try lab.edunet(["alerts", "silence", "--match", "colour=red", "--for", "2h", "--reason", "x"])
+        #expect(run.status != 0 && run.err.contains("unknown label `colour`"))
+        run = try lab.edunet(["alerts", "silences"])
+        #expect(run.out.contains("county=xingqing") && run.out.contains("active") && run.out.contains("光缆抢修"))
+        run = try lab.edunet(["alerts", "unsilence", "1"])
+        #expect(run.status == 0)
+        #expect(try lab.edunet(["alerts", "silences"]).out.contains("county=xingqing") == false)
+        run = try lab.edunet(["alerts", "outbox", "--all"])
+        #expect(run.status == 0 && run.out.contains("delivered") && run.err.contains("0 pending"))
+        run = try lab.edunet(["alerts", "test-receiver", "city-noc"])
+        #expect(run.status == 0 && run.out.contains("result    delivered"), "\(run.out)\(run.err)")
+        #expect((receiver.received.last?.json["type"] as? String) == "alert.test")
+        await receiver.stop()
+    }
+
+    @Test func messagesPendingWhenTheDaemonIsKilledAreDeliveredAfterARestart() async throws {
+        let receiver = WebhookReceiver()  // down until the daemon has been killed
+        let lab = try Lab(receiver: receiver)
+        defer { lab.remove() }
+        let refused = try lab.edunet(["alerts", "test-receiver", "city-noc"])
+        #expect(refused.status == 1 && refused.out.contains("result    not delivered: connection refused"), "\(refused.out)")
+        let first = try lab.startDaemon()
+        for port in 1...3 { try lab.trap(Self.linkDown(port)) }
+        try waitFor("failed attempts in the outbox", diagnosis: { "\((try? lab.store().outbox(states: [.pending], limit: 10)) ?? [])\n" + ((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "") }) {
+            let pending = (try? lab.store().outbox(states: [.pending], limit: 10)) ?? []
+            let traps = pending.flatMap(\.content.alerts).filter { $0.rule == "trap_link_down" }
+            return traps.count == 3 && pending.min { $0.id < $1.id }.map { $0.attempts >= 1 } == true  // in order: the oldest is tried first
+        }
+        kill(first, SIGKILL)
+        _ = try TestProcess.wait(first)
+        let pending = try lab.store().outbox(states: [.pending], limit: 10)
+        try await receiver.start()
+        let second = try lab.startDaemon()
+        defer { kill(second, SIGTERM); _ = try? TestProcess.wait(second) }
+        try waitFor("the pending messages delivered", diagnosis: { "\(receiver.received.count) received\n" + String(((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "").suffix(3000)) }) { 
+            let counts = try lab.store().outboxCounts()
+            return counts[.pending] == nil && counts[.delivered] ?? 0 > 0
+        }
+        #expect(Set(Self.said(receiver)) == ["firing trap_link_down GigabitEthernet0/0/1", "firing trap_link_down GigabitEthernet0/0/2",
+                                             "firing trap_link_down GigabitEthernet0/0/3"])
+        #expect(Self.said(receiver).count == 3, "each alert said once")
+        #expect(Set(receiver.received.compactMap { $0.headers["webhook-id"] }) == Set(pending.map(\.webhookID)), "the ids stored before the kill")
+        await receiver.stop()
+    }
+}
+
+/// Waits up to 20 s for `condition`; `diagnosis` says what was seen instead.
+func waitFor(_ what: String, diagnosis: () -> String = { "" }, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline {
+        if try condition() { return }
+        usleep(50_000)
+    }
+    Issue.record("timed out waiting for \(what)\n\(diagnosis())")
+    throw CancellationError()
+}
