@@ -72,6 +72,8 @@ let package = Package(
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
         // The batched-insert benchmark (scripts/bench-store.sh).
         .executableTarget(name: "store-bench", dependencies: ["Store", "Model"]),
+        // The alert-storm benchmark (scripts/bench-alerts.sh).
+        .executableTarget(name: "alert-bench", dependencies: ["Alerting", "Store", "Model", .product(name: "Logging", package: "swift-log")]),
         // Helpers the test targets share: running a process without pipes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd", "TestSupport",
