@@ -2,7 +2,8 @@
 # The EduNet demo on the bundled simulated city: build; validate the sample inventory against the policies; serve
 # every device of it on loopback (scripts/simnet.sh); run edunetd on it for a few poll cycles into a fresh SQLite
 # file; then read what it measured: daemon status, links (congested ones and the under-tier uplinks), access points,
-# and the bandwidth compliance report (table, and the HTML and CSV files).
+# the bandwidth compliance report (table, and the HTML and CSV files), and the alerts it raised and sent to the
+# counties' receivers (a webhook sink on 127.0.0.1:9099 stands in for them; a trap is sent with snmptrap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -25,8 +26,10 @@ echo "==> validating inventory/ against policies/"
 
 echo "==> serving the simulated city on loopback (scripts/simnet.sh; first start indexes the recordings)"
 daemon=
+sink=
 cleanup() {
     [ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true
+    [ -z "$sink" ] || kill "$sink" 2>/dev/null || true
     bash scripts/simnet.sh stop "$out/simnet" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -37,17 +40,36 @@ echo "==> applying the city (its copy with the simulation's port) to $EDUNET_DB"
 "$edunet" inventory apply --inventory "$out/simnet/inventory" | tail -1
 "$edunet" counties list
 
+# The counties' receivers are on 127.0.0.1:9099 in the sample policies: a sink stands in for them. The demo's
+# signing secrets are made up here, in the environment and a file, as real ones would be.
+rm -rf "$out/policies" "$out/secrets" "$out/webhooks.jsonl"
+mkdir -p "$out/secrets"
+cp -r policies "$out/policies"
+printf 'SECdemo-yongning\n' > "$out/secrets/dingtalk-yongning"
+sed -i "s|/etc/edunet/secrets/dingtalk-yongning|$out/secrets/dingtalk-yongning|" "$out/policies/alerting.yaml"
+export EDUNET_WEBHOOK_SECRET_CITY="whsec_$(printf 'demo city secret' | base64)" EDUNET_DINGTALK_SECRET_XINGQING=SECdemo-xingqing \
+    EDUNET_FEISHU_SECRET_XIXIA=demo-xixia EDUNET_FEISHU_SECRET_LINGWU=demo-lingwu EDUNET_TRAP_COMMUNITY=demo-traps
+python3 scripts/webhook-sink.py 9099 "$out/webhooks.jsonl" "$EDUNET_WEBHOOK_SECRET_CITY" &
+sink=$!
+trap_port=${EDUNET_DEMO_TRAP_PORT:-11620}
+
 # Two devices in flight: snmpsim answers one request at a time (see docs/simnet.md).
 cat > "$out/edunetd.yaml" <<YAML
 database: demo.sqlite
 inventory: simnet/inventory
-policies: $PWD/policies
+policies: policies
 http: {listen: "127.0.0.1:0"}
+traps: {port: $trap_port, community: {env: EDUNET_TRAP_COMMUNITY}}
 poll: {interval_seconds: $interval, max_devices_in_flight: 2, timeout_seconds: 3, retries: 1}
 YAML
 echo "==> edunetd polls the city every $interval s for $cycles cycles (log: $out/edunetd.log)"
 "$bin/edunetd" --config "$out/edunetd.yaml" 2> "$out/edunetd.log" &
 daemon=$!
+sleep 2
+# 永宁县汇聚交换机 reports its uplink port down (a real SNMPv2c trap, sent from the switch's own loopback address).
+yn=$(python3 -c "import yaml,sys; d=[d for f in sys.argv[1:] for d in (yaml.safe_load(open(f)) or {}).get('devices',[]) if d['id']=='agg-yongning-sw'][0]; print(d['management']['address'])" "$out"/simnet/inventory/*.yaml)
+snmptrap -v 2c -c demo-traps --clientaddr="$yn" "127.0.0.1:$trap_port" '' 1.3.6.1.6.3.1.1.5.3 \
+    1.3.6.1.2.1.2.2.1.1.1 i 1 1.3.6.1.2.1.31.1.1.1.1.1 s XGigabitEthernet1/0/1 && echo "    trap: linkDown from agg-yongning-sw ($yn)"
 for cycle in $(seq 1 "$cycles"); do
     sleep "$interval"
     echo "    after $((cycle * interval)) s: $("$edunet" status --format json | python3 -c 'import json,sys; d=json.load(sys.stdin)["status"]["daemon"]; print(d["polls"], "polls,", d["measurements"], "interface rates,", len(d["devices_down"]), "devices down")')"
@@ -80,7 +102,28 @@ echo "==> bandwidth compliance of 灵武市 over the last $window (the whole cit
 "$edunet" report bandwidth --window "$window" --format html --output "$out/report.html" || true
 "$edunet" report bandwidth --window "$window" --format csv --output "$out/report.csv" || true
 
+echo "==> alerts raised (compliance failures, the trap); sent to each county's receiver after the 30-s group wait"
+sleep 5
+"$edunet" alerts list --county yongning
+"$edunet" alerts outbox --all
+python3 - "$out/webhooks.jsonl" <<'PY'
+import collections, json, sys
+try:
+    lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+except FileNotFoundError:
+    lines = []
+by_path = collections.Counter(l["path"] for l in lines)
+print(f"    webhooks received by the sink: {len(lines)} —", ", ".join(f"{p} {n}" for p, n in sorted(by_path.items())) or "none")
+signed = [l["signature_ok"] for l in lines if "signature_ok" in l]
+if signed:
+    print(f"    Standard Webhooks signatures checked: {sum(signed)} of {len(signed)} valid")
+robot = next((l for l in lines if l["path"] == "/robot/send"), None)
+if robot:
+    print("    a DingTalk message:", robot["body"]["markdown"]["title"])
+PY
+
 echo
 echo "Open $out/report.html in a browser (中文 / English switch at the top)."
 echo "Try: EDUNET_DB=$EDUNET_DB $edunet aps list --county yongning"
+echo "     EDUNET_DB=$EDUNET_DB $edunet alerts show 1"
 echo "     EDUNET_DB=$EDUNET_DB $edunet schools show lingwu-vocational-12"

@@ -23,7 +23,7 @@ struct AlertsCommand: ParsableCommand {
               edunet alerts outbox --dead                        messages given up on after the maximum age
               edunet alerts test-receiver yongning-it            send a test message now and show the answer
 
-            Exit status: 0 success; 1 no such alert, silence or receiver, or a test message not delivered; 2 wrong usage;
+            Exit status: 0 success; 1 no such alert, silence or receiver, or a test message not delivered; 64 wrong usage;
             3 the database could not be opened or written.
             """,
         subcommands: [List.self, Show.self, Acknowledge.self, SilenceCommand.self, Silences.self, Unsilence.self, Outbox.self, TestReceiver.self],

@@ -154,6 +154,19 @@ struct AlertEngineTests {
         #expect(byReceiver == ["yongning-it": ["firing yn-1"], "city-am": ["firing xx-1"], "city-noc": ["firing xx-2"]])
     }
 
+    @Test func aStormIsStoredInChunksAndSaidInOneMessage() async throws {
+        let f = try AlertFixture()
+        let engine = try f.engine(AlertFixture.policy())
+        let storm = (1...1200).map { AlertFixture.signal("yn-\($0)") }
+        try await engine.evaluate(rules: rules, active: storm, at: f.at(0))
+        #expect(try f.store.alerts(state: .firing, county: "yongning", limit: 5000).count == 1200)
+        #expect(try f.store.pendingNotifications().count == 1200)
+        try await engine.tick(at: f.at(30))
+        let messages = try f.messages()
+        #expect(messages.count == 1 && messages[0].content.alerts.count == 100 && messages[0].content.truncated == 1100)
+        #expect(try f.store.pendingNotifications().isEmpty)
+    }
+
     @Test func aRestartedEngineCarriesOnFromTheStore() async throws {
         let f = try AlertFixture()
         let policy = AlertFixture.policy()

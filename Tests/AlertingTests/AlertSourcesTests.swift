@@ -39,7 +39,7 @@ struct AlertSourcesTests {
         #expect(one.map(\.subject) == ["city-county-yongning-a"])
         #expect(one[0].severity == .warning && one[0].labels["redundancy"] == "lost")
         #expect(one[0].summary.zh.hasPrefix("链路 city-county-yongning-a（city-county）中断："))
-        #expect(one[0].summary.zh.hasSuffix("city-core-a-sw）XGigabitEthernet2/0/4 状态为 down；冗余链路 city-county-yongning-b 仍在工作，已失去冗余"))
+        #expect(one[0].summary.zh.hasSuffix("city-core-a-sw） XGigabitEthernet2/0/4 状态为 down；冗余链路 city-county-yongning-b 仍在工作，已失去冗余"))
         let both = AlertSources.linksDown(interfaces: ["city-core-a-sw": ["XGigabitEthernet2/0/4": down], "city-core-b-sw": ["XGigabitEthernet2/0/4": down]],
                                           topology: topology, rules: rules)
         #expect(both.map(\.subject).sorted() == ["city-county-yongning-a", "city-county-yongning-b"] && both.allSatisfy { $0.severity == .critical })

@@ -118,19 +118,43 @@ public actor AlertEngine {
         Step(now: now, policy: policy, stored: alerts, recentChanges: recentChanges, silences: silences)
     }
 
+    /// Alerts written in one transaction: a storm of 10,000 is written in chunks, so that the poller's writes to the
+    /// same database wait for one chunk (a few milliseconds), not for the whole storm. Each alert's new state, history
+    /// and notifications are always in the same chunk.
+    static let chunkSize = 500
+
     /// Writes a step's batch; only once it is stored does the engine's memory take the changes.
     private func commit(_ step: Step) throws(StoreError) {
         for fingerprint in step.touched { alerts[fingerprint]?.lastSeenAt = step.now }
         guard !step.batch.isEmpty || !step.changed.isEmpty else { return }
-        var batch = step.batch
-        batch.alerts = step.changed.values.sorted { ($0.id, $0.fingerprint) < ($1.id, $1.fingerprint) }
-        let ids = try store.apply(batch)
-        for var alert in batch.alerts {
-            if alert.id == 0, let id = ids[alert.fingerprint] { alert.id = id }
-            alerts[alert.fingerprint] = alert
-            fingerprintOfID[alert.id] = alert.fingerprint
+        let changed = step.changed.values.sorted { ($0.id, $0.fingerprint) < ($1.id, $1.fingerprint) }
+        var chunks: [AlertStore.Batch] = []
+        if step.batch.messages.isEmpty, step.batch.dropped.isEmpty, changed.count > Self.chunkSize {
+            let transitions = Dictionary(grouping: step.batch.transitions, by: \.fingerprint)
+            let notifications = Dictionary(grouping: step.batch.notifications, by: \.fingerprint)
+            for start in stride(from: 0, to: changed.count, by: Self.chunkSize) {
+                var chunk = AlertStore.Batch()
+                chunk.alerts = Array(changed[start..<min(start + Self.chunkSize, changed.count)])
+                for alert in chunk.alerts {
+                    chunk.transitions += transitions[alert.fingerprint] ?? []
+                    chunk.notifications += notifications[alert.fingerprint] ?? []
+                }
+                chunks.append(chunk)
+            }
+        } else {
+            var batch = step.batch
+            batch.alerts = changed
+            chunks = [batch]
         }
-        for (fingerprint, dates) in step.newChanges { recentChanges[fingerprint, default: []].append(contentsOf: dates) }
+        for chunk in chunks {
+            let ids = try store.apply(chunk)
+            for var alert in chunk.alerts {
+                if alert.id == 0, let id = ids[alert.fingerprint] { alert.id = id }
+                alerts[alert.fingerprint] = alert
+                fingerprintOfID[alert.id] = alert.fingerprint
+                if let dates = step.newChanges[alert.fingerprint] { recentChanges[alert.fingerprint, default: []].append(contentsOf: dates) }
+            }
+        }
         let horizon = step.now.addingTimeInterval(-policy.flapping.withinMinutes * 60)
         for (fingerprint, dates) in recentChanges {
             let kept = dates.filter { $0 > horizon }
