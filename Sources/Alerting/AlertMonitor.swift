@@ -71,9 +71,10 @@ public actor AlertMonitor {
     }
 
     /// Until cancelled: the engine's step every `tick`, the sources every `evaluateEvery`, compliance on its own
-    /// schedule. A failing step is logged and tried again next time; nothing half-done is stored.
-    public func run(tick: Duration, evaluateEvery: Duration) async {
-        var lastEvaluation = Date.distantPast
+    /// schedule, and every hour resolved alerts and delivered messages older than `keepDays` are deleted. A failing
+    /// step is logged and tried again next time; nothing half-done is stored.
+    public func run(tick: Duration, evaluateEvery: Duration, keepDays: Double = 90) async {
+        var lastEvaluation = Date.distantPast, lastPrune = Date.distantPast
         while !Task.isCancelled {
             let now = Date()
             do {
@@ -85,6 +86,11 @@ public actor AlertMonitor {
                     try await evaluateCompliance(at: now)
                 }
                 try await engine.tick(at: now)
+                if now.timeIntervalSince(lastPrune) >= 3600 {
+                    lastPrune = now
+                    let removed = try await engine.prune(olderThan: now.addingTimeInterval(-keepDays * 86_400))
+                    if removed > 0 { logger.info("old alerts removed", metadata: ["alerts": "\(removed)", "keep_days": "\(keepDays)"]) }
+                }
             } catch {
                 logger.error("alert step failed; tried again next tick", metadata: ["error": "\(error.message)"])
             }

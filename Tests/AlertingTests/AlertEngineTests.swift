@@ -167,6 +167,22 @@ struct AlertEngineTests {
         #expect(try f.store.pendingNotifications().isEmpty)
     }
 
+    @Test func oldResolvedAlertsArePrunedAndFiringOnesKept() async throws {
+        let f = try AlertFixture()
+        let engine = try f.engine(AlertFixture.policy())
+        try await engine.evaluate(rules: rules, active: [AlertFixture.signal("yn-1"), AlertFixture.signal("yn-2")], at: f.at(0))
+        try await engine.tick(at: f.at(30))
+        try await engine.evaluate(rules: rules, active: [AlertFixture.signal("yn-2")], at: f.at(100))
+        try await engine.tick(at: f.at(400))
+        #expect(try await engine.prune(olderThan: f.at(99)) == 0, "yn-1 ended at 100")
+        #expect(try await engine.prune(olderThan: f.at(101)) == 1)
+        #expect(try f.store.alerts(state: nil, county: nil, limit: 10).map(\.subject) == ["yn-2"])
+        #expect(await engine.current().map(\.subject) == ["yn-2"])
+        // Should yn-1 go down again, it is a new alert.
+        try await engine.evaluate(rules: rules, active: [AlertFixture.signal("yn-1"), AlertFixture.signal("yn-2")], at: f.at(500))
+        #expect(try f.store.alerts(state: .firing, county: nil, limit: 10).count == 2)
+    }
+
     @Test func aRestartedEngineCarriesOnFromTheStore() async throws {
         let f = try AlertFixture()
         let policy = AlertFixture.policy()

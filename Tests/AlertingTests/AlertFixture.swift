@@ -18,7 +18,8 @@ final class AlertFixture: Sendable {
     init(t0: Date = Date(timeIntervalSince1970: 1_790_000_000)) throws {
         database = try StoreDatabase(path: path)
         store = AlertStore(database: database)
-        self.t0 = t0
+        // Whole seconds: times are stored as seconds since 1970, and a Date of now does not survive that exactly.
+        self.t0 = Date(timeIntervalSince1970: t0.timeIntervalSince1970.rounded(.down))
     }
 
     deinit {

@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 import Model
 import SNMP
+import Store
 import Testing
 
 /// The sources on the sample city's real topology: grace periods, redundancy, a county outage, traps.
@@ -66,6 +67,37 @@ struct AlertSourcesTests {
         #expect(said.sorted() == ["firing city-county-yongning-a", "firing city-county-yongning-b"])
         #expect(await engine.current().filter { $0.rule == "device_unreachable" && $0.state == .firing }.count == yongning.count,
                 "the devices' alerts are recorded, only not sent")
+    }
+
+    /// Yongning's 1G uplink b (at agg-yongning-sw GigabitEthernet1/0/2) measured every minute.
+    @Test func aLinkIsCongestedWhenEveryIntervalOfTheSpanIsOverTheThreshold() throws {
+        let topology = try topology()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-congestion-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = MeasurementStore(database: try StoreDatabase(path: path))
+        var rules = AlertingPolicy.Rules()
+        rules.congestionMinutes = 15
+        func rates(_ utilisations: [Double?]) throws {
+            try store.record(utilisations.enumerated().map { minute, u in
+                InterfaceMeasurement(device: "agg-yongning-sw", interface: "GigabitEthernet1/0/2", time: t0.addingTimeInterval(Double(minute + 1) * 60),
+                                     inBitsPerSecond: u.map { $0 * 1e9 }, outBitsPerSecond: u.map { $0 * 0.5e9 }, unknownReason: u == nil ? "counter wrapped twice" : nil)
+            })
+        }
+        func congested(at minute: Double) throws -> [String] {
+            try AlertSources.congested(store: store, interfaces: [:], at: t0.addingTimeInterval(minute * 60), topology: topology, threshold: 0.8, rules: rules)
+                .map(\.subject)
+        }
+        try rates(Array(repeating: 0.9, count: 20) + [0.79] + Array(repeating: 0.95, count: 20) + [nil] + Array(repeating: 0.95, count: 15))
+        #expect(try congested(at: 14) == [], "fewer than 15 minutes measured")
+        #expect(try congested(at: 16) == ["city-county-yongning-b"], "minutes 2–16 at 90 %")
+        #expect(try congested(at: 21) == [], "minute 21 was at 79 %")
+        #expect(try congested(at: 35) == [], "the 79 % minute is still within the span")
+        #expect(try congested(at: 36) == ["city-county-yongning-b"])
+        #expect(try congested(at: 45) == [], "an unknown interval (minute 42) is not a congested one")
+        #expect(try congested(at: 57) == ["city-county-yongning-b"])
+        let signal = try #require(try AlertSources.congested(store: store, interfaces: [:], at: t0.addingTimeInterval(57 * 60), topology: topology,
+                                                             threshold: 0.8, rules: rules).first)
+        #expect(signal.summary.zh == "链路 city-county-yongning-b 已连续 15 分钟利用率高于 80%" && signal.severity == .warning)
     }
 
     @Test func trapsRaiseAndResolveTheRightAlert() throws {

@@ -54,10 +54,17 @@ struct AlertingDaemonTests {
         }
 
         func startDaemon() throws -> pid_t {
+            let starts = (try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1
             let edunetd = products.appendingPathComponent("edunetd").path
             let pid = try TestProcess.spawn("LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=lab-traps LAB_WEBHOOK_SECRET='\(secret)' exec '\(edunetd)' "
                                             + "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' >> '\(log)' 2>&1 < /dev/null")
-            try waitFor("traps listening") { (try? String(contentsOfFile: log, encoding: .utf8))?.contains("traps listening") ?? false }
+            do {
+                try waitFor("traps listening") { ((try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1) > starts }
+            } catch {
+                kill(pid, SIGKILL)
+                _ = try? TestProcess.wait(pid)
+                throw error
+            }
             return pid
         }
 
@@ -167,6 +174,8 @@ struct AlertingDaemonTests {
         let refused = try lab.edunet(["alerts", "test-receiver", "city-noc"])
         #expect(refused.status == 1 && refused.out.contains("result    not delivered: connection refused"), "\(refused.out)")
         let first = try lab.startDaemon()
+        var killed = false
+        defer { if !killed { kill(first, SIGKILL); _ = try? TestProcess.wait(first) } }
         for port in 1...3 { try lab.trap(Self.linkDown(port)) }
         try waitFor("failed attempts in the outbox", diagnosis: { "\((try? lab.store().outbox(states: [.pending], limit: 10)) ?? [])\n" + ((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "") }) {
             let pending = (try? lab.store().outbox(states: [.pending], limit: 10)) ?? []
@@ -175,6 +184,7 @@ struct AlertingDaemonTests {
         }
         kill(first, SIGKILL)
         _ = try TestProcess.wait(first)
+        killed = true
         let pending = try lab.store().outbox(states: [.pending], limit: 10)
         try await receiver.start()
         let second = try lab.startDaemon()

@@ -34,7 +34,8 @@ struct DeliveryTests {
         let a = AlertFixture.signal("xx-a", county: "xixia"), b = AlertFixture.signal("xx-b", county: "xixia"), c = AlertFixture.signal("xx-c", county: "xixia")
         try await engine.evaluate(rules: rules, active: [a, b], at: Date())
         try await engine.tick(at: Date())
-        try await round(for: 0.5)
+        let retried = Date().addingTimeInterval(10)
+        while try f.messages().first.map({ $0.attempts < 3 }) ?? true, Date() < retried { try await round(for: 0.05) }
         try await engine.evaluate(rules: rules, active: [b], at: Date())
         try await engine.tick(at: Date())
         try await engine.evaluate(rules: rules, active: [b, c], at: Date())
@@ -42,6 +43,7 @@ struct DeliveryTests {
         try await round(for: 0.3)
         #expect(try f.store.outboxCounts()[.pending] == 3)
         #expect(try f.messages()[0].attempts >= 3, "retried while the receiver was down")
+        #expect(try f.messages()[1...].allSatisfy { $0.attempts == 0 }, "later messages wait behind the first")
 
         try await receiver.start()
         let deadline = Date().addingTimeInterval(10)

@@ -106,6 +106,18 @@ public actor AlertEngine {
         try commit(flush)
     }
 
+    /// Forgets resolved alerts (and their history) that ended before `cutoff` and were said to be resolved (or never
+    /// said at all), and delivered messages older than it. Returns the alerts removed.
+    @discardableResult
+    public func prune(olderThan cutoff: Date) throws(StoreError) -> Int {
+        let removed = try store.prune(olderThan: cutoff)
+        for (fingerprint, alert) in alerts where alert.state == .resolved && (alert.endsAt ?? .distantFuture) < cutoff && alert.notifiedState != .firing {
+            alerts[fingerprint] = nil
+            fingerprintOfID[alert.id] = nil
+        }
+        return removed
+    }
+
     /// The severity of each firing alert of a rule, by subject.
     public func firing(rule: String) -> [String: AlertSeverity] {
         Dictionary(alerts.values.filter { $0.rule == rule && $0.state == .firing }.map { ($0.subject, $0.severity) }, uniquingKeysWith: max)

@@ -57,13 +57,15 @@ public enum AlertSources {
     /// least two intervals measured and none unknown), at the downstream end, else the upstream end.
     public static func congested(store: MeasurementStore, interfaces: [String: [String: InterfaceStatus]], at now: Date, topology: AlertTopology,
                                  threshold: Double, rules: AlertingPolicy.Rules) throws(StoreError) -> [AlertSignal] {
-        let from = now.addingTimeInterval(-rules.congestionMinutes * 60)
+        // The span is (now − N minutes, now]: a rate is stamped with the end of its interval, so one stamped `now` is in
+        // it and one stamped at its start is not (the store reads [from, to), hence the millisecond).
+        let from = now.addingTimeInterval(-rules.congestionMinutes * 60), to = now.addingTimeInterval(0.001)
         var signals: [AlertSignal] = []
         for link in topology.inventory.links {
             var samples: [InterfaceMeasurement] = []
             var measuredEnd = link.b
             for end in [link.b, link.a] {
-                samples = try store.rates(device: end.device, interface: end.interface, from: from, to: now)
+                samples = try store.rates(device: end.device, interface: end.interface, from: from.addingTimeInterval(0.001), to: to)
                 measuredEnd = end
                 if !samples.isEmpty { break }
             }
