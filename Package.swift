@@ -46,7 +46,7 @@ let package = Package(
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
         .target(name: "Alerting", dependencies: [
             "Model", "Store", "SNMP", "Monitor", "Compliance", .product(name: "Logging", package: "swift-log"),
-            .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         // Tables, CSV and JSON for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),

@@ -13,6 +13,7 @@ public actor AlertMonitor {
     private let measurements: MeasurementStore
     private let downSince: @Sendable () async -> [String: Date]?
     private let logger: Logger
+    private let metrics: AlertingMetrics
     private var configuration: CityConfiguration
     private var topology: AlertTopology
     private var lastCompliance: Date?
@@ -20,7 +21,8 @@ public actor AlertMonitor {
     /// `downSince` reports the devices whose polls fail and since when (the polling loop's view), nil while it does
     /// not know yet (its first cycle).
     public init(engine: AlertEngine, configuration: CityConfiguration, measurements: MeasurementStore, logger: Logger,
-                downSince: @escaping @Sendable () async -> [String: Date]?) {
+                metrics: AlertingMetrics = .none, downSince: @escaping @Sendable () async -> [String: Date]?) {
+        self.metrics = metrics
         self.engine = engine
         self.configuration = configuration
         topology = AlertTopology(inventory: configuration.inventory)
@@ -63,6 +65,7 @@ public actor AlertMonitor {
 
     /// One received trap.
     public func handle(_ trap: SNMPTrap, at now: Date) async throws(StoreError) {
+        metrics.traps.increment()
         switch AlertSources.trap(trap, topology: topology, rules: rules) {
         case .raise(let signal, let hold): try await engine.raise(signal, hold: hold, at: now)
         case .resolve(let fingerprint): try await engine.resolve(fingerprint: fingerprint, at: now)
@@ -81,6 +84,8 @@ public actor AlertMonitor {
                 if now.timeIntervalSince(lastEvaluation) >= evaluateEvery / .seconds(1) {
                     lastEvaluation = now
                     try await evaluate(at: now)
+                    let counts = try await engine.counts()
+                    metrics.record(firing: counts.firing, outbox: counts.outbox)
                 }
                 if now.timeIntervalSince(lastCompliance ?? .distantPast) >= rules.complianceEveryMinutes * 60 {
                     try await evaluateCompliance(at: now)

@@ -221,19 +221,26 @@ public final class AlertStore: Sendable {
         }
     }
 
-    /// Acknowledgements made since the engine loaded its alerts (by the CLI, in another process).
-    public func acknowledgements(of alertIDs: [Int64]) throws(StoreError) -> [Int64: (by: String, at: Date)] {
-        guard !alertIDs.isEmpty else { return [:] }
-        return try database.read { db in
+    /// Acknowledgements made after `since` (by the CLI, in another process), by alert id.
+    public func acknowledgements(after since: Date) throws(StoreError) -> [Int64: (by: String, at: Date)] {
+        try database.read { db in
             var result: [Int64: (by: String, at: Date)] = [:]
-            for chunk in stride(from: 0, to: alertIDs.count, by: 500).map({ alertIDs[$0..<min($0 + 500, alertIDs.count)] }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT id, acknowledged_by, acknowledged_at FROM alerts WHERE acknowledged_at IS NOT NULL AND id IN (\(marks))",
-                                            arguments: StatementArguments(Array(chunk))) {
-                    result[row[0]] = (row[1], Date(timeIntervalSince1970: row[2]))
-                }
+            for row in try Row.fetchAll(db, sql: "SELECT id, acknowledged_by, acknowledged_at FROM alerts WHERE acknowledged_at > ?",
+                                        arguments: [since.timeIntervalSince1970]) {
+                result[row[0]] = (row[1], Date(timeIntervalSince1970: row[2]))
             }
             return result
+        }
+    }
+
+    /// Firing alerts by severity, for status lines and metrics.
+    public func firingCounts() throws(StoreError) -> [AlertSeverity: Int] {
+        try database.read { db in
+            var counts: [AlertSeverity: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT severity, COUNT(*) FROM alerts WHERE state = 'firing' GROUP BY severity") {
+                if let severity = AlertSeverity(rawValue: row[0]) { counts[severity] = row[1] }
+            }
+            return counts
         }
     }
 

@@ -81,9 +81,8 @@ struct AlertsCommand: ParsableCommand {
             if let by = alert.acknowledgedBy, let at = alert.acknowledgedAt { lines.append(("acknowledged", "by \(by) at \(AlertWords.localTime(at))")) }
             lines.append(("notified", alert.notifiedState.map { "\($0.rawValue) (\(alert.notifiedSeverity?.rawValue ?? "—"))" } ?? "not yet"))
             if !alert.parents.isEmpty { lines.append(("parents", alert.parents.joined(separator: " "))) }
-            let width = lines.map { $0.0.count }.max() ?? 0
-            var text = lines.map { ($0.0 + String(repeating: " ", count: width - $0.0.count)) + "  " + $0.1 }.joined(separator: "\n")
-            text += "\n\nhistory:\n" + (try store.history(of: alert.id)).map { t in
+            var text = KeyValueLines.render(lines)
+            text += "\nhistory:\n" + (try store.history(of: alert.id)).map { t in
                 "  \(AlertWords.localTime(t.at))  \(t.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(t.severity.rawValue)" + (t.note.map { "  (\($0))" } ?? "")
             }.joined(separator: "\n")
             Terminal.print(text)

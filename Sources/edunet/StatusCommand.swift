@@ -14,15 +14,19 @@ struct StatusCommand: EdunetSubcommand {
     @Option(help: "Output format: text or json.") var format: SNMPOutputFormat = .text
 
     func execute() throws {
-        let status = try DaemonStatusStore(database: try database.openDatabase()).read()
+        let db = try database.openDatabase()
+        let status = try DaemonStatusStore(database: db).read()
         guard let status else {
             Terminal.error("edunetd has not run against \(database.resolvedPath); start it with `edunetd --config FILE`")
             throw ExitCode(1)
         }
         let now = Date()
         let running = status.isRunning(at: now)
+        let alertStore = AlertStore(database: db)
+        let alerts = Report.Alerts(firing: try alertStore.firingCounts().mapKeys(\.rawValue), outbox: try alertStore.outboxCounts().mapKeys(\.rawValue))
         if format == .json {
-            Terminal.print(String(decoding: try JSONDocument.encode(schema: "edunet.status/v1", key: "status", Report(running: running, daemon: status)), as: UTF8.self))
+            Terminal.print(String(decoding: try JSONDocument.encode(schema: "edunet.status/v1", key: "status", Report(running: running, daemon: status, alerts: alerts)),
+                                  as: UTF8.self))
         } else {
             let formatter = ISO8601DateFormatter()
             let state = running ? "running (heartbeat \(Int(now.timeIntervalSince(status.heartbeatAt))) s ago)"
@@ -38,13 +42,28 @@ struct StatusCommand: EdunetSubcommand {
                 ("down", status.devicesDown.isEmpty ? "—" : status.devicesDown.joined(separator: ", ")),
                 ("late", status.devicesLate.isEmpty ? "—" : status.devicesLate.joined(separator: ", ")),
                 ("polls", "\(status.polls) (\(status.failures) failed), \(status.measurements) interface measurements"),
+                ("alerts", "\(alerts.firing.values.reduce(0, +)) firing (" + AlertSeverity.allCases.reversed().map { "\(alerts.firing[$0.rawValue] ?? 0) \($0.rawValue)" }
+                    .joined(separator: ", ") + ")"),
+                ("outbox", OutboxMessage.State.allCases.map { "\(alerts.outbox[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")),
             ]))
         }
         if !running { throw ExitCode(1) }
     }
 
     private struct Report: Encodable {
+        /// Alerts firing by severity and outbox messages by state.
+        struct Alerts: Encodable {
+            let firing: [String: Int]
+            let outbox: [String: Int]
+        }
+
         let running: Bool
         let daemon: DaemonStatus
+        let alerts: Alerts
     }
+}
+
+extension Dictionary {
+    /// The same values under transformed keys.
+    func mapKeys<K: Hashable>(_ transform: (Key) -> K) -> [K: Value] { Dictionary<K, Value>(uniqueKeysWithValues: map { (transform($0.key), $0.value) }) }
 }

@@ -76,10 +76,13 @@ struct EdunetDaemon: AsyncParsableCommand {
             logger.error("\(error.message)")
             throw ExitCode(3)
         }
-        let client = WebhookClient()
-        let worker = DeliveryWorker(store: alertStore, policy: city.policies.alerting, client: client, engine: engine, logger: logger)
+        let alertingMetrics = AlertingMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let worker = DeliveryWorker(store: alertStore, policy: city.policies.alerting, client: WebhookClient(), engine: engine, logger: logger,
+                                    metrics: alertingMetrics)
         let current = CurrentLoop()
-        let monitor = AlertMonitor(engine: engine, configuration: city, measurements: factory.store, logger: logger) { await current.unreachableSince() }
+        let monitor = AlertMonitor(engine: engine, configuration: city, measurements: factory.store, logger: logger, metrics: alertingMetrics) {
+            await current.unreachableSince()
+        }
         let listener: SNMPTrapListener?
         do { listener = try await Self.trapListener(settings, logger: logger) } catch {
             await factory.engine.shutdown()

@@ -161,6 +161,17 @@ struct AlertingDaemonTests {
         #expect(try lab.edunet(["alerts", "silences"]).out.contains("county=xingqing") == false)
         run = try lab.edunet(["alerts", "outbox", "--all"])
         #expect(run.status == 0 && run.out.contains("delivered") && run.err.contains("0 pending"))
+        run = try lab.edunet(["status"])
+        #expect(run.out.contains("alerts") && run.out.contains("firing (0 critical, 1 warning, 1 info)"), "\(run.out)")
+        #expect(run.out.contains("outbox") && run.out.contains("0 pending"), "\(run.out)")
+        // /metrics carries alerting's figures.
+        let port = try #require(try String(contentsOfFile: lab.log, encoding: .utf8).split(separator: "\n").first { $0.contains("http listening") }?
+            .split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5))
+        let metrics = lab.directory.appendingPathComponent("metrics.txt").path
+        #expect(try TestProcess.wait(try TestProcess.spawn("python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())\" > '\(metrics)'")) == 0)
+        let exported = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(exported.contains(#"edunet_alerts_firing{severity="info"} 1"#) && exported.contains("edunet_snmp_traps_total 3"), "\(exported)")
+        #expect(exported.contains(#"edunet_webhook_attempts_total{outcome="delivered"}"#))
         run = try lab.edunet(["alerts", "test-receiver", "city-noc"])
         #expect(run.status == 0 && run.out.contains("result    delivered"), "\(run.out)\(run.err)")
         #expect((receiver.received.last?.json["type"] as? String) == "alert.test")

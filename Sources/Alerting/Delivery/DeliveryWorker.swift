@@ -14,6 +14,7 @@ public actor DeliveryWorker {
     private let engine: AlertEngine?
     private let client: WebhookClient
     private let logger: Logger
+    private let metrics: AlertingMetrics
     private let environment: [String: String]
     /// A number in [0, 1) for the jitter; injected so that tests know the delays.
     private let random: @Sendable () -> Double
@@ -21,13 +22,14 @@ public actor DeliveryWorker {
     private var recentSends: [String: [Date]] = [:]
 
     public init(store: AlertStore, policy: AlertingPolicy, client: WebhookClient, engine: AlertEngine?, logger: Logger,
-                environment: [String: String] = ProcessInfo.processInfo.environment,
+                metrics: AlertingMetrics = .none, environment: [String: String] = ProcessInfo.processInfo.environment,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.store = store
         self.policy = policy
         self.client = client
         self.engine = engine
         self.logger = logger
+        self.metrics = metrics
         self.environment = environment
         self.random = random
     }
@@ -114,6 +116,7 @@ public actor DeliveryWorker {
     private func record(_ message: OutboxMessage, answer: ReceiverAnswer, kind: AlertingPolicy.ReceiverKind?, at now: Date) async throws(StoreError) -> Bool {
         let verdict = answer.verdict(for: kind ?? .generic, at: now)
         if verdict.delivered {
+            metrics.delivered.increment()
             try store.recordAttempt(message.id, at: now, status: answer.status, error: nil, outcome: .delivered)
             if message.attempts > 0 { logger.notice("delivered after retries", metadata: ["receiver": "\(message.receiver)", "attempts": "\(message.attempts + 1)"]) }
             try await engine?.resolve(fingerprint: Self.deliveryFailedFingerprint(message.receiver), at: now)
@@ -122,12 +125,14 @@ public actor DeliveryWorker {
         let problem = verdict.problem ?? "failed"
         let age = now.timeIntervalSince(message.createdAt)
         if age >= policy.delivery.maxAgeHours * 3600 {
+            metrics.deadLettered.increment()
             try store.recordAttempt(message.id, at: now, status: answer.status, error: problem, outcome: .dead)
             logger.error("message dead-lettered", metadata: ["receiver": "\(message.receiver)", "message": "\(message.webhookID)",
                                                              "attempts": "\(message.attempts + 1)", "error": "\(problem)"])
             try await engine?.raise(deliveryFailed(message, problem: problem), hold: nil, at: now)
             return false
         }
+        metrics.failed.increment()
         let delay = max(backoff(afterAttempts: message.attempts + 1), verdict.retryAfter ?? 0)
         try store.recordAttempt(message.id, at: now, status: answer.status, error: problem, outcome: .retry(at: now.addingTimeInterval(delay)))
         // The first failure of a message, then the 2nd, 4th, 8th…: a receiver down for a day does not fill the log.

@@ -47,23 +47,20 @@ extension AlertEngine.Step {
 
     /// Groups that still have firing alerts nobody acknowledged, and no message for `repeat_interval`, are sent again.
     mutating func repeatGroups(pending: [AlertStore.PendingNotification], lastMessage: [String: [String: Date]],
-                               acknowledged: (_ alertIDs: [Int64]) throws(StoreError) -> Set<Int64>, makeWebhookID: () -> String) throws(StoreError) {
+                               makeWebhookID: () -> String) {
         let horizon = now.addingTimeInterval(-policy.grouping.repeatIntervalMinutes * 60)
         let stale = Set(lastMessage.flatMap { receiver, groups in groups.filter { $0.value <= horizon }.map { GroupID(receiver: receiver, key: $0.key) } })
         guard !stale.isEmpty else { return }
         let busy = Set(pending.map { GroupID(receiver: $0.receiver, key: $0.groupKey) })
         var members: [GroupID: (labels: [String: String], alerts: [Alert])] = [:]
-        for alert in stored.values where alert.state == .firing && alert.notifiedState == .firing && !alert.flapping {
+        for alert in stored.values where alert.state == .firing && alert.notifiedState == .firing && !alert.flapping && !alert.acknowledged {
             let (receiver, labels) = policy.route(alert.labels)
             let group = GroupID(receiver: receiver, key: Self.groupKey(labels))
             guard stale.contains(group), !busy.contains(group), !isSuppressed(alert) else { continue }
             members[group, default: (labels, [])].alerts.append(alert)
         }
-        let acked = try acknowledged(members.values.flatMap { $0.alerts.map(\.id) })
         for (group, entry) in members.sorted(by: { $0.key < $1.key }) {
-            let open = entry.alerts.filter { !acked.contains($0.id) }
-            guard !open.isEmpty else { continue }
-            batch.messages.append(message(.repeat_, group: group, labels: entry.labels, snapshots: open.map(NotificationContent.AlertSnapshot.init),
+            batch.messages.append(message(.repeat_, group: group, labels: entry.labels, snapshots: entry.alerts.map(NotificationContent.AlertSnapshot.init),
                                           notifications: [], webhookID: makeWebhookID()))
         }
     }

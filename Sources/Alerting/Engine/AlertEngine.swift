@@ -22,6 +22,8 @@ public actor AlertEngine {
     var recentChanges: [String: [Date]] = [:]
     /// Silences and maintenance windows not yet over, as last read from the store.
     var silences: [Silence] = []
+    /// The latest acknowledgement read from the store (they are made by the CLI, in another process).
+    var acknowledgementsRead = Date.distantPast
 
     /// Loads the stored alerts, and the state changes within the flapping window before `now`.
     public init(store: AlertStore, policy: AlertingPolicy, logger: Logger, at now: Date,
@@ -41,6 +43,7 @@ public actor AlertEngine {
         }
         alerts = byFingerprint
         fingerprintOfID = byID
+        acknowledgementsRead = byFingerprint.values.compactMap(\.acknowledgedAt).max() ?? .distantPast
         recentChanges = changes
         silences = try store.silences(at: now)
     }
@@ -90,6 +93,12 @@ public actor AlertEngine {
     /// become outbox messages (changes after group wait / group interval; repeats after the repeat interval).
     public func tick(at now: Date) throws(StoreError) {
         silences = try store.silences(at: now)
+        for (id, acknowledgement) in try store.acknowledgements(after: acknowledgementsRead) {
+            acknowledgementsRead = max(acknowledgementsRead, acknowledgement.at)
+            guard let fingerprint = fingerprintOfID[id], var alert = alerts[fingerprint], alert.state == .firing else { continue }
+            (alert.acknowledgedBy, alert.acknowledgedAt) = (acknowledgement.by, acknowledgement.at)
+            alerts[fingerprint] = alert
+        }
         var step = makeStep(at: now)
         for (fingerprint, alert) in alerts where alert.state == .firing {
             if let expiry = alert.expiresAt, expiry <= now { step.resolve(fingerprint, note: "expired") }
@@ -100,9 +109,7 @@ public actor AlertEngine {
         let pending = try store.pendingNotifications(), lastMessage = try store.groupMessageTimes()
         var flush = makeStep(at: now)
         flush.flushGroups(pending: pending, lastMessage: lastMessage, fingerprintOfID: fingerprintOfID, makeWebhookID: makeWebhookID)
-        let store = self.store
-        try flush.repeatGroups(pending: pending, lastMessage: lastMessage, acknowledged: { ids throws(StoreError) in Set(try store.acknowledgements(of: ids).keys) },
-                               makeWebhookID: makeWebhookID)
+        flush.repeatGroups(pending: pending, lastMessage: lastMessage, makeWebhookID: makeWebhookID)
         try commit(flush)
     }
 
@@ -116,6 +123,13 @@ public actor AlertEngine {
             fingerprintOfID[alert.id] = nil
         }
         return removed
+    }
+
+    /// Alerts firing by severity, and outbox messages by state.
+    public func counts() throws(StoreError) -> (firing: [AlertSeverity: Int], outbox: [OutboxMessage.State: Int]) {
+        var firing: [AlertSeverity: Int] = [:]
+        for alert in alerts.values where alert.state == .firing { firing[alert.severity, default: 0] += 1 }
+        return (firing, try store.outboxCounts())
     }
 
     /// The severity of each firing alert of a rule, by subject.
