@@ -12,22 +12,8 @@ public final class AlertStore: Sendable {
         self.database = database
     }
 
-    /// A change a receiver must hear about, not yet in a message.
-    public struct PendingNotification: Sendable, Hashable {
-        public var id: Int64
-        public var alertID: Int64
-        public var receiver: String
-        public var groupKey: String
-        public var groupLabels: [String: String]
-        public var state: AlertState
-        public var severity: AlertSeverity
-        public var createdAt: Date
-    }
-
-    /// A notification to write with the change that owes it; the alert is named by fingerprint, since a new alert has
-    /// no id until the same transaction inserts it.
-    public struct NotificationDraft: Sendable, Hashable {
-        public var fingerprint: String
+    /// What a notification says and to whom: the receiver and group it routes to, the alert's state and severity.
+    public struct Notice: Sendable, Hashable {
         public var receiver: String
         public var groupKey: String
         public var groupLabels: [String: String]
@@ -35,9 +21,7 @@ public final class AlertStore: Sendable {
         public var severity: AlertSeverity
         public var createdAt: Date
 
-        public init(fingerprint: String, receiver: String, groupKey: String, groupLabels: [String: String], state: AlertState,
-                    severity: AlertSeverity, createdAt: Date) {
-            self.fingerprint = fingerprint
+        public init(receiver: String, groupKey: String, groupLabels: [String: String], state: AlertState, severity: AlertSeverity, createdAt: Date) {
             self.receiver = receiver
             self.groupKey = groupKey
             self.groupLabels = groupLabels
@@ -45,6 +29,31 @@ public final class AlertStore: Sendable {
             self.severity = severity
             self.createdAt = createdAt
         }
+    }
+
+    /// A change a receiver must hear about, not yet in a message.
+    @dynamicMemberLookup
+    public struct PendingNotification: Sendable, Hashable {
+        public var id: Int64
+        public var alertID: Int64
+        public var notice: Notice
+
+        public subscript<T>(dynamicMember field: KeyPath<Notice, T>) -> T { notice[keyPath: field] }
+    }
+
+    /// A notification to write with the change that owes it; the alert is named by fingerprint, since a new alert has
+    /// no id until the same transaction inserts it.
+    @dynamicMemberLookup
+    public struct NotificationDraft: Sendable, Hashable {
+        public var fingerprint: String
+        public var notice: Notice
+
+        public init(fingerprint: String, notice: Notice) {
+            self.fingerprint = fingerprint
+            self.notice = notice
+        }
+
+        public subscript<T>(dynamicMember field: KeyPath<Notice, T>) -> T { notice[keyPath: field] }
     }
 
     /// A message made from a group's notifications.
@@ -251,9 +260,9 @@ public final class AlertStore: Sendable {
                 SELECT id, alert_id, receiver, group_key, group_labels, state, severity, created_at FROM alert_notifications
                 WHERE status = 'pending' ORDER BY id
                 """).map { row in
-                PendingNotification(id: row[0], alertID: row[1], receiver: row[2], groupKey: row[3], groupLabels: Self.decodeJSON(row[4]) ?? [:],
-                                    state: AlertState(rawValue: row[5]) ?? .firing, severity: AlertSeverity(rawValue: row[6]) ?? .warning,
-                                    createdAt: Date(timeIntervalSince1970: row[7]))
+                PendingNotification(id: row[0], alertID: row[1], notice: Notice(
+                    receiver: row[2], groupKey: row[3], groupLabels: Self.decodeJSON(row[4]) ?? [:], state: AlertState(rawValue: row[5]) ?? .firing,
+                    severity: AlertSeverity(rawValue: row[6]) ?? .warning, createdAt: Date(timeIntervalSince1970: row[7])))
             }
         }
     }

@@ -16,6 +16,15 @@ struct DeliveryTests {
                        environment: Self.environment, random: { 0 })
     }
 
+    /// A fixture whose engine has put one alert (xx-a, routed to the city's receiver) in the outbox at `t0`, and a worker.
+    func oneMessage(_ policy: AlertingPolicy) async throws -> (AlertFixture, AlertEngine, DeliveryWorker) {
+        let f = try AlertFixture(t0: Date())
+        let engine = try f.engine(policy)
+        try await engine.evaluate(rules: rules, active: [AlertFixture.signal("xx-a", county: "xixia")], at: f.t0)
+        try await engine.tick(at: f.t0)
+        return (f, engine, worker(f, policy, engine: engine))
+    }
+
     @Test func aReceiverDownForAWhileGetsEveryMessageOnceInOrder() async throws {
         let receiver = WebhookReceiver()  // not listening yet
         var policy = AlertFixture.policy(wait: 0, interval: 0, city: receiver.url("/city"))
@@ -62,12 +71,7 @@ struct DeliveryTests {
         let receiver = WebhookReceiver()
         try await receiver.start()
         receiver.answer(.init(status: 429, retryAfter: "120", body: "slow down"))
-        let policy = AlertFixture.policy(wait: 0, interval: 0, city: receiver.url("/city"))
-        let f = try AlertFixture(t0: Date())
-        let engine = try f.engine(policy)
-        let worker = worker(f, policy, engine: engine)
-        try await engine.evaluate(rules: rules, active: [AlertFixture.signal("xx-a", county: "xixia")], at: f.t0)
-        try await engine.tick(at: f.t0)
+        let (f, _, worker) = try await oneMessage(AlertFixture.policy(wait: 0, interval: 0, city: receiver.url("/city")))
         #expect(try await worker.deliverDue(at: f.at(1)) == 1)
         var message = try #require(try f.messages().first)
         #expect(message.nextAttemptAt == f.at(121) && message.lastStatus == 429 && message.lastError == "HTTP 429: slow down")
@@ -106,11 +110,7 @@ struct DeliveryTests {
         let receiver = WebhookReceiver()  // down
         var policy = AlertFixture.policy(wait: 0, interval: 0, city: receiver.url("/city"))
         policy.delivery.maxAgeHours = 0.01  // 36 s
-        let f = try AlertFixture(t0: Date())
-        let engine = try f.engine(policy)
-        let worker = worker(f, policy, engine: engine)
-        try await engine.evaluate(rules: rules, active: [AlertFixture.signal("xx-a", county: "xixia")], at: f.t0)
-        try await engine.tick(at: f.t0)
+        let (f, engine, worker) = try await oneMessage(policy)
         #expect(try await worker.deliverDue(at: f.at(1)) == 1)
         #expect(try f.store.outboxCounts() == [.pending: 1])
         #expect(try await worker.deliverDue(at: f.at(36)) == 1)

@@ -95,8 +95,8 @@ extension AlertEngine {
         /// Owes a notification of `alert` in `state` to the receiver its labels route to.
         mutating func notify(_ alert: inout Alert, state: AlertState) {
             let (receiver, groupLabels) = policy.route(alert.labels)
-            batch.notifications.append(.init(fingerprint: alert.fingerprint, receiver: receiver, groupKey: Self.groupKey(groupLabels),
-                                             groupLabels: groupLabels, state: state, severity: alert.severity, createdAt: now))
+            batch.notifications.append(.init(fingerprint: alert.fingerprint, notice: .init(
+                receiver: receiver, groupKey: Self.groupKey(groupLabels), groupLabels: groupLabels, state: state, severity: alert.severity, createdAt: now)))
             (alert.notifiedState, alert.notifiedSeverity) = (state, alert.severity)
         }
 
