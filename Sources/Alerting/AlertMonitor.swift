@@ -87,9 +87,12 @@ public actor AlertMonitor {
                     let counts = try await engine.counts()
                     metrics.record(firing: counts.firing, outbox: counts.outbox)
                 }
-                if now.timeIntervalSince(lastCompliance ?? .distantPast) >= rules.complianceEveryMinutes * 60 {
-                    try await evaluateCompliance(at: now)
+                // The first compliance evaluation waits for the first poll cycle: before it, what the devices report
+                // (negotiated speeds, APs) is not stored yet and most findings would be unknown for an hour.
+                let complianceDue = if let last = lastCompliance { now.timeIntervalSince(last) >= rules.complianceEveryMinutes * 60 } else {
+                    await downSince() != nil
                 }
+                if complianceDue { try await evaluateCompliance(at: now) }
                 try await engine.tick(at: now)
                 if now.timeIntervalSince(lastPrune) >= 3600 {
                     lastPrune = now

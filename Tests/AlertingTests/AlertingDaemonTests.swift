@@ -118,6 +118,8 @@ struct AlertingDaemonTests {
         try lab.trap(Self.linkUp(7))
         try waitFor("the linkUp's resolution") { Self.said(receiver).contains("resolved trap_link_down GigabitEthernet0/0/7") }
 
+        // Compliance is evaluated once the first poll cycle is over.
+        try waitFor("the compliance alert") { try lab.store().alerts(state: .firing, county: nil, limit: 10).contains { $0.rule == "compliance_fail" } }
         let alerts = try lab.store().alerts(state: nil, county: nil, limit: 10)
         #expect(Set(alerts.map(\.subject)) == ["lab-sw/7", "lab-sw", "redundancy:agg-xingqing"], "nothing from the trap with the wrong community")
         // The lab's county node has no uplinks at all: the compliance check fails, and that is an alert too.
@@ -176,6 +178,28 @@ struct AlertingDaemonTests {
         #expect(run.status == 0 && run.out.contains("result    delivered"), "\(run.out)\(run.err)")
         #expect((receiver.received.last?.json["type"] as? String) == "alert.test")
         await receiver.stop()
+    }
+
+    @Test func aReloadSendsNewAlertsWhereTheNewPolicySays() async throws {
+        let first = WebhookReceiver(), second = WebhookReceiver()
+        try await first.start()
+        try await second.start()
+        let lab = try Lab(receiver: first)
+        defer { lab.remove() }
+        let pid = try lab.startDaemon()
+        defer { kill(pid, SIGTERM); _ = try? TestProcess.wait(pid) }
+        try lab.trap(Self.linkDown(1))
+        try waitFor("the first receiver's message") { Self.said(first).contains("firing trap_link_down GigabitEthernet0/0/1") }
+        let policy = lab.directory.appendingPathComponent("policies/alerting.yaml")
+        try String(contentsOf: policy, encoding: .utf8).replacingOccurrences(of: first.url("/hooks/city-noc"), with: second.url("/hooks/city-noc"))
+            .write(to: policy, atomically: true, encoding: .utf8)
+        kill(pid, SIGHUP)
+        try waitFor("the reload") { (try? String(contentsOfFile: lab.log, encoding: .utf8))?.contains("reloaded") ?? false }
+        try lab.trap(Self.linkDown(2))
+        try waitFor("the second receiver's message") { Self.said(second).contains("firing trap_link_down GigabitEthernet0/0/2") }
+        #expect(!Self.said(first).contains { $0.contains("GigabitEthernet0/0/2") })
+        await first.stop()
+        await second.stop()
     }
 
     @Test func messagesPendingWhenTheDaemonIsKilledAreDeliveredAfterARestart() async throws {
