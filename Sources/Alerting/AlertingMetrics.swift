@@ -1,8 +1,10 @@
 import CoreMetrics
 import Model
+import SNMP
 
 /// Alerting's figures as swift-metrics instruments from an injected factory (the daemon's Prometheus registry, or a
-/// test's): alerts firing by severity, outbox messages by state, delivery attempts by outcome, traps received.
+/// test's): alerts firing by severity, outbox messages by state, delivery attempts by outcome, traps received and
+/// dropped.
 public struct AlertingMetrics: Sendable {
     let firing: [AlertSeverity: Gauge]
     let outbox: [OutboxMessage.State: Gauge]
@@ -10,6 +12,8 @@ public struct AlertingMetrics: Sendable {
     let failed: Counter
     let deadLettered: Counter
     let traps: Counter
+    let trapsRejected: Gauge
+    let trapsUndecodable: Gauge
 
     public init(factory: any MetricsFactory) {
         firing = Dictionary(uniqueKeysWithValues: AlertSeverity.allCases.map {
@@ -22,6 +26,14 @@ public struct AlertingMetrics: Sendable {
         failed = Counter(label: "edunet_webhook_attempts_total", dimensions: [("outcome", "failed")], factory: factory)
         deadLettered = Counter(label: "edunet_webhook_attempts_total", dimensions: [("outcome", "dead")], factory: factory)
         traps = Counter(label: "edunet_snmp_traps_total", factory: factory)
+        trapsRejected = Gauge(label: "edunet_snmp_traps_dropped", dimensions: [("reason", "community")], factory: factory)
+        trapsUndecodable = Gauge(label: "edunet_snmp_traps_dropped", dimensions: [("reason", "undecodable")], factory: factory)
+    }
+
+    /// The trap listener's drops so far.
+    public func record(_ counts: SNMPTrapListener.Counts) {
+        trapsRejected.record(counts.rejectedCommunity)
+        trapsUndecodable.record(counts.undecodable)
     }
 
     /// Instruments that record nothing.

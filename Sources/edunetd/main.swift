@@ -94,7 +94,7 @@ struct EdunetDaemon: AsyncParsableCommand {
             await monitor.update(configuration: city)
             await worker.update(policy: city.policies.alerting)
         }
-        let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, settings: settings, logger: logger)
+        let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, metrics: alertingMetrics, settings: settings, logger: logger)
         let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) {
             await polling.health(at: Date())
         }
@@ -151,13 +151,16 @@ final class AlertingService: Service, Sendable {
     let monitor: AlertMonitor
     let worker: DeliveryWorker
     let listener: SNMPTrapListener?
+    let metrics: AlertingMetrics
     let settings: DaemonConfiguration
     let logger: Logger
 
-    init(monitor: AlertMonitor, worker: DeliveryWorker, listener: SNMPTrapListener?, settings: DaemonConfiguration, logger: Logger) {
+    init(monitor: AlertMonitor, worker: DeliveryWorker, listener: SNMPTrapListener?, metrics: AlertingMetrics, settings: DaemonConfiguration,
+         logger: Logger) {
         self.monitor = monitor
         self.worker = worker
         self.listener = listener
+        self.metrics = metrics
         self.settings = settings
         self.logger = logger
     }
@@ -175,10 +178,26 @@ final class AlertingService: Service, Sendable {
                             }
                         }
                     }
+                    group.addTask { await self.watchDrops(of: listener) }
                 }
             }
         }
         await listener?.stop()
+    }
+
+    /// Every 10 s: the listener's drops to /metrics, and a warning when traps with another community arrived.
+    private func watchDrops(of listener: SNMPTrapListener) async {
+        var rejected = 0
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(10))
+            let counts = listener.counts
+            metrics.record(counts)
+            if counts.rejectedCommunity > rejected {
+                logger.warning("traps with another community dropped", metadata: ["since_last": "\(counts.rejectedCommunity - rejected)",
+                                                                                  "total": "\(counts.rejectedCommunity)"])
+                rejected = counts.rejectedCommunity
+            }
+        }
     }
 }
 

@@ -3,19 +3,10 @@ import Model
 
 /// An HTTP POST ready to send: where, which headers, what body. Built fresh for each attempt (robots sign the
 /// time of sending), from the same stored message, so the body's content and the idempotency key never change.
-public struct WebhookRequest: Sendable, Hashable {
+public struct WebhookRequest: Sendable {
     public var url: String
     public var headers: [(name: String, value: String)]
     public var body: Data
-
-    public static func == (a: WebhookRequest, b: WebhookRequest) -> Bool {
-        a.url == b.url && a.body == b.body && a.headers.elementsEqual(b.headers) { $0 == $1 }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(url)
-        hasher.combine(body)
-    }
 
     public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
 }
