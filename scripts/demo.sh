@@ -103,7 +103,10 @@ echo "==> bandwidth compliance of 灵武市 over the last $window (the whole cit
 "$edunet" report bandwidth --window "$window" --format csv --output "$out/report.csv" || true
 
 echo "==> alerts raised (compliance failures, the trap); sent to each county's receiver after the 30-s group wait"
-sleep 5
+for _ in $(seq 1 60); do   # until the compliance alerts' groups have gone out (at most a minute)
+    "$edunet" status --format json | python3 -c 'import json,sys; o=json.load(sys.stdin)["status"]["alerts"]["outbox"]; sys.exit(0 if o.get("delivered",0) > 1 and not o.get("pending") else 1)' && break
+    sleep 1
+done
 "$edunet" alerts list --county yongning
 "$edunet" alerts outbox --all
 python3 - "$out/webhooks.jsonl" <<'PY'
