@@ -161,6 +161,7 @@ struct AlertingDaemonTests {
         run = try lab.edunet(["alerts", "unsilence", "1"])
         #expect(run.status == 0)
         #expect(try lab.edunet(["alerts", "silences"]).out.contains("county=xingqing") == false)
+        try waitFor("an empty outbox") { try lab.store().outboxCounts()[.pending] == nil }
         run = try lab.edunet(["alerts", "outbox", "--all"])
         #expect(run.status == 0 && run.out.contains("delivered") && run.err.contains("0 pending"))
         run = try lab.edunet(["status"])
@@ -170,14 +171,35 @@ struct AlertingDaemonTests {
         let port = try #require(try String(contentsOfFile: lab.log, encoding: .utf8).split(separator: "\n").first { $0.contains("http listening") }?
             .split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5))
         let metrics = lab.directory.appendingPathComponent("metrics.txt").path
-        #expect(try TestProcess.wait(try TestProcess.spawn("python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())\" > '\(metrics)'")) == 0)
-        let exported = try String(contentsOfFile: metrics, encoding: .utf8)
-        #expect(exported.contains(#"edunet_alerts_firing{severity="info"} 1"#) && exported.contains("edunet_snmp_traps_total 3"), "\(exported)")
+        var exported = ""
+        try waitFor("alerting's figures on /metrics", diagnosis: { exported }) {
+            _ = try TestProcess.wait(try TestProcess.spawn("python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())\" > '\(metrics)'"))
+            exported = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
+            return exported.contains(#"edunet_alerts_firing{severity="info"} 1"#) && exported.contains("edunet_snmp_traps_total 3")
+        }
         #expect(exported.contains(#"edunet_webhook_attempts_total{outcome="delivered"}"#))
         run = try lab.edunet(["alerts", "test-receiver", "city-noc"])
         #expect(run.status == 0 && run.out.contains("result    delivered"), "\(run.out)\(run.err)")
         #expect((receiver.received.last?.json["type"] as? String) == "alert.test")
         await receiver.stop()
+    }
+
+    @Test func aTakenTrapPortStopsTheDaemonWithAClearError() async throws {
+        let lab = try Lab(receiver: WebhookReceiver())
+        defer { lab.remove() }
+        let holder = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(lab.trapPort).bigEndian
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(bound == 0)
+        let edunetd = Self.products.appendingPathComponent("edunetd").path
+        let status = try TestProcess.wait(try TestProcess.spawn("LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=x exec '\(edunetd)' "
+                                                                + "--config '\(lab.directory.appendingPathComponent("edunetd.yaml").path)' > '\(lab.log)' 2>&1 < /dev/null"))
+        #expect(status == 1)
+        #expect(try String(contentsOfFile: lab.log, encoding: .utf8).contains("cannot listen for traps on UDP 127.0.0.1:\(lab.trapPort)"))
     }
 
     @Test func aReloadSendsNewAlertsWhereTheNewPolicySays() async throws {

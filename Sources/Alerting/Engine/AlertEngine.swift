@@ -38,7 +38,9 @@ public actor AlertEngine {
             byID[alert.id] = alert.fingerprint
         }
         var changes: [String: [Date]] = [:]
-        for transition in try store.transitions(since: now.addingTimeInterval(-policy.flapping.withinMinutes * 60)) where transition.note != "severity" {
+        // State changes only: a source's report (no note) or an expiry; not severity changes, nor flapping's own marks.
+        for transition in try store.transitions(since: now.addingTimeInterval(-policy.flapping.withinMinutes * 60))
+        where transition.note == nil || transition.note == "expired" {
             if let fingerprint = byID[transition.alertID] { changes[fingerprint, default: []].append(transition.at) }
         }
         alerts = byFingerprint
