@@ -10,12 +10,16 @@ extension AlertsCommand {
         static let configuration = CommandConfiguration(
             commandName: "silence", abstract: "Mute notifications for alerts whose labels match, for a while or in a planned window.",
             discussion: """
-                Alerts keep being recorded while muted; when the silence ends, those still firing are notified.
-                Labels: county, school, device, link, rule, severity, tier, role, receiver. A county may be given by name.
+                Alerts keep being recorded while muted; when the silence ends,
+                those still firing are notified. Labels: county, school, device,
+                link, rule, severity, tier, role, receiver; a county may be given
+                by its name.
 
-                  edunet alerts silence --match county=永宁县 --for 2h --reason "光缆抢修" --by 王工
-                  edunet alerts silence --match device=yn-core --from 2026-12-01T22:00 --until 2026-12-02T02:00 \\
-                      --maintenance --reason "核心交换机升级" --by 李工
+                  edunet alerts silence --match county=永宁县 --for 2h \\
+                      --reason "光缆抢修" --by 王工
+                  edunet alerts silence --match device=yn-core --maintenance \\
+                      --from 2026-12-01T22:00 --until 2026-12-02T02:00 \\
+                      --reason "核心交换机升级" --by 李工
                 """)
         @Option(help: ArgumentHelp("A label and the value it must have (repeat for more).", valueName: "label=value")) var match: [String]
         @Option(name: .customLong("for"), help: "How long from now (or from --from): 30m, 2h, 1d.") var duration: String?

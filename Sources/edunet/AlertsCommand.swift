@@ -10,21 +10,23 @@ struct AlertsCommand: ParsableCommand {
         commandName: "alerts",
         abstract: "Alerts edunetd raised, their silences, and the outbox of webhook messages.",
         discussion: """
-            edunetd raises alerts from polls (device unreachable, planned link down, link congested), SNMP traps and
-            compliance findings, and sends them to the receivers of policies/alerting.yaml. These commands read and act
-            on what it stored in the database.
+            edunetd raises alerts from polls (device unreachable, planned link
+            down, link congested), SNMP traps and compliance findings, and sends
+            them to the receivers of policies/alerting.yaml (docs/alerting.md).
 
-              edunet alerts list                                 what fires now
-              edunet alerts list --state all --county yongning   every alert of a county
-              edunet alerts show 12                              one alert, its labels and history
-              edunet alerts ack 12 --by 王工                       stop its repeats; it still resolves by itself
-              edunet alerts silence --match county=永宁县 --for 2h --reason "光缆抢修" --by 王工
-              edunet alerts silences                             silences and maintenance windows not yet over
-              edunet alerts outbox --dead                        messages given up on after the maximum age
-              edunet alerts test-receiver yongning-it            send a test message now and show the answer
+              edunet alerts list                     what fires now
+              edunet alerts list --state all --county yongning
+              edunet alerts show 12                  labels and history
+              edunet alerts ack 12 --by 王工         stop its repeats
+              edunet alerts silence --match county=永宁县 --for 2h \\
+                  --reason "光缆抢修" --by 王工
+              edunet alerts silences                 silences not yet over
+              edunet alerts outbox --dead            messages given up on
+              edunet alerts test-receiver yongning-it
 
-            Exit status: 0 success; 1 no such alert, silence or receiver, or a test message not delivered; 64 wrong usage;
-            3 the database could not be opened or written.
+            Exit status: 0 success; 1 no such alert, silence or receiver, or a
+            test message not delivered; 64 wrong usage; 3 the database could not
+            be opened or written.
             """,
         subcommands: [List.self, Show.self, Acknowledge.self, SilenceCommand.self, Silences.self, Unsilence.self, Outbox.self, TestReceiver.self],
         defaultSubcommand: List.self
