@@ -23,6 +23,19 @@ extension AlertStore {
         }.flatMap { $0.nextAttemptAt <= now ? $0 : nil }
     }
 
+    /// Attempts made since `since`, by receiver (each message's latest attempt): after a restart, what counts against
+    /// each receiver's rate limit.
+    public func attempts(since: Date) throws(StoreError) -> [String: [Date]] {
+        try database.read { db in
+            var result: [String: [Date]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT receiver, last_attempt_at FROM outbox WHERE last_attempt_at >= ?",
+                                        arguments: [since.timeIntervalSince1970]) {
+                result[row[0], default: []].append(Date(timeIntervalSince1970: row[1]))
+            }
+            return result
+        }
+    }
+
     /// When the next pending message falls due, if any.
     public func nextAttempt() throws(StoreError) -> Date? {
         try database.read { db in

@@ -18,8 +18,9 @@ public actor DeliveryWorker {
     private let environment: [String: String]
     /// A number in [0, 1) for the jitter; injected so that tests know the delays.
     private let random: @Sendable () -> Double
-    /// Send times within the last minute, by receiver.
-    private var recentSends: [String: [Date]] = [:]
+    /// Send times within the last minute, by receiver; nil until read from the outbox (so that a restart does not
+    /// forget what was sent in the minute before it).
+    private var recentSends: [String: [Date]]?
 
     public init(store: AlertStore, policy: AlertingPolicy, client: WebhookClient, engine: AlertEngine?, logger: Logger,
                 metrics: AlertingMetrics = .none, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -56,6 +57,7 @@ public actor DeliveryWorker {
     public func deliverDue(at now: Date, maxPerLane: Int = 100) async throws(StoreError) -> Int {
         let heads = try store.dueMessages(at: now)
         guard !heads.isEmpty else { return 0 }
+        if recentSends == nil { recentSends = try store.attempts(since: now.addingTimeInterval(-60)) }
         let results = await withTaskGroup(of: Result<Int, StoreError>.self) { group in
             for head in heads {
                 group.addTask { await self.drain(from: head, at: now, limit: maxPerLane) }
@@ -91,12 +93,12 @@ public actor DeliveryWorker {
 
     /// Counts a send against the receiver's rate limit; false when its minute is full.
     private func takeSlot(_ receiver: String, at now: Date) -> Bool {
-        let window = (recentSends[receiver] ?? []).filter { now.timeIntervalSince($0) < 60 }
+        let window = (recentSends?[receiver] ?? []).filter { now.timeIntervalSince($0) < 60 }
         guard window.count < policy.receiver(receiver)?.effectiveRatePerMinute ?? Int.max else {
-            recentSends[receiver] = window
+            recentSends?[receiver] = window
             return false
         }
-        recentSends[receiver] = window + [now]
+        recentSends?[receiver] = window + [now]
         return true
     }
 
