@@ -95,13 +95,11 @@ extension AlertStore {
     }
 
     static func message(_ row: Row) -> OutboxMessage? {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
         guard let content = try? decoder.decode(NotificationContent.self, from: row["content"] as Data) else { return nil }
-        func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
         return OutboxMessage(id: row["id"], webhookID: row["webhook_id"], receiver: row["receiver"], content: content,
-                             createdAt: date("created_at") ?? .distantPast, state: OutboxMessage.State(rawValue: row["state"]) ?? .pending,
-                             attempts: row["attempts"], nextAttemptAt: date("next_attempt_at") ?? .distantPast, lastAttemptAt: date("last_attempt_at"),
-                             lastStatus: row["last_status"], lastError: row["last_error"], deliveredAt: date("delivered_at"))
+                             createdAt: date(row, "created_at") ?? .distantPast, state: OutboxMessage.State(rawValue: row["state"]) ?? .pending,
+                             attempts: row["attempts"], nextAttemptAt: date(row, "next_attempt_at") ?? .distantPast,
+                             lastAttemptAt: date(row, "last_attempt_at"), lastStatus: row["last_status"], lastError: row["last_error"],
+                             deliveredAt: date(row, "delivered_at"))
     }
 }

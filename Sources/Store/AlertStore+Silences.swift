@@ -27,7 +27,7 @@ extension AlertStore {
                 Silence(id: row["id"], kind: Silence.Kind(rawValue: row["kind"]) ?? .silence, matchers: Self.decodeJSON(row["matchers"]) ?? [:],
                         startsAt: Date(timeIntervalSince1970: row["starts_at"]), endsAt: Date(timeIntervalSince1970: row["ends_at"]),
                         author: row["author"], reason: row["reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                        expiredAt: (row["expired_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                        expiredAt: Self.date(row, "expired_at"))
             }
         }
     }

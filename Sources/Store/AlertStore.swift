@@ -309,13 +309,16 @@ public final class AlertStore: Sendable {
         String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
-    static func decodeJSON<T: Decodable>(_ text: String) -> T? {
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        return try? decoder.decode(T.self, from: Data(text.utf8))
-    }
+        return decoder
+    }()
 
-    private static func date(_ row: Row, _ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
+    static func decodeJSON<T: Decodable>(_ text: String) -> T? { try? decoder.decode(T.self, from: Data(text.utf8)) }
+
+    /// A column of seconds since 1970 as a date; nil when NULL.
+    static func date(_ row: Row, _ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
 
     static func alert(_ row: Row) -> Alert {
         let signal = AlertSignal(rule: row["rule"], subject: row["subject"], severity: AlertSeverity(rawValue: row["severity"]) ?? .warning,

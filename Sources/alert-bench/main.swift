@@ -51,7 +51,7 @@ struct AlertBench {
                                                                 inBitsPerSecond: 1e6, outBitsPerSecond: 2e6) }
                 let start = ContinuousClock.now
                 try? measurements.record(DeviceObservations(device: "poller-\(poll % 100)", time: time, rates: rates))
-                latencies.append((time, (ContinuousClock.now - start).seconds * 1000))
+                latencies.append((time, (ContinuousClock.now - start) / .milliseconds(1)))
                 poll += 1
                 try? await Task.sleep(for: .milliseconds(20))
             }
@@ -90,7 +90,7 @@ struct AlertBench {
     static func measure(_ body: @Sendable () async throws -> Void) async throws -> (Double, Double) {
         let cpu0 = cpuSeconds(), start = ContinuousClock.now
         try await body()
-        return ((ContinuousClock.now - start).seconds, cpuSeconds() - cpu0)
+        return ((ContinuousClock.now - start) / .seconds(1), cpuSeconds() - cpu0)
     }
 
     static func cpuSeconds() -> Double {
@@ -98,8 +98,4 @@ struct AlertBench {
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

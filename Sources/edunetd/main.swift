@@ -133,15 +133,14 @@ struct EdunetDaemon: AsyncParsableCommand {
     }
 }
 
-/// The polling loop in force, for the parts of the daemon that ask it what is down.
+/// The polling loop in force and the task running it: the polling service swaps them on a reload, and alerting asks
+/// the loop what is down.
 final class CurrentLoop: Sendable {
-    private let loop = Mutex<PollingLoop?>(nil)
-
-    func set(_ new: PollingLoop) { loop.withLock { $0 = new } }
+    let running = Mutex<(loop: PollingLoop, task: Task<Void, Never>)?>(nil)
 
     func unreachableSince() async -> [String: Date]? {
-        guard let current = loop.withLock({ $0 }) else { return nil }
-        return await current.unreachableSince()
+        guard let loop = running.withLock({ $0?.loop }) else { return nil }
+        return await loop.unreachableSince()
     }
 }
 
@@ -244,17 +243,16 @@ final class PollingService: Service, Sendable {
     let factory: PollingLoopFactory
     let statusStore: DaemonStatusStore
     let logger: Logger
-    /// Shared with alerting, which asks the loop in force what is down.
-    let published: CurrentLoop
+    /// The loop in force, shared with alerting.
+    let current: CurrentLoop
     /// Told of each configuration a reload puts in force.
     let reloaded: @Sendable (CityConfiguration) async -> Void
-    private let current = Mutex<(loop: PollingLoop, task: Task<Void, Never>)?>(nil)
 
     init(first: PollingLoop, factory: PollingLoopFactory, current: CurrentLoop, statusStore: DaemonStatusStore, logger: Logger,
          reloaded: @escaping @Sendable (CityConfiguration) async -> Void) {
         self.first = first
         self.factory = factory
-        self.published = current
+        self.current = current
         self.statusStore = statusStore
         self.logger = logger
         self.reloaded = reloaded
@@ -262,7 +260,7 @@ final class PollingService: Service, Sendable {
 
     /// For `/healthz`: healthy while the loop runs and not every device is down or late.
     func health(at now: Date) async -> (healthy: Bool, detail: String) {
-        guard let loop = current.withLock({ $0?.loop }) else { return (false, "starting: no polling loop yet") }
+        guard let loop = current.running.withLock({ $0?.loop }) else { return (false, "starting: no polling loop yet") }
         let status = await loop.status(at: now)
         let cycle = status.lastCycleSeconds.map { String(format: "last cycle %.1f s", $0) } ?? "first cycle under way"
         let detail = "\(status.devicesPolled) devices, \(status.devicesDown.count) down, \(status.devicesLate.count) late; \(cycle)"
@@ -273,18 +271,17 @@ final class PollingService: Service, Sendable {
     func run() async throws {
         let reloads = await UnixSignalsSequence(trapping: .sighup)
         @Sendable func start(_ loop: PollingLoop) {
-            current.withLock { $0 = (loop, Task { await loop.run() }) }
-            published.set(loop)
+            current.running.withLock { $0 = (loop, Task { await loop.run() }) }
         }
         logger.info("ready")
         start(first)
-        let housekeeping = Task { await keepHouse(current: { current.withLock { $0?.loop } }) }
+        let housekeeping = Task { await keepHouse(current: { current.running.withLock { $0?.loop } }) }
         await cancelWhenGracefulShutdown { [self] in
             await withTaskCancellationHandler {
                 for await _ in reloads {
                     do throws(ModelError) {
                         let (loop, city) = try factory.make()
-                        let old = current.withLock { $0 }
+                        let old = current.running.withLock { $0 }
                         old?.task.cancel()
                         await old?.task.value
                         if let old { await loop.adopt(downSince: await old.loop.currentlyDown) }
@@ -297,12 +294,12 @@ final class PollingService: Service, Sendable {
                     }
                 }
             } onCancel: {
-                current.withLock { $0?.task.cancel() }
+                current.running.withLock { $0?.task.cancel() }
             }
         }
         housekeeping.cancel()
         await housekeeping.value
-        let last = current.withLock { $0 }
+        let last = current.running.withLock { $0 }
         await last?.task.value
         if let loop = last?.loop {
             var status = await loop.status(at: Date())

@@ -50,10 +50,10 @@ public actor AlertEngine {
         silences = try store.silences(at: now)
     }
 
-    /// `msg_` and 24 random hex digits.
+    /// `msg_` and 24 random hex digits (96 bits).
     public static func randomWebhookID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "msg_" + (0..<3).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined().prefix(24)
+        return String(format: "msg_%016llx%08x", generator.next() as UInt64, generator.next() as UInt32)
     }
 
     /// A new policy (after SIGHUP): routes and timing apply from the next step; stored alerts keep their history.

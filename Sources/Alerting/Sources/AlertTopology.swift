@@ -87,5 +87,4 @@ public struct AlertTopology: Sendable {
     }
 
     public func deviceName(_ id: String) -> String { devices[id].map { $0.name == $0.id ? $0.id : "\($0.name)（\($0.id)）" } ?? id }
-    public func deviceNameEN(_ id: String) -> String { id }
 }

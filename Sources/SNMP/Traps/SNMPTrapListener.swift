@@ -6,9 +6,8 @@ import Synchronization
 /// community is not one of the accepted ones are dropped and counted (the community itself is never kept or logged);
 /// informs are acknowledged. SNMPv3 traps are not accepted (no USM users are configured for them).
 public final class SNMPTrapListener: Sendable {
-    /// Traps received and dropped so far.
+    /// Traps dropped so far (the accepted ones are in `traps`).
     public struct Counts: Sendable, Hashable {
-        public var received = 0
         public var rejectedCommunity = 0
         public var undecodable = 0
     }
@@ -120,7 +119,6 @@ private final class TrapCore: @unchecked Sendable, NetSNMPReader {
             varbinds = Array(varbinds[(index + 1)...])
         }
         if command == Int32(EDUNET_MSG_INFORM), let session { edunet_answer_inform(session, pdu) }
-        counts.withLock { $0.received += 1 }
         continuation.yield(SNMPTrap(source: source, version: version, trapOID: trapOID, inform: command == Int32(EDUNET_MSG_INFORM), varbinds: varbinds))
     }
 
