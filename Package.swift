@@ -41,15 +41,25 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        // The plan's rules evaluated against the stored inventory and measurements: findings and their roll-ups.
-        .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor", "Reports"]),
+        // The plan's rules evaluated against the stored inventory and measurements into findings: one file per rule.
+        .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor"]),
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
         .target(name: "Alerting", dependencies: [
-            "Model", "Store", "SNMP", "Monitor", "Compliance", .product(name: "Logging", package: "swift-log"),
-            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "Model", "Store", .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
-        // Tables, CSV and JSON for people and spreadsheets.
+        // Tables, CSV, JSON and the HTML compliance report for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),
+        // The daemon's services (polling with reload, housekeeping, alerting and its sources, HTTP) as a library.
+        .target(name: "Daemon", dependencies: [
+            "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP",
+            .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(
             name: "edunet",
             dependencies: [
@@ -60,12 +70,8 @@ let package = Package(
         .executableTarget(
             name: "edunetd",
             dependencies: [
-                "Model", "Store", "SNMP", "Monitor", "DaemonHTTP", "Alerting",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Daemon", "Model", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
@@ -80,11 +86,11 @@ let package = Package(
                                                       .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Model", "Store", "Monitor", "TestSupport"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "Daemon", "edunet", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
         .testTarget(name: "AlertingTests", dependencies: [
-            "Alerting", "Model", "Store", "SNMP", "edunet", "edunetd", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "Alerting", "Daemon", "Model", "Store", "SNMP", "edunet", "edunetd", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "CLITests", dependencies: ["edunet", "edunetd", "Model"]),

@@ -1,19 +1,14 @@
 import CoreMetrics
 import Model
-import SNMP
 
 /// Alerting's figures as swift-metrics instruments from an injected factory (the daemon's Prometheus registry, or a
-/// test's): alerts firing by severity, outbox messages by state, delivery attempts by outcome, traps received and
-/// dropped.
+/// test's): alerts firing by severity, outbox messages by state, delivery attempts by outcome.
 public struct AlertingMetrics: Sendable {
     let firing: [AlertSeverity: Gauge]
     let outbox: [OutboxMessage.State: Gauge]
     let delivered: Counter
     let failed: Counter
     let deadLettered: Counter
-    let traps: Counter
-    let trapsRejected: Gauge
-    let trapsUndecodable: Gauge
 
     public init(factory: any MetricsFactory) {
         firing = Dictionary(uniqueKeysWithValues: AlertSeverity.allCases.map {
@@ -25,21 +20,13 @@ public struct AlertingMetrics: Sendable {
         delivered = Counter(label: "edunet_webhook_attempts_total", dimensions: [("outcome", "delivered")], factory: factory)
         failed = Counter(label: "edunet_webhook_attempts_total", dimensions: [("outcome", "failed")], factory: factory)
         deadLettered = Counter(label: "edunet_webhook_attempts_total", dimensions: [("outcome", "dead")], factory: factory)
-        traps = Counter(label: "edunet_snmp_traps_total", factory: factory)
-        trapsRejected = Gauge(label: "edunet_snmp_traps_dropped", dimensions: [("reason", "community")], factory: factory)
-        trapsUndecodable = Gauge(label: "edunet_snmp_traps_dropped", dimensions: [("reason", "undecodable")], factory: factory)
-    }
-
-    /// The trap listener's drops so far.
-    public func record(_ counts: SNMPTrapListener.Counts) {
-        trapsRejected.record(counts.rejectedCommunity)
-        trapsUndecodable.record(counts.undecodable)
     }
 
     /// Instruments that record nothing.
     public static var none: AlertingMetrics { AlertingMetrics(factory: NOOPMetricsHandler.instance) }
 
-    func record(firing counts: [AlertSeverity: Int], outbox states: [OutboxMessage.State: Int]) {
+    /// The engine's current counts.
+    public func record(firing counts: [AlertSeverity: Int], outbox states: [OutboxMessage.State: Int]) {
         for (severity, gauge) in firing { gauge.record(counts[severity] ?? 0) }
         for (state, gauge) in outbox { gauge.record(states[state] ?? 0) }
     }

@@ -1,13 +1,12 @@
 import Foundation
 import Model
 import Monitor
-import Reports
 import Store
 
 extension ComplianceEvaluator {
     /// The samples and the arithmetic behind one finding, as lines for people (`edunet report bandwidth --explain`).
     public func explain(_ finding: Finding, from: Date, to: Date) throws(StoreError) -> String {
-        let context = try Context(evaluator: self, from: from, to: to)
+        let context = try ComplianceContext(evaluator: self, from: from, to: to)
         var lines = ["\(finding.id): \(finding.verdict.rawValue)\(finding.reason.map { " — " + $0 } ?? "")",
                      "rule      \(finding.rule.rawValue) (\(finding.rule.title.zh) \(finding.rule.title.en))",
                      "target    \(finding.target)", "measured  \(finding.measured ?? "—")", "evidence  \(finding.evidence.source)", ""]
@@ -25,26 +24,25 @@ extension ComplianceEvaluator {
                 lines.append("\(Int(measured)) ≥ \(Int(target))? \(measured >= target ? "yes: pass" : "no: fail")")
             }
         case .deliveredCapacity:
-            guard let link else { break }
-            let (end, samples, downstreamIsIn, capacity, resolution) = try measuredEnd(of: link, from: from, to: to, context: context)
-            let useIn = (finding.direction == "downstream") == downstreamIsIn
-            let measured = samples.filter { $0.unknownReason == nil }
-            let values = measured.compactMap { useIn ? $0.inBitsPerSecond : $0.outBitsPerSecond }.sorted()
-            lines.append("\(resolution) of \(end.device) \(end.interface), \(useIn ? "in" : "out") (= \(finding.direction ?? "")), \(samples.count) intervals in the window:")
-            for (reason, group) in Dictionary(grouping: samples.filter { $0.unknownReason != nil }, by: { $0.unknownReason! }) {
+            guard let link, let direction = finding.direction.flatMap(LinkUtilisation.Direction.init(rawValue:)) else { break }
+            let utilisation = try context.utilisation(of: link)
+            let values = utilisation.intervals.filter { $0.unknownReason == nil }.compactMap { $0.rate(direction) }.sorted()
+            let counter = (direction == .downstream) == (utilisation.measuredEnd != link.a) ? "in" : "out"
+            lines.append("\(utilisation.resolution.rawValue) of \(utilisation.measuredEnd.map { "\($0.device) \($0.interface)" } ?? "neither end"), "
+                         + "\(counter) (= \(direction.rawValue)), \(utilisation.intervals.count) intervals in the window:")
+            for (reason, group) in Dictionary(grouping: utilisation.intervals.compactMap(\.unknownReason), by: { $0 }).sorted(by: { $0.key < $1.key }) {
                 lines.append("  \(group.count) unknown: \(reason)")
             }
             lines.append("  \(values.count) measured, ascending: " + Self.abbreviated(values.map { RateText.bitsPerSecond($0) }))
-            if let coverage = Self.coverage(samples, window: to.timeIntervalSince(from)) {
+            if let coverage = utilisation.coverage {
                 lines.append("coverage = measured × usual spacing / window = \(RateText.percent(coverage)) (unknown below \(RateText.percent(minimumCoverage)))")
             }
-            if !values.isEmpty {
-                let rank = Int((0.95 * Double(values.count)).rounded(.up))
-                lines.append("p95 by nearest rank: ⌈0.95 × \(values.count)⌉ = \(rank) → \(RateText.bitsPerSecond(values[max(rank, 1) - 1]))")
-                if let capacity {
-                    lines.append("capacity \(RateText.bitsPerSecond(capacity)) (\(context.interfaces(of: end.device)?[end.interface]?.speedBitsPerSecond != nil ? "negotiated speed" : "contracted capacity"))")
-                    lines.append("utilisation = \(RateText.bitsPerSecond(values[max(rank, 1) - 1])) / \(RateText.bitsPerSecond(capacity)) = "
-                                 + "\(RateText.percent(values[max(rank, 1) - 1] / capacity)); threshold \(RateText.percent(configuration.policies.bandwidth.congestionThreshold))")
+            if let p95 = utilisation.figures(direction).p95 {
+                lines.append("p95 by nearest rank: ⌈0.95 × \(values.count)⌉ = \(Percentile.rank(0.95, count: values.count)) → \(RateText.bitsPerSecond(p95))")
+                if let capacity = utilisation.capacity {
+                    lines.append("capacity \(RateText.bitsPerSecond(capacity.bitsPerSecond)) (\(capacity.basis); the smaller of the planned capacity and the negotiated speed)")
+                    lines.append("utilisation = \(RateText.bitsPerSecond(p95)) / \(RateText.bitsPerSecond(capacity.bitsPerSecond)) = "
+                                 + "\(RateText.percent(p95 / capacity.bitsPerSecond)); threshold \(RateText.percent(utilisation.congestionThreshold))")
                 }
             }
         case .redundancy:

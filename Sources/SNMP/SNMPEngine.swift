@@ -1,4 +1,4 @@
-import CNetSNMP
+internal import CNetSNMP
 import Synchronization
 
 /// The SNMP engine: many requests in flight at once over net-snmp's asynchronous API, all on one

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import Model
 
 /// Alerts, their history, the notifications they owe, the outbox of webhook messages and silences. Every change

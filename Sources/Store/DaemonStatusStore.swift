@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import Model
 
 /// The daemon's report about itself, one row, rewritten every interval.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import Model
 
 /// One applied inventory: when, from where, and how much it changed.

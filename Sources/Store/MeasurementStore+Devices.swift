@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import Model
 
 /// An access point as last seen by its controller, with how much of a window it was up.

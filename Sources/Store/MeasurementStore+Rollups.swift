@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import Model
 
 /// Five minutes of one interface: mean and max per direction over the measured intervals, and the share measured.

@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The schema, one migration per change; a database is always brought to the newest before use.
 enum Migrations {

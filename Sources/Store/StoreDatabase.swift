@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The SQLite file (WAL mode: readers never block the writer), opened once and brought to the newest schema;
 /// the inventory and measurement stores work on it.

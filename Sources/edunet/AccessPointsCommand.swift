@@ -26,7 +26,7 @@ struct AccessPointsCommand: ParsableCommand {
         @OptionGroup var output: FormatOptions
 
         func execute() throws {
-            guard let seconds = LinksCommand.List.seconds(window) else { throw ValidationError("--window takes a number and a unit: 30m, 24h or 7d") }
+            guard let seconds = WindowOptions.seconds(window) else { throw ValidationError("--window takes a number and a unit: 30m, 24h or 7d") }
             let db = try database.openDatabase()
             let inventory = try InventoryStore(database: db).currentConfiguration().inventory
             if let school, !inventory.schools.contains(where: { $0.id == school }) {

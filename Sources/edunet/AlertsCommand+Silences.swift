@@ -52,7 +52,7 @@ extension AlertsCommand {
             let start = try from.map { try Self.localTime($0, option: "--from") } ?? now
             let end: Date
             if let duration {
-                guard let seconds = LinksCommand.List.seconds(duration) else { throw ValidationError("--for takes a number and a unit: 30m, 2h or 1d") }
+                guard let seconds = WindowOptions.seconds(duration) else { throw ValidationError("--for takes a number and a unit: 30m, 2h or 1d") }
                 end = start.addingTimeInterval(seconds)
             } else {
                 end = try Self.localTime(until!, option: "--until")

@@ -25,9 +25,7 @@ struct ReportCommand: ParsableCommand {
         )
         @Option(help: "Only findings in this county.") var county: String?
         @Option(help: "Only findings about this school.") var school: String?
-        @Option(help: "The window ending now: 24h, 7d, 30d.") var window: String = "7d"
-        @Option(help: "Start of the window (ISO 8601, e.g. 2026-11-01T00:00:00Z) instead of --window.") var from: String?
-        @Option(help: "End of the window (ISO 8601); default now.") var to: String?
+        @OptionGroup(title: "Window (default: the 7 days ending now)") var window: WindowOptions
         @Option(help: "Language of the table: zh (with English labels) or en.") var lang: Language = .zh
         @Option(help: "Write the report to this file instead of standard output.") var output: String?
         @Option(help: ArgumentHelp("Show the samples and arithmetic behind one finding (its id from the CSV or JSON).", valueName: "finding-id"))
@@ -40,7 +38,7 @@ struct ReportCommand: ParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
 
         func execute() throws {
-            let (start, end) = try interval()
+            let (start, end) = try window.interval(defaultWindow: "7d")
             let db = try database.openDatabase()
             let configuration = try InventoryStore(database: db).currentConfiguration()
             let inventory = configuration.inventory
@@ -80,21 +78,6 @@ struct ReportCommand: ParsableCommand {
                 Terminal.print(text)
             }
             if report.city.fail > 0 { throw ExitCode(1) }
-        }
-
-        private func interval() throws -> (Date, Date) {
-            let parser = ISO8601DateFormatter()
-            let end = try to.map { text in
-                guard let date = parser.date(from: text) else { throw ValidationError("--to `\(text)` is not an ISO 8601 time, e.g. 2026-11-29T00:00:00Z") }
-                return date
-            } ?? Date()
-            if let from {
-                guard let start = parser.date(from: from) else { throw ValidationError("--from `\(from)` is not an ISO 8601 time, e.g. 2026-11-01T00:00:00Z") }
-                guard start < end else { throw ValidationError("--from must be before --to") }
-                return (start, end)
-            }
-            guard let seconds = LinksCommand.List.seconds(window) else { throw ValidationError("--window takes a number and a unit: 24h, 7d or 30d") }
-            return (end.addingTimeInterval(-seconds), end)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Alerting
+import Daemon
 import Foundation
 import Model
 import SNMP
@@ -97,7 +98,7 @@ struct AlertSourcesTests {
         #expect(try congested(at: 57) == ["city-county-yongning-b"])
         let signal = try #require(try AlertSources.congested(store: store, interfaces: [:], at: t0.addingTimeInterval(57 * 60), topology: topology,
                                                              threshold: 0.8, rules: rules).first)
-        #expect(signal.summary.zh == "链路 city-county-yongning-b 已连续 15 分钟利用率高于 80%" && signal.severity == .warning)
+        #expect(signal.summary.zh == "链路 city-county-yongning-b 已连续 15 分钟利用率高于 80%（p95 95.0 %，覆盖 100.0 %）" && signal.severity == .warning)
     }
 
     @Test func trapsRaiseAndResolveTheRightAlert() throws {

@@ -1,6 +1,7 @@
 import Compliance
 import Foundation
 import Model
+import Reports
 import Store
 import TestSupport
 import Testing

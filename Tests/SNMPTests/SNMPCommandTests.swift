@@ -6,26 +6,11 @@ import Testing
 @Suite("edunet snmp")
 struct SNMPCommandTests {
     static let root = TestAgents.root
-    static let edunet = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunet").path
+    typealias Outcome = EdunetTool.Outcome
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// Runs the CLI with posix_spawn, output to files, so that no pipe or run loop is involved.
+    /// Runs the CLI from the repository's root.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("out").path, err = directory.appendingPathComponent("err").path
-        let env = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        let command = "cd '\(root.path)' && \(env) exec '\(edunet)' " + arguments.map { "'\($0)'" }.joined(separator: " ")
-            + " > '\(out)' 2> '\(err)' < /dev/null"
-        let status = try TestProcess.wait(try TestProcess.spawn(command))
-        return Outcome(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        try EdunetTool.run(arguments, in: root, environment: environment)
     }
 
     @Test func getAsTextAndJSON() async throws {

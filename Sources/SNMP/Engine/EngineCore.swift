@@ -1,4 +1,4 @@
-import CNetSNMP
+internal import CNetSNMP
 import Foundation
 
 /// One engine's state on the net-snmp thread: per-device queues and caps, open sessions, requests in

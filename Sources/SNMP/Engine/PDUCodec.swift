@@ -1,4 +1,4 @@
-import CNetSNMP
+internal import CNetSNMP
 
 /// What one request asks an agent for.
 enum PDURequest: Sendable {

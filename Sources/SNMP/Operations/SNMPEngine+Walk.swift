@@ -1,4 +1,4 @@
-import CNetSNMP
+internal import CNetSNMP
 
 extension SNMPEngine {
     /// Every object under `root`, in order: GET-BULK with `maxRepetitions` for v2c and v3, GET-NEXT for v1.

@@ -1,4 +1,4 @@
-import CNetSNMP
+internal import CNetSNMP
 import Foundation
 import Synchronization
 

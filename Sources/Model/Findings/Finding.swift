@@ -1,5 +1,4 @@
 import Foundation
-import Model
 
 /// One verdict of one rule about one subject — a link, a school, a county node — with the target, what was
 /// measured and the evidence behind it. Unknown is never a pass: it says why the verdict cannot be given.
@@ -46,6 +45,13 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         public var id: String
         public var county: String?
         public var school: String?
+
+        public init(kind: Kind, id: String, county: String?, school: String?) {
+            self.kind = kind
+            self.id = id
+            self.county = county
+            self.school = school
+        }
     }
 
     /// Where the measured value came from and how much of the window it covers.
@@ -56,6 +62,12 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         public var coverage: Double?
         /// What was read: "ifHighSpeed of agg-lingwu-sw XGigabitEthernet1/0/1", "rates at the downstream end".
         public var source: String
+
+        public init(samples: Int, coverage: Double?, source: String) {
+            self.samples = samples
+            self.coverage = coverage
+            self.source = source
+        }
     }
 
     /// Stable across runs: rule, subject and (for per-direction rules) the direction.
@@ -78,6 +90,32 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
     public var reason: String?
     public var evidence: Evidence
 
+    public init(id: String, rule: Rule, subject: Subject, direction: String?, target: String, measured: String?, targetValue: Double?,
+                measuredValue: Double?, capacityValue: Double? = nil, verdict: Verdict, reason: String?, evidence: Evidence) {
+        self.id = id
+        self.rule = rule
+        self.subject = subject
+        self.direction = direction
+        self.target = target
+        self.measured = measured
+        self.targetValue = targetValue
+        self.measuredValue = measuredValue
+        self.capacityValue = capacityValue
+        self.verdict = verdict
+        self.reason = reason
+        self.evidence = evidence
+    }
+
     /// The subject as a report line names it: the id, and the direction when there is one.
     public var subjectLabel: String { direction.map { "\(subject.id) \($0 == "downstream" ? "↓" : "↑")" } ?? subject.id }
+}
+
+extension Finding {
+    /// A finding before it is judged: unknown, nothing measured yet. Its id is the rule, the subject and, for
+    /// per-direction rules, the direction: stable across runs, so alerts and ledgers can follow it.
+    public init(rule: Rule, subject: Subject, direction: String? = nil, target: String, targetValue: Double?, source: String) {
+        self.init(id: ([rule.rawValue, subject.id] + (direction.map { [$0] } ?? [])).joined(separator: ":"), rule: rule, subject: subject,
+                  direction: direction, target: target, measured: nil, targetValue: targetValue, measuredValue: nil, verdict: .unknown,
+                  reason: nil, evidence: .init(samples: 0, coverage: nil, source: source))
+    }
 }

@@ -1,3 +1,4 @@
+import Alerting
 import Compliance
 import Foundation
 import Model
@@ -53,37 +54,37 @@ public enum AlertSources {
         }
     }
 
-    /// Links above the congestion threshold in every measured interval of the last `congestionMinutes` (with at
-    /// least two intervals measured and none unknown), at the downstream end, else the upstream end.
+    /// Links above the congestion threshold in every interval of the last `congestionMinutes`, as `LinkUtilisation`
+    /// reads them (`isCongestedThroughout`: at least two intervals, none unknown, reaching back over the whole span).
+    /// The summary carries the span's p95 and coverage, the same numbers `edunet links list` gives for that window.
     public static func congested(store: MeasurementStore, interfaces: [String: [String: InterfaceStatus]], at now: Date, topology: AlertTopology,
                                  threshold: Double, rules: AlertingPolicy.Rules) throws(StoreError) -> [AlertSignal] {
-        // The span is (now − N minutes, now]: a rate is stamped with the end of its interval, so one stamped `now` is in
-        // it and one stamped at its start is not (the store reads [from, to), hence the millisecond).
-        let from = now.addingTimeInterval(-rules.congestionMinutes * 60), to = now.addingTimeInterval(0.001)
+        let span = congestionSpan(at: now, rules: rules), criteria = LinkUtilisation.Criteria(congestionThreshold: threshold)
         var signals: [AlertSignal] = []
         for link in topology.inventory.links {
-            var samples: [InterfaceMeasurement] = []
-            var measuredEnd = link.b
-            for end in [link.b, link.a] {
-                samples = try store.rates(device: end.device, interface: end.interface, from: from.addingTimeInterval(0.001), to: to)
-                measuredEnd = end
-                if !samples.isEmpty { break }
-            }
-            let capacity = link.capacity?.bitsPerSecond ?? interfaces[measuredEnd.device]?[measuredEnd.interface]?.speedBitsPerSecond
-            guard let capacity, capacity > 0, samples.count >= 2, samples.allSatisfy({ $0.unknownReason == nil }) else { continue }
-            // The samples must reach back over the whole span: the first one ends no later than one interval into it.
-            let times = samples.map(\.time).sorted()
-            let step = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }.max() ?? 0
-            guard times[0].timeIntervalSince(from) <= step else { continue }
-            let utilisations = samples.map { max($0.inBitsPerSecond ?? 0, $0.outBitsPerSecond ?? 0) / Double(capacity) }
-            guard let lowest = utilisations.min(), lowest > threshold else { continue }
-            let percent = Int((threshold * 100).rounded()), minutes = Int(rules.congestionMinutes.rounded())
-            signals.append(AlertSignal(rule: "link_congested", subject: link.id, severity: rules.congestionSeverity, labels: topology.labels(link: link),
-                                       summary: BilingualText(zh: "链路 \(link.id) 已连续 \(minutes) 分钟利用率高于 \(percent)%",
-                                                              en: "link \(link.id) has been above \(percent) % utilisation for \(minutes) min"),
-                                       parents: [AlertFingerprint.of(rule: "link_down", subject: link.id)]))
+            let utilisation = try LinkUtilisation.measure(link, from: span.from, to: span.to, store: store, interfaces: interfaces, criteria: criteria)
+            if let signal = congestion(utilisation, topology: topology, rules: rules) { signals.append(signal) }
         }
         return signals
+    }
+
+    /// The span the congestion rule reads at `now`: (now − N minutes, now]. A rate is stamped with the end of its
+    /// interval, so one stamped `now` is in it and one stamped at its start is not; the store reads `[from, to)`,
+    /// hence the millisecond on both sides.
+    public static func congestionSpan(at now: Date, rules: AlertingPolicy.Rules) -> (from: Date, to: Date) {
+        (now.addingTimeInterval(-rules.congestionMinutes * 60 + 0.001), now.addingTimeInterval(0.001))
+    }
+
+    /// The `link_congested` signal for one link's utilisation over the span, when it was congested throughout.
+    public static func congestion(_ utilisation: LinkUtilisation, topology: AlertTopology, rules: AlertingPolicy.Rules) -> AlertSignal? {
+        guard utilisation.isCongestedThroughout else { return nil }
+        let link = utilisation.link
+        let percent = Int((utilisation.congestionThreshold * 100).rounded()), minutes = Int(rules.congestionMinutes.rounded())
+        let p95 = RateText.percent(utilisation.p95Utilisation), coverage = RateText.percent(utilisation.coverage)
+        return AlertSignal(rule: "link_congested", subject: link.id, severity: rules.congestionSeverity, labels: topology.labels(link: link),
+                           summary: BilingualText(zh: "链路 \(link.id) 已连续 \(minutes) 分钟利用率高于 \(percent)%（p95 \(p95)，覆盖 \(coverage)）",
+                                                  en: "link \(link.id) has been above \(percent) % utilisation for \(minutes) min (p95 \(p95), coverage \(coverage))"),
+                           parents: [AlertFingerprint.of(rule: "link_down", subject: link.id)])
     }
 
     /// Every compliance finding that fails.

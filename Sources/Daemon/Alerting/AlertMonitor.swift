@@ -1,3 +1,4 @@
+import Alerting
 import Compliance
 import Foundation
 import Logging
@@ -14,6 +15,7 @@ public actor AlertMonitor {
     private let downSince: @Sendable () async -> [String: Date]?
     private let logger: Logger
     private let metrics: AlertingMetrics
+    private let trapMetrics: TrapMetrics
     private var configuration: CityConfiguration
     private var topology: AlertTopology
     private var lastCompliance: Date?
@@ -21,8 +23,9 @@ public actor AlertMonitor {
     /// `downSince` reports the devices whose polls fail and since when (the polling loop's view), nil while it does
     /// not know yet (its first cycle).
     public init(engine: AlertEngine, configuration: CityConfiguration, measurements: MeasurementStore, logger: Logger,
-                metrics: AlertingMetrics = .none, downSince: @escaping @Sendable () async -> [String: Date]?) {
+                metrics: AlertingMetrics = .none, trapMetrics: TrapMetrics = .none, downSince: @escaping @Sendable () async -> [String: Date]?) {
         self.metrics = metrics
+        self.trapMetrics = trapMetrics
         self.engine = engine
         self.configuration = configuration
         topology = AlertTopology(inventory: configuration.inventory)
@@ -65,7 +68,7 @@ public actor AlertMonitor {
 
     /// One received trap.
     public func handle(_ trap: SNMPTrap, at now: Date) async throws(StoreError) {
-        metrics.traps.increment()
+        trapMetrics.received.increment()
         switch AlertSources.trap(trap, topology: topology, rules: rules) {
         case .raise(let signal, let hold): try await engine.raise(signal, hold: hold, at: now)
         case .resolve(let fingerprint): try await engine.resolve(fingerprint: fingerprint, at: now)

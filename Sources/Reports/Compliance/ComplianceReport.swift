@@ -1,6 +1,5 @@
 import Foundation
 import Model
-import Reports
 
 /// The bandwidth compliance report: the window, every finding, and the counts rolled up school → county → city.
 /// Its JSON form (`edunet.report.bandwidth/v1`) is the stable schema other systems read.

@@ -1,26 +1,11 @@
 import Foundation
 import Model
-import Reports
 
 /// The report as one self-contained HTML file a bureau official can open or print: no external assets, both
 /// languages in the page (Chinese by default, a switch for English), SVG charts drawn here.
 extension ComplianceReport {
-    /// A link's utilisation over the window, for the chart of a delivered-capacity finding.
-    public struct Series: Sendable {
-        /// (time, utilisation as a fraction of capacity) of the measured intervals, oldest first.
-        public var points: [(Date, Double)]
-        public var p95: Double
-        public var threshold: Double
-
-        public init(points: [(Date, Double)], p95: Double, threshold: Double) {
-            self.points = points
-            self.p95 = p95
-            self.threshold = threshold
-        }
-    }
-
     /// The page. `series` holds the utilisation of the failing delivered-capacity findings, by finding id.
-    public func html(inventory: Inventory, series: [String: Series] = [:], english: Bool = false) -> String {
+    public func html(inventory: Inventory, series: [String: UtilisationSeries] = [:], english: Bool = false) -> String {
         let countyNames = Dictionary(inventory.counties.map { ($0.id, ($0.name, $0.nameEN)) }, uniquingKeysWith: { a, _ in a })
         let formatter = ISO8601DateFormatter()
         var page = """
@@ -127,7 +112,7 @@ extension ComplianceReport {
     }
 
     /// Utilisation over the window with the threshold line and the p95 marked.
-    static func chart(_ series: Series) -> String {
+    static func chart(_ series: UtilisationSeries) -> String {
         let width = 640.0, height = 180.0, left = 40.0, bottom = 20.0
         guard let first = series.points.first?.0, let last = series.points.last?.0 else { return "" }
         let span = max(last.timeIntervalSince(first), 1)

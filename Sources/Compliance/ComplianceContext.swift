@@ -1,0 +1,65 @@
+import Foundation
+import Model
+import Monitor
+import Store
+
+/// What one evaluation reads once: interface states by device, APs by inventory id, tiers by school.
+struct ComplianceContext: Sendable {
+    let from: Date
+    let to: Date
+    let inventory: Inventory
+    let policy: BandwidthPolicy
+    let store: MeasurementStore
+    let criteria: LinkUtilisation.Criteria
+    let countyOfDevice: [String: String]
+    let schoolOfDevice: [String: String]
+    let schools: [String: School]
+    let accessPoints: [String: AccessPointRegister.Entry]
+    /// Every polled device's interfaces, read in one query.
+    let interfaceStates: [String: [String: InterfaceStatus]]
+
+    init(evaluator: ComplianceEvaluator, from: Date, to: Date) throws(StoreError) {
+        self.from = from
+        self.to = to
+        inventory = evaluator.configuration.inventory
+        policy = evaluator.configuration.policies.bandwidth
+        store = evaluator.store
+        criteria = evaluator.criteria
+        countyOfDevice = inventory.countyOfDevice
+        schoolOfDevice = Dictionary(inventory.devices.compactMap { d in d.school.map { (d.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        schools = Dictionary(inventory.schools.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let register = AccessPointRegister(inventory: inventory, statuses: try evaluator.store.accessPoints(since: from))
+        accessPoints = Dictionary(register.entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        interfaceStates = try evaluator.store.allInterfaces()
+    }
+
+    /// The interfaces of a device as last polled; nil when it never was.
+    func interfaces(of device: String) -> [String: InterfaceStatus]? { interfaceStates[device] }
+
+    func tier(of school: School) -> BandwidthPolicy.SchoolTier? { policy.tier(for: school.kind) }
+
+    /// The school or backbone node a device belongs to.
+    func owner(ofDevice device: String) -> String? {
+        schoolOfDevice[device] ?? inventory.devices.first { $0.id == device }?.node
+    }
+
+    func tier(ofDevice device: String) -> BandwidthPolicy.SchoolTier? { schoolOfDevice[device].flatMap { schools[$0] }.flatMap(tier(of:)) }
+
+    /// The link's utilisation over the evaluation's window, the one way every report and alert reads it.
+    func utilisation(of link: Link) throws(StoreError) -> LinkUtilisation {
+        try LinkUtilisation.measure(link, from: from, to: to, store: store, interfaces: interfaceStates, criteria: criteria)
+    }
+
+    /// The school's uplinks: planned links of `tier` whose downstream end is one of its devices.
+    func uplinks(of school: School, tier: LinkTier = .countySchool) -> [Link] {
+        let devices = Set(inventory.devices.filter { $0.school == school.id }.map(\.id))
+        return inventory.links.filter { $0.tier == tier && devices.contains($0.b.device) }
+    }
+
+    func subject(_ link: Link) -> Finding.Subject {
+        .init(kind: .link, id: link.id, county: countyOfDevice[link.b.device] ?? countyOfDevice[link.a.device],
+              school: schoolOfDevice[link.b.device] ?? schoolOfDevice[link.a.device])
+    }
+
+    func subject(_ school: School) -> Finding.Subject { .init(kind: .school, id: school.id, county: school.county, school: school.id) }
+}
