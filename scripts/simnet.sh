@@ -13,6 +13,7 @@
 # credentials of the simulation, not secrets of a real network. DIR/truth.json is what the simulation sets.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/stop-agent.sh"
 command=${1:-}
 dir=${2:-$here/../out/simnet}
 mkdir -p "$dir"
@@ -20,8 +21,8 @@ dir=$(cd "$dir" && pwd)
 
 stop() {
     if [ -f "$dir/snmpsim.pid" ]; then
-        kill "$(cat "$dir/snmpsim.pid")" 2>/dev/null || true
-        rm -f "$dir/snmpsim.pid"
+        stop_pidfile "$dir/snmpsim.pid"
+        stop_under "$dir/data"
         echo "simnet stopped"
     fi
 }

@@ -13,7 +13,7 @@
 #   scripts/test-agents.sh slow DIR PORT UPSTREAM_PORT DELAY_MS
 #       a slow device: relays to the agent at 127.0.0.1:UPSTREAM_PORT, answering DELAY_MS late.
 #   scripts/test-agents.sh stop DIR
-#       stops the agents started in DIR, by their PIDs.
+#       stops the agents started in DIR: SIGTERM, then SIGKILL after 5 s, and any process still naming DIR.
 #
 # Each agent also exits by itself after AGENT_TTL seconds (default 3600). Prints "ready" when it answers.
 set -euo pipefail
@@ -23,6 +23,7 @@ hpe-procurve-516733-b21 huawei-s12704 huawei-s5720 ruijie-m18000 ubiquiti-m5"
 AUTHS="MD5 SHA SHA-224 SHA-256 SHA-384 SHA-512"
 PRIVS="DES AES AES192 AES256"
 TTL=${AGENT_TTL:-3600}
+source "$(dirname "$0")/lib/stop-agent.sh"
 
 SORT_BY_OID='
 import sys
@@ -111,11 +112,8 @@ start_slow() {
 
 stop_all() {
     local dir=$1
-    for pidfile in "$dir"/*.pid; do
-        [ -f "$pidfile" ] || continue
-        kill "$(cat "$pidfile")" 2>/dev/null || true
-        rm -f "$pidfile"
-    done
+    for pidfile in "$dir"/*.pid; do stop_pidfile "$pidfile"; done
+    stop_under "$dir"
 }
 
 case "${1:-}" in

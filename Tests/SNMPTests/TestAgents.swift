@@ -95,7 +95,7 @@ enum TestAgents {
     }
 
     /// A port for this process, away from well-known ones and from other test processes.
-    private static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 5_000) * 8 + offset) }
+    static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 5_000) * 8 + offset) }
 
     /// Runs `scripts/test-agents.sh KIND DIR PORT EXTRA…` and waits for it to say the agent is ready.
     private static func start(_ kindAndDirectory: [String], port: UInt16, extra: [String] = []) -> Agent {
