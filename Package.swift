@@ -90,9 +90,10 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
         .testTarget(name: "AlertingTests", dependencies: [
-            "Alerting", "Daemon", "Model", "Store", "SNMP", "edunet", "edunetd", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            "Alerting", "Daemon", "Model", "Monitor", "Store", "SNMP", "edunet", "edunetd", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Model", "Monitor", "SNMP", "Store", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: ["edunet", "edunetd", "Model"]),
     ],
     swiftLanguageModes: [.v6]

@@ -50,7 +50,7 @@ public struct Daemon: Sendable {
             await factory.engine.shutdown()
             throw DaemonError(.listener, error.message)
         }
-        let polling = PollingService(first: factory.make(city), factory: factory, current: current, statusStore: DaemonStatusStore(database: database),
+        let polling = PollingService(first: (factory.make(city), city), factory: factory, current: current, statusStore: DaemonStatusStore(database: database),
                                      logger: logger) { city in
             await monitor.update(configuration: city)
             await worker.update(policy: city.policies.alerting)

@@ -112,3 +112,14 @@ private struct InventoryChecks {
         }
     }
 }
+
+extension CityConfiguration {
+    /// The interfaces whose rates are kept at poll resolution (`fleet.yaml` `full_resolution`): both ends of every
+    /// planned link; nil when every interface is.
+    public var fullResolutionInterfaces: Set<LinkEnd>? {
+        switch policies.fleet.fullResolution {
+        case .all: nil
+        case .plannedLinks: Set(inventory.links.flatMap { [$0.a, $0.b] })
+        }
+    }
+}

@@ -10,6 +10,14 @@ public struct AccessPointStatus: Sendable, Hashable {
     /// Polls in the window that found the AP up, and polls that said anything about its state.
     public var upSamples: Int
     public var stateSamples: Int
+
+    public init(controller: String, reading: AccessPointReading, seenAt: Date, upSamples: Int, stateSamples: Int) {
+        self.controller = controller
+        self.reading = reading
+        self.seenAt = seenAt
+        self.upSamples = upSamples
+        self.stateSamples = stateSamples
+    }
 }
 
 extension MeasurementStore {

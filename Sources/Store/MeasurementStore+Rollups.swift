@@ -28,22 +28,69 @@ extension MeasurementStore {
             return try database.pool.write { db in
                 let start = try Double.fetchOne(db, sql: "SELECT through FROM rollup_progress WHERE id = 1") ?? 0
                 guard end > start else { return 0 }
-                // Rates stamped at the end of their interval: a rate at 10:05:00 belongs to 10:00–10:05. The join walks
-                // each series' primary key over the span (the rates have no time index).
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO interface_rollups_5m (series, bucket, in_mean, in_max, out_mean, out_max, intervals, measured)
-                    SELECT r.series, (CAST((r.time - 0.001) / ? AS INTEGER)) * ? AS bucket,
-                           CAST(ROUND(AVG(r.in_bps)) AS INTEGER), MAX(r.in_bps), CAST(ROUND(AVG(r.out_bps)) AS INTEGER), MAX(r.out_bps),
-                           COUNT(*), COUNT(COALESCE(r.in_bps, r.out_bps))
-                    FROM interface_series s CROSS JOIN interface_rates r ON r.series = s.id AND r.time > ? AND r.time <= ?
-                    GROUP BY r.series, bucket
-                    """, arguments: [Self.rollupSeconds, Self.rollupSeconds, start, end])
+                try Self.rollUp(db, after: start, through: end)
                 let written = db.changesCount
                 try db.execute(sql: "INSERT OR REPLACE INTO rollup_progress (id, through) VALUES (1, ?)", arguments: [end])
                 return written
             }
         } catch {
             throw StoreError(.writeFailed, "rolling up rates failed and was rolled back: \(StoreDatabase.describe(error))")
+        }
+    }
+
+    /// Writes the roll-ups of the rates stamped in `(start, end]`, replacing those there were. Rates stamped at the
+    /// end of their interval: a rate at 10:05:00 belongs to 10:00–10:05. The join walks each series' primary key
+    /// over the span (the rates have no time index).
+    static func rollUp(_ db: Database, after start: Double, through end: Double) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO interface_rollups_5m (series, bucket, in_mean, in_max, out_mean, out_max, intervals, measured)
+            SELECT r.series, (CAST((r.time - 0.001) / ? AS INTEGER)) * ? AS bucket,
+                   CAST(ROUND(AVG(r.in_bps)) AS INTEGER), MAX(r.in_bps), CAST(ROUND(AVG(r.out_bps)) AS INTEGER), MAX(r.out_bps),
+                   COUNT(*), COUNT(COALESCE(r.in_bps, r.out_bps))
+            FROM interface_series s CROSS JOIN interface_rates r ON r.series = s.id AND r.time > ? AND r.time <= ?
+            GROUP BY r.series, bucket
+            """, arguments: [rollupSeconds, rollupSeconds, start, end])
+    }
+
+    /// A rate that arrived after its five minutes were rolled up (a poll that landed late) is added to that roll-up:
+    /// merged into its means, maxima and counts, since the span's other rates may already be gone (interfaces kept
+    /// at five-minute resolution only).
+    static func rollUpLate(_ db: Database, _ late: [(series: Int64, measurement: InterfaceMeasurement)]) throws {
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO interface_rollups_5m (series, bucket, in_mean, in_max, out_mean, out_max, intervals, measured)
+            VALUES (?1, ?2, ?3, ?3, ?4, ?4, 1, ?5)
+            ON CONFLICT (series, bucket) DO UPDATE SET
+                in_mean = CASE WHEN ?3 IS NULL THEN in_mean WHEN in_mean IS NULL THEN ?3
+                               ELSE CAST(ROUND((in_mean * measured + ?3) / (measured + 1.0)) AS INTEGER) END,
+                out_mean = CASE WHEN ?4 IS NULL THEN out_mean WHEN out_mean IS NULL THEN ?4
+                                ELSE CAST(ROUND((out_mean * measured + ?4) / (measured + 1.0)) AS INTEGER) END,
+                in_max = MAX(COALESCE(in_max, ?3), COALESCE(?3, in_max)),
+                out_max = MAX(COALESCE(out_max, ?4), COALESCE(?4, out_max)),
+                intervals = intervals + 1, measured = measured + ?5
+            """)
+        for (series, m) in late {
+            let time = m.time.timeIntervalSince1970, bucket = ((time - 0.001) / rollupSeconds).rounded(.down) * rollupSeconds
+            let inBits = m.inBitsPerSecond.map { Int64($0.rounded()) }, outBits = m.outBitsPerSecond.map { Int64($0.rounded()) }
+            try statement.execute(arguments: [series, bucket, inBits, outBits, inBits == nil && outBits == nil ? 0 : 1])
+        }
+    }
+
+    /// Deletes the rates stamped at or before `through` of every interface not in `keep`: interfaces the policy keeps
+    /// at five-minute roll-ups only, once their spans are rolled up. Returns the rows deleted.
+    public func pruneRates(except keep: Set<LinkEnd>, through date: Date) throws(StoreError) -> Int {
+        do {
+            return try database.pool.write { db in
+                let statement = try db.makeStatement(sql: "DELETE FROM interface_rates WHERE series = ? AND time <= ?")
+                var removed = 0
+                for row in try Row.fetchAll(db, sql: "SELECT id, device, interface FROM interface_series") {
+                    guard !keep.contains(LinkEnd(device: row[1], interface: row[2])) else { continue }
+                    try statement.execute(arguments: [row[0] as Int64, date.timeIntervalSince1970])
+                    removed += db.changesCount
+                }
+                return removed
+            }
+        } catch {
+            throw StoreError(.writeFailed, "deleting rates kept at five-minute resolution failed: \(StoreDatabase.describe(error))")
         }
     }
 

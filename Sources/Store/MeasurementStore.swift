@@ -64,6 +64,9 @@ public final class MeasurementStore: Sendable {
         guard !measurements.isEmpty else { return }
         let statement = try db.makeStatement(sql: "INSERT INTO interface_rates (series, time, in_bps, out_bps, unknown) VALUES (?, ?, ?, ?, ?)")
         let known = seriesIDs.withLock { $0 }
+        // Rates stamped in five minutes already rolled up (a poll that landed late) are merged into those roll-ups.
+        let rolledUpThrough = try Double.fetchOne(db, sql: "SELECT through FROM rollup_progress WHERE id = 1") ?? -.infinity
+        var late: [(series: Int64, measurement: InterfaceMeasurement)] = []
         for m in measurements {
             let key = SeriesKey(device: m.device, interface: m.interface)
             var id = known[key] ?? created[key]
@@ -75,7 +78,9 @@ public final class MeasurementStore: Sendable {
             // Whole bits per second: finer is noise, and integers take half the room of doubles.
             try statement.execute(arguments: [id, m.time.timeIntervalSince1970, m.inBitsPerSecond.map { Int64($0.rounded()) },
                                               m.outBitsPerSecond.map { Int64($0.rounded()) }, m.unknownReason])
+            if let id, m.time.timeIntervalSince1970 <= rolledUpThrough { late.append((id, m)) }
         }
+        if !late.isEmpty { try Self.rollUpLate(db, late) }
     }
 
     /// Runs `body` in one transaction; series it created are remembered once the transaction has committed.

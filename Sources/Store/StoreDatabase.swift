@@ -29,8 +29,10 @@ public final class StoreDatabase: Sendable {
 
     /// Runs a read; any failure becomes a `StoreError` naming the database.
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.read(body) } catch let error as StoreError { throw error } catch {
-            throw StoreError(.cannotOpen, "cannot read database \(path): \(Self.describe(error))")
+        do { return try pool.read(body) } catch let error as StoreError { throw error } catch let error as DecodingError {
+            throw StoreError(.corrupt, "stored data in \(path) cannot be decoded: \(error); was the database written by a newer EduNet?")
+        } catch {
+            throw StoreError(.readFailed, "cannot read database \(path): \(Self.describe(error)); nothing was changed, try again")
         }
     }
 }

@@ -2,11 +2,13 @@
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: Sendable, Hashable {
-        fileprivate enum Value: Sendable, Hashable { case cannotOpen, noInventory, notFound, writeFailed, corrupt }
+        fileprivate enum Value: Sendable, Hashable { case cannotOpen, readFailed, noInventory, notFound, writeFailed, corrupt }
         fileprivate let value: Value
 
         /// The database file cannot be opened or migrated.
         public static let cannotOpen = Code(value: .cannotOpen)
+        /// A read of an open database failed (busy past the timeout, an I/O error): nothing was changed; try again.
+        public static let readFailed = Code(value: .readFailed)
         /// No inventory revision has been applied yet.
         public static let noInventory = Code(value: .noInventory)
         /// The requested entity does not exist in the current revision.

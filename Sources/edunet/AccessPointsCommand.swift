@@ -41,7 +41,6 @@ struct AccessPointsCommand: ParsableCommand {
             let entries = register.entries.filter { entry in
                 (school == nil || entry.school == school) && (county == nil || entry.school.flatMap { countyOfSchool[$0] } == county)
             }
-            let formatter = ISO8601DateFormatter()
             let listing = Listing(
                 columns: [.init("ID", key: "id"), .init("学校 School", key: "school"), .init("区域 Areas", key: "areas"),
                           .init("控制器 Controller", key: "controller"), .init("状态 State", key: "state"), .init("在线 Up", key: "up", numeric: true),
@@ -51,7 +50,7 @@ struct AccessPointsCommand: ParsableCommand {
                     [entry.id, entry.school ?? "—", entry.areas.joined(separator: ", "), entry.controller ?? "—",
                      entry.reading?.state.map { "\(entry.state) (\($0))" } ?? entry.state, RateText.percent(entry.upShare),
                      entry.reading?.clients.map(String.init) ?? "—", entry.reading?.uplinkMbps.map { "\($0)M" } ?? "—",
-                     entry.seenAt.map { formatter.string(from: $0) } ?? "—"]
+                     entry.seenAt.map { CityTime.second($0) } ?? "—"]
                 },
                 json: { try JSONDocument.encode(schema: "edunet.aps/v1", key: "access_points", entries) })
             Terminal.print(try listing.render(output.format))

@@ -69,12 +69,12 @@ extension AlertsCommand {
         static func localTime(_ text: String, option: String) throws -> Date {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+            formatter.timeZone = CityTime.zone
             for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"] {
                 formatter.dateFormat = format
                 if let date = formatter.date(from: text) { return date }
             }
-            throw ValidationError("\(option) `\(text)` is not a time; write e.g. 2026-12-01T22:00 (Asia/Shanghai)")
+            throw ValidationError("\(option) `\(text)` is not a time; write e.g. 2026-12-01T22:00 (the city's time, \(CityTime.zoneName))")
         }
     }
 

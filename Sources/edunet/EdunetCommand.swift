@@ -19,8 +19,8 @@ struct Edunet: AsyncParsableCommand {
               edunet schools list --county yongning --kind primary
               edunet devices show xixia-vocational-12-core
 
-            Exit status: 0 success; 1 a problem was found (invalid inventory, unknown id); 2 wrong usage;
-            3 the database could not be opened or written.
+            Exit status: 0 success; 1 a problem was found (invalid inventory, unknown id, a failing finding); \
+            3 the database could not be opened or written; 64 wrong usage (an unknown option or a value not allowed).
             """,
         subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, AccessPointsCommand.self, ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self]
     )

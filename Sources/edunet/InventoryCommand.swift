@@ -77,12 +77,11 @@ struct InventoryCommand: ParsableCommand {
 
         func execute() throws {
             let revisions = try database.open().history()
-            let formatter = ISO8601DateFormatter()
             let listing = Listing(
-                columns: [.init("修订 Rev", key: "revision", numeric: true), .init("应用时间 Applied (UTC)", key: "applied_at"),
+                columns: [.init("修订 Rev", key: "revision", numeric: true), .init("应用时间 Applied", key: "applied_at"),
                           .init("新增", key: "added", numeric: true), .init("修改", key: "changed", numeric: true),
                           .init("删除", key: "removed", numeric: true), .init("来源 Source", key: "source")],
-                rows: revisions.map { [String($0.number), formatter.string(from: $0.appliedAt), String($0.added), String($0.changed), String($0.removed), $0.source] },
+                rows: revisions.map { [String($0.number), CityTime.second($0.appliedAt), String($0.added), String($0.changed), String($0.removed), $0.source] },
                 json: { try JSONDocument.encode(schema: "edunet.revisions/v1", key: "revisions", revisions) })
             Terminal.print(try listing.render(output.format))
         }

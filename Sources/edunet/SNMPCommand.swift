@@ -37,7 +37,12 @@ struct SNMPCommand: ParsableCommand {
     }
 
     struct Walk: SNMPSubcommand {
-        static let configuration = CommandConfiguration(abstract: "Walk every object under an OID (GET-BULK; GET-NEXT for v1).")
+        static let configuration = CommandConfiguration(
+            abstract: "Walk every object under an OID (GET-BULK; GET-NEXT for v1).",
+            discussion: """
+                When nothing lies under the OID, it is asked for with a GET, as snmpwalk does: a leaf such as \
+                1.3.6.1.2.1.1.5.0 is printed; otherwise "No Such Object" is said on stderr and the exit status is 1.
+                """)
         @OptionGroup var device: DeviceOptions
         @Option(help: "Objects asked for per GET-BULK request.") var maxRepetitions = 25
         @Argument(help: "HOST[:PORT] (unless --device), then the OID to walk.")
@@ -45,7 +50,17 @@ struct SNMPCommand: ParsableCommand {
 
         func perform(_ engine: SNMPEngine, _ target: SNMPTarget, _ oids: [OID]) async throws(SNMPError) {
             guard oids.count == 1 else { throw SNMPError(.invalidRequest, device: target.description, "walk takes one OID") }
-            try await engine.walk(target, oids[0], maxRepetitions: maxRepetitions) { batch in device.print(batch) }
+            var printed = 0
+            try await engine.walk(target, oids[0], maxRepetitions: maxRepetitions) { batch in
+                printed += batch.count
+                device.print(batch)
+            }
+            guard printed == 0 else { return }
+            let leaf = try await engine.get(target, [oids[0]]).filter { !$0.value.isException }
+            guard !leaf.isEmpty else {
+                throw SNMPError(.noSuchName, device: target.description, "No Such Object available on this agent at \(oids[0]) (nothing under it either)")
+            }
+            device.print(leaf)
         }
     }
 
@@ -63,7 +78,7 @@ struct SNMPCommand: ParsableCommand {
             case .json:
                 for row in table.rows {
                     let cells = table.columns.compactMap { column in row.cells[column].map { (column, $0) } }
-                        .map { "\"\($0.0)\":" + VarBind(oid: table.entry.appending($0.0), value: $0.1).jsonLine }
+                        .map { "\"\($0.0)\":" + VarBind(oid: OID(table.entry.appending($0.0).components + row.index.components), value: $0.1).jsonLine }
                     Terminal.print("{\"index\":\"\(row.index)\",\"columns\":{" + cells.joined(separator: ",") + "}}")
                 }
             case .text:

@@ -28,12 +28,11 @@ struct StatusCommand: EdunetSubcommand {
             Terminal.print(String(decoding: try JSONDocument.encode(schema: "edunet.status/v1", key: "status", Report(running: running, daemon: status, alerts: alerts)),
                                   as: UTF8.self))
         } else {
-            let formatter = ISO8601DateFormatter()
             let state = running ? "running (heartbeat \(Int(now.timeIntervalSince(status.heartbeatAt))) s ago)"
-                : status.stoppedAt.map { "stopped at \(formatter.string(from: $0))" } ?? "not running (last heartbeat \(formatter.string(from: status.heartbeatAt)))"
+                : status.stoppedAt.map { "stopped at \(CityTime.second($0))" } ?? "not running (last heartbeat \(CityTime.second(status.heartbeatAt)))"
             Terminal.print(KeyValueLines.render([
                 ("edunetd", state),
-                ("started", formatter.string(from: status.startedAt)),
+                ("started", CityTime.second(status.startedAt)),
                 ("interval", "\(status.pollIntervalSeconds.formatted()) s"),
                 ("last cycle", status.lastCycleSeconds.map { cycle in
                     String(format: "%.1f s (every device one poll; latest start %.1f s behind schedule)", cycle, status.lastCycleMaxLatenessSeconds ?? 0)

@@ -2,6 +2,7 @@ import Alerting
 import Daemon
 import Foundation
 import Model
+import Monitor
 import SNMP
 import Store
 import Testing
@@ -99,6 +100,31 @@ struct AlertSourcesTests {
         let signal = try #require(try AlertSources.congested(store: store, interfaces: [:], at: t0.addingTimeInterval(57 * 60), topology: topology,
                                                              threshold: 0.8, rules: rules).first)
         #expect(signal.summary.zh == "链路 city-county-yongning-b 已连续 15 分钟利用率高于 80%（p95 95.0 %，覆盖 100.0 %）" && signal.severity == .warning)
+    }
+
+    @Test func anAccessPointDownIsAnAlertOfItsSchoolUnderItsController() throws {
+        let city = try Self.city.get(), topology = AlertTopology(inventory: city.inventory), rules = city.policies.alerting.rules
+        let aps = ["helan-primary-01-ap01", "helan-primary-01-ap02", "helan-primary-02-ap01"]
+        let controller = try #require(city.inventory.devices.first { $0.id == aps[0] }?.controller)
+        let statuses = aps.enumerated().map { index, ap in
+            AccessPointStatus(controller: controller, reading: AccessPointReading(index: "\(index)", name: ap, up: ap != aps[1] || index == 5,
+                                                                                 state: "offline", clients: 0),
+                              seenAt: t0, upSamples: 0, stateSamples: 1)
+        }
+        // Two of the three are down; the other is up. APs the controller does not report are not said to be down.
+        var down = statuses
+        down[2].reading.up = false
+        let signals = AlertSources.accessPointsDown(AccessPointRegister(inventory: city.inventory, statuses: down), topology: topology, rules: rules)
+        #expect(Set(signals.map(\.subject)) == ["helan-primary-01-ap02", "helan-primary-02-ap01"])
+        let first = try #require(signals.first { $0.subject == "helan-primary-01-ap02" })
+        #expect(first.labels["school"] == "helan-primary-01" && first.labels["county"] == "helan" && first.labels["controller"] == controller)
+        #expect(first.labels["area"] == "office:办公楼" && first.severity == .warning)
+        #expect(first.summary.zh.contains("办公楼") && first.summary.zh.contains("离线"))
+        #expect(first.parents.first == AlertFingerprint.of(rule: "device_unreachable", subject: controller))
+        // Grouped per school: the two schools' APs go out as two messages, to Helan's receiver.
+        let routes = signals.map { city.policies.alerting.route($0.labels.merging(["rule": $0.rule]) { a, _ in a }) }
+        #expect(Set(routes.map(\.receiver)) == ["helan-it"])
+        #expect(Set(routes.map { $0.groupLabels["school"] ?? "" }) == ["helan-primary-01", "helan-primary-02"])
     }
 
     @Test func trapsRaiseAndResolveTheRightAlert() throws {

@@ -84,13 +84,17 @@ struct DaemonPollingTests {
         let apply = try SNMPCommandTests.run(["inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
                                               "--policies", directory.appendingPathComponent("policies").path, "--db", db])
         #expect(apply.status == 0, "\(apply.stderr)")
-        let links = try SNMPCommandTests.run(["links", "list", "--db", db, "--window", "1h", "--format", "json"])
+        // Over the seconds the daemon polled: coverage is of the window, and this one ran for about four seconds.
+        let iso = ISO8601DateFormatter()
+        let span = (iso.string(from: Date(timeIntervalSince1970: history[0].time.timeIntervalSince1970.rounded(.down))),
+                    iso.string(from: Date(timeIntervalSince1970: history[history.count - 1].time.timeIntervalSince1970.rounded(.up) + 1)))
+        let links = try SNMPCommandTests.run(["links", "list", "--db", db, "--from", span.0, "--to", span.1, "--format", "json"])
         #expect(links.status == 0, "\(links.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(links.stdout.utf8)) as? [String: Any])
         let rows = try #require(document["links"] as? [[String: Any]])
         let loop = try #require(rows.first { ($0["link"] as? [String: Any])?["id"] as? String == "lab-loop" })
         #expect(loop["status"] as? String == "ok")
-        #expect(loop["coverage"] as? Double == 1)
+        #expect((loop["coverage"] as? Double ?? 0) >= 0.5, "at least two one-second polls in a window of at most their span and two seconds")
         #expect((loop["p95"] as? Double ?? 0) > 0, "the loopback carried our own polls")
         let dark = try #require(rows.first { ($0["link"] as? [String: Any])?["id"] as? String == "lab-dark" })
         // lab-sw answered and has no nonexistent0: the plan and the network disagree, which is a finding, not "no data".

@@ -13,6 +13,20 @@ struct SNMPCommandTests {
         try EdunetTool.run(arguments, in: root, environment: environment)
     }
 
+    @Test func walkOfALeafOrOfNothingAndTableCellsWithTheirIndex() async throws {
+        let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
+        // A leaf has nothing under it: it is asked for with a GET, as snmpwalk does.
+        let leaf = try Self.run(["snmp", "walk", agent, "1.3.6.1.2.1.1.2.0", "--community", "edunet-test"])
+        #expect(leaf.status == 0 && leaf.stdout == "1.3.6.1.2.1.1.2.0 = ObjectIdentifier: 1.3.6.1.4.1.8072.3.2.10\n", "\(leaf.stdout)\(leaf.stderr)")
+        let nothing = try Self.run(["snmp", "walk", agent, "1.3.6.1.4.1.99999", "--community", "edunet-test"])
+        #expect(nothing.status == 1 && nothing.stdout.isEmpty && nothing.stderr.contains("No Such Object available on this agent at 1.3.6.1.4.1.99999"))
+        // Each cell's OID is the column's and the row's index: ifDescr of ifIndex 1 is 1.3.6.1.2.1.2.2.1.2.1.
+        let table = try Self.run(["snmp", "table", agent, "1.3.6.1.2.1.2.2", "--community", "edunet-test", "--format", "json"])
+        let first = try #require(table.stdout.split(separator: "\n").first)
+        #expect(first.hasPrefix(#"{"index":"1","columns":{"1":{"oid":"1.3.6.1.2.1.2.2.1.1.1","#), "\(first)")
+        #expect(first.contains(#""2":{"oid":"1.3.6.1.2.1.2.2.1.2.1","type":"OctetString","value":"lo"}"#), "\(first)")
+    }
+
     @Test func getAsTextAndJSON() async throws {
         let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
         let text = try Self.run(["snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--community-env", "TEST_COMMUNITY"],

@@ -171,7 +171,13 @@ struct SimulatedCityTests {
         let apply = try SNMPCommandTests.run(["inventory", "apply", "--inventory", city.directory.appendingPathComponent("inventory").path,
                                               "--policies", directory.appendingPathComponent("policies").path, "--db", db])
         #expect(apply.status == 0, "\(apply.stderr)")
-        let links = try SNMPCommandTests.run(["links", "list", "--county", "lingwu", "--format", "csv", "--db", db])
+        // Over the seconds the daemon ran (coverage is of the window): from its first stored rate to just after its last.
+        let stamps = try store.rates(device: "lingwu-kindergarten-09-core", interface: "GigabitEthernet1/0/25", from: .distantPast, to: .distantFuture).map(\.time)
+        let iso = ISO8601DateFormatter()
+        let first = try #require(stamps.min()), last = try #require(stamps.max())
+        let window = ["--from", iso.string(from: Date(timeIntervalSince1970: first.timeIntervalSince1970.rounded(.down) - 10)),
+                      "--to", iso.string(from: Date(timeIntervalSince1970: last.timeIntervalSince1970.rounded(.up) + 1))]
+        let links = try SNMPCommandTests.run(["links", "list", "--county", "lingwu", "--format", "csv", "--db", db] + window)
         let slow = try #require(links.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("lingwu-kindergarten-09-uplink-a,") })
         #expect(slow.contains(",1G,1.00 Gbit/s,") && (slow.hasSuffix(",ok") || slow.hasSuffix(",congested")), "\(slow)")
         let aps = try SNMPCommandTests.run(["aps", "list", "--school", "lingwu-vocational-12", "--format", "json", "--db", db])

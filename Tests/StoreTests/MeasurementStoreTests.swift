@@ -77,6 +77,26 @@ struct RollupTests {
         #expect(buckets[1].inMean == 8.25e6 && buckets[1].inMax == 10e6 && buckets[1].intervals == 5 && buckets[1].measured == 4)
         #expect(try store.pruneRollups(olderThan: t0.addingTimeInterval(300)) == 1)
     }
+
+    @Test func aRateThatLandsAfterItsSpanWasRolledUpIsMergedIntoIt() throws {
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = MeasurementStore(database: try StoreDatabase(path: path))
+        func minute(_ n: Int, _ value: Double?) -> InterfaceMeasurement {
+            InterfaceMeasurement(device: "d", interface: "i", time: t0.addingTimeInterval(Double(n) * 60), inBitsPerSecond: value,
+                                 outBitsPerSecond: value.map { _ in 2e6 }, unknownReason: value == nil ? "polls missed" : nil)
+        }
+        // Minutes 1–3 of the span [t0, t0 + 5 min) arrive in time, and the spans through t0 + 10 min are rolled up.
+        try store.record([minute(1, 1e6), minute(2, 2e6), minute(3, 3e6)])
+        try store.rollUp(through: t0.addingTimeInterval(600))
+        // Minute 4 lands late, then minute 5 late and unknown, then minute 11 (a span not rolled up yet).
+        try store.record([minute(4, 6e6)])
+        try store.record([minute(5, nil), minute(11, 9e6)])
+        let rollups = try store.rollups(device: "d", interface: "i", from: .distantPast, to: .distantFuture)
+        #expect(rollups.map(\.bucketStart) == [t0], "minute 11 waits for its own span to be rolled up")
+        let span = try #require(rollups.first)
+        #expect(span.intervals == 5 && span.measured == 4, "three in time, one late, one late and unknown")
+        #expect(span.inMean == 3e6 && span.inMax == 6e6 && span.outMean == 2e6, "(1 + 2 + 3 + 6) / 4 = 3 Mbit/s")
+    }
 }
 
 @Suite("Schema upgrade keeps what is stored")

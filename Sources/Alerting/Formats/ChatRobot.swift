@@ -116,11 +116,6 @@ public enum AlertWords {
         return alert.state == .firing ? (english ? "firing" : "告警") : (english ? "resolved" : "已恢复")
     }
 
-    /// China Standard Time, which district IT reads: `2026-11-29 16:05:00`.
-    public static func localTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-    }
+    /// The city's time, which district IT reads, with its zone: `2026-11-29 16:05:00 UTC+8`.
+    public static func localTime(_ date: Date) -> String { CityTime.second(date) }
 }

@@ -26,20 +26,24 @@ struct ProvisionedCapacityRule: ComplianceRule {
             }
             finding.evidence = .init(samples: 1, coverage: nil, source: "ifHighSpeed of \(end.device) \(end.interface)")
             guard let speed = status.speedBitsPerSecond else {
-                finding.reason = "\(end.device) \(end.interface) reports no speed"
+                finding.explain("\(end.device) \(end.interface) reports no speed", zh: "\(end.device) \(end.interface) 未报告速率")
                 return finding
             }
             finding.measured = Bandwidth(bitsPerSecond: speed).description
             finding.measuredValue = Double(speed)
             finding.verdict = speed >= minimum.bitsPerSecond ? .pass : .fail
-            if finding.verdict == .fail { finding.reason = "negotiated \(Bandwidth(bitsPerSecond: speed)), the plan asks at least \(minimum)" }
+            if finding.verdict == .fail {
+                finding.explain("negotiated \(Bandwidth(bitsPerSecond: speed)), the plan asks at least \(minimum)",
+                                zh: "协商速率 \(Bandwidth(bitsPerSecond: speed))，规划要求至少 \(minimum)")
+            }
             return finding
         }
         if let end = missing.first {
             finding.verdict = .fail
-            finding.reason = "the planned interface \(end.interface) is not on \(end.device): the plan and the network disagree"
+            finding.explain("the planned interface \(end.interface) is not on \(end.device): the plan and the network disagree",
+                            zh: "\(end.device) 上没有规划的接口 \(end.interface)：规划与网络不一致")
         } else {
-            finding.reason = "neither \(link.b.device) nor \(link.a.device) has been polled"
+            finding.explain("neither \(link.b.device) nor \(link.a.device) has been polled", zh: "\(link.b.device) 与 \(link.a.device) 均未采集")
         }
         return finding
     }

@@ -22,17 +22,22 @@ struct RedundancyRule: ComplianceRule {
     private func finding(subject: Finding.Subject, uplinks: [Link], distinctUpstream: Bool, context: ComplianceContext) -> Finding {
         let upstream = Set(uplinks.map(\.a.device)).sorted()
         var finding = Finding(rule: .redundancy, subject: subject,
-                              target: distinctUpstream ? "2 uplinks to 2 upstream nodes, both up" : "2 uplinks, both up", targetValue: 2,
+                              target: distinctUpstream ? "2 uplinks to 2 upstream nodes, both up" : "2 uplinks, both up",
+                              zh: distinctUpstream ? "两条上联至两个不同上级节点，均正常" : "两条上联，均正常", targetValue: 2,
                               source: "planned links and their interfaces' state")
-        finding.measured = "\(uplinks.count) uplink\(uplinks.count == 1 ? "" : "s")\(upstream.isEmpty ? "" : " to " + upstream.joined(separator: ", "))"
+        finding.measured("\(uplinks.count) uplink\(uplinks.count == 1 ? "" : "s")\(upstream.isEmpty ? "" : " to " + upstream.joined(separator: ", "))",
+                         zh: "\(uplinks.count) 条上联\(upstream.isEmpty ? "" : "至 " + upstream.joined(separator: "、"))")
         finding.measuredValue = Double(uplinks.count)
         finding.verdict = .fail
         if uplinks.count < 2 {
-            finding.reason = uplinks.isEmpty ? "no uplink planned" : "single-homed: only \(uplinks[0].id)"
+            if uplinks.isEmpty { finding.explain("no uplink planned", zh: "未规划上联链路") } else {
+                finding.explain("single-homed: only \(uplinks[0].id)", zh: "单归：仅有 \(uplinks[0].id)")
+            }
             return finding
         }
         if distinctUpstream, upstream.count < 2 {
-            finding.reason = "every uplink goes to \(upstream.first ?? "?"): one node's failure cuts it off"
+            finding.explain("every uplink goes to \(upstream.first ?? "?"): one node's failure cuts it off",
+                            zh: "所有上联都接到 \(upstream.first ?? "?")：一个节点故障即断网")
             return finding
         }
         var unknown: [String] = []
@@ -43,13 +48,14 @@ struct RedundancyRule: ComplianceRule {
             }
             finding.evidence.samples += 1
             if !state.operUp {
-                finding.reason = "uplink \(link.id) is down"
+                finding.explain("uplink \(link.id) is down", zh: "上联 \(link.id) 中断")
                 return finding
             }
         }
         if !unknown.isEmpty {
             finding.verdict = .unknown
-            finding.reason = "no interface state for \(unknown.joined(separator: ", ")) (not polled)"
+            finding.explain("no interface state for \(unknown.joined(separator: ", ")) (not polled)",
+                            zh: "\(unknown.joined(separator: "、")) 无接口状态（未采集）")
             return finding
         }
         finding.verdict = .pass

@@ -7,7 +7,7 @@ import Monitor
 import SNMP
 import Store
 
-/// Runs the alert sources on their schedules and the engine's periodic step: reachability, link state and congestion
+/// Runs the alert sources on their schedules and the engine's periodic step: reachability, link state, congestion and APs
 /// every evaluation interval, compliance every `rules.compliance_fail.every_minutes`, traps as they arrive.
 public actor AlertMonitor {
     private let engine: AlertEngine
@@ -55,6 +55,13 @@ public actor AlertMonitor {
             + (try AlertSources.congested(store: measurements, interfaces: interfaces, at: now, topology: topology,
                                           threshold: configuration.policies.bandwidth.congestionThreshold, rules: rules))
         try await engine.evaluate(rules: AlertSources.linkRules, active: links, at: now)
+        // The controllers' polls of the last ten minutes (or two of their intervals, when longer): a controller that
+        // stopped answering leaves its APs to its own unreachable alert, their parent, rather than to stale states.
+        let controllerInterval = configuration.policies.fleet.pollIntervalSeconds[.wirelessController] ?? 0
+        let recent = now.addingTimeInterval(-max(600, 2 * controllerInterval))
+        let register = AccessPointRegister(inventory: configuration.inventory, statuses: try measurements.accessPoints(since: recent))
+        try await engine.evaluate(rules: AlertSources.accessPointRules,
+                                  active: AlertSources.accessPointsDown(register, topology: topology, rules: rules), at: now)
     }
 
     /// Compliance over the policy's window ending at `now`.

@@ -12,6 +12,7 @@ public enum AlertSources {
     /// Rules each level-triggered source owns (its alerts resolve when it stops reporting them).
     public static let reachabilityRules: Set<String> = ["device_unreachable"]
     public static let linkRules: Set<String> = ["link_down", "link_congested"]
+    public static let accessPointRules: Set<String> = ["ap_down"]
     public static let complianceRules: Set<String> = ["compliance_fail"]
 
     /// Devices that have not answered since `downSince`: a warning after the policy's first grace, critical after the
@@ -87,6 +88,26 @@ public enum AlertSources {
                            parents: [AlertFingerprint.of(rule: "link_down", subject: link.id)])
     }
 
+    /// Access points of the inventory that their controller reported down at its last poll (an AP the controller does
+    /// not report is not said to be down: the Wi-Fi coverage finding names those). Labelled with their school and
+    /// areas, grouped per school by the policy, and children of their controller being unreachable.
+    public static func accessPointsDown(_ register: AccessPointRegister, topology: AlertTopology, rules: AlertingPolicy.Rules) -> [AlertSignal] {
+        register.entries.filter { $0.reading?.up == false }.map { entry in
+            var labels = topology.labels(device: entry.id)
+            if let controller = entry.controller { labels["controller"] = controller }
+            if !entry.areas.isEmpty { labels["area"] = entry.areas.joined(separator: ",") }
+            let school = entry.school.flatMap { id in topology.inventory.schools.first { $0.id == id } }
+            let areas = entry.areas.map { $0.split(separator: ":", maxSplits: 1).last.map(String.init) ?? $0 }
+            let zhWhere = (school.map { "\($0.name) " } ?? "") + (areas.isEmpty ? "" : areas.joined(separator: "、") + " ")
+            let enWhere = (school.map { "\($0.nameEN) " } ?? "") + (areas.isEmpty ? "" : areas.joined(separator: ", ") + " ")
+            let state = entry.reading?.state ?? "down"
+            return AlertSignal(rule: "ap_down", subject: entry.id, severity: rules.accessPointDownSeverity, labels: labels,
+                               summary: BilingualText(zh: "\(zhWhere)无线 AP \(topology.deviceName(entry.id)) 离线（控制器报告 \(state)）",
+                                                      en: "\(enWhere)access point \(entry.id) is down (the controller reports \(state))"),
+                               parents: entry.controller.map { [AlertFingerprint.of(rule: "device_unreachable", subject: $0)] + topology.parents(ofDevice: $0) } ?? [])
+        }
+    }
+
     /// Every compliance finding that fails.
     public static func complianceFailures(_ findings: [Finding], topology: AlertTopology, rules: AlertingPolicy.Rules) -> [AlertSignal] {
         findings.filter { $0.verdict == .fail }.map { finding in
@@ -94,11 +115,11 @@ public enum AlertSources {
             if let county = finding.subject.county { labels["county"] = county }
             if let school = finding.subject.school { labels["school"] = school }
             if finding.subject.kind == .link { labels["link"] = finding.subject.id }
-            let measured = finding.measured ?? "—"
-            let reason = finding.reason.map { "；\($0)" } ?? ""
+            let zhReason = finding.reason(english: false).map { "；\($0)" } ?? ""
             return AlertSignal(rule: "compliance_fail", subject: finding.id, severity: rules.complianceSeverity, labels: labels,
-                               summary: BilingualText(zh: "\(finding.rule.title.zh)不达标：\(finding.subjectLabel) 目标 \(finding.target)，实测 \(measured)\(reason)",
-                                                      en: "\(finding.rule.title.en) fails: \(finding.subjectLabel) target \(finding.target), measured \(measured)"
+                               summary: BilingualText(zh: "\(finding.rule.title.zh)不达标：\(finding.subjectLabel) 目标 \(finding.target(english: false))，"
+                                                          + "实测 \(finding.measured(english: false) ?? "—")\(zhReason)",
+                                                      en: "\(finding.rule.title.en) fails: \(finding.subjectLabel) target \(finding.target), measured \(finding.measured ?? "—")"
                                                           + (finding.reason.map { "; \($0)" } ?? "")))
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Monitor
 import Synchronization
 
@@ -8,9 +9,16 @@ public final class CurrentLoop: Sendable {
     public init() {}
 
     let running = Mutex<(loop: PollingLoop, task: Task<Void, Never>)?>(nil)
+    /// The interfaces the configuration in force keeps at poll resolution (nil: all of them).
+    let fullResolution = Mutex<Set<LinkEnd>?>(nil)
+
+    /// The loop in force; nil before the first starts.
+    public var loop: PollingLoop? { running.withLock { $0?.loop } }
+
+    /// Cancels the loop in force.
+    public func stop() { running.withLock { $0?.task.cancel() } }
 
     public func unreachableSince() async -> [String: Date]? {
-        guard let loop = running.withLock({ $0?.loop }) else { return nil }
-        return await loop.unreachableSince()
+        await loop?.unreachableSince() ?? nil
     }
 }

@@ -9,7 +9,7 @@ import UnixSignals
 /// Runs the polling loop until a graceful shutdown (polls under way are cancelled, a batch being written is
 /// finished), swapping in a new loop on each SIGHUP whose configuration validates, and the housekeeping beside it.
 public final class PollingService: Service, Sendable {
-    let first: PollingLoop
+    let first: (loop: PollingLoop, city: CityConfiguration)
     let factory: PollingLoopFactory
     let statusStore: DaemonStatusStore
     let logger: Logger
@@ -18,7 +18,7 @@ public final class PollingService: Service, Sendable {
     /// Told of each configuration a reload puts in force.
     let reloaded: @Sendable (CityConfiguration) async -> Void
 
-    public init(first: PollingLoop, factory: PollingLoopFactory, current: CurrentLoop, statusStore: DaemonStatusStore, logger: Logger,
+    public init(first: (loop: PollingLoop, city: CityConfiguration), factory: PollingLoopFactory, current: CurrentLoop, statusStore: DaemonStatusStore, logger: Logger,
                 reloaded: @escaping @Sendable (CityConfiguration) async -> Void) {
         self.first = first
         self.factory = factory
@@ -30,7 +30,7 @@ public final class PollingService: Service, Sendable {
 
     /// For `/healthz`: healthy while the loop runs and not every device is down or late.
     public func health(at now: Date) async -> (healthy: Bool, detail: String) {
-        guard let loop = current.running.withLock({ $0?.loop }) else { return (false, "starting: no polling loop yet") }
+        guard let loop = current.loop else { return (false, "starting: no polling loop yet") }
         let status = await loop.status(at: now)
         let cycle = status.lastCycleSeconds.map { String(format: "last cycle %.1f s", $0) } ?? "first cycle under way"
         let detail = "\(status.devicesPolled) devices, \(status.devicesDown.count) down, \(status.devicesLate.count) late; \(cycle)"
@@ -38,8 +38,9 @@ public final class PollingService: Service, Sendable {
         return (healthy, (healthy ? "ok: " : "unhealthy: every device is late: ") + detail)
     }
 
-    /// Starts `loop` as the one in force.
-    func start(_ loop: PollingLoop) {
+    /// Starts `loop` as the one in force, for `city`.
+    func start(_ loop: PollingLoop, for city: CityConfiguration) {
+        current.fullResolution.withLock { $0 = city.fullResolutionInterfaces }
         current.running.withLock { $0 = (loop, Task { await loop.run() }) }
     }
 
@@ -54,7 +55,7 @@ public final class PollingService: Service, Sendable {
             old?.task.cancel()
             await old?.task.value
             if let old { await loop.adopt(downSince: await old.loop.currentlyDown) }
-            start(loop)
+            start(loop, for: city)
             await reloaded(city)
             logger.notice("reloaded")
             return true
@@ -68,15 +69,17 @@ public final class PollingService: Service, Sendable {
     public func run() async throws {
         let reloads = await UnixSignalsSequence(trapping: .sighup)
         logger.info("ready")
-        start(first)
+        start(first.loop, for: first.city)
         let housekeeping = Housekeeping(store: factory.store, statusStore: statusStore, pollInterval: factory.settings.pollInterval,
                                         retentionDays: factory.settings.retentionDays, logger: logger)
-        let keeping = Task { [current] in await housekeeping.run(clock: ContinuousClock(), now: Date.init) { current.running.withLock { $0?.loop } } }
+        let keeping = Task { [current] in
+            await housekeeping.run(clock: ContinuousClock(), now: Date.init) { (current.loop, current.fullResolution.withLock { $0 }) }
+        }
         await cancelWhenGracefulShutdown { [self] in
             await withTaskCancellationHandler {
                 for await _ in reloads { await reload() }
             } onCancel: {
-                current.running.withLock { $0?.task.cancel() }
+                current.stop()
             }
         }
         keeping.cancel()

@@ -89,6 +89,21 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
     /// Why it failed or is unknown.
     public var reason: String?
     public var evidence: Evidence
+    /// `target`, `measured` and `reason` in Chinese, where they have words (numbers and units read the same).
+    public var zh = Chinese()
+
+    /// A finding's texts in Chinese; nil where the English text serves both.
+    public struct Chinese: Sendable, Hashable, Codable {
+        public var target: String?
+        public var measured: String?
+        public var reason: String?
+
+        public init(target: String? = nil, measured: String? = nil, reason: String? = nil) {
+            self.target = target
+            self.measured = measured
+            self.reason = reason
+        }
+    }
 
     public init(id: String, rule: Rule, subject: Subject, direction: String?, target: String, measured: String?, targetValue: Double?,
                 measuredValue: Double?, capacityValue: Double? = nil, verdict: Verdict, reason: String?, evidence: Evidence) {
@@ -106,6 +121,23 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         self.evidence = evidence
     }
 
+    /// Sets why it failed or is unknown, in both languages.
+    public mutating func explain(_ english: String, zh chinese: String) {
+        reason = english
+        zh.reason = chinese
+    }
+
+    /// Sets what was measured, in both languages.
+    public mutating func measured(_ english: String, zh chinese: String) {
+        measured = english
+        zh.measured = chinese
+    }
+
+    /// The target, what was measured and why, in the report's language.
+    public func target(english: Bool) -> String { english ? target : zh.target ?? target }
+    public func measured(english: Bool) -> String? { english ? measured : zh.measured ?? measured }
+    public func reason(english: Bool) -> String? { english ? reason : zh.reason ?? reason }
+
     /// The subject as a report line names it: the id, and the direction when there is one.
     public var subjectLabel: String { direction.map { "\(subject.id) \($0 == "downstream" ? "↓" : "↑")" } ?? subject.id }
 }
@@ -113,9 +145,11 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
 extension Finding {
     /// A finding before it is judged: unknown, nothing measured yet. Its id is the rule, the subject and, for
     /// per-direction rules, the direction: stable across runs, so alerts and ledgers can follow it.
-    public init(rule: Rule, subject: Subject, direction: String? = nil, target: String, targetValue: Double?, source: String) {
+    public init(rule: Rule, subject: Subject, direction: String? = nil, target: String, zh targetZH: String? = nil, targetValue: Double?,
+                source: String) {
         self.init(id: ([rule.rawValue, subject.id] + (direction.map { [$0] } ?? [])).joined(separator: ":"), rule: rule, subject: subject,
                   direction: direction, target: target, measured: nil, targetValue: targetValue, measuredValue: nil, verdict: .unknown,
                   reason: nil, evidence: .init(samples: 0, coverage: nil, source: source))
+        zh.target = targetZH
     }
 }

@@ -27,6 +27,16 @@ public enum SchoolKind: String, Sendable, Hashable, Codable, CaseIterable {
 /// The parts of a campus that Wi-Fi must cover.
 public enum AreaKind: String, Sendable, Hashable, Codable, CaseIterable {
     case teaching, office, `public`, other
+
+    /// As a Chinese report names the kind of area.
+    public var chinese: String {
+        switch self {
+        case .teaching: "教学区"
+        case .office: "办公区"
+        case .public: "公共区域"
+        case .other: "其他区域"
+        }
+    }
 }
 
 /// What a device does in the network; it decides what the poller asks it for.

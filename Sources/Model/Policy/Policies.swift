@@ -52,18 +52,31 @@ public struct FleetPolicy: Sendable, Hashable, Codable {
     /// How often each role is polled, in seconds, where the policy sets it; a device's own interval wins, and
     /// roles not listed use the daemon's interval.
     public var pollIntervalSeconds: [DeviceRole: Double] = [:]
+    /// Which interfaces keep their rates at poll resolution for the daemon's `retention_days`; the others keep
+    /// five-minute roll-ups only (their rates are deleted once rolled up), so that polling every access port of a
+    /// city costs gigabytes, not hundreds of them.
+    public var fullResolution: FullResolution = .plannedLinks
+
+    /// The interfaces whose rates are kept at poll resolution.
+    public enum FullResolution: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Both ends of every planned link (backbone, access and campus-backbone links: the uplinks).
+        case plannedLinks = "planned-links"
+        /// Every interface.
+        case all
+    }
 
     init(terminalsPerStudent: Double, terminalsPerTeacher: Double) {
         self.terminalsPerStudent = terminalsPerStudent
         self.terminalsPerTeacher = terminalsPerTeacher
     }
 
-    /// Revisions stored before poll intervals by role existed have none.
+    /// Revisions stored before poll intervals by role (and resolution tiers) existed have none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         terminalsPerStudent = try container.decode(Double.self, forKey: .terminalsPerStudent)
         terminalsPerTeacher = try container.decode(Double.self, forKey: .terminalsPerTeacher)
         pollIntervalSeconds = try container.decodeIfPresent([DeviceRole: Double].self, forKey: .pollIntervalSeconds) ?? [:]
+        fullResolution = try container.decodeIfPresent(FullResolution.self, forKey: .fullResolution) ?? .plannedLinks
     }
 }
 
@@ -159,6 +172,10 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         public var authenticationFailureHoldMinutes: Double = 30
         /// A message that could not be delivered within the maximum age.
         public var deliveryFailedSeverity: AlertSeverity = .critical
+        /// An access point its controller reports down; grouped by school unless a route says otherwise, so that a
+        /// school's dead Wi-Fi is one message, not one per AP.
+        public var accessPointDownSeverity: AlertSeverity = .warning
+        public var accessPointDownGroupBy: [String] = ["county", "school", "rule"]
 
         public init() {}
     }
@@ -227,7 +244,7 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
     /// The receiver for an alert's labels, and the labels that name its group there.
     public func route(_ labels: [String: String]) -> (receiver: String, groupLabels: [String: String]) {
         let route = routes.first { $0.match.allSatisfy { labels[$0.key] == $0.value } }
-        let keys = route?.groupBy ?? grouping.groupBy
+        let keys = route?.groupBy ?? (labels["rule"] == "ap_down" ? rules.accessPointDownGroupBy : grouping.groupBy)
         return (route?.receiver ?? defaultReceiver, labels.filter { keys.contains($0.key) })
     }
 }

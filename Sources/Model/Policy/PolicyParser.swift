@@ -74,7 +74,7 @@ struct PolicyParser {
 
     func fleet(_ root: YAMLValue) -> FleetPolicy? {
         let required = ["terminals_per_student", "terminals_per_teacher"]
-        guard let m = root.mapping("fleet.yaml", keys: required + ["poll_interval_seconds"], required: required),
+        guard let m = root.mapping("fleet.yaml", keys: required + ["poll_interval_seconds", "full_resolution"], required: required),
               let students = m["terminals_per_student"]?.double("terminals_per_student", in: 0...100),
               let teachers = m["terminals_per_teacher"]?.double("terminals_per_teacher", in: 0...100) else { return nil }
         var policy = FleetPolicy(terminalsPerStudent: students, terminalsPerTeacher: teachers)
@@ -85,6 +85,7 @@ struct PolicyParser {
                 }
             }
         }
+        if let tier = m["full_resolution"]?.choice("full_resolution", of: FleetPolicy.FullResolution.self) { policy.fullResolution = tier }
         return policy
     }
 
@@ -135,7 +136,7 @@ struct PolicyParser {
     /// `rules:`: per rule its severity and timing; every key optional.
     private func alertRules(_ value: YAMLValue, into rules: inout AlertingPolicy.Rules) {
         let names = ["device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
-                     "snmp_auth_failure", "delivery_failed"]
+                     "snmp_auth_failure", "delivery_failed", "ap_down"]
         guard let m = value.mapping("`rules`", keys: names) else { return }
         func severity(_ rule: YAMLMapping, _ name: String, _ key: String = "severity") -> AlertSeverity? {
             rule[key]?.choice("rules.\(name).\(key)", of: AlertSeverity.self)
@@ -173,6 +174,10 @@ struct PolicyParser {
         }
         if let r = m["delivery_failed"]?.mapping("`rules.delivery_failed`", keys: ["severity"]), let v = severity(r, "delivery_failed") {
             rules.deliveryFailedSeverity = v
+        }
+        if let r = m["ap_down"]?.mapping("`rules.ap_down`", keys: ["severity", "group_by"]) {
+            if let v = severity(r, "ap_down") { rules.accessPointDownSeverity = v }
+            if let v = r["group_by"]?.list("rules.ap_down.group_by", { $0.string("rules.ap_down.group_by") }) { rules.accessPointDownGroupBy = v }
         }
         if rules.unreachableCriticalSeconds < rules.unreachableWarningSeconds, let at = m["device_unreachable"]?.location {
             log.error("`critical_after_seconds` is shorter than `warning_after_seconds`", at: at, help: "a device is a warning first, then critical")

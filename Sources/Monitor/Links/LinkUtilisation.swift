@@ -146,8 +146,16 @@ public struct LinkUtilisation: Sendable, Hashable, Encodable {
         if figures(direction).p95 == nil { return "no measured \(direction.rawValue) samples in the window" }
         if capacity == nil { return "the link's capacity is unknown (no planned capacity, no negotiated speed)" }
         guard let coverage, coverage >= minimumCoverage else {
-            return "samples cover only \(Self.percent(coverage ?? 0)) of the window"
+            return "samples cover only \(RateText.percent(coverage ?? 0)) of the window"
         }
+        return nil
+    }
+
+    /// `unknownReason` in Chinese.
+    public func unknownReasonZH(_ direction: Direction) -> String? {
+        if figures(direction).p95 == nil { return "窗口内没有\(direction == .downstream ? "下行" : "上行")实测数据" }
+        if capacity == nil { return "链路容量未知（无规划容量，也无协商速率）" }
+        guard let coverage, coverage >= minimumCoverage else { return "样本仅覆盖窗口的 \(RateText.percent(coverage ?? 0))" }
         return nil
     }
 
@@ -225,8 +233,6 @@ public struct LinkUtilisation: Sendable, Hashable, Encodable {
         let measured = samples.filter { $0.unknownReason == nil }.count
         return min(1, Double(measured) * spacing / window)
     }
-
-    private static func percent(_ fraction: Double) -> String { String(format: "%.1f %%", fraction * 100) }
 
     private enum CodingKeys: String, CodingKey {
         case link, from, to, measuredEnd, resolution, capacity, negotiatedSpeed, downstream, upstream, coverage, congestionThreshold

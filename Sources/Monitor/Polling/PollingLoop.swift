@@ -1,5 +1,4 @@
 import Foundation
-import HeapModule
 import Logging
 import Model
 import SNMP
@@ -54,14 +53,6 @@ public actor PollingLoop {
     private var previous: [String: [String: InterfaceSample]] = [:]
     private var lastSuccess: [String: Date] = [:]
     private let startedAt: Date
-    /// Polls due in each cycle not yet attempted, when the last was done, and the latest start behind schedule.
-    private struct Cycle {
-        var pending = 0
-        var lastDone: ContinuousClock.Instant?
-        var maxLateness: Duration = .zero
-    }
-    private var cycles: [Int: Cycle] = [:]
-    private var firstCycleStart = ContinuousClock.now
     /// Interface problems already logged, by device and interface, so that each is logged when it appears.
     private var loggedProblems: [String: [String]] = [:]
     /// A hash of the interface states last stored per device: they are written again only when they change.
@@ -96,51 +87,39 @@ public actor PollingLoop {
         }
     }
 
-    /// A device waiting for its turn: when it is due, and which it is.
-    struct Due: Comparable {
-        var at: ContinuousClock.Instant
-        var device: Int
-        static func < (a: Due, b: Due) -> Bool { (a.at, a.device) < (b.at, b.device) }
-    }
-
-    /// What woke the scheduler: a poll that finished, or the time a device falls due.
+    /// What woke the scheduler: a poll that finished (its due time and start since the loop began), or the time a
+    /// device falls due.
     private enum Event: Sendable {
-        case polled(Due, started: ContinuousClock.Instant, Result<DevicePoll, SNMPError>)
-        case timer(ContinuousClock.Instant)
+        case polled(PollSchedule.Due, started: Duration, Result<DevicePoll, SNMPError>)
+        case timer(Duration)
     }
 
-    /// Polls until the task is cancelled.
-    public func run() async {
-        let clock = ContinuousClock(), start = clock.now
-        firstCycleStart = start
-        var waiting = Heap(zip(devices.indices, Self.offsets(count: devices.count, seed: settings.seed)).map { index, offset in
-            Due(at: start + (devices[index].interval ?? settings.interval) * offset, device: index)
-        })
-        for due in waiting.unordered {
-            let index = cycle(of: due.at)
-            cycles[index, default: Cycle()].pending += 1
-        }
-        var failures = [Int](repeating: 0, count: devices.count)
+    /// Polls until the task is cancelled, on `clock` (the continuous clock in the daemon; when each device is due,
+    /// what a cycle is and how failures back off are `PollSchedule`'s, tested on their own).
+    public func run<C: Clock>(clock: C = ContinuousClock()) async where C.Duration == Duration {
+        let start = clock.now
+        @Sendable func elapsed() -> Duration { start.duration(to: clock.now) }
+        var schedule = PollSchedule(intervals: devices.map { $0.interval ?? settings.interval }, cycle: settings.interval,
+                                    offsets: Self.offsets(count: devices.count, seed: settings.seed))
         await withTaskGroup(of: Event.self) { group in
             var running = 0
-            var timer: ContinuousClock.Instant?
+            var timer: Duration?
             while !Task.isCancelled {
-                let now = clock.now
-                while running < settings.maxDevicesInFlight, let due = waiting.min, due.at <= now {
-                    _ = waiting.popMin()
+                let now = elapsed()
+                while running < settings.maxDevicesInFlight, let due = schedule.takeDue(at: now) {
                     running += 1
                     let device = devices[due.device], poller = self.poller
                     group.addTask {
-                        let started = ContinuousClock.now
+                        let started = elapsed()
                         do throws(SNMPError) { return .polled(due, started: started, .success(try await poller.poll(device))) } catch {
                             return .polled(due, started: started, .failure(error))
                         }
                     }
                 }
-                if running < settings.maxDevicesInFlight, let next = waiting.min?.at, timer.map({ next < $0 }) ?? true {
+                if running < settings.maxDevicesInFlight, let next = schedule.nextDue, timer.map({ next < $0 }) ?? true {
                     timer = next
                     group.addTask {
-                        try? await clock.sleep(until: next)
+                        try? await clock.sleep(until: start.advanced(by: next), tolerance: nil)
                         return .timer(next)
                     }
                 }
@@ -148,63 +127,40 @@ public actor PollingLoop {
                 switch event {
                 case .timer(let at):
                     if timer == at { timer = nil }
-                    closeCycles(at: clock.now)
+                    closed(schedule.closeCycles(at: elapsed()))
                 case .polled(let due, let started, let result):
                     running -= 1
-                    let now = clock.now, device = devices[due.device]
+                    let now = elapsed(), device = devices[due.device]
                     metrics.lateness.recordNanoseconds((started - due.at).nanoseconds)
                     metrics.pollDuration.recordNanoseconds((now - started).nanoseconds)
                     switch result {
                     case .success(let poll):
-                        failures[due.device] = 0
                         record(poll, of: device)
                     case .failure(let error) where error.code == .cancelled && Task.isCancelled:
                         continue  // stopping or reloading: the poll was abandoned, the device is not down
                     case .failure(let error):
-                        failures[due.device] += 1
                         statistics.failures += 1
                         metrics.failures.increment()
                         if statistics.down.insert(device.id).inserted {
-                            downSince[device.id] = Date().addingTimeInterval(-(clock.now - started).inSeconds)
+                            downSince[device.id] = Date().addingTimeInterval(-(now - started).inSeconds)
                             logger.warning("device down", metadata: ["device": "\(device.id)", "error": "\(error.message)"])
                         }
                     }
                     metrics.devicesDown.record(statistics.down.count)
-                    attempted(due, lateness: started - due.at, at: now)
-                    // Backed off 2×, 4×, 8× while it fails; a late poll is not made up with a burst.
-                    let next = max(due.at + (device.interval ?? settings.interval) * (1 << min(failures[due.device], 3)), now)
-                    waiting.insert(Due(at: next, device: due.device))
-                    let nextCycle = cycle(of: next)
-                    cycles[nextCycle, default: Cycle()].pending += 1
+                    let succeeded = if case .success = result { true } else { false }
+                    closed(schedule.attempted(due, started: started, at: now, succeeded: succeeded))
                 }
             }
             group.cancelAll()
         }
     }
 
-    private func cycle(of instant: ContinuousClock.Instant) -> Int { Int(((instant - firstCycleStart) / settings.interval).rounded(.down)) }
-
-    /// Counts a poll attempt against the cycle it fell due in, and closes the cycles that are over.
-    private func attempted(_ due: Due, lateness: Duration, at now: ContinuousClock.Instant) {
-        let index = cycle(of: due.at)
-        var counted = cycles[index] ?? Cycle()
-        counted.pending -= 1
-        counted.lastDone = now
-        counted.maxLateness = max(counted.maxLateness, lateness)
-        cycles[index] = counted
-        closeCycles(at: now)
-    }
-
-    /// A cycle is over once its interval has passed and every poll due in it was attempted.
-    private func closeCycles(at now: ContinuousClock.Instant) {
-        for (index, cycle) in cycles.sorted(by: { $0.key < $1.key }) where cycle.pending <= 0 {
-            let start = firstCycleStart + settings.interval * index
-            guard start + settings.interval <= now else { break }
-            cycles[index] = nil
-            guard let done = cycle.lastDone else { continue }  // nothing fell due in it
-            statistics.lastCycleSeconds = (done - start).inSeconds
+    /// The cycles that closed, into the statistics and metrics.
+    private func closed(_ cycles: [PollSchedule.Cycle]) {
+        for cycle in cycles {
+            statistics.lastCycleSeconds = cycle.length.inSeconds
             statistics.lastCycleMaxLatenessSeconds = cycle.maxLateness.inSeconds
-            metrics.cycleSeconds.record((done - start).inSeconds)
+            metrics.cycleSeconds.record(cycle.length.inSeconds)
             metrics.cycleLatenessSeconds.record(cycle.maxLateness.inSeconds)
         }
     }

@@ -7,7 +7,6 @@ extension ComplianceReport {
     /// The page. `series` holds the utilisation of the failing delivered-capacity findings, by finding id.
     public func html(inventory: Inventory, series: [String: UtilisationSeries] = [:], english: Bool = false) -> String {
         let countyNames = Dictionary(inventory.counties.map { ($0.id, ($0.name, $0.nameEN)) }, uniquingKeysWith: { a, _ in a })
-        let formatter = ISO8601DateFormatter()
         var page = """
             <!DOCTYPE html>
             <html lang="\(english ? "en" : "zh-CN")" data-lang="\(english ? "en" : "zh")">
@@ -21,7 +20,7 @@ extension ComplianceReport {
             <header>
             <div class="switch"><button type="button" onclick="document.documentElement.dataset.lang='zh'">中文</button><button type="button" onclick="document.documentElement.dataset.lang='en'">English</button></div>
             <h1>\(Self.both("互联网+教育 带宽达标报告", "Internet + Education: bandwidth compliance"))</h1>
-            <p class="window">\(Self.both("统计区间", "Window")) \(formatter.string(from: from)) – \(formatter.string(from: to))</p>
+            <p class="window">\(Self.both("统计区间", "Window")) <time datetime="\(Self.iso(from))">\(CityTime.minute(from))</time> – <time datetime="\(Self.iso(to))">\(CityTime.minute(to))</time></p>
             </header>
             <section id="city">
             <h2>\(Self.both("全市概况", "City"))</h2>
@@ -51,7 +50,7 @@ extension ComplianceReport {
         if !charted.isEmpty {
             page += "<section id=\"charts\">\n<h2>\(Self.both("拥塞链路利用率", "Utilisation of congested links"))</h2>\n"
             for finding in charted {
-                page += "<figure class=\"chart\"><figcaption>\(Self.escape(finding.subjectLabel)) — \(Self.escape(finding.measured ?? ""))</figcaption>"
+                page += "<figure class=\"chart\"><figcaption>\(subject(finding)) — \(Self.both(finding.measured(english: false) ?? "", finding.measured ?? ""))</figcaption>"
                     + Self.chart(series[finding.id]!) + "</figure>\n"
             }
             page += "</section>\n"
@@ -66,12 +65,20 @@ extension ComplianceReport {
         page += "</section>\n"
         let unknown = findings.filter { $0.verdict == .unknown }
         page += "<section id=\"unknown\">\n<h2>\(Self.both("无法判定", "Unknown")) (\(unknown.count))</h2>\n<ul>\n"
-        for (reason, group) in Dictionary(grouping: unknown, by: { $0.reason ?? "" }).sorted(by: { $0.value.count > $1.value.count }) {
-            page += "<li>\(group.count) × \(Self.escape(reason))</li>\n"
+        let reasons = Dictionary(grouping: unknown, by: { BilingualText(zh: $0.reason(english: false) ?? "", en: $0.reason ?? "") })
+        for (reason, group) in reasons.sorted(by: { ($0.value.count, $1.key.en) > ($1.value.count, $0.key.en) }) {
+            page += "<li>\(group.count) × \(Self.both(reason.zh, reason.en))</li>\n"
         }
-        page += "</ul>\n</section>\n<footer>EduNet · \(Self.escape(formatter.string(from: to)))</footer>\n</body>\n</html>\n"
+        page += "</ul>\n</section>\n<footer>EduNet · \(Self.escape(CityTime.minute(to)))</footer>\n</body>\n</html>\n"
         return page
     }
+
+    /// A finding's subject by name in both languages, its id beneath.
+    private func subject(_ finding: Finding) -> String {
+        Self.both(names.label(finding, english: false), names.label(finding, english: true)) + "<br><small class=\"id\">\(Self.escape(finding.subjectLabel))</small>"
+    }
+
+    private static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
     private func findingTable(_ rows: [Finding]) -> String {
         guard !rows.isEmpty else { return "<p class=\"none\">\(Self.both("无", "None"))</p>\n" }
@@ -85,8 +92,9 @@ extension ComplianceReport {
             case .unknown: Self.both("无法判定", "unknown")
             }
             table += "<tr class=\"\(f.verdict.rawValue)\" data-finding=\"\(Self.escape(f.id))\"><td>\(verdict)</td><td>\(Self.both(f.rule.title.zh, f.rule.title.en))</td>"
-                + "<td>\(Self.escape(f.subjectLabel))</td><td>\(Self.escape(f.target))</td><td>\(Self.escape(f.measured ?? "—"))</td>"
-                + "<td>\(Self.escape(f.reason ?? ""))</td></tr>\n"
+                + "<td>\(subject(f))</td><td>\(Self.both(f.target(english: false), f.target))</td>"
+                + "<td>\(Self.both(f.measured(english: false) ?? "—", f.measured ?? "—"))</td>"
+                + "<td>\(Self.both(f.reason(english: false) ?? "", f.reason ?? ""))</td></tr>\n"
         }
         return table + "</tbody></table>\n"
     }

@@ -46,10 +46,15 @@ public struct ComplianceReport: Sendable, Encodable {
     public var city: Counts
     public var counties: [CountyCounts]
     public var schools: [String: Counts]
+    /// The subjects' names, for the text and HTML forms (JSON and CSV keep the ids).
+    let names: SubjectNames
+
+    private enum CodingKeys: String, CodingKey { case from, to, findings, city, counties, schools }
 
     public init(findings: [Finding], inventory: Inventory, from: Date, to: Date) {
         self.from = from
         self.to = to
+        names = SubjectNames(inventory: inventory)
         let order: [Finding.Verdict: Int] = [.fail: 0, .unknown: 1, .pass: 2]
         self.findings = findings.sorted { (order[$0.verdict]!, $0.rule.rawValue, $0.id) < (order[$1.verdict]!, $1.rule.rawValue, $1.id) }
         var city = Counts(), byCounty: [String: Counts] = [:], bySchool: [String: Counts] = [:]
@@ -86,9 +91,8 @@ public struct ComplianceReport: Sendable, Encodable {
     /// For people: the county summary, then what fails and what is unknown, each with target, measured and why.
     public func text(english: Bool = false) -> String {
         func label(_ zh: String, _ en: String) -> String { english ? en : "\(zh) \(en)" }
-        let formatter = ISO8601DateFormatter()
         var out = (english ? "Bandwidth compliance" : "带宽达标报告 Bandwidth compliance")
-            + "  \(formatter.string(from: from)) – \(formatter.string(from: to))\n\n"
+            + "  \(CityTime.minute(from)) – \(CityTime.minute(to))\n\n"
         let summaryRows = counties.filter { $0.counts.total > 0 }.map { c in
             [c.county, c.name, String(c.counts.pass), String(c.counts.fail), String(c.counts.unknown), RateText.percent(c.counts.passShare)]
         } + [["city", english ? "City" : "全市", String(city.pass), String(city.fail), String(city.unknown), RateText.percent(city.passShare)]]
@@ -102,7 +106,8 @@ public struct ComplianceReport: Sendable, Encodable {
             out += TextTable(columns: [.init(label("规则", "Rule")), .init(label("对象", "Subject")), .init(label("目标", "Target")),
                                        .init(label("实测", "Measured")), .init(label("原因", "Why"))],
                              rows: rows.map { f in
-                                 [english ? f.rule.title.en : f.rule.title.zh, f.subjectLabel, f.target, f.measured ?? "—", f.reason ?? ""]
+                                 [english ? f.rule.title.en : f.rule.title.zh, names.label(f, english: english), f.target(english: english),
+                                  f.measured(english: english) ?? "—", f.reason(english: english) ?? ""]
                              }).render()
         }
         return out
