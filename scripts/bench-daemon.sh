@@ -6,6 +6,11 @@
 #   N=5000 INTERVAL=60 CYCLES=2 scripts/bench-daemon.sh
 #   WRAP="perf record -g -o /tmp/edunetd.perf --" N=200 INTERVAL=20 scripts/bench-daemon.sh   (a CPU profile)
 #   WRAP="heaptrack -o /tmp/edunetd" N=1000 INTERVAL=30 CYCLES=1 scripts/bench-daemon.sh      (a heap profile)
+#   UPLINKS=1 FULL_RESOLUTION=planned-links WARMUP=600 CYCLES=5 N=5000 scripts/bench-daemon.sh    (resolution tiers)
+#
+# UPLINKS=1 plans one uplink per switch (its interface lo, to an aggregation switch), as a city's inventory does;
+# FULL_RESOLUTION (fleet.yaml's full_resolution: all, planned-links) says whose rates are kept at poll resolution;
+# WARMUP (seconds, default one interval) lets the roll-ups and the deletion of rolled-up rates reach steady state.
 #
 # Prints: cycle length and latest start behind schedule (from /metrics), daemon CPU per cycle and per device poll,
 # resident memory (peak), rows and database bytes per cycle and per day, and what share of one core a city of
@@ -21,8 +26,9 @@ if [ -z "${_IN_NETNS:-}" ]; then
     command -v unshare >/dev/null && command -v ip >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 util-linux >/dev/null
     echo "==> building edunetd (release)" >&2
     swift build -c release --product edunetd 2>&1 | tail -1 >&2
-    exec timeout $(( (CYCLES + 3) * INTERVAL + 600 )) unshare --net env _IN_NETNS=1 BIN="$PWD/.build/release/edunetd" N="$N" INTERVAL="$INTERVAL" \
-        CYCLES="$CYCLES" WRAP="${WRAP:-}" bash "$0"
+    exec timeout $(( (CYCLES + 3) * INTERVAL + ${WARMUP:-0} + 600 )) unshare --net env _IN_NETNS=1 BIN="$PWD/.build/release/edunetd" N="$N" \
+        INTERVAL="$INTERVAL" CYCLES="$CYCLES" WRAP="${WRAP:-}" UPLINKS="${UPLINKS:-0}" FULL_RESOLUTION="${FULL_RESOLUTION:-all}" \
+        WARMUP="${WARMUP:-$INTERVAL}" bash "$0"
 fi
 
 # ---- inside a private network namespace: nothing here can reach beyond it ----
@@ -37,16 +43,22 @@ for _ in $(seq 1 40); do snmpget -v2c -c public -t 1 -r 0 127.0.0.1:11161 1.3.6.
 
 mkdir -p "$work/inventory"
 cp -r policies "$work/policies"
+sed -i "s/^full_resolution: .*/full_resolution: $FULL_RESOLUTION/" "$work/policies/fleet.yaml"
 cp inventory/counties.yaml "$work/inventory/"
-python3 - "$N" > "$work/inventory/bench.yaml" <<'PY'
+python3 - "$N" "$UPLINKS" > "$work/inventory/bench.yaml" <<'PY'
 import sys
-n = int(sys.argv[1])
+n, uplinks = int(sys.argv[1]), sys.argv[2] == "1"
 print("snmp_profiles:\n  - {id: bench, version: v2c, community: {env: BENCH_COMMUNITY}}")
 print("nodes:\n  - {id: agg-bench, name: 基准汇聚, kind: county-aggregation, county: xingqing}")
 print("devices:")
 for i in range(n):
     print(f"  - {{id: sw{i:05d}, name: 交换机{i:05d}, role: access-switch, node: agg-bench, "
           f"management: {{address: 127.30.{i // 250}.{i % 250 + 1}, port: 11161}}, snmp_profile: bench}}")
+if uplinks:
+    print("links:")
+    for i in range(n):
+        print(f"  - {{id: up{i:05d}, tier: campus-backbone, a: {{device: sw{(i + 1) % n:05d}, interface: bench{i % 24}}}, "
+              f"b: {{device: sw{i:05d}, interface: lo}}, capacity: 1G}}")
 PY
 cat > "$work/edunetd.yaml" <<YAML
 database: bench.sqlite
@@ -79,8 +91,8 @@ print(ticks_used / ticks, rss, size, rows, metrics.get("edunet_poll_cycle_second
       metrics.get("edunet_poll_cycle_max_lateness_seconds", "nan"), metrics.get("edunet_polls_total", "0"), metrics.get("edunet_poll_failures_total", "0"))
 PY
 }
-echo "==> $N devices every $INTERVAL s: one warm-up cycle, then $CYCLES measured" >&2
-sleep "$INTERVAL"
+echo "==> $N devices every $INTERVAL s: $WARMUP s of warm-up, then $CYCLES cycles measured (full resolution: $FULL_RESOLUTION)" >&2
+sleep "$WARMUP"
 first=$(sample)
 for c in $(seq 1 "$CYCLES"); do sleep "$INTERVAL"; echo "    cycle $c: $(sample)" >&2; done
 last=$(sample)

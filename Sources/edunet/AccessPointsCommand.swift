@@ -13,9 +13,9 @@ struct AccessPointsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Each access point of the inventory: areas, controller, state, share of the window up, clients, uplink.",
             discussion: """
-                States come from what edunetd stored from the wireless controllers (docs/devices.md lists the MIBs read). An AP
-                is matched by its inventory id or name against the name its controller reports. "not reported" means the
-                controller does not list it (unplugged, renamed or never joined). Up is the share of the window's polls that
+                States come from what edunetd stored from the wireless controllers (docs/devices.md lists the MIBs read). An AP \
+                is matched by its inventory id or name against the name its controller reports. "not reported" means the \
+                controller does not list it (unplugged, renamed or never joined). Up is the share of the window's polls that \
                 found it up.
                 """
         )

@@ -10,9 +10,9 @@ extension AlertsCommand {
         static let configuration = CommandConfiguration(
             commandName: "silence", abstract: "Mute notifications for alerts whose labels match, for a while or in a planned window.",
             discussion: """
-                Alerts keep being recorded while muted; when the silence ends,
-                those still firing are notified. Labels: county, school, device,
-                link, rule, severity, tier, role, receiver; a county may be given
+                Alerts keep being recorded while muted; when the silence ends, \
+                those still firing are notified. Labels: county, school, device, \
+                link, rule, severity, tier, role, receiver; a county may be given \
                 by its name.
 
                   edunet alerts silence --match county=永宁县 --for 2h \\

@@ -10,8 +10,8 @@ struct AlertsCommand: ParsableCommand {
         commandName: "alerts",
         abstract: "Alerts edunetd raised, their silences, and the outbox of webhook messages.",
         discussion: """
-            edunetd raises alerts from polls (device unreachable, planned link
-            down, link congested), SNMP traps and compliance findings, and sends
+            edunetd raises alerts from polls (device unreachable, planned link \
+            down, link congested), SNMP traps and compliance findings, and sends \
             them to the receivers of policies/alerting.yaml (docs/alerting.md).
 
               edunet alerts list                     what fires now
@@ -24,8 +24,8 @@ struct AlertsCommand: ParsableCommand {
               edunet alerts outbox --dead            messages given up on
               edunet alerts test-receiver yongning-it
 
-            Exit status: 0 success; 1 no such alert, silence or receiver, or a
-            test message not delivered; 64 wrong usage; 3 the database could not
+            Exit status: 0 success; 1 no such alert, silence or receiver, or a \
+            test message not delivered; 64 wrong usage; 3 the database could not \
             be opened or written.
             """,
         subcommands: [List.self, Show.self, Acknowledge.self, SilenceCommand.self, Silences.self, Unsilence.self, Outbox.self, TestReceiver.self],

@@ -10,7 +10,7 @@ struct Edunet: AsyncParsableCommand {
         commandName: "edunet",
         abstract: "Work with the city school network: inventory, schools, devices.",
         discussion: """
-            The inventory (inventory/*.yaml) and the plan's policies (policies/*.yaml) are validated, then applied to
+            The inventory (inventory/*.yaml) and the plan's policies (policies/*.yaml) are validated, then applied to \
             the database as a revision. Listings read the applied revision.
 
               edunet inventory validate          check inventory/ and policies/, print every problem

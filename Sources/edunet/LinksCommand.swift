@@ -13,14 +13,14 @@ struct LinksCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Each planned link: capacity, latest rates, p95 utilisation over the window, coverage, status.",
             discussion: """
-                Rates come from what edunetd stored, at the downstream end (else the upstream end). Down and Up are the
-                newest interval's rates towards and away from the school; p95 is the busier direction's, over the window's
-                measured intervals, as a share of the link's capacity: the smaller of the planned capacity and the
-                negotiated speed. Coverage is the share of the window that was measured (restarts, resets and missed polls
-                are not counted as traffic); under 50 % the status is "low coverage". A link is congested when a
-                direction's p95 exceeds the policy's congestion threshold: the same numbers and verdict as the
-                delivered-capacity findings of `edunet report bandwidth` over the same window.
-                Speed is what the interface negotiated (ifHighSpeed). "interface missing" means a polled device has no
+                Rates come from what edunetd stored, at the downstream end (else the upstream end). Down and Up are the \
+                newest interval's rates towards and away from the school; p95 is the busier direction's, over the window's \
+                measured intervals, as a share of the link's capacity: the smaller of the planned capacity and the \
+                negotiated speed. Coverage is the share of the window that was measured (restarts, resets and missed polls \
+                are not counted as traffic); under 50 % the status is "low coverage". A link is congested when a \
+                direction's p95 exceeds the policy's congestion threshold: the same numbers and verdict as the \
+                delivered-capacity findings of `edunet report bandwidth` over the same window. \
+                Speed is what the interface negotiated (ifHighSpeed). "interface missing" means a polled device has no \
                 interface of the name the inventory gives: fix the inventory or the device.
                 """
         )
@@ -47,8 +47,8 @@ struct LinksCommand: ParsableCommand {
             let listing = Listing(
                 columns: [.init("ID", key: "id"), .init("层级 Tier", key: "tier"), .init("下行端 Downstream", key: "downstream"),
                           .init("带宽 Capacity", key: "capacity", numeric: true), .init("协商 Speed", key: "speed", numeric: true),
-                          .init("下行 Down", key: "downstream", numeric: true),
-                          .init("上行 Up", key: "upstream", numeric: true), .init("p95", key: "p95", numeric: true),
+                          .init("下行 Down", key: "latest_down", numeric: true),
+                          .init("上行 Up", key: "latest_up", numeric: true), .init("p95", key: "p95", numeric: true),
                           .init("利用率 Util", key: "utilisation", numeric: true), .init("覆盖 Coverage", key: "coverage", numeric: true),
                           .init("状态 Status", key: "status")],
                 rows: rows.map { row in

@@ -10,8 +10,8 @@ struct PollCommand: AsyncParsableCommand {
         commandName: "poll",
         abstract: "Poll one device now: its interfaces with speed, status and measured rates.",
         discussion: """
-            Reads IF-MIB twice, --window seconds apart, and prints each interface's speed, status and traffic in
-            and out over that window. 64-bit counters are used where the device has them; a rate that cannot be
+            Reads IF-MIB twice, --window seconds apart, and prints each interface's speed, status and traffic in \
+            and out over that window. 64-bit counters are used where the device has them; a rate that cannot be \
             known (a restart, a counter reset, a 32-bit counter that may have wrapped) shows as — with the reason.
 
               edunet poll --device xixia-vocational-12-core
@@ -59,7 +59,15 @@ struct InterfaceRate {
         return (nil, nil)
     }
 
-    var status: String { reading.adminUp ? (reading.operUp ? "up" : "down") : "admin-down" }
+    /// up, down or admin-down; an agent without ifAdminStatus leaves a down interface's reason open.
+    var status: String {
+        switch (reading.adminUp, reading.operUp) {
+        case (false?, _): "admin-down"
+        case (_, true): "up"
+        case (nil, false): "down (no ifAdminStatus)"
+        case (true?, false): "down"
+        }
+    }
     var counterWidth: String {
         switch reading.sample.inOctets {
         case .bits64?: "64-bit"

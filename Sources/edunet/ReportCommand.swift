@@ -14,12 +14,12 @@ struct ReportCommand: ParsableCommand {
             commandName: "bandwidth",
             abstract: "Where every link, school and county stands against the plan's bandwidth tiers, proved by measurements.",
             discussion: """
-                Rules: provisioned capacity (negotiated speed of each backbone and access link against its tier), delivered
-                capacity (p95 utilisation per direction against the congestion threshold), redundancy (county nodes: two uplinks
-                to two city cores; dual-homed schools: two uplinks; all up), campus backbone (the school tier's backbone speed),
-                Wi-Fi coverage (an AP up for the policy's share of the window in every required area) and wireless access
-                (AP uplink speed or association rate against the tier). A verdict is pass, fail or unknown — unknown says
-                why (not polled, too few samples) and never counts as a pass.
+                Rules: provisioned capacity (negotiated speed of each backbone and access link against its tier), delivered \
+                capacity (p95 utilisation per direction against the congestion threshold), redundancy (county nodes: two uplinks \
+                to two city cores; dual-homed schools: two uplinks; all up), campus backbone (the school tier's backbone speed), \
+                Wi-Fi coverage (an AP up for the policy's share of the window in every required area) and wireless access \
+                (AP uplink speed or association rate against the tier). A verdict is pass, fail or unknown — unknown says \
+                why (not polled, too few samples) and never counts as a pass. \
                 Exit status 0 when nothing fails, 1 when something fails.
                 """
         )

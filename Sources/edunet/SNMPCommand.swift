@@ -10,7 +10,7 @@ struct SNMPCommand: ParsableCommand {
         commandName: "snmp",
         abstract: "Ask a device over SNMP: get, walk, table (diagnostics).",
         discussion: """
-            A device is given as HOST[:PORT] with credentials, or as --device ID from the applied inventory
+            A device is given as HOST[:PORT] with credentials, or as --device ID from the applied inventory \
             (its management address and SNMP profile, secrets read from the environment or files).
 
               edunet snmp get 127.3.1.1 1.3.6.1.2.1.1.5.0 --community-env EDUNET_SNMP_COMMUNITY
@@ -18,7 +18,7 @@ struct SNMPCommand: ParsableCommand {
               edunet snmp table 127.0.0.1:1161 1.3.6.1.2.1.2.2 --v3-user poller --auth-protocol SHA-256 \\
                   --auth-key-env AUTH --priv-protocol AES-128 --priv-key-file /etc/edunet/priv.key
 
-            Exit status: 0 answered; 1 the device did not answer or refused (the message says what to check);
+            Exit status: 0 answered; 1 the device did not answer or refused (the message says what to check); \
             64 wrong usage.
             """,
         subcommands: [Get.self, Walk.self, Table.self]

@@ -13,6 +13,13 @@ struct RateCalculatorTests {
                         inOctets: inOctets, outOctets: outOctets, speedBitsPerSecond: speed)
     }
 
+    @Test func anInterfaceWithoutOctetCountersIsUnknownNotMeasured() {
+        #expect(calculator.rate(from: sample(0, uptime: 100, in: nil), to: sample(60, uptime: 6_100, in: nil)) == .unknown(.noCounters))
+        // One direction counted is a measurement of that direction.
+        #expect(calculator.rate(from: sample(0, uptime: 100, in: nil, out: .bits64(0)), to: sample(60, uptime: 6_100, in: nil, out: .bits64(750)))
+            == .measured(inBitsPerSecond: nil, outBitsPerSecond: 100))
+    }
+
     @Test func sixtyFourBitDelta() {
         // 750,000,000 octets in 60 s = 100,000,000 bit/s; out 7.5e9 octets = 1 Gbit/s.
         let rate = calculator.rate(from: sample(0, uptime: 100, in: .bits64(1_000), out: .bits64(UInt64(1) << 40)),

@@ -54,6 +54,15 @@ struct InterfacePollerTests {
         #expect(second.interfaces.contains { $0.speedBitsPerSecond == 10_000_000_000 }, "ifHighSpeed 10000 is 10 Gbit/s")
     }
 
+    @Test func anAgentWithoutAdminStatusOrCountersSaysSo() async throws {
+        let agent = "127.0.0.1:\(await TestAgents.snmpsim().port)"
+        let outcome = try SNMPCommandTests.run(["poll", agent, "--community", "bare", "--window", "0.3", "--format", "json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        // Not admin-down (the agent does not say), and no rate, with the reason.
+        #expect(outcome.stdout == #"{"interface":"eth0","index":1,"status":"down (no ifAdminStatus)","counters":"none","unknown":"no octet counters"}"# + "\n",
+                "\(outcome.stdout)")
+    }
+
     @Test func pollCommandPrintsInterfacesAndRates() async throws {
         let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
         let outcome = try SNMPCommandTests.run(["poll", agent, "--community", "edunet-test", "--window", "0.5", "--format", "json"])

@@ -25,6 +25,15 @@ enum Recordings {
         // A device that answers nonsense: an OctetString where ifHCInOctets belongs (port 1), an up port with a
         // speed of 0 (port 2), a 64-bit counter that runs backwards without a reboot (port 3); uptime advances.
         "nonsense": nonsense,
+        // A bare agent: an interface with a name and an operational state, and neither ifAdminStatus nor any
+        // octet counter.
+        "bare": [
+            "1.3.6.1.2.1.1.1.0|4|EduNet bare device",
+            "1.3.6.1.2.1.1.3.0|67:numeric|initial=100000,rate=100",
+            "1.3.6.1.2.1.2.2.1.1.1|2|1",
+            "1.3.6.1.2.1.2.2.1.2.1|4|eth0",
+            "1.3.6.1.2.1.2.2.1.8.1|2|2",
+        ].joined(separator: "\n") + "\n",
         // Out of OID order, as a broken agent answers: a walk must stop rather than loop.
         "misordered": [
             "1.3.6.1.2.1.1.1.0|4|misordered device",

@@ -9,12 +9,13 @@ public struct InterfaceStatus: Sendable, Hashable, Codable {
     public var alias: String?
     /// `ifHighSpeed` (or `ifSpeed`) in bits per second; nil when the device reports 0 or nothing.
     public var speedBitsPerSecond: UInt64?
-    public var adminUp: Bool
+    /// `ifAdminStatus` up (true) or not (false); nil when the agent does not give it, which is not admin-down.
+    public var adminUp: Bool?
     public var operUp: Bool
     /// Values the agent got wrong at the last poll.
     public var problems: [String]
 
-    public init(name: String, index: UInt32, alias: String?, speedBitsPerSecond: UInt64?, adminUp: Bool, operUp: Bool,
+    public init(name: String, index: UInt32, alias: String?, speedBitsPerSecond: UInt64?, adminUp: Bool?, operUp: Bool,
                 problems: [String] = []) {
         self.name = name
         self.index = index

@@ -100,7 +100,7 @@ public struct InterfacePoller: Sendable {
         return InterfaceReading(
             key: text(ifXTable[Objects.ifName]) ?? text(ifTable[Objects.ifDescr]) ?? "ifIndex.\(index)", index: index,
             alias: text(ifXTable[Objects.ifAlias]), speedBitsPerSecond: speed,
-            adminUp: ifTable[Objects.ifAdminStatus] == .integer32(1), operUp: operUp,
+            adminUp: ifTable[Objects.ifAdminStatus].flatMap { $0.isException ? nil : $0 == .integer32(1) }, operUp: operUp,
             inErrors: counter32(ifTable[Objects.ifInErrors]), outErrors: counter32(ifTable[Objects.ifOutErrors]),
             inDiscards: counter32(ifTable[Objects.ifInDiscards]), outDiscards: counter32(ifTable[Objects.ifOutDiscards]),
             sample: sample, problems: problems)

@@ -10,7 +10,8 @@ public struct InterfaceReading: Sendable, Hashable {
     public var alias: String?
     /// `ifHighSpeed` in bits per second when the device has ifXTable, else `ifSpeed`.
     public var speedBitsPerSecond: UInt64?
-    public var adminUp: Bool
+    /// nil when the agent has no ifAdminStatus for it.
+    public var adminUp: Bool?
     public var operUp: Bool
     public var inErrors: UInt32?
     public var outErrors: UInt32?

@@ -52,5 +52,7 @@ public enum IntervalRate: Sendable, Hashable {
         case implausible = "counter went backwards or beyond the link speed"
         /// The two polls are not in time order.
         case clock = "poll times out of order"
+        /// The agent gives the interface no octet counters (neither ifHCIn/OutOctets nor ifIn/OutOctets).
+        case noCounters = "no octet counters"
     }
 }

@@ -20,6 +20,8 @@ public struct RateCalculator: Sendable {
         guard current.sysUpTime >= previous.sysUpTime else { return .unknown(.agentRestarted) }
         guard current.discontinuityTime == previous.discontinuityTime else { return .unknown(.counterDiscontinuity) }
         let speed = current.speedBitsPerSecond ?? previous.speedBitsPerSecond
+        let counted = [(previous.inOctets, current.inOctets), (previous.outOctets, current.outOctets)].contains { $0.0 != nil && $0.1 != nil }
+        guard counted else { return .unknown(.noCounters) }
         var rates: [Double?] = []
         for (before, after) in [(previous.inOctets, current.inOctets), (previous.outOctets, current.outOctets)] {
             guard let before, let after else {
