@@ -32,34 +32,42 @@ let package = Package(
         // The SQLite schema, migrations and queries; the only module that writes SQL.
         .target(name: "Store", dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]),
         // What is asked of devices (IF-MIB, wireless controllers, HOST-RESOURCES) and how answers become measurements.
-        .target(name: "Monitor", dependencies: [
-            "SNMP", "Model", "Store", .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
-            .product(name: "HeapModule", package: "swift-collections"),
-        ]),
+        .target(
+            name: "Monitor",
+            dependencies: [
+                "SNMP", "Model", "Store", .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
         // The daemon's loopback HTTP endpoints: Prometheus /metrics and /healthz.
-        .target(name: "DaemonHTTP", dependencies: [
-            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        .target(
+            name: "DaemonHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // The plan's rules evaluated against the stored inventory and measurements into findings: one file per rule.
         .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor"]),
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
-        .target(name: "Alerting", dependencies: [
-            "Model", "Store", .product(name: "Logging", package: "swift-log"),
-            .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        .target(
+            name: "Alerting",
+            dependencies: [
+                "Model", "Store", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // Tables, CSV, JSON and the HTML compliance report for people and spreadsheets.
         .target(name: "Reports", dependencies: ["Model"]),
         // The daemon's services (polling with reload, housekeeping, alerting and its sources, HTTP) as a library.
-        .target(name: "Daemon", dependencies: [
-            "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP",
-            .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP",
+                .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(
             name: "edunet",
             dependencies: [
@@ -82,18 +90,28 @@ let package = Package(
         .executableTarget(name: "alert-bench", dependencies: ["Alerting", "Store", "Model", .product(name: "Logging", package: "swift-log")]),
         // Helpers the test targets share: running a process without pipes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "SNMPTests", dependencies: ["SNMP", "Monitor", "Model", "Store", "edunet", "edunetd", "TestSupport",
-                                                      .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
+        .testTarget(
+            name: "SNMPTests",
+            dependencies: [
+                "SNMP", "Monitor", "Model", "Store", "edunet", "edunetd", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "Daemon", "edunet", "TestSupport"]),
+        .testTarget(
+            name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "Daemon", "edunet", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
-        .testTarget(name: "AlertingTests", dependencies: [
-            "Alerting", "Daemon", "Model", "Monitor", "Store", "SNMP", "edunet", "edunetd", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-        ]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Model", "Monitor", "SNMP", "Store", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "AlertingTests",
+            dependencies: [
+                "Alerting", "Daemon", "Model", "Monitor", "Store", "SNMP", "edunet", "edunetd", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
+        .testTarget(
+            name: "DaemonTests", dependencies: ["Daemon", "Model", "Monitor", "SNMP", "Store", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: ["edunet", "edunetd", "Model"]),
     ],
     swiftLanguageModes: [.v6]

@@ -17,6 +17,16 @@ stop_agents() {
 trap stop_agents EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# The code's layout is swift-format's (.swift-format); `swift-format format --in-place --recursive Sources Tests
+# Package.swift` fixes what this reports.
+if command -v swift-format >/dev/null; then
+    swift-format lint --strict --parallel --recursive Sources Tests Package.swift || {
+        echo "test: the layout differs from .swift-format; run: swift-format format --in-place --recursive Sources Tests Package.swift" >&2
+        exit 1
+    }
+else
+    echo "test: swift-format is not in this Swift toolchain; the layout check is skipped" >&2
+fi
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Planning|Wrapping)' || true
 swift build --build-tests >/dev/null   # fails the script if the build failed
 swift test --skip-build "$@"

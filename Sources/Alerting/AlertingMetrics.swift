@@ -11,12 +11,14 @@ public struct AlertingMetrics: Sendable {
     let deadLettered: Counter
 
     public init(factory: any MetricsFactory) {
-        firing = Dictionary(uniqueKeysWithValues: AlertSeverity.allCases.map {
-            ($0, Gauge(label: "edunet_alerts_firing", dimensions: [("severity", $0.rawValue)], factory: factory))
-        })
-        outbox = Dictionary(uniqueKeysWithValues: OutboxMessage.State.allCases.map {
-            ($0, Gauge(label: "edunet_outbox_messages", dimensions: [("state", $0.rawValue)], factory: factory))
-        })
+        firing = Dictionary(
+            uniqueKeysWithValues: AlertSeverity.allCases.map {
+                ($0, Gauge(label: "edunet_alerts_firing", dimensions: [("severity", $0.rawValue)], factory: factory))
+            })
+        outbox = Dictionary(
+            uniqueKeysWithValues: OutboxMessage.State.allCases.map {
+                ($0, Gauge(label: "edunet_outbox_messages", dimensions: [("state", $0.rawValue)], factory: factory))
+            })
         delivered = Counter(label: "edunet_webhook_attempts_total", dimensions: [("outcome", "delivered")], factory: factory)
         failed = Counter(label: "edunet_webhook_attempts_total", dimensions: [("outcome", "failed")], factory: factory)
         deadLettered = Counter(label: "edunet_webhook_attempts_total", dimensions: [("outcome", "dead")], factory: factory)

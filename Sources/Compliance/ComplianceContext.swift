@@ -57,8 +57,9 @@ struct ComplianceContext: Sendable {
     }
 
     func subject(_ link: Link) -> Finding.Subject {
-        .init(kind: .link, id: link.id, county: countyOfDevice[link.b.device] ?? countyOfDevice[link.a.device],
-              school: schoolOfDevice[link.b.device] ?? schoolOfDevice[link.a.device])
+        .init(
+            kind: .link, id: link.id, county: countyOfDevice[link.b.device] ?? countyOfDevice[link.a.device],
+            school: schoolOfDevice[link.b.device] ?? schoolOfDevice[link.a.device])
     }
 
     func subject(_ school: School) -> Finding.Subject { .init(kind: .school, id: school.id, county: school.county, school: school.id) }

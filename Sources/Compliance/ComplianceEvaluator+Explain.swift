@@ -7,9 +7,11 @@ extension ComplianceEvaluator {
     /// The samples and the arithmetic behind one finding, as lines for people (`edunet report bandwidth --explain`).
     public func explain(_ finding: Finding, from: Date, to: Date) throws(StoreError) -> String {
         let context = try ComplianceContext(evaluator: self, from: from, to: to)
-        var lines = ["\(finding.id): \(finding.verdict.rawValue)\(finding.reason.map { " — " + $0 } ?? "")",
-                     "rule      \(finding.rule.rawValue) (\(finding.rule.title.zh) \(finding.rule.title.en))",
-                     "target    \(finding.target)", "measured  \(finding.measured ?? "—")", "evidence  \(finding.evidence.source)", ""]
+        var lines = [
+            "\(finding.id): \(finding.verdict.rawValue)\(finding.reason.map { " — " + $0 } ?? "")",
+            "rule      \(finding.rule.rawValue) (\(finding.rule.title.zh) \(finding.rule.title.en))",
+            "target    \(finding.target)", "measured  \(finding.measured ?? "—")", "evidence  \(finding.evidence.source)", "",
+        ]
         let link = configuration.inventory.links.first { $0.id == finding.subject.id }
         switch finding.rule {
         case .provisionedCapacity, .campusBackbone:
@@ -17,8 +19,12 @@ extension ComplianceEvaluator {
             for end in [link.b, link.a] {
                 let interfaces = context.interfaces(of: end.device)
                 let state = interfaces?[end.interface]
-                lines.append("\(end.device) \(end.interface): " + (interfaces == nil ? "device not polled"
-                    : state.map { "ifHighSpeed \($0.speedBitsPerSecond.map { String($0) } ?? "0") bit/s, \($0.operUp ? "up" : "down")" } ?? "no such interface on the device"))
+                lines.append(
+                    "\(end.device) \(end.interface): "
+                        + (interfaces == nil
+                            ? "device not polled"
+                            : state.map { "ifHighSpeed \($0.speedBitsPerSecond.map { String($0) } ?? "0") bit/s, \($0.operUp ? "up" : "down")" }
+                                ?? "no such interface on the device"))
             }
             if let measured = finding.measuredValue, let target = finding.targetValue {
                 lines.append("\(Int(measured)) ≥ \(Int(target))? \(measured >= target ? "yes: pass" : "no: fail")")
@@ -28,21 +34,29 @@ extension ComplianceEvaluator {
             let utilisation = try context.utilisation(of: link)
             let values = utilisation.intervals.filter { $0.unknownReason == nil }.compactMap { $0.rate(direction) }.sorted()
             let counter = (direction == .downstream) == (utilisation.measuredEnd != link.a) ? "in" : "out"
-            lines.append("\(utilisation.resolution.rawValue) of \(utilisation.measuredEnd.map { "\($0.device) \($0.interface)" } ?? "neither end"), "
-                         + "\(counter) (= \(direction.rawValue)), \(utilisation.intervals.count) intervals in the window:")
-            for (reason, group) in Dictionary(grouping: utilisation.intervals.compactMap(\.unknownReason), by: { $0 }).sorted(by: { $0.key < $1.key }) {
+            lines.append(
+                "\(utilisation.resolution.rawValue) of \(utilisation.measuredEnd.map { "\($0.device) \($0.interface)" } ?? "neither end"), "
+                    + "\(counter) (= \(direction.rawValue)), \(utilisation.intervals.count) intervals in the window:")
+            for (reason, group) in Dictionary(grouping: utilisation.intervals.compactMap(\.unknownReason), by: { $0 }).sorted(by: { $0.key < $1.key })
+            {
                 lines.append("  \(group.count) unknown: \(reason)")
             }
             lines.append("  \(values.count) measured, ascending: " + Self.abbreviated(values.map { RateText.bitsPerSecond($0) }))
             if let coverage = utilisation.coverage {
-                lines.append("coverage = measured × usual spacing / window = \(RateText.percent(coverage)) (unknown below \(RateText.percent(minimumCoverage)))")
+                lines.append(
+                    "coverage = measured × usual spacing / window = \(RateText.percent(coverage)) (unknown below \(RateText.percent(minimumCoverage)))"
+                )
             }
             if let p95 = utilisation.figures(direction).p95 {
-                lines.append("p95 by nearest rank: ⌈0.95 × \(values.count)⌉ = \(Percentile.rank(0.95, count: values.count)) → \(RateText.bitsPerSecond(p95))")
+                lines.append(
+                    "p95 by nearest rank: ⌈0.95 × \(values.count)⌉ = \(Percentile.rank(0.95, count: values.count)) → \(RateText.bitsPerSecond(p95))")
                 if let capacity = utilisation.capacity {
-                    lines.append("capacity \(RateText.bitsPerSecond(capacity.bitsPerSecond)) (\(capacity.basis); the smaller of the planned capacity and the negotiated speed)")
-                    lines.append("utilisation = \(RateText.bitsPerSecond(p95)) / \(RateText.bitsPerSecond(capacity.bitsPerSecond)) = "
-                                 + "\(RateText.percent(p95 / capacity.bitsPerSecond)); threshold \(RateText.percent(utilisation.congestionThreshold))")
+                    lines.append(
+                        "capacity \(RateText.bitsPerSecond(capacity.bitsPerSecond)) (\(capacity.basis); the smaller of the planned capacity and the negotiated speed)"
+                    )
+                    lines.append(
+                        "utilisation = \(RateText.bitsPerSecond(p95)) / \(RateText.bitsPerSecond(capacity.bitsPerSecond)) = "
+                            + "\(RateText.percent(p95 / capacity.bitsPerSecond)); threshold \(RateText.percent(utilisation.congestionThreshold))")
                 }
             }
         case .redundancy:
@@ -51,22 +65,28 @@ extension ComplianceEvaluator {
             }
             for uplink in uplinks {
                 let state = context.interfaces(of: uplink.b.device)?[uplink.b.interface]
-                lines.append("\(uplink.id): \(uplink.a.device) → \(uplink.b.device) \(uplink.b.interface), " + (state.map { $0.operUp ? "up" : "down" } ?? "state unknown"))
+                lines.append(
+                    "\(uplink.id): \(uplink.a.device) → \(uplink.b.device) \(uplink.b.interface), "
+                        + (state.map { $0.operUp ? "up" : "down" } ?? "state unknown"))
             }
         case .liveClassHeadroom:
-            guard let live = configuration.policies.bandwidth.liveClass, let school = configuration.inventory.schools.first(where: { $0.id == finding.subject.id })
+            guard let live = configuration.policies.bandwidth.liveClass,
+                let school = configuration.inventory.schools.first(where: { $0.id == finding.subject.id })
             else { break }
             let streams = live.streams[school.kind] ?? 0
             let delivered = try evaluate(from: from, to: to).filter { $0.rule == .deliveredCapacity && $0.direction == "downstream" }
             for uplink in configuration.inventory.links where uplink.tier == .countySchool && context.owner(ofDevice: uplink.b.device) == school.id {
-                guard let p95 = delivered.first(where: { $0.subject.id == uplink.id }), let utilisation = p95.measuredValue, let capacity = p95.capacityValue else {
+                guard let p95 = delivered.first(where: { $0.subject.id == uplink.id }), let utilisation = p95.measuredValue,
+                    let capacity = p95.capacityValue
+                else {
                     lines.append("\(uplink.id): downstream p95 unknown")
                     continue
                 }
                 let planned = Double(streams) * Double(live.streamBitrate.bitsPerSecond)
-                lines.append("\(uplink.id): p95 \(RateText.percent(utilisation)) + \(streams) × \(live.streamBitrate) / \(RateText.bitsPerSecond(capacity)) "
-                             + "(\(RateText.percent(planned / capacity))) = \(RateText.percent(utilisation + planned / capacity)); threshold "
-                             + RateText.percent(configuration.policies.bandwidth.congestionThreshold))
+                lines.append(
+                    "\(uplink.id): p95 \(RateText.percent(utilisation)) + \(streams) × \(live.streamBitrate) / \(RateText.bitsPerSecond(capacity)) "
+                        + "(\(RateText.percent(planned / capacity))) = \(RateText.percent(utilisation + planned / capacity)); threshold "
+                        + RateText.percent(configuration.policies.bandwidth.congestionThreshold))
             }
         case .wifiCoverage, .wirelessAccess:
             let school = configuration.inventory.schools.first { $0.id == finding.subject.school }
@@ -74,10 +94,12 @@ extension ComplianceEvaluator {
             for area in school?.areas ?? [] where finding.rule == .wirelessAccess || area.kind.rawValue == kind {
                 for ap in area.accessPoints {
                     let entry = context.accessPoints[ap]
-                    lines.append("\(area.kind.rawValue) \(area.name) \(ap): " + (entry?.reading.map { reading in
-                        "\(entry?.state ?? "") by \(entry?.controller ?? "?"), up \(RateText.percent(entry?.upShare)) of the window's polls, "
-                            + "uplink \(reading.uplinkMbps.map { "\($0)M" } ?? "—"), max rate \(reading.maxRateMbps.map { "\($0)M" } ?? "—")"
-                    } ?? "not reported by its controller"))
+                    lines.append(
+                        "\(area.kind.rawValue) \(area.name) \(ap): "
+                            + (entry?.reading.map { reading in
+                                "\(entry?.state ?? "") by \(entry?.controller ?? "?"), up \(RateText.percent(entry?.upShare)) of the window's polls, "
+                                    + "uplink \(reading.uplinkMbps.map { "\($0)M" } ?? "—"), max rate \(reading.maxRateMbps.map { "\($0)M" } ?? "—")"
+                            } ?? "not reported by its controller"))
                 }
             }
         }

@@ -34,7 +34,8 @@ public struct ComplianceEvaluator: Sendable {
         let context = try ComplianceContext(evaluator: self, from: from, to: to)
         // Links are independent and their rates are read from a pool of connections: judged on every core.
         let links = configuration.inventory.links
-        let perLink = Mutex([[Finding]](repeating: [], count: links.count)), failure = Mutex<StoreError?>(nil)
+        let perLink = Mutex([[Finding]](repeating: [], count: links.count))
+        let failure = Mutex<StoreError?>(nil)
         DispatchQueue.concurrentPerform(iterations: links.count) { index in
             do throws(StoreError) {
                 var found: [Finding] = []
@@ -63,10 +64,12 @@ public struct ComplianceEvaluator: Sendable {
         var result: [String: UtilisationSeries] = [:]
         for finding in findings where finding.rule == .deliveredCapacity {
             guard let link = configuration.inventory.links.first(where: { $0.id == finding.subject.id }),
-                  let direction = finding.direction.flatMap(LinkUtilisation.Direction.init(rawValue:)) else { continue }
+                let direction = finding.direction.flatMap(LinkUtilisation.Direction.init(rawValue:))
+            else { continue }
             let utilisation = try LinkUtilisation.measure(link, from: from, to: to, store: store, interfaces: interfaces, criteria: criteria)
             guard let capacity = utilisation.capacity?.bitsPerSecond, let p95 = utilisation.figures(direction).p95Utilisation else { continue }
-            let points = utilisation.intervals.filter { $0.unknownReason == nil }.compactMap { i in i.rate(direction).map { (i.time, $0 / capacity) } }
+            let points = utilisation.intervals.filter { $0.unknownReason == nil }.compactMap { i in i.rate(direction).map { (i.time, $0 / capacity) }
+            }
             result[finding.id] = UtilisationSeries(points: points, p95: p95, threshold: utilisation.congestionThreshold)
         }
         return result

@@ -5,8 +5,8 @@ import Logging
 import Model
 import Monitor
 import Prometheus
-import ServiceLifecycle
 import SNMP
+import ServiceLifecycle
 import Store
 
 /// The daemon as a value: every service `edunetd` runs (polling with reload and housekeeping, alerting with its
@@ -30,28 +30,36 @@ public struct Daemon: Sendable {
             logger.error("configuration rejected", metadata: ["problems": "\(error.diagnostics.count)"])
             throw DaemonError(.configuration, error.description)
         }
-        let registry = PrometheusCollectorRegistry(), metricsFactory = PrometheusMetricsFactory(registry: registry)
-        let factory = PollingLoopFactory(settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger,
-                                         metrics: PollingMetrics(factory: metricsFactory))
+        let registry = PrometheusCollectorRegistry()
+        let metricsFactory = PrometheusMetricsFactory(registry: registry)
+        let factory = PollingLoopFactory(
+            settings: settings, store: MeasurementStore(database: database), engine: SNMPEngine(), logger: logger,
+            metrics: PollingMetrics(factory: metricsFactory))
         let alertStore = AlertStore(database: database)
         let alertEngine: AlertEngine
         do { alertEngine = try AlertEngine(store: alertStore, policy: city.policies.alerting, logger: logger, at: Date()) } catch {
             await factory.engine.shutdown()
             throw DaemonError(.database, error.message)
         }
-        let alertingMetrics = AlertingMetrics(factory: metricsFactory), trapMetrics = TrapMetrics(factory: metricsFactory)
-        let worker = DeliveryWorker(store: alertStore, policy: city.policies.alerting, client: WebhookClient(), engine: alertEngine, logger: logger,
-                                    metrics: alertingMetrics)
+        let alertingMetrics = AlertingMetrics(factory: metricsFactory)
+        let trapMetrics = TrapMetrics(factory: metricsFactory)
+        let worker = DeliveryWorker(
+            store: alertStore, policy: city.policies.alerting, client: WebhookClient(), engine: alertEngine, logger: logger,
+            metrics: alertingMetrics)
         let current = CurrentLoop()
-        let monitor = AlertMonitor(engine: alertEngine, configuration: city, measurements: factory.store, logger: logger, metrics: alertingMetrics,
-                                   trapMetrics: trapMetrics) { await current.unreachableSince() }
+        let monitor = AlertMonitor(
+            engine: alertEngine, configuration: city, measurements: factory.store, logger: logger, metrics: alertingMetrics,
+            trapMetrics: trapMetrics
+        ) { await current.unreachableSince() }
         let listener: SNMPTrapListener?
         do { listener = try await trapListener(settings, logger: logger) } catch {
             await factory.engine.shutdown()
             throw DaemonError(.listener, error.message)
         }
-        let polling = PollingService(first: (factory.make(city), city), factory: factory, current: current, statusStore: DaemonStatusStore(database: database),
-                                     logger: logger) { city in
+        let polling = PollingService(
+            first: (factory.make(city), city), factory: factory, current: current, statusStore: DaemonStatusStore(database: database),
+            logger: logger
+        ) { city in
             await monitor.update(configuration: city)
             await worker.update(policy: city.policies.alerting)
         }
@@ -66,13 +74,16 @@ public struct Daemon: Sendable {
         let http = server.application { [logger, settings] port in
             logger.notice("http listening", metadata: ["address": "\(settings.httpHost)", "port": "\(port)"])
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
-                       .init(service: alerting, successTerminationBehavior: .gracefullyShutdownGroup),
-                       .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: alerting, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            ))
         do { try await group.run() } catch {
             await engine.shutdown()
             let message = server.explain(error) ?? "\(error)"
@@ -93,8 +104,12 @@ public struct Daemon: Sendable {
             }
         }
         let listener = try await SNMPTrapListener(host: settings.trapHost, port: settings.trapPort, communities: communities)
-        logger.notice("traps listening", metadata: ["address": "\(settings.trapHost)", "port": "\(settings.trapPort)",
-                                                    "community": "\(communities == nil ? "any" : "checked")"])
+        logger.notice(
+            "traps listening",
+            metadata: [
+                "address": "\(settings.trapHost)", "port": "\(settings.trapPort)",
+                "community": "\(communities == nil ? "any" : "checked")",
+            ])
         return listener
     }
 }

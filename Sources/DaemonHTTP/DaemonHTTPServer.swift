@@ -25,24 +25,30 @@ public struct DaemonHTTPServer: Sendable {
     /// The Hummingbird application; run it in a service group (it is a `Service`).
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
-        let registry = self.registry, health = self.health
+        let registry = self.registry
+        let health = self.health
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         router.get("healthz") { _, _ -> Response in
             let (healthy, detail) = await health()
-            return Response(status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
+            return Response(
+                status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
         }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "edunetd"),
-                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
+        return Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "edunetd"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
     }
 
     /// A sentence for people when `error` is the listening address being taken or not allowed, else nil.
     public func explain(_ error: any Error) -> String? {
         guard let io = error as? IOError, io.errnoCode == EADDRINUSE || io.errnoCode == EACCES || io.errnoCode == EADDRNOTAVAIL else { return nil }
-        let why = io.errnoCode == EADDRINUSE ? "another program is listening there" : io.errnoCode == EACCES ? "permission denied" : "no such local address"
-        return "cannot listen on \(host):\(port) for /metrics and /healthz: \(why); set `http: {listen: HOST:PORT}` in the configuration (port 0 picks a free one)"
+        let why =
+            io.errnoCode == EADDRINUSE ? "another program is listening there" : io.errnoCode == EACCES ? "permission denied" : "no such local address"
+        return
+            "cannot listen on \(host):\(port) for /metrics and /healthz: \(why); set `http: {listen: HOST:PORT}` in the configuration (port 0 picks a free one)"
     }
 }

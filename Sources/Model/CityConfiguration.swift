@@ -27,8 +27,9 @@ public enum ConfigurationLoader {
                 }
             }
         } else {
-            log.error("no inventory found: `\(inventoryDirectory)` is not a directory holding .yaml files", at: nil,
-                      help: "pass the inventory directory with `--inventory DIR`")
+            log.error(
+                "no inventory found: `\(inventoryDirectory)` is not a directory holding .yaml files", at: nil,
+                help: "pass the inventory directory with `--inventory DIR`")
         }
         var policyParser = PolicyParser(log: log, references: inventoryParser.references)
         let policies = loadPolicies(from: policiesDirectory, parser: &policyParser, log: log)
@@ -47,7 +48,8 @@ public enum ConfigurationLoader {
             let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
             let display = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             guard FileManager.default.fileExists(atPath: path) else {
-                log.error("missing policy file `\(display)`", at: nil, help: "every policy directory needs " + PolicyParser.files.joined(separator: ", "))
+                log.error(
+                    "missing policy file `\(display)`", at: nil, help: "every policy directory needs " + PolicyParser.files.joined(separator: ", "))
                 return nil
             }
             return YAMLDocumentReader.read(path: path, displayPath: display, log: log)
@@ -71,8 +73,9 @@ private struct InventoryChecks {
         reusedInterfaces(parsed.interfaceLocations)
         if let policies {
             for (kind, school, location) in parsed.schoolKindLocations where policies.bandwidth.tier(for: kind) == nil {
-                log.error("school `\(school)` is a `\(kind.rawValue)`, a kind no bandwidth tier covers", at: location,
-                          help: "add `\(kind.rawValue)` to the `school_kinds` of a tier in bandwidth-tiers.yaml")
+                log.error(
+                    "school `\(school)` is a `\(kind.rawValue)`, a kind no bandwidth tier covers", at: location,
+                    help: "add `\(kind.rawValue)` to the `school_kinds` of a tier in bandwidth-tiers.yaml")
             }
         }
     }
@@ -81,8 +84,9 @@ private struct InventoryChecks {
         var seen: [ManagementAddress: (String, SourceLocation)] = [:]
         for (address, device, location) in entries {
             if let (first, firstAt) = seen[address] {
-                log.error("management address \(address) of `\(device)` is already used by `\(first)` at \(firstAt)", at: location,
-                          help: "each device answers SNMP at its own address and port")
+                log.error(
+                    "management address \(address) of `\(device)` is already used by `\(first)` at \(firstAt)", at: location,
+                    help: "each device answers SNMP at its own address and port")
             } else {
                 seen[address] = (device, location)
             }
@@ -93,8 +97,9 @@ private struct InventoryChecks {
         for (index, entry) in entries.enumerated() {
             for earlier in entries[..<index] where earlier.0.overlaps(entry.0) {
                 let whose = earlier.school == entry.school ? "the same school's" : "school `\(earlier.school)`'s"
-                log.error("subnet \(entry.0) of school `\(entry.school)` overlaps \(whose) \(earlier.0) at \(earlier.2)",
-                          at: entry.2, help: "give each school network its own address range")
+                log.error(
+                    "subnet \(entry.0) of school `\(entry.school)` overlaps \(whose) \(earlier.0) at \(earlier.2)",
+                    at: entry.2, help: "give each school network its own address range")
                 break
             }
         }
@@ -104,8 +109,9 @@ private struct InventoryChecks {
         var seen: [LinkEnd: (String, SourceLocation)] = [:]
         for (end, link, location) in entries {
             if let (first, firstAt) = seen[end] {
-                log.error("interface `\(end.interface)` of `\(end.device)` is used by link `\(link)` and by link `\(first)` at \(firstAt)",
-                          at: location, help: "an interface carries one planned link; correct the interface name")
+                log.error(
+                    "interface `\(end.interface)` of `\(end.device)` is used by link `\(link)` and by link `\(first)` at \(firstAt)",
+                    at: location, help: "an interface carries one planned link; correct the interface name")
             } else {
                 seen[end] = (link, location)
             }

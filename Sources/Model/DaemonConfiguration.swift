@@ -28,9 +28,11 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var alertTick: Duration = .seconds(1)
     public var alertEvaluation: Duration = .seconds(15)
 
-    public init(database: String = "edunet.sqlite", inventory: String = "inventory", policies: String = "policies",
-                pollInterval: Duration = .seconds(60), maxDevicesInFlight: Int = 100, snmpTimeout: Duration = .seconds(2),
-                snmpRetries: Int = 2, seed: UInt64 = 1, logLevel: String = "info", retentionDays: Int = 14) {
+    public init(
+        database: String = "edunet.sqlite", inventory: String = "inventory", policies: String = "policies",
+        pollInterval: Duration = .seconds(60), maxDevicesInFlight: Int = 100, snmpTimeout: Duration = .seconds(2),
+        snmpRetries: Int = 2, seed: UInt64 = 1, logLevel: String = "info", retentionDays: Int = 14
+    ) {
         self.database = database
         self.inventory = inventory
         self.policies = policies
@@ -53,7 +55,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
         result.inventory = resolved(result.inventory)
         result.policies = resolved(result.policies)
         if let root = YAMLDocumentReader.read(path: path, displayPath: path, log: log),
-           let m = root.mapping("the daemon configuration", keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days", "http", "traps", "alerts"]) {
+            let m = root.mapping(
+                "the daemon configuration",
+                keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days", "http", "traps", "alerts"])
+        {
             if let v = m["database"]?.string("database") { result.database = resolved(v) }
             if let v = m["inventory"]?.string("inventory") { result.inventory = resolved(v) }
             if let v = m["policies"]?.string("policies") { result.policies = resolved(v) }
@@ -61,8 +66,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
             if let v = m["retention_days"]?.int("retention_days", in: 1...3650) { result.retentionDays = v }
             if let http = m["http"]?.mapping("`http`", keys: ["listen"]), let listen = http["listen"] {
                 if let text = listen.string("http.listen") {
-                    if let (host, port) = Self.hostAndPort(text) { (result.httpHost, result.httpPort) = (host, port) } else {
-                        log.error("http.listen `\(text)` is not HOST:PORT", at: listen.location, help: "write e.g. `127.0.0.1:9464` (port 0 picks a free one)")
+                    if let (host, port) = Self.hostAndPort(text) {
+                        (result.httpHost, result.httpPort) = (host, port)
+                    } else {
+                        log.error(
+                            "http.listen `\(text)` is not HOST:PORT", at: listen.location,
+                            help: "write e.g. `127.0.0.1:9464` (port 0 picks a free one)")
                     }
                 }
             }
@@ -73,10 +82,14 @@ public struct DaemonConfiguration: Sendable, Hashable {
             }
             if let alerts = m["alerts"]?.mapping("`alerts`", keys: ["tick_seconds", "evaluate_seconds"]) {
                 if let v = alerts["tick_seconds"]?.double("alerts.tick_seconds", in: 0.05...60) { result.alertTick = .milliseconds(Int(v * 1000)) }
-                if let v = alerts["evaluate_seconds"]?.double("alerts.evaluate_seconds", in: 0.1...3600) { result.alertEvaluation = .milliseconds(Int(v * 1000)) }
+                if let v = alerts["evaluate_seconds"]?.double("alerts.evaluate_seconds", in: 0.1...3600) {
+                    result.alertEvaluation = .milliseconds(Int(v * 1000))
+                }
             }
             if let poll = m["poll"]?.mapping("`poll`", keys: ["interval_seconds", "max_devices_in_flight", "timeout_seconds", "retries", "seed"]) {
-                if let v = poll["interval_seconds"]?.double("interval_seconds", in: 0.1...86_400) { result.pollInterval = .milliseconds(Int(v * 1000)) }
+                if let v = poll["interval_seconds"]?.double("interval_seconds", in: 0.1...86_400) {
+                    result.pollInterval = .milliseconds(Int(v * 1000))
+                }
                 if let v = poll["max_devices_in_flight"]?.int("max_devices_in_flight", in: 1...100_000) { result.maxDevicesInFlight = v }
                 if let v = poll["timeout_seconds"]?.double("timeout_seconds", in: 0.05...60) { result.snmpTimeout = .milliseconds(Int(v * 1000)) }
                 if let v = poll["retries"]?.int("retries", in: 0...10) { result.snmpRetries = v }

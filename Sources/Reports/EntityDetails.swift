@@ -25,9 +25,14 @@ public struct SchoolDetail: Sendable, Encodable {
             ("教师 Teachers", String(school.teachers)),
             ("网段 Subnets", school.subnets.map(\.description).joined(separator: ", ")),
         ])
-        out += "\n无线区域 Wi-Fi areas\n" + TextTable(columns: [.init("区域 Area"), .init("类型 Kind"), .init("AP")], rows: school.areas.map {
-            [$0.name, $0.kind.rawValue, $0.accessPoints.joined(separator: ", ")]
-        }).render()
+        out +=
+            "\n无线区域 Wi-Fi areas\n"
+            + TextTable(
+                columns: [.init("区域 Area"), .init("类型 Kind"), .init("AP")],
+                rows: school.areas.map {
+                    [$0.name, $0.kind.rawValue, $0.accessPoints.joined(separator: ", ")]
+                }
+            ).render()
         out += "\n设备 Devices\n" + InventoryListings.devices(devices).tableText()
         out += "\n链路 Links\n" + LinkTable.render(links)
         return out
@@ -75,9 +80,12 @@ public enum KeyValueLines {
 /// Planned links as a table: tier, both ends and the contracted capacity.
 enum LinkTable {
     static func render(_ links: [Link]) -> String {
-        TextTable(columns: [.init("ID"), .init("层级 Tier"), .init("上行端 A"), .init("下行端 B"), .init("带宽 Capacity", alignRight: true)], rows: links.map {
-            [$0.id, $0.tier.rawValue, "\($0.a.device) \($0.a.interface)", "\($0.b.device) \($0.b.interface)", $0.capacity?.description ?? "—"]
-        }).render()
+        TextTable(
+            columns: [.init("ID"), .init("层级 Tier"), .init("上行端 A"), .init("下行端 B"), .init("带宽 Capacity", alignRight: true)],
+            rows: links.map {
+                [$0.id, $0.tier.rawValue, "\($0.a.device) \($0.a.interface)", "\($0.b.device) \($0.b.interface)", $0.capacity?.description ?? "—"]
+            }
+        ).render()
     }
 }
 

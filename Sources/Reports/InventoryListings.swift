@@ -6,44 +6,53 @@ public enum InventoryListings {
     public static func schools(_ schools: [School], counties: [County]) -> Listing {
         let countyNames = Dictionary(counties.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = schools.map { school in
-            [school.id, school.name, countyNames[school.county] ?? school.county, school.kind.chineseName,
-             String(school.students), String(school.teachers), String(school.subnets.count),
-             String(school.areas.reduce(0) { $0 + $1.accessPoints.count })]
+            [
+                school.id, school.name, countyNames[school.county] ?? school.county, school.kind.chineseName,
+                String(school.students), String(school.teachers), String(school.subnets.count),
+                String(school.areas.reduce(0) { $0 + $1.accessPoints.count }),
+            ]
         }
-        return Listing(columns: [
-            .init("ID", key: "id"), .init("学校 School", key: "name"), .init("区县 County", key: "county"),
-            .init("类型 Kind", key: "kind"), .init("学生", key: "students", numeric: true),
-            .init("教师", key: "teachers", numeric: true), .init("网段", key: "subnets", numeric: true),
-            .init("AP", key: "access_points", numeric: true),
-        ], rows: rows, json: { try JSONDocument.encode(schema: "edunet.schools/v1", key: "schools", schools) })
+        return Listing(
+            columns: [
+                .init("ID", key: "id"), .init("学校 School", key: "name"), .init("区县 County", key: "county"),
+                .init("类型 Kind", key: "kind"), .init("学生", key: "students", numeric: true),
+                .init("教师", key: "teachers", numeric: true), .init("网段", key: "subnets", numeric: true),
+                .init("AP", key: "access_points", numeric: true),
+            ], rows: rows, json: { try JSONDocument.encode(schema: "edunet.schools/v1", key: "schools", schools) })
     }
 
     public static func devices(_ devices: [Device]) -> Listing {
         let rows = devices.map { device in
-            [device.id, device.name, device.role.rawValue, [device.vendor, device.model].compactMap { $0 }.joined(separator: " "),
-             device.school ?? device.node ?? "", device.management?.description ?? "via \(device.controller ?? "—")",
-             device.snmpProfile ?? ""]
+            [
+                device.id, device.name, device.role.rawValue, [device.vendor, device.model].compactMap { $0 }.joined(separator: " "),
+                device.school ?? device.node ?? "", device.management?.description ?? "via \(device.controller ?? "—")",
+                device.snmpProfile ?? "",
+            ]
         }
-        return Listing(columns: [
-            .init("ID", key: "id"), .init("名称 Name", key: "name"), .init("角色 Role", key: "role"),
-            .init("型号 Model", key: "model"), .init("位置 Site", key: "site"), .init("管理地址 Management", key: "management"),
-            .init("SNMP", key: "snmp_profile"),
-        ], rows: rows, json: { try JSONDocument.encode(schema: "edunet.devices/v1", key: "devices", devices) })
+        return Listing(
+            columns: [
+                .init("ID", key: "id"), .init("名称 Name", key: "name"), .init("角色 Role", key: "role"),
+                .init("型号 Model", key: "model"), .init("位置 Site", key: "site"), .init("管理地址 Management", key: "management"),
+                .init("SNMP", key: "snmp_profile"),
+            ], rows: rows, json: { try JSONDocument.encode(schema: "edunet.devices/v1", key: "devices", devices) })
     }
 
     /// Per county: schools, students, teachers, devices and planned links, with a city total.
     public static func countySummary(_ inventory: Inventory) -> Listing {
         let summaries = CountySummary.make(inventory)
         let rows = summaries.map { s in
-            [s.county, s.name, String(s.schools), String(s.vocationalSchools), String(s.students), String(s.teachers),
-             String(s.devices), String(s.accessPoints), String(s.links)]
+            [
+                s.county, s.name, String(s.schools), String(s.vocationalSchools), String(s.students), String(s.teachers),
+                String(s.devices), String(s.accessPoints), String(s.links),
+            ]
         }
-        return Listing(columns: [
-            .init("ID", key: "county"), .init("区县 County", key: "name"), .init("学校", key: "schools", numeric: true),
-            .init("职教", key: "vocational_schools", numeric: true), .init("学生", key: "students", numeric: true),
-            .init("教师", key: "teachers", numeric: true), .init("设备", key: "devices", numeric: true),
-            .init("AP", key: "access_points", numeric: true), .init("链路", key: "links", numeric: true),
-        ], rows: rows, json: { try JSONDocument.encode(schema: "edunet.counties/v1", key: "counties", summaries) })
+        return Listing(
+            columns: [
+                .init("ID", key: "county"), .init("区县 County", key: "name"), .init("学校", key: "schools", numeric: true),
+                .init("职教", key: "vocational_schools", numeric: true), .init("学生", key: "students", numeric: true),
+                .init("教师", key: "teachers", numeric: true), .init("设备", key: "devices", numeric: true),
+                .init("AP", key: "access_points", numeric: true), .init("链路", key: "links", numeric: true),
+            ], rows: rows, json: { try JSONDocument.encode(schema: "edunet.counties/v1", key: "counties", summaries) })
     }
 }
 

@@ -19,8 +19,10 @@ public final class SNMPEngine: Sendable {
         /// another within milliseconds; between polls (a minute) a session is only memory and a descriptor.
         public var idleSessionTimeout: Duration
 
-        public init(maxInFlight: Int = 1000, maxInFlightPerDevice: Int = 1, maxInFlightPerAgent: Int = 64,
-                    idleSessionTimeout: Duration = .seconds(10)) {
+        public init(
+            maxInFlight: Int = 1000, maxInFlightPerDevice: Int = 1, maxInFlightPerAgent: Int = 64,
+            idleSessionTimeout: Duration = .seconds(10)
+        ) {
             self.maxInFlight = max(1, maxInFlight)
             self.maxInFlightPerDevice = max(1, maxInFlightPerDevice)
             self.maxInFlightPerAgent = max(1, maxInFlightPerAgent)

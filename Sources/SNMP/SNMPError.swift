@@ -58,12 +58,14 @@ public struct SNMPError: Error, Sendable, CustomStringConvertible {
 
     static func timeout(_ target: SNMPTarget) -> SNMPError {
         let attempts = target.retries + 1
-        let credential = switch target.credentials {
-        case .v3: "the v3 user and its keys"
-        default: "the community and the agent's access list"
-        }
-        return SNMPError(.timeout, device: target.description,
-                         "no answer after \(attempts) attempt\(attempts == 1 ? "" : "s") of \(target.timeout); check that the device is up, "
-                         + "that \(target.endpoint) is its SNMP address and port, and \(credential)")
+        let credential =
+            switch target.credentials {
+            case .v3: "the v3 user and its keys"
+            default: "the community and the agent's access list"
+            }
+        return SNMPError(
+            .timeout, device: target.description,
+            "no answer after \(attempts) attempt\(attempts == 1 ? "" : "s") of \(target.timeout); check that the device is up, "
+                + "that \(target.endpoint) is its SNMP address and port, and \(credential)")
     }
 }

@@ -7,19 +7,25 @@ extension AlertStore {
     /// order, so a resolution never overtakes the firing it resolves.
     public func dueMessages(at now: Date) throws(StoreError) -> [OutboxMessage] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE state = 'pending' GROUP BY receiver) AND next_attempt_at <= ?
-                ORDER BY id
-                """, arguments: [now.timeIntervalSince1970]).compactMap(Self.message)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE state = 'pending' GROUP BY receiver) AND next_attempt_at <= ?
+                    ORDER BY id
+                    """, arguments: [now.timeIntervalSince1970]
+            ).compactMap(Self.message)
         }
     }
 
     /// The oldest pending message of one receiver, if it is due by `now`.
     public func dueMessage(receiver: String, at now: Date) throws(StoreError) -> OutboxMessage? {
         try database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT * FROM outbox WHERE state = 'pending' AND receiver = ? ORDER BY id LIMIT 1
-                """, arguments: [receiver]).flatMap(Self.message)
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM outbox WHERE state = 'pending' AND receiver = ? ORDER BY id LIMIT 1
+                    """, arguments: [receiver]
+            ).flatMap(Self.message)
         }.flatMap { $0.nextAttemptAt <= now ? $0 : nil }
     }
 
@@ -28,8 +34,10 @@ extension AlertStore {
     public func attempts(since: Date) throws(StoreError) -> [String: [Date]] {
         try database.read { db in
             var result: [String: [Date]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT receiver, last_attempt_at FROM outbox WHERE last_attempt_at >= ?",
-                                        arguments: [since.timeIntervalSince1970]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT receiver, last_attempt_at FROM outbox WHERE last_attempt_at >= ?",
+                arguments: [since.timeIntervalSince1970])
+            {
                 result[row[0], default: []].append(Date(timeIntervalSince1970: row[1]))
             }
             return result
@@ -39,9 +47,12 @@ extension AlertStore {
     /// When the next pending message falls due, if any.
     public func nextAttempt() throws(StoreError) -> Date? {
         try database.read { db in
-            try Double.fetchOne(db, sql: """
-                SELECT MIN(next_attempt_at) FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE state = 'pending' GROUP BY receiver)
-                """).map(Date.init(timeIntervalSince1970:))
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(next_attempt_at) FROM outbox WHERE id IN (SELECT MIN(id) FROM outbox WHERE state = 'pending' GROUP BY receiver)
+                    """
+            ).map(Date.init(timeIntervalSince1970:))
         }
     }
 
@@ -57,17 +68,19 @@ extension AlertStore {
     /// Records an attempt: its answer, and what happens to the message next.
     public func recordAttempt(_ id: Int64, at now: Date, status: Int?, error: String?, outcome: AttemptOutcome) throws(StoreError) {
         let time = now.timeIntervalSince1970
-        let (state, next, delivered): (OutboxMessage.State, Double, Double?) = switch outcome {
-        case .delivered: (.delivered, time, time)
-        case .retry(let at): (.pending, at.timeIntervalSince1970, nil)
-        case .dead: (.dead, time, nil)
-        }
+        let (state, next, delivered): (OutboxMessage.State, Double, Double?) =
+            switch outcome {
+            case .delivered: (.delivered, time, time)
+            case .retry(let at): (.pending, at.timeIntervalSince1970, nil)
+            case .dead: (.dead, time, nil)
+            }
         do {
             try database.pool.write { db in
-                try db.execute(sql: """
-                    UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_status = ?, last_error = ?, state = ?, next_attempt_at = ?,
-                        delivered_at = ? WHERE id = ?
-                    """, arguments: [time, status, error, state.rawValue, next, delivered, id])
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_status = ?, last_error = ?, state = ?, next_attempt_at = ?,
+                            delivered_at = ? WHERE id = ?
+                        """, arguments: [time, status, error, state.rawValue, next, delivered, id])
             }
         } catch {
             throw StoreError(.writeFailed, "cannot record the delivery attempt of message \(id): \(StoreDatabase.describe(error))")
@@ -78,8 +91,10 @@ extension AlertStore {
     public func outbox(states: [OutboxMessage.State], limit: Int) throws(StoreError) -> [OutboxMessage] {
         let marks = Array(repeating: "?", count: states.count).joined(separator: ",")
         return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state IN (\(marks)) ORDER BY id DESC LIMIT ?",
-                             arguments: StatementArguments(states.map(\.rawValue)) + [limit]).compactMap(Self.message)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outbox WHERE state IN (\(marks)) ORDER BY id DESC LIMIT ?",
+                arguments: StatementArguments(states.map(\.rawValue)) + [limit]
+            ).compactMap(Self.message)
         }
     }
 
@@ -96,10 +111,11 @@ extension AlertStore {
 
     static func message(_ row: Row) -> OutboxMessage? {
         guard let content = try? decoder.decode(NotificationContent.self, from: row["content"] as Data) else { return nil }
-        return OutboxMessage(id: row["id"], webhookID: row["webhook_id"], receiver: row["receiver"], content: content,
-                             createdAt: date(row, "created_at") ?? .distantPast, state: OutboxMessage.State(rawValue: row["state"]) ?? .pending,
-                             attempts: row["attempts"], nextAttemptAt: date(row, "next_attempt_at") ?? .distantPast,
-                             lastAttemptAt: date(row, "last_attempt_at"), lastStatus: row["last_status"], lastError: row["last_error"],
-                             deliveredAt: date(row, "delivered_at"))
+        return OutboxMessage(
+            id: row["id"], webhookID: row["webhook_id"], receiver: row["receiver"], content: content,
+            createdAt: date(row, "created_at") ?? .distantPast, state: OutboxMessage.State(rawValue: row["state"]) ?? .pending,
+            attempts: row["attempts"], nextAttemptAt: date(row, "next_attempt_at") ?? .distantPast,
+            lastAttemptAt: date(row, "last_attempt_at"), lastStatus: row["last_status"], lastError: row["last_error"],
+            deliveredAt: date(row, "delivered_at"))
     }
 }

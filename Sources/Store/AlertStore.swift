@@ -92,18 +92,20 @@ public final class AlertStore: Sendable {
         do {
             return try database.pool.write { db in
                 var ids: [String: Int64] = [:]
-                let insert = try db.makeStatement(sql: """
-                    INSERT INTO alerts (fingerprint, rule, subject, state, severity, labels, summary_zh, summary_en, parents, starts_at,
-                        ends_at, last_seen_at, expires_at, flapping, notified_state, notified_severity, acknowledged_by, acknowledged_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let update = try db.makeStatement(sql: """
-                    UPDATE alerts SET fingerprint = ?, rule = ?, subject = ?, state = ?, severity = ?, labels = ?, summary_zh = ?,
-                        summary_en = ?, parents = ?, starts_at = ?, ends_at = ?, last_seen_at = ?, expires_at = ?, flapping = ?,
-                        notified_state = ?, notified_severity = ?,
-                        acknowledged_by = CASE WHEN starts_at < ? THEN NULL ELSE acknowledged_by END,
-                        acknowledged_at = CASE WHEN starts_at < ? THEN NULL ELSE acknowledged_at END WHERE id = ?
-                    """)
+                let insert = try db.makeStatement(
+                    sql: """
+                        INSERT INTO alerts (fingerprint, rule, subject, state, severity, labels, summary_zh, summary_en, parents, starts_at,
+                            ends_at, last_seen_at, expires_at, flapping, notified_state, notified_severity, acknowledged_by, acknowledged_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
+                let update = try db.makeStatement(
+                    sql: """
+                        UPDATE alerts SET fingerprint = ?, rule = ?, subject = ?, state = ?, severity = ?, labels = ?, summary_zh = ?,
+                            summary_en = ?, parents = ?, starts_at = ?, ends_at = ?, last_seen_at = ?, expires_at = ?, flapping = ?,
+                            notified_state = ?, notified_severity = ?,
+                            acknowledged_by = CASE WHEN starts_at < ? THEN NULL ELSE acknowledged_by END,
+                            acknowledged_at = CASE WHEN starts_at < ? THEN NULL ELSE acknowledged_at END WHERE id = ?
+                        """)
                 for alert in batch.alerts {
                     let starts = alert.startsAt.timeIntervalSince1970
                     let arguments: StatementArguments = [
@@ -129,32 +131,42 @@ public final class AlertStore: Sendable {
                     ids[fingerprint] = id
                     return id
                 }
-                let transition = try db.makeStatement(sql: "INSERT INTO alert_transitions (alert_id, at, state, severity, note) VALUES (?, ?, ?, ?, ?)")
+                let transition = try db.makeStatement(
+                    sql: "INSERT INTO alert_transitions (alert_id, at, state, severity, note) VALUES (?, ?, ?, ?, ?)")
                 for (fingerprint, t) in batch.transitions {
-                    try transition.execute(arguments: [try id(of: fingerprint), t.at.timeIntervalSince1970, t.state.rawValue, t.severity.rawValue, t.note])
+                    try transition.execute(arguments: [
+                        try id(of: fingerprint), t.at.timeIntervalSince1970, t.state.rawValue, t.severity.rawValue, t.note,
+                    ])
                 }
-                let notification = try db.makeStatement(sql: """
-                    INSERT INTO alert_notifications (alert_id, receiver, group_key, group_labels, state, severity, created_at, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
-                    """)
+                let notification = try db.makeStatement(
+                    sql: """
+                        INSERT INTO alert_notifications (alert_id, receiver, group_key, group_labels, state, severity, created_at, status)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
+                        """)
                 for n in batch.notifications {
-                    try notification.execute(arguments: [try id(of: n.fingerprint), n.receiver, n.groupKey, Self.json(n.groupLabels), n.state.rawValue,
-                                                         n.severity.rawValue, n.createdAt.timeIntervalSince1970])
+                    try notification.execute(arguments: [
+                        try id(of: n.fingerprint), n.receiver, n.groupKey, Self.json(n.groupLabels), n.state.rawValue,
+                        n.severity.rawValue, n.createdAt.timeIntervalSince1970,
+                    ])
                 }
                 for dropped in batch.dropped {
                     try db.execute(sql: "UPDATE alert_notifications SET status = 'dropped' WHERE id = ?", arguments: [dropped])
                 }
-                let message = try db.makeStatement(sql: """
-                    INSERT INTO outbox (webhook_id, receiver, content, created_at, state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?)
-                    """)
+                let message = try db.makeStatement(
+                    sql: """
+                        INSERT INTO outbox (webhook_id, receiver, content, created_at, state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, 'pending', 0, ?)
+                        """)
                 let grouped = try db.makeStatement(sql: "UPDATE alert_notifications SET status = 'grouped', message_id = ? WHERE id = ?")
-                let group = try db.makeStatement(sql: """
-                    INSERT INTO alert_groups (receiver, group_key, labels, last_message_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(receiver, group_key) DO UPDATE SET last_message_at = excluded.last_message_at
-                    """)
+                let group = try db.makeStatement(
+                    sql: """
+                        INSERT INTO alert_groups (receiver, group_key, labels, last_message_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(receiver, group_key) DO UPDATE SET last_message_at = excluded.last_message_at
+                        """)
                 for draft in batch.messages {
                     let created = draft.content.createdAt.timeIntervalSince1970
-                    try message.execute(arguments: [draft.webhookID, draft.content.receiver, try Self.encoder.encode(draft.content), created, created])
+                    try message.execute(arguments: [
+                        draft.webhookID, draft.content.receiver, try Self.encoder.encode(draft.content), created, created,
+                    ])
                     let messageID = db.lastInsertedRowID
                     for n in draft.notifications { try grouped.execute(arguments: [messageID, n]) }
                     if draft.content.kind != .test {
@@ -177,7 +189,8 @@ public final class AlertStore: Sendable {
 
     /// Alerts for the CLI: by state (nil for all) and county, newest first.
     public func alerts(state: AlertState?, county: String?, limit: Int) throws(StoreError) -> [Alert] {
-        var conditions: [String] = [], arguments: StatementArguments = []
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
         if let state {
             conditions.append("state = ?")
             arguments += [state.rawValue]
@@ -188,7 +201,8 @@ public final class AlertStore: Sendable {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alerts \(filter) ORDER BY starts_at DESC, id DESC LIMIT ?", arguments: arguments + [limit]).map(Self.alert)
+            try Row.fetchAll(db, sql: "SELECT * FROM alerts \(filter) ORDER BY starts_at DESC, id DESC LIMIT ?", arguments: arguments + [limit]).map(
+                Self.alert)
         }
     }
 
@@ -199,8 +213,11 @@ public final class AlertStore: Sendable {
             return try Row.fetchAll(db, sql: "SELECT * FROM alerts WHERE fingerprint LIKE ? LIMIT 2", arguments: [reference.lowercased() + "%"])
         }.map(Self.alert)
         guard found.count == 1 else {
-            throw StoreError(.notFound, found.isEmpty ? "no alert \(reference); `edunet alerts list --state all` lists them"
-                                                      : "\(reference) is the start of more than one fingerprint; give more of it or the alert's number")
+            throw StoreError(
+                .notFound,
+                found.isEmpty
+                    ? "no alert \(reference); `edunet alerts list --state all` lists them"
+                    : "\(reference) is the start of more than one fingerprint; give more of it or the alert's number")
         }
         return found[0]
     }
@@ -208,14 +225,16 @@ public final class AlertStore: Sendable {
     /// An alert's state changes, oldest first.
     public func history(of alertID: Int64) throws(StoreError) -> [AlertTransition] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alert_transitions WHERE alert_id = ? ORDER BY at, rowid", arguments: [alertID]).map(Self.transition)
+            try Row.fetchAll(db, sql: "SELECT * FROM alert_transitions WHERE alert_id = ? ORDER BY at, rowid", arguments: [alertID]).map(
+                Self.transition)
         }
     }
 
     /// State changes since `since`, for flap detection after a restart.
     public func transitions(since: Date) throws(StoreError) -> [AlertTransition] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alert_transitions WHERE at >= ? ORDER BY at, rowid", arguments: [since.timeIntervalSince1970]).map(Self.transition)
+            try Row.fetchAll(db, sql: "SELECT * FROM alert_transitions WHERE at >= ? ORDER BY at, rowid", arguments: [since.timeIntervalSince1970])
+                .map(Self.transition)
         }
     }
 
@@ -223,7 +242,9 @@ public final class AlertStore: Sendable {
     public func acknowledge(_ alertID: Int64, by name: String, at now: Date) throws(StoreError) {
         do {
             try database.pool.write { db in
-                try db.execute(sql: "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?", arguments: [name, now.timeIntervalSince1970, alertID])
+                try db.execute(
+                    sql: "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?",
+                    arguments: [name, now.timeIntervalSince1970, alertID])
             }
         } catch {
             throw StoreError(.writeFailed, "cannot acknowledge alert \(alertID): \(StoreDatabase.describe(error))")
@@ -234,8 +255,10 @@ public final class AlertStore: Sendable {
     public func acknowledgements(after since: Date) throws(StoreError) -> [Int64: (by: String, at: Date)] {
         try database.read { db in
             var result: [Int64: (by: String, at: Date)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, acknowledged_by, acknowledged_at FROM alerts WHERE acknowledged_at > ?",
-                                        arguments: [since.timeIntervalSince1970]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, acknowledged_by, acknowledged_at FROM alerts WHERE acknowledged_at > ?",
+                arguments: [since.timeIntervalSince1970])
+            {
                 result[row[0]] = (row[1], Date(timeIntervalSince1970: row[2]))
             }
             return result
@@ -256,13 +279,19 @@ public final class AlertStore: Sendable {
     /// Notifications not yet in a message, oldest first.
     public func pendingNotifications() throws(StoreError) -> [PendingNotification] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, alert_id, receiver, group_key, group_labels, state, severity, created_at FROM alert_notifications
-                WHERE status = 'pending' ORDER BY id
-                """).map { row in
-                PendingNotification(id: row[0], alertID: row[1], notice: Notice(
-                    receiver: row[2], groupKey: row[3], groupLabels: Self.decodeJSON(row[4]) ?? [:], state: AlertState(rawValue: row[5]) ?? .firing,
-                    severity: AlertSeverity(rawValue: row[6]) ?? .warning, createdAt: Date(timeIntervalSince1970: row[7])))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, alert_id, receiver, group_key, group_labels, state, severity, created_at FROM alert_notifications
+                    WHERE status = 'pending' ORDER BY id
+                    """
+            ).map { row in
+                PendingNotification(
+                    id: row[0], alertID: row[1],
+                    notice: Notice(
+                        receiver: row[2], groupKey: row[3], groupLabels: Self.decodeJSON(row[4]) ?? [:],
+                        state: AlertState(rawValue: row[5]) ?? .firing,
+                        severity: AlertSeverity(rawValue: row[6]) ?? .warning, createdAt: Date(timeIntervalSince1970: row[7])))
             }
         }
     }
@@ -285,8 +314,9 @@ public final class AlertStore: Sendable {
                 let time = cutoff.timeIntervalSince1970
                 try db.execute(sql: "DELETE FROM alert_transitions WHERE at < ?", arguments: [time])
                 try db.execute(sql: "DELETE FROM alert_notifications WHERE status != 'pending' AND created_at < ?", arguments: [time])
-                try db.execute(sql: "DELETE FROM alerts WHERE state = 'resolved' AND ends_at < ? AND (notified_state IS NULL OR notified_state = 'resolved')",
-                               arguments: [time])
+                try db.execute(
+                    sql: "DELETE FROM alerts WHERE state = 'resolved' AND ends_at < ? AND (notified_state IS NULL OR notified_state = 'resolved')",
+                    arguments: [time])
                 let alerts = db.changesCount
                 try db.execute(sql: "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ?", arguments: [time])
                 return alerts
@@ -321,9 +351,10 @@ public final class AlertStore: Sendable {
     static func date(_ row: Row, _ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
 
     static func alert(_ row: Row) -> Alert {
-        let signal = AlertSignal(rule: row["rule"], subject: row["subject"], severity: AlertSeverity(rawValue: row["severity"]) ?? .warning,
-                                 labels: decodeJSON(row["labels"]) ?? [:], summary: BilingualText(zh: row["summary_zh"], en: row["summary_en"]),
-                                 parents: decodeJSON(row["parents"]) ?? [])
+        let signal = AlertSignal(
+            rule: row["rule"], subject: row["subject"], severity: AlertSeverity(rawValue: row["severity"]) ?? .warning,
+            labels: decodeJSON(row["labels"]) ?? [:], summary: BilingualText(zh: row["summary_zh"], en: row["summary_en"]),
+            parents: decodeJSON(row["parents"]) ?? [])
         var alert = Alert(id: row["id"], signal: signal, at: date(row, "starts_at") ?? .distantPast, expiresAt: date(row, "expires_at"))
         alert.fingerprint = row["fingerprint"]
         alert.state = AlertState(rawValue: row["state"]) ?? .firing
@@ -338,7 +369,8 @@ public final class AlertStore: Sendable {
     }
 
     private static func transition(_ row: Row) -> AlertTransition {
-        AlertTransition(alertID: row["alert_id"], at: Date(timeIntervalSince1970: row["at"]), state: AlertState(rawValue: row["state"]) ?? .firing,
-                        severity: AlertSeverity(rawValue: row["severity"]) ?? .warning, note: row["note"])
+        AlertTransition(
+            alertID: row["alert_id"], at: Date(timeIntervalSince1970: row["at"]), state: AlertState(rawValue: row["state"]) ?? .firing,
+            severity: AlertSeverity(rawValue: row["severity"]) ?? .warning, note: row["note"])
     }
 }

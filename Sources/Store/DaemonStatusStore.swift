@@ -14,8 +14,9 @@ public final class DaemonStatusStore: Sendable {
         do {
             let data = try JSONEncoder().encode(status)
             try database.pool.write { db in
-                try db.execute(sql: "INSERT INTO daemon_status (id, status) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status",
-                               arguments: [data])
+                try db.execute(
+                    sql: "INSERT INTO daemon_status (id, status) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status",
+                    arguments: [data])
             }
         } catch {
             throw StoreError(.writeFailed, "cannot write the daemon status: \(StoreDatabase.describe(error))")

@@ -3,8 +3,11 @@ import Model
 
 /// The kinds of inventory entity the store keeps, each in its own table, and how a diff names them.
 public enum EntityKind: String, Sendable, CaseIterable, Codable {
-    case county, node, link, school, device, snmpProfile = "snmp-profile"
-    case cloudSite = "cloud-site", cloudHost = "cloud-host", cloudService = "cloud-service"
+    case county, node, link, school, device
+    case snmpProfile = "snmp-profile"
+    case cloudSite = "cloud-site"
+    case cloudHost = "cloud-host"
+    case cloudService = "cloud-service"
 
     var table: String {
         switch self {
@@ -35,14 +38,17 @@ extension Inventory {
     func records() throws -> [EntityKind: [EntityRecord]] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        func make<T: Encodable & Identifiable<String>>(_ items: [T], label: (T) -> String, columns: (T) -> [String: String?] = { _ in [:] }) throws -> [EntityRecord] {
+        func make<T: Encodable & Identifiable<String>>(_ items: [T], label: (T) -> String, columns: (T) -> [String: String?] = { _ in [:] }) throws
+            -> [EntityRecord]
+        {
             try items.map { EntityRecord(id: $0.id, label: label($0), json: try encoder.encode($0), columns: columns($0)) }
         }
         return [
             .county: try make(counties, label: \.name),
             .node: try make(nodes, label: \.name, columns: { ["kind": $0.kind.rawValue, "county": $0.county] }),
-            .link: try make(links, label: { "\($0.a.device) → \($0.b.device)" },
-                            columns: { ["tier": $0.tier.rawValue, "a_device": $0.a.device, "b_device": $0.b.device] }),
+            .link: try make(
+                links, label: { "\($0.a.device) → \($0.b.device)" },
+                columns: { ["tier": $0.tier.rawValue, "a_device": $0.a.device, "b_device": $0.b.device] }),
             .school: try make(schools, label: \.name, columns: { ["county": $0.county, "kind": $0.kind.rawValue] }),
             .device: try make(devices, label: \.name, columns: { ["role": $0.role.rawValue, "school": $0.school, "node": $0.node] }),
             .snmpProfile: try make(snmpProfiles, label: { "\($0.version.rawValue) \($0.securityLevel)" }),

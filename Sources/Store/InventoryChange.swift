@@ -38,8 +38,10 @@ public struct InventoryChange: Sendable, Hashable, Codable {
                     continue
                 }
                 if previous.json != record.json {
-                    entries.append(Entry(action: .changed, kind: kind, id: record.id, label: record.label,
-                                         fields: fieldChanges(previous.json, record.json)))
+                    entries.append(
+                        Entry(
+                            action: .changed, kind: kind, id: record.id, label: record.label,
+                            fields: fieldChanges(previous.json, record.json)))
                 }
             }
             for record in old[kind] ?? [] where !afterIDs.contains(record.id) {
@@ -53,7 +55,8 @@ public struct InventoryChange: Sendable, Hashable, Codable {
         let before = (try? JSONSerialization.jsonObject(with: old)) as? [String: Any] ?? [:]
         let after = (try? JSONSerialization.jsonObject(with: new)) as? [String: Any] ?? [:]
         return Set(before.keys).union(after.keys).sorted().compactMap { key in
-            let old = render(before[key]), new = render(after[key])
+            let old = render(before[key])
+            let new = render(after[key])
             return old == new ? nil : FieldChange(name: key, old: old, new: new)
         }
     }
@@ -62,7 +65,8 @@ public struct InventoryChange: Sendable, Hashable, Codable {
         guard let value else { return "—" }
         if let text = value as? String { return text }
         guard JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+        else {
             return "\(value)"
         }
         return String(decoding: data, as: UTF8.self)

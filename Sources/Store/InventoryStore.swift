@@ -36,7 +36,9 @@ public final class InventoryStore: Sendable {
 
     /// Stores `configuration` as a new revision in one transaction and returns what changed.
     /// When nothing differs from the current revision, nothing is written and the change is empty.
-    public func apply(_ configuration: CityConfiguration, source: String, at date: Date) throws(StoreError) -> (change: InventoryChange, revision: Revision?) {
+    public func apply(_ configuration: CityConfiguration, source: String, at date: Date) throws(StoreError) -> (
+        change: InventoryChange, revision: Revision?
+    ) {
         let new = try records(of: configuration.inventory)
         let snapshot: Data
         do { snapshot = try JSONEncoder().encode(StoredConfiguration(configuration)) } catch {
@@ -47,11 +49,13 @@ public final class InventoryStore: Sendable {
                 let change = InventoryChange.between(old: try Self.currentRecords(db), new: new)
                 let isFirst = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions") == 0
                 guard !change.isEmpty || isFirst else { return (change, nil) }
-                try db.execute(sql: """
-                    INSERT INTO revisions (applied_at, source, added, changed, removed, configuration) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [date, source, change.count(.added), change.count(.changed), change.count(.removed), snapshot])
-                let revision = Revision(number: Int(db.lastInsertedRowID), appliedAt: date, source: source,
-                                        added: change.count(.added), changed: change.count(.changed), removed: change.count(.removed))
+                try db.execute(
+                    sql: """
+                        INSERT INTO revisions (applied_at, source, added, changed, removed, configuration) VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [date, source, change.count(.added), change.count(.changed), change.count(.removed), snapshot])
+                let revision = Revision(
+                    number: Int(db.lastInsertedRowID), appliedAt: date, source: source,
+                    added: change.count(.added), changed: change.count(.changed), removed: change.count(.removed))
                 for kind in EntityKind.allCases {
                     try db.execute(sql: "DELETE FROM \(kind.table)")
                     for (position, record) in (new[kind] ?? []).enumerated() {
@@ -66,7 +70,9 @@ public final class InventoryStore: Sendable {
                 return (change, revision)
             }
         } catch {
-            throw StoreError(.writeFailed, "applying the inventory failed and was rolled back; the current revision is unchanged: \(StoreDatabase.describe(error))")
+            throw StoreError(
+                .writeFailed, "applying the inventory failed and was rolled back; the current revision is unchanged: \(StoreDatabase.describe(error))"
+            )
         }
     }
 
@@ -74,8 +80,9 @@ public final class InventoryStore: Sendable {
     public func history() throws(StoreError) -> [Revision] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT id, applied_at, source, added, changed, removed FROM revisions ORDER BY id DESC").map { row in
-                Revision(number: row["id"], appliedAt: row["applied_at"], source: row["source"],
-                         added: row["added"], changed: row["changed"], removed: row["removed"])
+                Revision(
+                    number: row["id"], appliedAt: row["applied_at"], source: row["source"],
+                    added: row["added"], changed: row["changed"], removed: row["removed"])
             }
         }
     }
@@ -119,8 +126,9 @@ public final class InventoryStore: Sendable {
         let whereClause = active.isEmpty ? "" : " WHERE " + active.map { "\($0.0) = ?" }.joined(separator: " AND ")
         let rows: [Data] = try read { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM revisions") ?? 0 > 0 else { throw Self.noInventory }
-            return try Data.fetchAll(db, sql: "SELECT json FROM \(kind.table)\(whereClause) ORDER BY position",
-                                     arguments: StatementArguments(active.map(\.1)))
+            return try Data.fetchAll(
+                db, sql: "SELECT json FROM \(kind.table)\(whereClause) ORDER BY position",
+                arguments: StatementArguments(active.map(\.1)))
         }
         return try rows.map { data throws(StoreError) in try Self.decode(type, data) }
     }
@@ -133,7 +141,9 @@ public final class InventoryStore: Sendable {
         guard let data else {
             let known: [String] = (try? read { db in try String.fetchAll(db, sql: "SELECT id FROM \(kind.table)") }) ?? []
             let near = known.filter { $0.hasPrefix(id) || id.hasPrefix($0) || $0.contains(id) }.prefix(3)
-            let hint = near.isEmpty ? "list them with `edunet \(kind.rawValue)s list`" : "did you mean " + near.map { "`\($0)`" }.joined(separator: ", ") + "?"
+            let hint =
+                near.isEmpty
+                ? "list them with `edunet \(kind.rawValue)s list`" : "did you mean " + near.map { "`\($0)`" }.joined(separator: ", ") + "?"
             throw StoreError(.notFound, "no \(kind.rawValue) with id `\(id)` in the current inventory; \(hint)")
         }
         return try Self.decode(type, data)

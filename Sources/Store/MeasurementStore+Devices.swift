@@ -24,27 +24,34 @@ extension MeasurementStore {
     /// Every AP each controller reported, newest reading first per AP, with its up-samples since `since`.
     public func accessPoints(since: Date) throws(StoreError) -> [AccessPointStatus] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.*, w.up_samples, w.state_samples FROM access_point_samples s
-                JOIN (SELECT controller, ap_index, MAX(time) AS time, SUM(up = 1) AS up_samples, COUNT(up) AS state_samples
-                      FROM access_point_samples WHERE time >= ? GROUP BY controller, ap_index) w
-                  ON s.controller = w.controller AND s.ap_index = w.ap_index AND s.time = w.time
-                ORDER BY s.controller, s.name
-                """, arguments: [since.timeIntervalSince1970]).map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.*, w.up_samples, w.state_samples FROM access_point_samples s
+                    JOIN (SELECT controller, ap_index, MAX(time) AS time, SUM(up = 1) AS up_samples, COUNT(up) AS state_samples
+                          FROM access_point_samples WHERE time >= ? GROUP BY controller, ap_index) w
+                      ON s.controller = w.controller AND s.ap_index = w.ap_index AND s.time = w.time
+                    ORDER BY s.controller, s.name
+                    """, arguments: [since.timeIntervalSince1970]
+            ).map { row in
                 AccessPointStatus(
                     controller: row["controller"],
-                    reading: AccessPointReading(index: row["ap_index"], name: row["name"], up: row["up"], state: row["state"], clients: row["clients"],
-                                                radios: row["radios"], radiosUp: row["radios_up"], uplinkMbps: row["uplink_mbps"],
-                                                maxRateMbps: row["max_rate_mbps"]),
+                    reading: AccessPointReading(
+                        index: row["ap_index"], name: row["name"], up: row["up"], state: row["state"], clients: row["clients"],
+                        radios: row["radios"], radiosUp: row["radios_up"], uplinkMbps: row["uplink_mbps"],
+                        maxRateMbps: row["max_rate_mbps"]),
                     seenAt: Date(timeIntervalSince1970: row["time"]), upSamples: row["up_samples"] ?? 0, stateSamples: row["state_samples"] ?? 0)
             }
         }
     }
 
     /// The newest processor and storage figures of a server, when it has been polled.
-    public func latestHost(device: String) throws(StoreError) -> (time: Date, cpuLoad: Double?, memory: (used: Int64, size: Int64)?, disk: (used: Int64, size: Int64)?)? {
+    public func latestHost(device: String) throws(StoreError) -> (
+        time: Date, cpuLoad: Double?, memory: (used: Int64, size: Int64)?, disk: (used: Int64, size: Int64)?
+    )? {
         try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM host_samples WHERE device = ? ORDER BY time DESC LIMIT 1", arguments: [device]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM host_samples WHERE device = ? ORDER BY time DESC LIMIT 1", arguments: [device])
+            else {
                 return nil
             }
             func pair(_ used: String, _ size: String) -> (used: Int64, size: Int64)? {
@@ -65,7 +72,9 @@ extension MeasurementStore {
             guard let first = rows.first else { return nil }
             let decoder = JSONDecoder()
             let statuses = try rows.map { try decoder.decode(InterfaceStatus.self, from: $0["status"] as Data) }
-            return (Date(timeIntervalSince1970: first["seen_at"]), Dictionary(statuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }))
+            return (
+                Date(timeIntervalSince1970: first["seen_at"]), Dictionary(statuses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            )
         }
     }
 }

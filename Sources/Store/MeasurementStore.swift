@@ -33,29 +33,38 @@ public final class MeasurementStore: Sendable {
             let time = observations.time.timeIntervalSince1970
             if let interfaces = observations.interfaces {
                 try db.execute(sql: "DELETE FROM interface_status WHERE device = ?", arguments: [observations.device])
-                let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO interface_status (device, interface, seen_at, status) VALUES (?, ?, ?, ?)")
+                let statement = try db.makeStatement(
+                    sql: "INSERT OR REPLACE INTO interface_status (device, interface, seen_at, status) VALUES (?, ?, ?, ?)")
                 let encoder = JSONEncoder()
                 for interface in interfaces {
                     try statement.execute(arguments: [observations.device, interface.name, time, try encoder.encode(interface)])
                 }
             }
             if let accessPoints = observations.accessPoints, !accessPoints.isEmpty {
-                let statement = try db.makeStatement(sql: """
-                    INSERT OR REPLACE INTO access_point_samples (controller, ap_index, time, name, up, state, clients, radios, radios_up,
-                        uplink_mbps, max_rate_mbps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let statement = try db.makeStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO access_point_samples (controller, ap_index, time, name, up, state, clients, radios, radios_up,
+                            uplink_mbps, max_rate_mbps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
                 for ap in accessPoints {
-                    try statement.execute(arguments: [observations.device, ap.index, time, ap.name, ap.up, ap.state, ap.clients, ap.radios,
-                                                      ap.radiosUp, ap.uplinkMbps, ap.maxRateMbps])
+                    try statement.execute(arguments: [
+                        observations.device, ap.index, time, ap.name, ap.up, ap.state, ap.clients, ap.radios,
+                        ap.radiosUp, ap.uplinkMbps, ap.maxRateMbps,
+                    ])
                 }
             }
             if let host = observations.host {
-                let memory = host.total(.memory), disk = host.total(.disk)
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO host_samples (device, time, cpu_load, memory_used, memory_size, disk_used, disk_size)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [observations.device, time, host.meanProcessorLoad, memory.map { Int64(clamping: $0.used) },
-                                     memory.map { Int64(clamping: $0.size) }, disk.map { Int64(clamping: $0.used) }, disk.map { Int64(clamping: $0.size) }])
+                let memory = host.total(.memory)
+                let disk = host.total(.disk)
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO host_samples (device, time, cpu_load, memory_used, memory_size, disk_used, disk_size)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        observations.device, time, host.meanProcessorLoad, memory.map { Int64(clamping: $0.used) },
+                        memory.map { Int64(clamping: $0.size) }, disk.map { Int64(clamping: $0.used) }, disk.map { Int64(clamping: $0.size) },
+                    ])
             }
         }
     }
@@ -72,12 +81,15 @@ public final class MeasurementStore: Sendable {
             var id = known[key] ?? created[key]
             if id == nil {
                 try db.execute(sql: "INSERT OR IGNORE INTO interface_series (device, interface) VALUES (?, ?)", arguments: [m.device, m.interface])
-                id = try Int64.fetchOne(db, sql: "SELECT id FROM interface_series WHERE device = ? AND interface = ?", arguments: [m.device, m.interface])
+                id = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM interface_series WHERE device = ? AND interface = ?", arguments: [m.device, m.interface])
                 created[key] = id
             }
             // Whole bits per second: finer is noise, and integers take half the room of doubles.
-            try statement.execute(arguments: [id, m.time.timeIntervalSince1970, m.inBitsPerSecond.map { Int64($0.rounded()) },
-                                              m.outBitsPerSecond.map { Int64($0.rounded()) }, m.unknownReason])
+            try statement.execute(arguments: [
+                id, m.time.timeIntervalSince1970, m.inBitsPerSecond.map { Int64($0.rounded()) },
+                m.outBitsPerSecond.map { Int64($0.rounded()) }, m.unknownReason,
+            ])
             if let id, m.time.timeIntervalSince1970 <= rolledUpThrough { late.append((id, m)) }
         }
         if !late.isEmpty { try Self.rollUpLate(db, late) }
@@ -105,26 +117,34 @@ public final class MeasurementStore: Sendable {
         try database.read { db in
             // A cursor over the statement, columns by position, names from the arguments: a month of rates is tens of
             // thousands of rows, and copied rows with named columns cost ten times more.
-            try Array(Row.fetchCursor(db, sql: """
-                SELECT r.time, r.in_bps, r.out_bps, r.unknown FROM interface_series s
-                JOIN interface_rates r ON r.series = s.id AND r.time >= ? AND r.time < ?
-                WHERE s.device = ? AND s.interface = ? ORDER BY r.time
-                """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, device, interface]).map { row in
-                InterfaceMeasurement(device: device, interface: interface, time: Date(timeIntervalSince1970: row[0]),
-                                     inBitsPerSecond: row.hasNull(atIndex: 1) ? nil : Double(row[1] as Int64),
-                                     outBitsPerSecond: row.hasNull(atIndex: 2) ? nil : Double(row[2] as Int64), unknownReason: row[3])
-            })
+            try Array(
+                Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT r.time, r.in_bps, r.out_bps, r.unknown FROM interface_series s
+                        JOIN interface_rates r ON r.series = s.id AND r.time >= ? AND r.time < ?
+                        WHERE s.device = ? AND s.interface = ? ORDER BY r.time
+                        """, arguments: [from.timeIntervalSince1970, to.timeIntervalSince1970, device, interface]
+                ).map { row in
+                    InterfaceMeasurement(
+                        device: device, interface: interface, time: Date(timeIntervalSince1970: row[0]),
+                        inBitsPerSecond: row.hasNull(atIndex: 1) ? nil : Double(row[1] as Int64),
+                        outBitsPerSecond: row.hasNull(atIndex: 2) ? nil : Double(row[2] as Int64), unknownReason: row[3])
+                })
         }
     }
 
     /// The newest measurement of each interface of a device, by interface name.
     public func latest(device: String) throws(StoreError) -> [InterfaceMeasurement] {
         try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.device, s.interface, r.time, r.in_bps, r.out_bps, r.unknown FROM interface_series s
-                JOIN interface_rates r ON r.series = s.id AND r.time = (SELECT MAX(time) FROM interface_rates WHERE series = s.id)
-                WHERE s.device = ? ORDER BY s.interface
-                """, arguments: [device]).map(Self.measurement)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.device, s.interface, r.time, r.in_bps, r.out_bps, r.unknown FROM interface_series s
+                    JOIN interface_rates r ON r.series = s.id AND r.time = (SELECT MAX(time) FROM interface_rates WHERE series = s.id)
+                    WHERE s.device = ? ORDER BY s.interface
+                    """, arguments: [device]
+            ).map(Self.measurement)
         }
     }
 
@@ -166,7 +186,8 @@ public final class MeasurementStore: Sendable {
     }
 
     private static func measurement(_ row: Row) -> InterfaceMeasurement {
-        InterfaceMeasurement(device: row[0], interface: row[1], time: Date(timeIntervalSince1970: row[2]),
-                             inBitsPerSecond: row[3], outBitsPerSecond: row[4], unknownReason: row[5])
+        InterfaceMeasurement(
+            device: row[0], interface: row[1], time: Date(timeIntervalSince1970: row[2]),
+            inBitsPerSecond: row[3], outBitsPerSecond: row[4], unknownReason: row[5])
     }
 }

@@ -113,10 +113,11 @@ enum Migrations {
                 t.column("interface", .text).notNull()
                 t.uniqueKey(["device", "interface"])
             }
-            try db.execute(sql: """
-                INSERT INTO interface_series (device, interface)
-                SELECT device, interface FROM interface_rates UNION SELECT device, interface FROM interface_rollups_5m
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO interface_series (device, interface)
+                    SELECT device, interface FROM interface_rates UNION SELECT device, interface FROM interface_rollups_5m
+                    """)
             try db.create(table: "rates", options: [.withoutRowID]) { t in
                 t.column("series", .integer).notNull()
                 t.column("time", .double).notNull()  // seconds since 1970, end of the interval
@@ -125,10 +126,11 @@ enum Migrations {
                 t.column("unknown", .text)
                 t.primaryKey(["series", "time"])
             }
-            try db.execute(sql: """
-                INSERT INTO rates SELECT s.id, r.time, CAST(ROUND(r.in_bps) AS INTEGER), CAST(ROUND(r.out_bps) AS INTEGER), r.unknown
-                FROM interface_rates r JOIN interface_series s ON s.device = r.device AND s.interface = r.interface
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO rates SELECT s.id, r.time, CAST(ROUND(r.in_bps) AS INTEGER), CAST(ROUND(r.out_bps) AS INTEGER), r.unknown
+                    FROM interface_rates r JOIN interface_series s ON s.device = r.device AND s.interface = r.interface
+                    """)
             try db.drop(table: "interface_rates")
             try db.rename(table: "rates", to: "interface_rates")
             try db.create(table: "rollups", options: [.withoutRowID]) { t in
@@ -142,11 +144,12 @@ enum Migrations {
                 t.column("measured", .integer).notNull()
                 t.primaryKey(["series", "bucket"])
             }
-            try db.execute(sql: """
-                INSERT INTO rollups SELECT s.id, r.bucket, CAST(ROUND(r.in_mean) AS INTEGER), CAST(ROUND(r.in_max) AS INTEGER),
-                    CAST(ROUND(r.out_mean) AS INTEGER), CAST(ROUND(r.out_max) AS INTEGER), r.intervals, r.measured
-                FROM interface_rollups_5m r JOIN interface_series s ON s.device = r.device AND s.interface = r.interface
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO rollups SELECT s.id, r.bucket, CAST(ROUND(r.in_mean) AS INTEGER), CAST(ROUND(r.in_max) AS INTEGER),
+                        CAST(ROUND(r.out_mean) AS INTEGER), CAST(ROUND(r.out_max) AS INTEGER), r.intervals, r.measured
+                    FROM interface_rollups_5m r JOIN interface_series s ON s.device = r.device AND s.interface = r.interface
+                    """)
             try db.create(table: "rollup_progress") { t in
                 t.primaryKey("id", .integer).check { $0 == 1 }
                 t.column("through", .double).notNull()  // every five minutes that ended by then is rolled up

@@ -6,8 +6,9 @@ import Reports
 import Store
 
 struct AccessPointsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "aps", abstract: "Wireless access points and what their controllers report.",
-                                                    subcommands: [List.self], defaultSubcommand: List.self)
+    static let configuration = CommandConfiguration(
+        commandName: "aps", abstract: "Wireless access points and what their controllers report.",
+        subcommands: [List.self], defaultSubcommand: List.self)
 
     struct List: EdunetSubcommand {
         static let configuration = CommandConfiguration(
@@ -36,21 +37,26 @@ struct AccessPointsCommand: ParsableCommand {
                 throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
             }
             let countyOfSchool = Dictionary(inventory.schools.map { ($0.id, $0.county) }, uniquingKeysWith: { a, _ in a })
-            let register = AccessPointRegister(inventory: inventory,
-                                               statuses: try MeasurementStore(database: db).accessPoints(since: Date().addingTimeInterval(-seconds)))
+            let register = AccessPointRegister(
+                inventory: inventory,
+                statuses: try MeasurementStore(database: db).accessPoints(since: Date().addingTimeInterval(-seconds)))
             let entries = register.entries.filter { entry in
                 (school == nil || entry.school == school) && (county == nil || entry.school.flatMap { countyOfSchool[$0] } == county)
             }
             let listing = Listing(
-                columns: [.init("ID", key: "id"), .init("学校 School", key: "school"), .init("区域 Areas", key: "areas"),
-                          .init("控制器 Controller", key: "controller"), .init("状态 State", key: "state"), .init("在线 Up", key: "up", numeric: true),
-                          .init("终端 Clients", key: "clients", numeric: true), .init("上行 Uplink", key: "uplink", numeric: true),
-                          .init("最近 Seen", key: "seen")],
+                columns: [
+                    .init("ID", key: "id"), .init("学校 School", key: "school"), .init("区域 Areas", key: "areas"),
+                    .init("控制器 Controller", key: "controller"), .init("状态 State", key: "state"), .init("在线 Up", key: "up", numeric: true),
+                    .init("终端 Clients", key: "clients", numeric: true), .init("上行 Uplink", key: "uplink", numeric: true),
+                    .init("最近 Seen", key: "seen"),
+                ],
                 rows: entries.map { entry in
-                    [entry.id, entry.school ?? "—", entry.areas.joined(separator: ", "), entry.controller ?? "—",
-                     entry.reading?.state.map { "\(entry.state) (\($0))" } ?? entry.state, RateText.percent(entry.upShare),
-                     entry.reading?.clients.map(String.init) ?? "—", entry.reading?.uplinkMbps.map { "\($0)M" } ?? "—",
-                     entry.seenAt.map { CityTime.second($0) } ?? "—"]
+                    [
+                        entry.id, entry.school ?? "—", entry.areas.joined(separator: ", "), entry.controller ?? "—",
+                        entry.reading?.state.map { "\(entry.state) (\($0))" } ?? entry.state, RateText.percent(entry.upShare),
+                        entry.reading?.clients.map(String.init) ?? "—", entry.reading?.uplinkMbps.map { "\($0)M" } ?? "—",
+                        entry.seenAt.map { CityTime.second($0) } ?? "—",
+                    ]
                 },
                 json: { try JSONDocument.encode(schema: "edunet.aps/v1", key: "access_points", entries) })
             Terminal.print(try listing.render(output.format))

@@ -30,7 +30,9 @@ extension AlertsCommand {
         @Flag(help: "Record it as a planned maintenance window.") var maintenance = false
         @OptionGroup var database: DatabaseOptions
 
-        static let labels = ["county", "school", "device", "link", "rule", "severity", "tier", "role", "receiver", "source", "interface", "finding", "check"]
+        static let labels = [
+            "county", "school", "device", "link", "rule", "severity", "tier", "role", "receiver", "source", "interface", "finding", "check",
+        ]
 
         func validate() throws {
             guard !match.isEmpty else { throw ValidationError("give at least one --match label=value") }
@@ -42,7 +44,9 @@ extension AlertsCommand {
             var matchers: [String: String] = [:]
             for item in match {
                 let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[1].isEmpty else { throw ValidationError("--match takes label=value, e.g. county=yongning; got `\(item)`") }
+                guard parts.count == 2, !parts[1].isEmpty else {
+                    throw ValidationError("--match takes label=value, e.g. county=yongning; got `\(item)`")
+                }
                 guard Self.labels.contains(parts[0]) else {
                     throw ValidationError("unknown label `\(parts[0])` in --match; labels are: \(Self.labels.joined(separator: ", "))")
                 }
@@ -59,10 +63,13 @@ extension AlertsCommand {
             }
             guard end > start, end > now else { throw ValidationError("the silence would end before it starts or in the past") }
             let author = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            let silence = Silence(kind: maintenance ? .maintenance : .silence, matchers: matchers, startsAt: start, endsAt: end, author: author,
-                                  reason: reason, createdAt: now)
+            let silence = Silence(
+                kind: maintenance ? .maintenance : .silence, matchers: matchers, startsAt: start, endsAt: end, author: author,
+                reason: reason, createdAt: now)
             let id = try AlertStore(database: db).add(silence)
-            Terminal.print("\(silence.kind.rawValue) \(id): \(AlertsCommand.matcherText(matchers)) from \(AlertWords.localTime(start)) until \(AlertWords.localTime(end)) (\(author): \(reason))")
+            Terminal.print(
+                "\(silence.kind.rawValue) \(id): \(AlertsCommand.matcherText(matchers)) from \(AlertWords.localTime(start)) until \(AlertWords.localTime(end)) (\(author): \(reason))"
+            )
         }
 
         /// `2026-12-01T22:00` or `2026-12-01 22:00[:ss]`, China Standard Time.
@@ -88,13 +95,17 @@ extension AlertsCommand {
             let now = Date()
             let silences = try AlertStore(database: try database.openDatabase()).silences(at: now, all: all)
             let listing = Listing(
-                columns: [.init("ID", key: "id", numeric: true), .init("类型 Kind", key: "kind"), .init("匹配 Match", key: "match"),
-                          .init("开始 Starts", key: "starts_at"), .init("结束 Ends", key: "ends_at"), .init("状态 State", key: "state"),
-                          .init("作者 By", key: "author"), .init("原因 Reason", key: "reason")],
+                columns: [
+                    .init("ID", key: "id", numeric: true), .init("类型 Kind", key: "kind"), .init("匹配 Match", key: "match"),
+                    .init("开始 Starts", key: "starts_at"), .init("结束 Ends", key: "ends_at"), .init("状态 State", key: "state"),
+                    .init("作者 By", key: "author"), .init("原因 Reason", key: "reason"),
+                ],
                 rows: silences.map { s in
                     let state = s.isActive(at: now) ? "active" : s.startsAt > now ? "planned" : "ended"
-                    return [String(s.id), s.kind.rawValue, AlertsCommand.matcherText(s.matchers), AlertWords.localTime(s.startsAt),
-                            AlertWords.localTime(min(s.endsAt, s.expiredAt ?? s.endsAt)), state, s.author, s.reason]
+                    return [
+                        String(s.id), s.kind.rawValue, AlertsCommand.matcherText(s.matchers), AlertWords.localTime(s.startsAt),
+                        AlertWords.localTime(min(s.endsAt, s.expiredAt ?? s.endsAt)), state, s.author, s.reason,
+                    ]
                 },
                 json: { try JSONDocument.encode(schema: "edunet.silences/v1", key: "silences", silences) })
             Terminal.print(try listing.render(output.format))
@@ -117,7 +128,9 @@ extension AlertsCommand {
     struct TestReceiver: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "test-receiver", abstract: "Send a test message to a receiver now and show its answer.",
-            discussion: "The message is signed and formatted as real ones are (it does not go through the outbox). Exit status 0 when the receiver accepted it.")
+            discussion:
+                "The message is signed and formatted as real ones are (it does not go through the outbox). Exit status 0 when the receiver accepted it."
+        )
         @Argument(help: "The receiver's id in alerting.yaml.") var receiver: String
         @OptionGroup var sources: SourceOptions
 
@@ -128,7 +141,9 @@ extension AlertsCommand {
                 throw ExitCode(1)
             }
             guard let target = policy.receiver(receiver) else {
-                Terminal.error("error: no receiver `\(receiver)` in \(sources.policies)/alerting.yaml; receivers: \(policy.receivers.map(\.id).joined(separator: ", "))")
+                Terminal.error(
+                    "error: no receiver `\(receiver)` in \(sources.policies)/alerting.yaml; receivers: \(policy.receivers.map(\.id).joined(separator: ", "))"
+                )
                 throw ExitCode(1)
             }
             let secret: String?
@@ -137,11 +152,13 @@ extension AlertsCommand {
                 throw ExitCode(1)
             }
             let now = Date()
-            let content = NotificationContent(kind: .test, receiver: target.id, groupKey: "test", groupLabels: [:], alerts: [], truncated: 0, createdAt: now)
+            let content = NotificationContent(
+                kind: .test, receiver: target.id, groupKey: "test", groupLabels: [:], alerts: [], truncated: 0, createdAt: now)
             let request = WebhookFormatter.request(for: target, webhookID: AlertEngine.randomWebhookID(), content: content, secret: secret, at: now)
             let answer = await WebhookClient().send(request, timeout: policy.delivery.timeoutSeconds)
             let verdict = answer.verdict(for: target.kind, at: now)
-            Terminal.print("""
+            Terminal.print(
+                """
                 receiver  \(target.id) (\(target.name), \(target.kind.rawValue))
                 url       \(Self.redacted(target.url))
                 signed    \(secret == nil ? "no" : "yes (\(target.secret!.description))")

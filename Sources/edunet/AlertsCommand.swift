@@ -45,14 +45,19 @@ struct AlertsCommand: ParsableCommand {
         func execute() throws {
             let db = try database.openDatabase()
             let county = try self.county.map { try AlertsCommand.countyID($0, database: db) }
-            let alerts = try AlertStore(database: db).alerts(state: state == .all ? nil : AlertState(rawValue: state.rawValue), county: county, limit: limit)
+            let alerts = try AlertStore(database: db).alerts(
+                state: state == .all ? nil : AlertState(rawValue: state.rawValue), county: county, limit: limit)
             let listing = Listing(
-                columns: [.init("ID", key: "id", numeric: true), .init("状态 State", key: "state"), .init("级别 Severity", key: "severity"),
-                          .init("规则 Rule", key: "rule"), .init("区县 County", key: "county"), .init("摘要 Summary", key: "summary"),
-                          .init("开始 Since", key: "starts_at"), .init("结束 Ended", key: "ends_at")],
+                columns: [
+                    .init("ID", key: "id", numeric: true), .init("状态 State", key: "state"), .init("级别 Severity", key: "severity"),
+                    .init("规则 Rule", key: "rule"), .init("区县 County", key: "county"), .init("摘要 Summary", key: "summary"),
+                    .init("开始 Since", key: "starts_at"), .init("结束 Ended", key: "ends_at"),
+                ],
                 rows: alerts.map { alert in
-                    [String(alert.id), AlertsCommand.stateText(alert), alert.severity.rawValue, alert.rule, alert.labels["county"] ?? "—",
-                     alert.summary.zh, AlertWords.localTime(alert.startsAt), alert.endsAt.map(AlertWords.localTime) ?? "—"]
+                    [
+                        String(alert.id), AlertsCommand.stateText(alert), alert.severity.rawValue, alert.rule, alert.labels["county"] ?? "—",
+                        alert.summary.zh, AlertWords.localTime(alert.startsAt), alert.endsAt.map(AlertWords.localTime) ?? "—",
+                    ]
                 },
                 json: { try JSONDocument.encode(schema: "edunet.alerts/v1", key: "alerts", alerts) })
             Terminal.print(try listing.render(output.format))
@@ -80,13 +85,18 @@ struct AlertsCommand: ParsableCommand {
                 ("since", AlertWords.localTime(alert.startsAt)),
             ]
             if let end = alert.endsAt, alert.state == .resolved { lines.append(("ended", AlertWords.localTime(end))) }
-            if let by = alert.acknowledgedBy, let at = alert.acknowledgedAt { lines.append(("acknowledged", "by \(by) at \(AlertWords.localTime(at))")) }
+            if let by = alert.acknowledgedBy, let at = alert.acknowledgedAt {
+                lines.append(("acknowledged", "by \(by) at \(AlertWords.localTime(at))"))
+            }
             lines.append(("notified", alert.notifiedState.map { "\($0.rawValue) (\(alert.notifiedSeverity?.rawValue ?? "—"))" } ?? "not yet"))
             if !alert.parents.isEmpty { lines.append(("parents", alert.parents.joined(separator: " "))) }
             var text = KeyValueLines.render(lines)
-            text += "\nhistory:\n" + (try store.history(of: alert.id)).map { t in
-                "  \(AlertWords.localTime(t.at))  \(t.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(t.severity.rawValue)" + (t.note.map { "  (\($0))" } ?? "")
-            }.joined(separator: "\n")
+            text +=
+                "\nhistory:\n"
+                + (try store.history(of: alert.id)).map { t in
+                    "  \(AlertWords.localTime(t.at))  \(t.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(t.severity.rawValue)"
+                        + (t.note.map { "  (\($0))" } ?? "")
+                }.joined(separator: "\n")
             Terminal.print(text)
         }
     }
@@ -94,7 +104,9 @@ struct AlertsCommand: ParsableCommand {
     struct Acknowledge: EdunetSubcommand {
         static let configuration = CommandConfiguration(
             commandName: "ack", abstract: "Acknowledge an alert: someone is on it.",
-            discussion: "An acknowledged alert keeps firing until its condition ends, but its group is no longer repeated for it. Firing again later clears the acknowledgement.")
+            discussion:
+                "An acknowledged alert keeps firing until its condition ends, but its group is no longer repeated for it. Firing again later clears the acknowledgement."
+        )
         @Argument(help: "The alert's number, or the start of its fingerprint.") var id: String
         @Option(help: "Who is on it.") var by: String
         @OptionGroup var database: DatabaseOptions
@@ -111,7 +123,9 @@ struct AlertsCommand: ParsableCommand {
     struct Outbox: EdunetSubcommand {
         static let configuration = CommandConfiguration(
             abstract: "Webhook messages: pending ones by default, with their attempts and the receiver's last answer.",
-            discussion: "Messages are retried with backoff until delivered or, past alerting.yaml's delivery.max_age_hours, dead-lettered (which raises a delivery_failed alert).")
+            discussion:
+                "Messages are retried with backoff until delivered or, past alerting.yaml's delivery.max_age_hours, dead-lettered (which raises a delivery_failed alert)."
+        )
         @Flag(help: "Only dead-lettered messages.") var dead = false
         @Flag(help: "Every message: pending, delivered and dead.") var all = false
         @Option(help: "At most this many.") var limit = 200
@@ -123,13 +137,19 @@ struct AlertsCommand: ParsableCommand {
             let store = AlertStore(database: try database.openDatabase())
             let messages = try store.outbox(states: states, limit: limit)
             let listing = Listing(
-                columns: [.init("ID", key: "id", numeric: true), .init("消息 Message", key: "webhook_id"), .init("接收 Receiver", key: "receiver"),
-                          .init("状态 State", key: "state"), .init("告警 Alerts", key: "alerts", numeric: true), .init("尝试 Attempts", key: "attempts", numeric: true),
-                          .init("创建 Created", key: "created_at"), .init("下次 Next", key: "next_attempt_at"), .init("最近回应 Last answer", key: "last_answer")],
+                columns: [
+                    .init("ID", key: "id", numeric: true), .init("消息 Message", key: "webhook_id"), .init("接收 Receiver", key: "receiver"),
+                    .init("状态 State", key: "state"), .init("告警 Alerts", key: "alerts", numeric: true),
+                    .init("尝试 Attempts", key: "attempts", numeric: true),
+                    .init("创建 Created", key: "created_at"), .init("下次 Next", key: "next_attempt_at"), .init("最近回应 Last answer", key: "last_answer"),
+                ],
                 rows: messages.map { m in
-                    [String(m.id), m.webhookID, m.receiver, m.state.rawValue, String(m.content.alerts.count + m.content.truncated), String(m.attempts),
-                     AlertWords.localTime(m.createdAt), m.state == .pending ? AlertWords.localTime(m.nextAttemptAt) : "—",
-                     m.lastError ?? m.lastStatus.map { "HTTP \($0)" } ?? "—"]
+                    [
+                        String(m.id), m.webhookID, m.receiver, m.state.rawValue, String(m.content.alerts.count + m.content.truncated),
+                        String(m.attempts),
+                        AlertWords.localTime(m.createdAt), m.state == .pending ? AlertWords.localTime(m.nextAttemptAt) : "—",
+                        m.lastError ?? m.lastStatus.map { "HTTP \($0)" } ?? "—",
+                    ]
                 },
                 json: { try JSONDocument.encode(schema: "edunet.outbox/v1", key: "messages", messages) })
             Terminal.print(try listing.render(output.format))

@@ -22,7 +22,10 @@ struct Edunet: AsyncParsableCommand {
             Exit status: 0 success; 1 a problem was found (invalid inventory, unknown id, a failing finding); \
             3 the database could not be opened or written; 64 wrong usage (an unknown option or a value not allowed).
             """,
-        subcommands: [InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, AccessPointsCommand.self, ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self]
+        subcommands: [
+            InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, AccessPointsCommand.self,
+            ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self,
+        ]
     )
 }
 

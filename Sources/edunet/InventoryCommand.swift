@@ -20,7 +20,8 @@ struct InventoryCommand: ParsableCommand {
 
         func execute() throws {
             let configuration = try sources.load()
-            Terminal.print("ok: " + InventoryCommand.counts(configuration.inventory) + " — valid against \(ConfigurationLoader.policyFiles.count) policy files")
+            Terminal.print(
+                "ok: " + InventoryCommand.counts(configuration.inventory) + " — valid against \(ConfigurationLoader.policyFiles.count) policy files")
         }
     }
 
@@ -42,8 +43,9 @@ struct InventoryCommand: ParsableCommand {
                 Terminal.print("no changes: the current revision already matches \(sources.inventory)")
                 return
             }
-            Terminal.print("revision \(revision.number) applied to \(database.resolvedPath): "
-                           + "\(revision.added) added, \(revision.changed) changed, \(revision.removed) removed")
+            Terminal.print(
+                "revision \(revision.number) applied to \(database.resolvedPath): "
+                    + "\(revision.added) added, \(revision.changed) changed, \(revision.removed) removed")
             Terminal.print(ChangeRendering.render(change, verbose: verbose))
         }
     }
@@ -78,10 +80,14 @@ struct InventoryCommand: ParsableCommand {
         func execute() throws {
             let revisions = try database.open().history()
             let listing = Listing(
-                columns: [.init("修订 Rev", key: "revision", numeric: true), .init("应用时间 Applied", key: "applied_at"),
-                          .init("新增", key: "added", numeric: true), .init("修改", key: "changed", numeric: true),
-                          .init("删除", key: "removed", numeric: true), .init("来源 Source", key: "source")],
-                rows: revisions.map { [String($0.number), CityTime.second($0.appliedAt), String($0.added), String($0.changed), String($0.removed), $0.source] },
+                columns: [
+                    .init("修订 Rev", key: "revision", numeric: true), .init("应用时间 Applied", key: "applied_at"),
+                    .init("新增", key: "added", numeric: true), .init("修改", key: "changed", numeric: true),
+                    .init("删除", key: "removed", numeric: true), .init("来源 Source", key: "source"),
+                ],
+                rows: revisions.map {
+                    [String($0.number), CityTime.second($0.appliedAt), String($0.added), String($0.changed), String($0.removed), $0.source]
+                },
                 json: { try JSONDocument.encode(schema: "edunet.revisions/v1", key: "revisions", revisions) })
             Terminal.print(try listing.render(output.format))
         }
@@ -93,7 +99,6 @@ struct InventoryCommand: ParsableCommand {
             + "\(inventory.computePool.sites.count) cloud sites"
     }
 }
-
 
 /// Prints an inventory change: one line per entity, or per kind when the change is large.
 enum ChangeRendering {
@@ -109,13 +114,21 @@ enum ChangeRendering {
             }
             return (lines + ["  (--verbose lists every entity)"]).joined(separator: "\n")
         }
-        let table = TextTable(columns: [.init(""), .init("kind"), .init("id"), .init("name / fields")], rows: change.entries.map { entry in
-            let mark = switch entry.action { case .added: "+"; case .changed: "~"; case .removed: "-" }
-            let detail = entry.action == .changed
-                ? entry.fields.map { "\($0.name): \($0.old) → \($0.new)" }.joined(separator: "; ")
-                : entry.label
-            return [mark, entry.kind.rawValue, entry.id, detail]
-        })
+        let table = TextTable(
+            columns: [.init(""), .init("kind"), .init("id"), .init("name / fields")],
+            rows: change.entries.map { entry in
+                let mark =
+                    switch entry.action {
+                    case .added: "+"
+                    case .changed: "~"
+                    case .removed: "-"
+                    }
+                let detail =
+                    entry.action == .changed
+                    ? entry.fields.map { "\($0.name): \($0.old) → \($0.new)" }.joined(separator: "; ")
+                    : entry.label
+                return [mark, entry.kind.rawValue, entry.id, detail]
+            })
         return table.render()
     }
 }

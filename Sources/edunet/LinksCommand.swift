@@ -6,8 +6,9 @@ import Reports
 import Store
 
 struct LinksCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "links", abstract: "Planned links and how full they are.",
-                                                    subcommands: [List.self], defaultSubcommand: List.self)
+    static let configuration = CommandConfiguration(
+        commandName: "links", abstract: "Planned links and how full they are.",
+        subcommands: [List.self], defaultSubcommand: List.self)
 
     struct List: EdunetSubcommand {
         static let configuration = CommandConfiguration(
@@ -45,18 +46,22 @@ struct LinksCommand: ParsableCommand {
                 try LinkUtilisation.measure(link, from: from, to: to, store: measurements, interfaces: interfaces, criteria: criteria)
             }
             let listing = Listing(
-                columns: [.init("ID", key: "id"), .init("层级 Tier", key: "tier"), .init("下行端 Downstream", key: "downstream"),
-                          .init("带宽 Capacity", key: "capacity", numeric: true), .init("协商 Speed", key: "speed", numeric: true),
-                          .init("下行 Down", key: "latest_down", numeric: true),
-                          .init("上行 Up", key: "latest_up", numeric: true), .init("p95", key: "p95", numeric: true),
-                          .init("利用率 Util", key: "utilisation", numeric: true), .init("覆盖 Coverage", key: "coverage", numeric: true),
-                          .init("状态 Status", key: "status")],
+                columns: [
+                    .init("ID", key: "id"), .init("层级 Tier", key: "tier"), .init("下行端 Downstream", key: "downstream"),
+                    .init("带宽 Capacity", key: "capacity", numeric: true), .init("协商 Speed", key: "speed", numeric: true),
+                    .init("下行 Down", key: "latest_down", numeric: true),
+                    .init("上行 Up", key: "latest_up", numeric: true), .init("p95", key: "p95", numeric: true),
+                    .init("利用率 Util", key: "utilisation", numeric: true), .init("覆盖 Coverage", key: "coverage", numeric: true),
+                    .init("状态 Status", key: "status"),
+                ],
                 rows: rows.map { row in
-                    [row.link.id, row.link.tier.rawValue, "\(row.link.b.device) \(row.link.b.interface)",
-                     row.link.capacity?.description ?? "—", RateText.bitsPerSecond(row.negotiatedSpeed.map { Double($0) }),
-                     RateText.bitsPerSecond(row.downstream.latest), RateText.bitsPerSecond(row.upstream.latest),
-                     RateText.bitsPerSecond(row.p95), RateText.percent(row.p95Utilisation), RateText.percent(row.coverage),
-                     row.problem.map { "\(row.status.rawValue): \($0)" } ?? row.status.rawValue]
+                    [
+                        row.link.id, row.link.tier.rawValue, "\(row.link.b.device) \(row.link.b.interface)",
+                        row.link.capacity?.description ?? "—", RateText.bitsPerSecond(row.negotiatedSpeed.map { Double($0) }),
+                        RateText.bitsPerSecond(row.downstream.latest), RateText.bitsPerSecond(row.upstream.latest),
+                        RateText.bitsPerSecond(row.p95), RateText.percent(row.p95Utilisation), RateText.percent(row.coverage),
+                        row.problem.map { "\(row.status.rawValue): \($0)" } ?? row.status.rawValue,
+                    ]
                 },
                 json: { try JSONDocument.encode(schema: "edunet.links/v1", key: "links", rows) })
             Terminal.print(try listing.render(output.format))

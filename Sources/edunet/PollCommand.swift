@@ -29,7 +29,8 @@ struct PollCommand: AsyncParsableCommand {
         guard rest.isEmpty else { throw ValidationError("unexpected arguments: \(rest.joined(separator: " "))") }
         guard window > 0 else { throw ValidationError("--window must be more than 0 seconds") }
         let poller = InterfacePoller(engine: SNMPEngine())
-        let first: InterfacePoll, second: InterfacePoll
+        let first: InterfacePoll
+        let second: InterfacePoll
         do {
             first = try await poller.poll(target)
             Terminal.error("measuring \(first.interfaces.count) interfaces of \(target) for \(window) s …")
@@ -83,21 +84,29 @@ struct InterfaceRate {
     }
 
     static func table(_ rows: [InterfaceRate]) -> String {
-        TextTable(columns: [.init("接口 Interface"), .init("别名 Alias"), .init("速率 Speed", alignRight: true), .init("状态 Status"),
-                            .init("入 In", alignRight: true), .init("出 Out", alignRight: true), .init("利用率 Util", alignRight: true),
-                            .init("计数器 Counters")],
-                  rows: rows.map { row in
-                      var counters = row.counterWidth
-                      if case .unknown(let reason) = row.rate { counters += " (\(reason.rawValue))" }
-                      return [row.reading.key, row.reading.alias ?? "", row.reading.speedBitsPerSecond.map { RateText.bitsPerSecond(Double($0)) } ?? "—",
-                              row.status, RateText.bitsPerSecond(row.rates.in), RateText.bitsPerSecond(row.rates.out),
-                              RateText.percent(row.utilisation), counters]
-                  }).render()
+        TextTable(
+            columns: [
+                .init("接口 Interface"), .init("别名 Alias"), .init("速率 Speed", alignRight: true), .init("状态 Status"),
+                .init("入 In", alignRight: true), .init("出 Out", alignRight: true), .init("利用率 Util", alignRight: true),
+                .init("计数器 Counters"),
+            ],
+            rows: rows.map { row in
+                var counters = row.counterWidth
+                if case .unknown(let reason) = row.rate { counters += " (\(reason.rawValue))" }
+                return [
+                    row.reading.key, row.reading.alias ?? "", row.reading.speedBitsPerSecond.map { RateText.bitsPerSecond(Double($0)) } ?? "—",
+                    row.status, RateText.bitsPerSecond(row.rates.in), RateText.bitsPerSecond(row.rates.out),
+                    RateText.percent(row.utilisation), counters,
+                ]
+            }
+        ).render()
     }
 
     var jsonLine: String {
-        var fields = ["\"interface\":\(Self.json(reading.key))", "\"index\":\(reading.index)", "\"status\":\"\(status)\"",
-                      "\"counters\":\"\(counterWidth)\""]
+        var fields = [
+            "\"interface\":\(Self.json(reading.key))", "\"index\":\(reading.index)", "\"status\":\"\(status)\"",
+            "\"counters\":\"\(counterWidth)\"",
+        ]
         if let alias = reading.alias { fields.append("\"alias\":\(Self.json(alias))") }
         if let speed = reading.speedBitsPerSecond { fields.append("\"speed_bps\":\(speed)") }
         if let value = rates.in { fields.append("\"in_bps\":\(value)") }

@@ -6,8 +6,9 @@ import Reports
 import Store
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Compliance reports against the plan's targets.",
-                                                    subcommands: [Bandwidth.self])
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Compliance reports against the plan's targets.",
+        subcommands: [Bandwidth.self])
 
     struct Bandwidth: EdunetSubcommand {
         static let configuration = CommandConfiguration(
@@ -54,7 +55,10 @@ struct ReportCommand: ParsableCommand {
             if let explain {
                 guard let finding = report.findings.first(where: { $0.id == explain }) else {
                     let near = report.findings.map(\.id).filter { $0.contains(explain) || explain.contains($0) }.prefix(5)
-                    throw StoreError(.notFound, "no finding `\(explain)` in this report\(near.isEmpty ? "; the ids are in --format csv" : "; did you mean " + near.joined(separator: ", ") + "?")")
+                    throw StoreError(
+                        .notFound,
+                        "no finding `\(explain)` in this report\(near.isEmpty ? "; the ids are in --format csv" : "; did you mean " + near.joined(separator: ", ") + "?")"
+                    )
                 }
                 Terminal.print(try evaluator.explain(finding, from: start, to: end))
                 return
@@ -73,7 +77,8 @@ struct ReportCommand: ParsableCommand {
                     Terminal.error("error: cannot write \(output): \(error.localizedDescription); check the directory exists and is writable")
                     throw ExitCode(1)
                 }
-                Terminal.error("report written to \(output): \(report.city.fail) failing, \(report.city.unknown) unknown, \(report.city.pass) passing")
+                Terminal.error(
+                    "report written to \(output): \(report.city.fail) failing, \(report.city.unknown) unknown, \(report.city.pass) passing")
             } else {
                 Terminal.print(text)
             }

@@ -58,7 +58,8 @@ struct SNMPCommand: ParsableCommand {
             guard printed == 0 else { return }
             let leaf = try await engine.get(target, [oids[0]]).filter { !$0.value.isException }
             guard !leaf.isEmpty else {
-                throw SNMPError(.noSuchName, device: target.description, "No Such Object available on this agent at \(oids[0]) (nothing under it either)")
+                throw SNMPError(
+                    .noSuchName, device: target.description, "No Such Object available on this agent at \(oids[0]) (nothing under it either)")
             }
             device.print(leaf)
         }
@@ -78,13 +79,17 @@ struct SNMPCommand: ParsableCommand {
             case .json:
                 for row in table.rows {
                     let cells = table.columns.compactMap { column in row.cells[column].map { (column, $0) } }
-                        .map { "\"\($0.0)\":" + VarBind(oid: OID(table.entry.appending($0.0).components + row.index.components), value: $0.1).jsonLine }
+                        .map {
+                            "\"\($0.0)\":" + VarBind(oid: OID(table.entry.appending($0.0).components + row.index.components), value: $0.1).jsonLine
+                        }
                     Terminal.print("{\"index\":\"\(row.index)\",\"columns\":{" + cells.joined(separator: ",") + "}}")
                 }
             case .text:
-                let text = TextTable(columns: [.init("index")] + table.columns.map { .init(String($0)) }, rows: table.rows.map { row in
-                    [row.index.description] + table.columns.map { row.cells[$0]?.displayText ?? "" }
-                })
+                let text = TextTable(
+                    columns: [.init("index")] + table.columns.map { .init(String($0)) },
+                    rows: table.rows.map { row in
+                        [row.index.description] + table.columns.map { row.cells[$0]?.displayText ?? "" }
+                    })
                 Terminal.print(text.render())
             }
         }
@@ -164,14 +169,17 @@ struct DeviceOptions: ParsableArguments {
         let target = try target(consuming: &rest)
         guard !rest.isEmpty else { throw ValidationError("give at least one OID, e.g. 1.3.6.1.2.1.1.5.0") }
         let oids = try rest.map { text -> OID in
-            guard let oid = OID(parsing: text) else { throw ValidationError("`\(text)` is not a numeric OID (e.g. 1.3.6.1.2.1.1.5.0; MIB names are not used)") }
+            guard let oid = OID(parsing: text) else {
+                throw ValidationError("`\(text)` is not a numeric OID (e.g. 1.3.6.1.2.1.1.5.0; MIB names are not used)")
+            }
             return oid
         }
         return (target, oids)
     }
 
     static func endpoint(_ text: String) throws -> (String, UInt16) {
-        var host = text, port: UInt16 = 161
+        var host = text
+        var port: UInt16 = 161
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             host = String(text[text.index(after: text.startIndex)..<close])
             let tail = text[text.index(after: close)...]
@@ -248,8 +256,9 @@ struct DeviceOptions: ParsableArguments {
             throw ValidationError("device `\(id)` has no SNMP profile")
         }
         do {
-            return SNMPTarget(host: management.address.description, port: UInt16(management.port),
-                              credentials: try profile.credentials(), name: id)
+            return SNMPTarget(
+                host: management.address.description, port: UInt16(management.port),
+                credentials: try profile.credentials(), name: id)
         } catch {
             throw ValidationError("SNMP profile `\(profile.id)`: \(error)")
         }

@@ -23,28 +23,45 @@ struct StatusCommand: EdunetSubcommand {
         let now = Date()
         let running = status.isRunning(at: now)
         let alertStore = AlertStore(database: db)
-        let alerts = Report.Alerts(firing: try alertStore.firingCounts().mapKeys(\.rawValue), outbox: try alertStore.outboxCounts().mapKeys(\.rawValue))
+        let alerts = Report.Alerts(
+            firing: try alertStore.firingCounts().mapKeys(\.rawValue), outbox: try alertStore.outboxCounts().mapKeys(\.rawValue))
         if format == .json {
-            Terminal.print(String(decoding: try JSONDocument.encode(schema: "edunet.status/v1", key: "status", Report(running: running, daemon: status, alerts: alerts)),
-                                  as: UTF8.self))
+            Terminal.print(
+                String(
+                    decoding: try JSONDocument.encode(
+                        schema: "edunet.status/v1", key: "status", Report(running: running, daemon: status, alerts: alerts)),
+                    as: UTF8.self))
         } else {
-            let state = running ? "running (heartbeat \(Int(now.timeIntervalSince(status.heartbeatAt))) s ago)"
-                : status.stoppedAt.map { "stopped at \(CityTime.second($0))" } ?? "not running (last heartbeat \(CityTime.second(status.heartbeatAt)))"
-            Terminal.print(KeyValueLines.render([
-                ("edunetd", state),
-                ("started", CityTime.second(status.startedAt)),
-                ("interval", "\(status.pollIntervalSeconds.formatted()) s"),
-                ("last cycle", status.lastCycleSeconds.map { cycle in
-                    String(format: "%.1f s (every device one poll; latest start %.1f s behind schedule)", cycle, status.lastCycleMaxLatenessSeconds ?? 0)
-                } ?? "first cycle under way"),
-                ("devices", "\(status.devicesPolled) polled, \(status.devicesDown.count) down, \(status.devicesLate.count) late"),
-                ("down", status.devicesDown.isEmpty ? "—" : status.devicesDown.joined(separator: ", ")),
-                ("late", status.devicesLate.isEmpty ? "—" : status.devicesLate.joined(separator: ", ")),
-                ("polls", "\(status.polls) (\(status.failures) failed), \(status.measurements) interface measurements"),
-                ("alerts", "\(alerts.firing.values.reduce(0, +)) firing (" + AlertSeverity.allCases.reversed().map { "\(alerts.firing[$0.rawValue] ?? 0) \($0.rawValue)" }
-                    .joined(separator: ", ") + ")"),
-                ("outbox", OutboxMessage.State.allCases.map { "\(alerts.outbox[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")),
-            ]))
+            let state =
+                running
+                ? "running (heartbeat \(Int(now.timeIntervalSince(status.heartbeatAt))) s ago)"
+                : status.stoppedAt.map { "stopped at \(CityTime.second($0))" }
+                    ?? "not running (last heartbeat \(CityTime.second(status.heartbeatAt)))"
+            Terminal.print(
+                KeyValueLines.render([
+                    ("edunetd", state),
+                    ("started", CityTime.second(status.startedAt)),
+                    ("interval", "\(status.pollIntervalSeconds.formatted()) s"),
+                    (
+                        "last cycle",
+                        status.lastCycleSeconds.map { cycle in
+                            String(
+                                format: "%.1f s (every device one poll; latest start %.1f s behind schedule)", cycle,
+                                status.lastCycleMaxLatenessSeconds ?? 0)
+                        } ?? "first cycle under way"
+                    ),
+                    ("devices", "\(status.devicesPolled) polled, \(status.devicesDown.count) down, \(status.devicesLate.count) late"),
+                    ("down", status.devicesDown.isEmpty ? "—" : status.devicesDown.joined(separator: ", ")),
+                    ("late", status.devicesLate.isEmpty ? "—" : status.devicesLate.joined(separator: ", ")),
+                    ("polls", "\(status.polls) (\(status.failures) failed), \(status.measurements) interface measurements"),
+                    (
+                        "alerts",
+                        "\(alerts.firing.values.reduce(0, +)) firing ("
+                            + AlertSeverity.allCases.reversed().map { "\(alerts.firing[$0.rawValue] ?? 0) \($0.rawValue)" }
+                            .joined(separator: ", ") + ")"
+                    ),
+                    ("outbox", OutboxMessage.State.allCases.map { "\(alerts.outbox[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")),
+                ]))
         }
         if !running { throw ExitCode(1) }
     }
@@ -64,5 +81,5 @@ struct StatusCommand: EdunetSubcommand {
 
 extension Dictionary {
     /// The same values under transformed keys.
-    func mapKeys<K: Hashable>(_ transform: (Key) -> K) -> [K: Value] { Dictionary<K, Value>(uniqueKeysWithValues: map { (transform($0.key), $0.value) }) }
+    func mapKeys<K: Hashable>(_ transform: (Key) -> K) -> [K: Value] { [K: Value](uniqueKeysWithValues: map { (transform($0.key), $0.value) }) }
 }

@@ -11,13 +11,18 @@ struct WindowOptions: ParsableArguments {
     /// `[from, to)`, with `defaultWindow` when neither --window nor --from is given.
     func interval(defaultWindow: String, now: Date = Date()) throws -> (from: Date, to: Date) {
         let parser = ISO8601DateFormatter()
-        let end = try to.map { text in
-            guard let date = parser.date(from: text) else { throw ValidationError("--to `\(text)` is not an ISO 8601 time, e.g. 2026-11-29T00:00:00Z") }
-            return date
-        } ?? now
+        let end =
+            try to.map { text in
+                guard let date = parser.date(from: text) else {
+                    throw ValidationError("--to `\(text)` is not an ISO 8601 time, e.g. 2026-11-29T00:00:00Z")
+                }
+                return date
+            } ?? now
         if let from {
             guard window == nil else { throw ValidationError("give --window or --from, not both") }
-            guard let start = parser.date(from: from) else { throw ValidationError("--from `\(from)` is not an ISO 8601 time, e.g. 2026-11-01T00:00:00Z") }
+            guard let start = parser.date(from: from) else {
+                throw ValidationError("--from `\(from)` is not an ISO 8601 time, e.g. 2026-11-01T00:00:00Z")
+            }
             guard start < end else { throw ValidationError("--from must be before --to") }
             return (start, end)
         }

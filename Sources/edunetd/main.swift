@@ -35,7 +35,9 @@ struct EdunetDaemon: AsyncParsableCommand {
     func run() async throws {
         let settings: DaemonConfiguration
         do {
-            if let config { settings = try DaemonConfiguration.load(path: config) } else {
+            if let config {
+                settings = try DaemonConfiguration.load(path: config)
+            } else {
                 settings = DaemonConfiguration(database: ProcessInfo.processInfo.environment["EDUNET_DB"] ?? "edunet.sqlite")
             }
         } catch {

@@ -10,7 +10,9 @@ struct SNMPBench {
     static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         func option(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
+                return fallback
+            }
             arguments.removeSubrange(index...(index + 1))
             return value
         }
@@ -22,19 +24,25 @@ struct SNMPBench {
         let retries = option("--retries", Int(ProcessInfo.processInfo.environment["SNMP_RETRIES"] ?? "") ?? 3)
         let community = ProcessInfo.processInfo.environment["COMMUNITY"] ?? "public"
         guard let file = arguments.first, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            FileHandle.standardError.write(Data("usage: snmp-bench TARGETS_FILE [--concurrency N] [--max-in-flight N] [--max-in-flight-per-agent N] [--max-repetitions N] [--timeout S] [--retries N]\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "usage: snmp-bench TARGETS_FILE [--concurrency N] [--max-in-flight N] [--max-in-flight-per-agent N] [--max-repetitions N] [--timeout S] [--retries N]\n"
+                        .utf8))
             exit(64)
         }
         let targets = text.split(whereSeparator: \.isNewline).compactMap { line -> SNMPTarget? in
             let parts = line.split(separator: ":")
             guard parts.count == 2, let port = UInt16(parts[1]) else { return nil }
-            return SNMPTarget(host: String(parts[0]), port: port, credentials: .v2c(community: community),
-                              timeout: .seconds(timeout), retries: retries)
+            return SNMPTarget(
+                host: String(parts[0]), port: port, credentials: .v2c(community: community),
+                timeout: .seconds(timeout), retries: retries)
         }
         // Each line is its own device, even when several lines name the same agent.
         let engine = SNMPEngine(configuration: .init(maxInFlight: maxInFlight, maxInFlightPerDevice: 1, maxInFlightPerAgent: perAgent))
         let tables: [OID] = ["1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1"]
-        var ok = 0, varbinds = 0, failures: [String: Int] = [:]
+        var ok = 0
+        var varbinds = 0
+        var failures: [String: Int] = [:]
         await withTaskGroup(of: (Int, String?).self) { group in
             var next = 0
             func add() {

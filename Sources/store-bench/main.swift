@@ -10,11 +10,15 @@ struct StoreBench {
     static func main() throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         func option(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
+                return fallback
+            }
             arguments.removeSubrange(index...(index + 1))
             return value
         }
-        let devices = option("--devices", 1000), interfaces = option("--interfaces", 49), polls = option("--polls", 5)
+        let devices = option("--devices", 1000)
+        let interfaces = option("--interfaces", 49)
+        let polls = option("--polls", 5)
         guard let path = arguments.first else {
             FileHandle.standardError.write(Data("usage: store-bench DATABASE [--devices N] [--interfaces N] [--polls N]\n".utf8))
             exit(64)
@@ -23,13 +27,16 @@ struct StoreBench {
         let names = (0..<interfaces).map { "GigabitEthernet0/0/\($0 + 1)" }
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)
         var rng = SystemRandomNumberGenerator()
-        let clock = ContinuousClock(), start = clock.now, cpu = processCPU()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let cpu = processCPU()
         for poll in 0..<polls {
             for device in 0..<devices {
                 let time = t0.addingTimeInterval(Double(poll * 60) + Double(device) * 0.01)
                 let rates = names.map { name in
-                    InterfaceMeasurement(device: "sw\(device)", interface: name, time: time,
-                                         inBitsPerSecond: Double.random(in: 1e6...5e9, using: &rng), outBitsPerSecond: Double.random(in: 1e6...5e9, using: &rng))
+                    InterfaceMeasurement(
+                        device: "sw\(device)", interface: name, time: time,
+                        inBitsPerSecond: Double.random(in: 1e6...5e9, using: &rng), outBitsPerSecond: Double.random(in: 1e6...5e9, using: &rng))
                 }
                 try store.record(DeviceObservations(device: "sw\(device)", time: time, rates: rates))
             }

@@ -12,7 +12,8 @@ struct AlertEngineTests {
     @Test func groupWaitAndGroupIntervalDecideWhenMessagesGoAndDuplicatesAreOneAlert() async throws {
         let f = try AlertFixture()
         let engine = try f.engine(AlertFixture.policy())
-        let a = AlertFixture.signal("yn-1"), b = AlertFixture.signal("yn-2")
+        let a = AlertFixture.signal("yn-1")
+        let b = AlertFixture.signal("yn-2")
         try await engine.evaluate(rules: rules, active: [a], at: f.at(0))
         try await engine.evaluate(rules: rules, active: [a], at: f.at(5))  // the same condition again: no new alert or notification
         try await engine.tick(at: f.at(29))
@@ -101,10 +102,14 @@ struct AlertEngineTests {
     @Test func silencesAndMaintenanceWindowsMuteMatchingAlertsOnly() async throws {
         let f = try AlertFixture()
         let engine = try f.engine(AlertFixture.policy())
-        _ = try f.store.add(Silence(kind: .silence, matchers: ["county": "yongning"], startsAt: f.at(0), endsAt: f.at(3600), author: "王工",
-                                    reason: "光缆抢修", createdAt: f.at(0)))
-        _ = try f.store.add(Silence(kind: .maintenance, matchers: ["device": "xx-9"], startsAt: f.at(7200), endsAt: f.at(10_800), author: "李工",
-                                    reason: "核心交换机升级", createdAt: f.at(0)))
+        _ = try f.store.add(
+            Silence(
+                kind: .silence, matchers: ["county": "yongning"], startsAt: f.at(0), endsAt: f.at(3600), author: "王工",
+                reason: "光缆抢修", createdAt: f.at(0)))
+        _ = try f.store.add(
+            Silence(
+                kind: .maintenance, matchers: ["device": "xx-9"], startsAt: f.at(7200), endsAt: f.at(10_800), author: "李工",
+                reason: "核心交换机升级", createdAt: f.at(0)))
         try await engine.tick(at: f.at(0))
         try await engine.evaluate(rules: rules, active: [AlertFixture.signal("yn-1"), AlertFixture.signal("xx-1", county: "xixia")], at: f.at(10))
         try await engine.tick(at: f.at(40))
@@ -115,8 +120,12 @@ struct AlertEngineTests {
         try await engine.tick(at: f.at(3630))
         #expect(try f.messages().map(\.said).last == ["firing yn-1"])
         // The maintenance window: xx-9 goes down and comes back inside it; nobody hears of it.
-        try await engine.evaluate(rules: rules, active: [AlertFixture.signal("yn-1"), AlertFixture.signal("xx-1", county: "xixia"),
-                                                         AlertFixture.signal("xx-9", county: "xixia")], at: f.at(7300))
+        try await engine.evaluate(
+            rules: rules,
+            active: [
+                AlertFixture.signal("yn-1"), AlertFixture.signal("xx-1", county: "xixia"),
+                AlertFixture.signal("xx-9", county: "xixia"),
+            ], at: f.at(7300))
         try await engine.tick(at: f.at(7400))
         try await engine.evaluate(rules: rules, active: [AlertFixture.signal("yn-1"), AlertFixture.signal("xx-1", county: "xixia")], at: f.at(9000))
         try await engine.tick(at: f.at(20_000))
@@ -147,8 +156,12 @@ struct AlertEngineTests {
         policy.receivers.append(.init(id: "city-am", name: "Alertmanager", kind: .alertmanager, url: "http://127.0.0.1:9/am", secret: nil))
         policy.routes.append(.init(match: ["severity": "critical"], receiver: "city-am"))
         let engine = try f.engine(policy)
-        try await engine.evaluate(rules: rules, active: [AlertFixture.signal("yn-1"), AlertFixture.signal("xx-1", county: "xixia"),
-                                                         AlertFixture.signal("xx-2", county: "xixia", severity: .warning)], at: f.at(0))
+        try await engine.evaluate(
+            rules: rules,
+            active: [
+                AlertFixture.signal("yn-1"), AlertFixture.signal("xx-1", county: "xixia"),
+                AlertFixture.signal("xx-2", county: "xixia", severity: .warning),
+            ], at: f.at(0))
         try await engine.tick(at: f.at(30))
         let byReceiver = Dictionary(grouping: try f.messages(), by: \.receiver).mapValues { $0.flatMap(\.said).sorted() }
         #expect(byReceiver == ["yongning-it": ["firing yn-1"], "city-am": ["firing xx-1"], "city-noc": ["firing xx-2"]])

@@ -39,11 +39,15 @@ final class AlertFixture: Sendable {
     func messages() throws -> [OutboxMessage] { try store.outbox(states: OutboxMessage.State.allCases, limit: 100_000).reversed() }
 
     /// A policy with a generic receiver for the city and a DingTalk robot for Yongning.
-    static func policy(wait: Double = 30, interval: Double = 300, repeatMinutes: Double = 240, flapChanges: Int = 4, flapMinutes: Double = 30,
-                       city: String = "http://127.0.0.1:9/city", yongning: String = "http://127.0.0.1:9/yongning") -> AlertingPolicy {
+    static func policy(
+        wait: Double = 30, interval: Double = 300, repeatMinutes: Double = 240, flapChanges: Int = 4, flapMinutes: Double = 30,
+        city: String = "http://127.0.0.1:9/city", yongning: String = "http://127.0.0.1:9/yongning"
+    ) -> AlertingPolicy {
         var policy = AlertingPolicy(
-            receivers: [.init(id: "city-noc", name: "市教育网络中心", kind: .generic, url: city, secret: .environment("EDUNET_TEST_SECRET")),
-                        .init(id: "yongning-it", name: "永宁县教育局信息中心", kind: .dingtalk, url: yongning, secret: .environment("EDUNET_TEST_DINGTALK"))],
+            receivers: [
+                .init(id: "city-noc", name: "市教育网络中心", kind: .generic, url: city, secret: .environment("EDUNET_TEST_SECRET")),
+                .init(id: "yongning-it", name: "永宁县教育局信息中心", kind: .dingtalk, url: yongning, secret: .environment("EDUNET_TEST_DINGTALK")),
+            ],
             routes: [.init(match: ["county": "yongning"], receiver: "yongning-it")], defaultReceiver: "city-noc")
         policy.grouping.groupWaitSeconds = wait
         policy.grouping.groupIntervalSeconds = interval
@@ -53,10 +57,13 @@ final class AlertFixture: Sendable {
         return policy
     }
 
-    static func signal(_ subject: String, rule: String = "device_unreachable", county: String = "yongning", severity: AlertSeverity = .critical,
-                       parents: [String] = []) -> AlertSignal {
-        AlertSignal(rule: rule, subject: subject, severity: severity, labels: ["county": county, "device": subject],
-                    summary: BilingualText(zh: "\(subject) 无响应", en: "\(subject) does not answer"), parents: parents)
+    static func signal(
+        _ subject: String, rule: String = "device_unreachable", county: String = "yongning", severity: AlertSeverity = .critical,
+        parents: [String] = []
+    ) -> AlertSignal {
+        AlertSignal(
+            rule: rule, subject: subject, severity: severity, labels: ["county": county, "device": subject],
+            summary: BilingualText(zh: "\(subject) 无响应", en: "\(subject) does not answer"), parents: parents)
     }
 }
 
@@ -69,5 +76,10 @@ extension OutboxMessage {
 final class Counter: Sendable {
     private let value = Mutex(0)
 
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }

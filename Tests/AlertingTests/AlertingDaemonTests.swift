@@ -2,8 +2,8 @@ import Alerting
 import Foundation
 import Model
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// `edunetd` end to end: real traps sent with net-snmp's `snmptrap`, webhooks to a real receiver, a SIGKILL with
 /// messages pending, and the `edunet alerts` commands on what it stored.
@@ -23,43 +23,48 @@ struct AlertingDaemonTests {
             let fm = FileManager.default
             try fm.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
             try fm.copyItem(at: AlertFixture.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
-            try fm.copyItem(at: AlertFixture.root.appendingPathComponent("inventory/counties.yaml"), to: directory.appendingPathComponent("inventory/counties.yaml"))
+            try fm.copyItem(
+                at: AlertFixture.root.appendingPathComponent("inventory/counties.yaml"),
+                to: directory.appendingPathComponent("inventory/counties.yaml"))
             try """
-                snmp_profiles:
-                  - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
-                nodes:
-                  - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
-                devices:
-                  - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(WebhookReceiver.freePort())}, snmp_profile: lab}
+            snmp_profiles:
+              - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
+            nodes:
+              - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
+            devices:
+              - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(WebhookReceiver.freePort())}, snmp_profile: lab}
 
-                """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+            """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
             try """
-                receivers:
-                  - {id: city-noc, name: 市教育网络中心, kind: generic, url: "\(receiver.url("/hooks/city-noc"))", secret: {env: LAB_WEBHOOK_SECRET}}
-                default_receiver: city-noc
-                grouping: {group_wait_seconds: 0, group_interval_seconds: 0}
-                delivery: {initial_backoff_seconds: 0.2, max_backoff_seconds: 0.5}
+            receivers:
+              - {id: city-noc, name: 市教育网络中心, kind: generic, url: "\(receiver.url("/hooks/city-noc"))", secret: {env: LAB_WEBHOOK_SECRET}}
+            default_receiver: city-noc
+            grouping: {group_wait_seconds: 0, group_interval_seconds: 0}
+            delivery: {initial_backoff_seconds: 0.2, max_backoff_seconds: 0.5}
 
-                """.write(to: directory.appendingPathComponent("policies/alerting.yaml"), atomically: true, encoding: .utf8)
+            """.write(to: directory.appendingPathComponent("policies/alerting.yaml"), atomically: true, encoding: .utf8)
             try """
-                database: lab.sqlite
-                inventory: inventory
-                policies: policies
-                poll: {interval_seconds: 1, timeout_seconds: 0.2, retries: 0}
-                http: {listen: "127.0.0.1:0"}
-                traps: {port: \(trapPort), community: {env: LAB_TRAP_COMMUNITY}}
-                alerts: {tick_seconds: 0.1, evaluate_seconds: 1}
+            database: lab.sqlite
+            inventory: inventory
+            policies: policies
+            poll: {interval_seconds: 1, timeout_seconds: 0.2, retries: 0}
+            http: {listen: "127.0.0.1:0"}
+            traps: {port: \(trapPort), community: {env: LAB_TRAP_COMMUNITY}}
+            alerts: {tick_seconds: 0.1, evaluate_seconds: 1}
 
-                """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
+            """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
         }
 
         func startDaemon() throws -> pid_t {
             let starts = (try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1
             let edunetd = products.appendingPathComponent("edunetd").path
-            let pid = try TestProcess.spawn("LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=lab-traps LAB_WEBHOOK_SECRET='\(secret)' exec '\(edunetd)' "
-                                            + "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' >> '\(log)' 2>&1 < /dev/null")
+            let pid = try TestProcess.spawn(
+                "LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=lab-traps LAB_WEBHOOK_SECRET='\(secret)' exec '\(edunetd)' "
+                    + "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' >> '\(log)' 2>&1 < /dev/null")
             do {
-                try waitFor("traps listening") { ((try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1) > starts }
+                try waitFor("traps listening") {
+                    ((try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1) > starts
+                }
             } catch {
                 kill(pid, SIGKILL)
                 _ = try? TestProcess.wait(pid)
@@ -70,14 +75,17 @@ struct AlertingDaemonTests {
 
         /// `snmptrap` from 127.0.0.1 to the daemon.
         func trap(_ arguments: String, community: String = "lab-traps", version: String = "2c") throws {
-            let status = try TestProcess.wait(try TestProcess.spawn("snmptrap -v \(version) -c \(community) 127.0.0.1:\(trapPort) \(arguments) > /dev/null 2>&1"))
+            let status = try TestProcess.wait(
+                try TestProcess.spawn("snmptrap -v \(version) -c \(community) 127.0.0.1:\(trapPort) \(arguments) > /dev/null 2>&1"))
             #expect(status == 0, "snmptrap failed")
         }
 
         func edunet(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-            let out = directory.appendingPathComponent("out-\(UUID().uuidString)").path, err = out + ".err"
+            let out = directory.appendingPathComponent("out-\(UUID().uuidString)").path
+            let err = out + ".err"
             let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-            let command = "cd '\(directory.path)' && LAB_WEBHOOK_SECRET='\(secret)' EDUNET_DB='\(database)' '\(products.appendingPathComponent("edunet").path)' \(quoted) > '\(out)' 2> '\(err)'"
+            let command =
+                "cd '\(directory.path)' && LAB_WEBHOOK_SECRET='\(secret)' EDUNET_DB='\(database)' '\(products.appendingPathComponent("edunet").path)' \(quoted) > '\(out)' 2> '\(err)'"
             let status = try TestProcess.wait(try TestProcess.spawn(command))
             return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
         }
@@ -96,9 +104,10 @@ struct AlertingDaemonTests {
     /// The trap alerts (`status rule interface-or-device`) in every request the receiver got, in order.
     static func said(_ receiver: WebhookReceiver) -> [String] {
         receiver.received.flatMap { request in
-            ((request.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? []).filter { ($0["rule"] as? String) != "compliance_fail" }.map {
-                "\($0["status"] as? String ?? "?") \($0["rule"] as? String ?? "?") \(($0["labels"] as? [String: String])?["interface"] ?? ($0["labels"] as? [String: String])?["device"] ?? "")"
-            }
+            ((request.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? []).filter { ($0["rule"] as? String) != "compliance_fail" }
+                .map {
+                    "\($0["status"] as? String ?? "?") \($0["rule"] as? String ?? "?") \(($0["labels"] as? [String: String])?["interface"] ?? ($0["labels"] as? [String: String])?["device"] ?? "")"
+                }
         }
     }
 
@@ -108,7 +117,10 @@ struct AlertingDaemonTests {
         let lab = try Lab(receiver: receiver)
         defer { lab.remove() }
         let pid = try lab.startDaemon()
-        defer { kill(pid, SIGTERM); _ = try? TestProcess.wait(pid) }
+        defer {
+            kill(pid, SIGTERM)
+            _ = try? TestProcess.wait(pid)
+        }
 
         try lab.trap(Self.linkDown(7))
         try lab.trap(Self.linkDown(8), community: "wrong")  // dropped: not the configured community
@@ -119,7 +131,9 @@ struct AlertingDaemonTests {
         try waitFor("the linkUp's resolution") { Self.said(receiver).contains("resolved trap_link_down GigabitEthernet0/0/7") }
 
         // Compliance is evaluated once the first poll cycle is over.
-        try waitFor("the compliance alert") { try lab.store().alerts(state: .firing, county: nil, limit: 10).contains { $0.rule == "compliance_fail" } }
+        try waitFor("the compliance alert") {
+            try lab.store().alerts(state: .firing, county: nil, limit: 10).contains { $0.rule == "compliance_fail" }
+        }
         let alerts = try lab.store().alerts(state: nil, county: nil, limit: 10)
         #expect(Set(alerts.map(\.subject)) == ["lab-sw/7", "lab-sw", "redundancy:agg-xingqing"], "nothing from the trap with the wrong community")
         // The lab's county node has no uplinks at all: the compliance check fails, and that is an alert too.
@@ -128,13 +142,18 @@ struct AlertingDaemonTests {
         #expect(linkAlert.state == .resolved && linkAlert.labels["county"] == "xingqing" && linkAlert.labels["source"] == "127.0.0.1")
         // Every request carried a valid Standard Webhooks signature.
         for request in receiver.received {
-            let id = request.headers["webhook-id"] ?? "", timestamp = Int(request.headers["webhook-timestamp"] ?? "") ?? 0
-            #expect(request.headers["webhook-signature"] == WebhookSignature.standardWebhooks(secret: Self.secret, webhookID: id, timestamp: timestamp, body: request.body))
+            let id = request.headers["webhook-id"] ?? ""
+            let timestamp = Int(request.headers["webhook-timestamp"] ?? "") ?? 0
+            #expect(
+                request.headers["webhook-signature"]
+                    == WebhookSignature.standardWebhooks(secret: Self.secret, webhookID: id, timestamp: timestamp, body: request.body))
         }
 
         // The CLI on what the daemon stored.
         var run = try lab.edunet(["alerts", "list", "--state", "all"])
-        #expect(run.status == 0 && run.out.contains("trap_link_down") && run.out.contains("device_restarted") && run.out.contains("lab-sw 发来 linkDown") == false)
+        #expect(
+            run.status == 0 && run.out.contains("trap_link_down") && run.out.contains("device_restarted")
+                && run.out.contains("lab-sw 发来 linkDown") == false)
         #expect(run.out.contains("实验交换机（lab-sw） 发来 linkDown：端口 GigabitEthernet0/0/7 断开"))
         run = try lab.edunet(["alerts", "list", "--format", "json"])
         let firing = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any]
@@ -168,12 +187,16 @@ struct AlertingDaemonTests {
         #expect(run.out.contains("alerts") && run.out.contains("firing (0 critical, 1 warning, 1 info)"), "\(run.out)")
         #expect(run.out.contains("outbox") && run.out.contains("0 pending"), "\(run.out)")
         // /metrics carries alerting's figures.
-        let port = try #require(try String(contentsOfFile: lab.log, encoding: .utf8).split(separator: "\n").first { $0.contains("http listening") }?
-            .split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5))
+        let port = try #require(
+            try String(contentsOfFile: lab.log, encoding: .utf8).split(separator: "\n").first { $0.contains("http listening") }?
+                .split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5))
         let metrics = lab.directory.appendingPathComponent("metrics.txt").path
         var exported = ""
         try waitFor("alerting's figures on /metrics", diagnosis: { exported }) {
-            _ = try TestProcess.wait(try TestProcess.spawn("python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())\" > '\(metrics)'"))
+            _ = try TestProcess.wait(
+                try TestProcess.spawn(
+                    "python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())\" > '\(metrics)'"
+                ))
             exported = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
             return exported.contains(#"edunet_alerts_firing{severity="info"} 1"#) && exported.contains("edunet_snmp_traps_total 3")
         }
@@ -193,23 +216,31 @@ struct AlertingDaemonTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(lab.trapPort).bigEndian
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         #expect(bound == 0)
         let edunetd = Self.products.appendingPathComponent("edunetd").path
-        let status = try TestProcess.wait(try TestProcess.spawn("LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=x exec '\(edunetd)' "
-                                                                + "--config '\(lab.directory.appendingPathComponent("edunetd.yaml").path)' > '\(lab.log)' 2>&1 < /dev/null"))
+        let status = try TestProcess.wait(
+            try TestProcess.spawn(
+                "LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=x exec '\(edunetd)' "
+                    + "--config '\(lab.directory.appendingPathComponent("edunetd.yaml").path)' > '\(lab.log)' 2>&1 < /dev/null"))
         #expect(status == 1)
         #expect(try String(contentsOfFile: lab.log, encoding: .utf8).contains("cannot listen for traps on UDP 127.0.0.1:\(lab.trapPort)"))
     }
 
     @Test func aReloadSendsNewAlertsWhereTheNewPolicySays() async throws {
-        let first = WebhookReceiver(), second = WebhookReceiver()
+        let first = WebhookReceiver()
+        let second = WebhookReceiver()
         try await first.start()
         try await second.start()
         let lab = try Lab(receiver: first)
         defer { lab.remove() }
         let pid = try lab.startDaemon()
-        defer { kill(pid, SIGTERM); _ = try? TestProcess.wait(pid) }
+        defer {
+            kill(pid, SIGTERM)
+            _ = try? TestProcess.wait(pid)
+        }
         try lab.trap(Self.linkDown(1))
         try waitFor("the first receiver's message") { Self.said(first).contains("firing trap_link_down GigabitEthernet0/0/1") }
         let policy = lab.directory.appendingPathComponent("policies/alerting.yaml")
@@ -232,9 +263,20 @@ struct AlertingDaemonTests {
         #expect(refused.status == 1 && refused.out.contains("result    not delivered: connection refused"), "\(refused.out)")
         let first = try lab.startDaemon()
         var killed = false
-        defer { if !killed { kill(first, SIGKILL); _ = try? TestProcess.wait(first) } }
+        defer {
+            if !killed {
+                kill(first, SIGKILL)
+                _ = try? TestProcess.wait(first)
+            }
+        }
         for port in 1...3 { try lab.trap(Self.linkDown(port)) }
-        try waitFor("failed attempts in the outbox", diagnosis: { "\((try? lab.store().outbox(states: [.pending], limit: 10)) ?? [])\n" + ((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "") }) {
+        try waitFor(
+            "failed attempts in the outbox",
+            diagnosis: {
+                "\((try? lab.store().outbox(states: [.pending], limit: 10)) ?? [])\n"
+                    + ((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "")
+            }
+        ) {
             let pending = (try? lab.store().outbox(states: [.pending], limit: 10)) ?? []
             let traps = pending.flatMap(\.content.alerts).filter { $0.rule == "trap_link_down" }
             return traps.count == 3 && pending.min { $0.id < $1.id }.map { $0.attempts >= 1 } == true  // in order: the oldest is tried first
@@ -245,13 +287,24 @@ struct AlertingDaemonTests {
         let pending = try lab.store().outbox(states: [.pending], limit: 10)
         try await receiver.start()
         let second = try lab.startDaemon()
-        defer { kill(second, SIGTERM); _ = try? TestProcess.wait(second) }
-        try waitFor("the pending messages delivered", diagnosis: { "\(receiver.received.count) received\n" + String(((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "").suffix(3000)) }) { 
+        defer {
+            kill(second, SIGTERM)
+            _ = try? TestProcess.wait(second)
+        }
+        try waitFor(
+            "the pending messages delivered",
+            diagnosis: {
+                "\(receiver.received.count) received\n" + String(((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "").suffix(3000))
+            }
+        ) {
             let counts = try lab.store().outboxCounts()
             return counts[.pending] == nil && counts[.delivered] ?? 0 > 0
         }
-        #expect(Set(Self.said(receiver)) == ["firing trap_link_down GigabitEthernet0/0/1", "firing trap_link_down GigabitEthernet0/0/2",
-                                             "firing trap_link_down GigabitEthernet0/0/3"])
+        #expect(
+            Set(Self.said(receiver)) == [
+                "firing trap_link_down GigabitEthernet0/0/1", "firing trap_link_down GigabitEthernet0/0/2",
+                "firing trap_link_down GigabitEthernet0/0/3",
+            ])
         #expect(Self.said(receiver).count == 3, "each alert said once")
         #expect(Set(receiver.received.compactMap { $0.headers["webhook-id"] }) == Set(pending.map(\.webhookID)), "the ids stored before the kill")
         await receiver.stop()

@@ -12,8 +12,9 @@ struct DeliveryTests {
     static let environment = ["EDUNET_TEST_SECRET": "whsec_" + Data("k".utf8).base64EncodedString(), "EDUNET_TEST_DINGTALK": "SECd1ng"]
 
     func worker(_ f: AlertFixture, _ policy: AlertingPolicy, engine: AlertEngine?) -> DeliveryWorker {
-        DeliveryWorker(store: f.store, policy: policy, client: WebhookClient(), engine: engine, logger: Logger(label: "test"),
-                       environment: Self.environment, random: { 0 })
+        DeliveryWorker(
+            store: f.store, policy: policy, client: WebhookClient(), engine: engine, logger: Logger(label: "test"),
+            environment: Self.environment, random: { 0 })
     }
 
     /// A fixture whose engine has put one alert (xx-a, routed to the city's receiver) in the outbox at `t0`, and a worker.
@@ -40,7 +41,9 @@ struct DeliveryTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
-        let a = AlertFixture.signal("xx-a", county: "xixia"), b = AlertFixture.signal("xx-b", county: "xixia"), c = AlertFixture.signal("xx-c", county: "xixia")
+        let a = AlertFixture.signal("xx-a", county: "xixia")
+        let b = AlertFixture.signal("xx-b", county: "xixia")
+        let c = AlertFixture.signal("xx-c", county: "xixia")
         try await engine.evaluate(rules: rules, active: [a, b], at: Date())
         try await engine.tick(at: Date())
         let retried = Date().addingTimeInterval(10)
@@ -63,7 +66,10 @@ struct DeliveryTests {
         // Each message arrived exactly as stored, under its own id; in the order made.
         let received = receiver.received.map { ($0.headers["webhook-id"] ?? "", $0.json["data"] as? [String: Any] ?? [:]) }
         #expect(received.map(\.0) == stored.map(\.webhookID))
-        #expect(received.map { ($0.1["alerts"] as? [[String: Any]] ?? []).map { "\($0["status"]!) \(($0["labels"] as? [String: String])?["device"] ?? "")" } }
+        #expect(
+            received.map {
+                ($0.1["alerts"] as? [[String: Any]] ?? []).map { "\($0["status"]!) \(($0["labels"] as? [String: String])?["device"] ?? "")" }
+            }
                 == [["firing xx-a", "firing xx-b"], ["resolved xx-a"], ["firing xx-c"]])
     }
 
@@ -84,7 +90,9 @@ struct DeliveryTests {
         receiver.answer(.init())
         #expect(try await worker.deliverDue(at: f.at(126)) == 1)
         #expect(try f.messages().first?.state == .delivered)
-        #expect(receiver.received.map { $0.headers["webhook-id"] } == Array(repeating: message.webhookID, count: 3), "one idempotency key for every attempt")
+        #expect(
+            receiver.received.map { $0.headers["webhook-id"] } == Array(repeating: message.webhookID, count: 3),
+            "one idempotency key for every attempt")
         await receiver.stop()
     }
 

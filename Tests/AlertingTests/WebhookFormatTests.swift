@@ -10,8 +10,10 @@ import Testing
 /// field by field, with its signature verified the way the receiving service does it.
 @Suite("Webhook formats and signatures, to a real receiver")
 struct WebhookFormatTests {
-    static let secrets = ["GENERIC_SECRET": "whsec_" + Data("standard webhooks key".utf8).base64EncodedString(),
-                          "DINGTALK_SECRET": "SECa1b2c3d4e5f6", "FEISHU_SECRET": "feishu-bot-secret"]
+    static let secrets = [
+        "GENERIC_SECRET": "whsec_" + Data("standard webhooks key".utf8).base64EncodedString(),
+        "DINGTALK_SECRET": "SECa1b2c3d4e5f6", "FEISHU_SECRET": "feishu-bot-secret",
+    ]
 
     /// One alert per county, each county routed to a receiver of another kind.
     @Test func everyFormatArrivesSignedAndComplete() async throws {
@@ -19,21 +21,28 @@ struct WebhookFormatTests {
         try await receiver.start()
         defer { Task { await receiver.stop() } }
         let kinds: [(String, AlertingPolicy.ReceiverKind, SecretReference?)] = [
-            ("xingqing", .generic, .environment("GENERIC_SECRET")), ("jinfeng", .alertmanager, nil), ("xixia", .dingtalk, .environment("DINGTALK_SECRET")),
+            ("xingqing", .generic, .environment("GENERIC_SECRET")), ("jinfeng", .alertmanager, nil),
+            ("xixia", .dingtalk, .environment("DINGTALK_SECRET")),
             ("yongning", .wecom, nil), ("lingwu", .feishu, .environment("FEISHU_SECRET")),
         ]
         var policy = AlertingPolicy(
-            receivers: kinds.map { .init(id: "\($0.0)-it", name: "\($0.0) IT", kind: $0.1, url: receiver.url("/\($0.1.rawValue)?access_token=t0k3n"), secret: $0.2) },
+            receivers: kinds.map {
+                .init(id: "\($0.0)-it", name: "\($0.0) IT", kind: $0.1, url: receiver.url("/\($0.1.rawValue)?access_token=t0k3n"), secret: $0.2)
+            },
             routes: kinds.map { .init(match: ["county": $0.0], receiver: "\($0.0)-it") }, defaultReceiver: "xingqing-it")
         policy.grouping.groupWaitSeconds = 0
         let f = try AlertFixture(t0: Date())
         let engine = try f.engine(policy)
-        let signals = kinds.map { AlertSignal(rule: "link_down", subject: "link-\($0.0)", severity: .critical, labels: ["county": $0.0, "link": "link-\($0.0)"],
-                                              summary: BilingualText(zh: "链路 link-\($0.0) 中断", en: "link link-\($0.0) is down")) }
+        let signals = kinds.map {
+            AlertSignal(
+                rule: "link_down", subject: "link-\($0.0)", severity: .critical, labels: ["county": $0.0, "link": "link-\($0.0)"],
+                summary: BilingualText(zh: "链路 link-\($0.0) 中断", en: "link link-\($0.0) is down"))
+        }
         try await engine.evaluate(rules: ["link_down"], active: signals, at: f.t0)
         try await engine.tick(at: f.t0)
-        let worker = DeliveryWorker(store: f.store, policy: policy, client: WebhookClient(), engine: engine, logger: Logger(label: "test"),
-                                    environment: Self.secrets)
+        let worker = DeliveryWorker(
+            store: f.store, policy: policy, client: WebhookClient(), engine: engine, logger: Logger(label: "test"),
+            environment: Self.secrets)
         let sendTime = Date()
         let attempts = try await worker.deliverDue(at: sendTime)
         let outcome = try f.messages().map { "\($0.receiver) \($0.state) \($0.lastError ?? "")" }
@@ -44,7 +53,8 @@ struct WebhookFormatTests {
 
         // Generic: Standard Webhooks headers and signature, EduNet's JSON.
         let generic = try #require(byPath["/generic"])
-        let id = try #require(generic.headers["webhook-id"]), timestamp = try #require(generic.headers["webhook-timestamp"])
+        let id = try #require(generic.headers["webhook-id"])
+        let timestamp = try #require(generic.headers["webhook-timestamp"])
         #expect(id == messages["xingqing-it"]?.webhookID && generic.headers["x-edunet-message-id"] == id)
         #expect(abs(Double(timestamp)! - sendTime.timeIntervalSince1970) < 2)
         let key = Data(base64Encoded: String(Self.secrets["GENERIC_SECRET"]!.dropFirst(6)))!
@@ -67,7 +77,9 @@ struct WebhookFormatTests {
         #expect(am["groupKey"] as? String == #"{}:{county="jinfeng", rule="link_down"}"# && am["truncatedAlerts"] as? Int == 0)
         #expect((am["groupLabels"] as? [String: String]) == ["county": "jinfeng", "rule": "link_down"])
         let amAlert = try #require((am["alerts"] as? [[String: Any]])?.first)
-        #expect((amAlert["labels"] as? [String: String])?["alertname"] == "link_down" && (amAlert["labels"] as? [String: String])?["severity"] == "critical")
+        #expect(
+            (amAlert["labels"] as? [String: String])?["alertname"] == "link_down"
+                && (amAlert["labels"] as? [String: String])?["severity"] == "critical")
         #expect((amAlert["annotations"] as? [String: String])?["summary"] == "链路 link-jinfeng 中断")
         #expect(amAlert["endsAt"] as? String == "0001-01-01T00:00:00Z")
         #expect((amAlert["startsAt"] as? String).flatMap { try? Date.ISO8601FormatStyle().parse($0) } != nil)
@@ -75,10 +87,15 @@ struct WebhookFormatTests {
 
         // DingTalk: timestamp and sign in the query, checked as DingTalk does (HMAC-SHA256 of "timestamp\nsecret").
         let ding = try #require(byPath["/dingtalk"])
-        let dingTime = try #require(ding.query["timestamp"]), sign = try #require(ding.query["sign"]?.removingPercentEncoding)
+        let dingTime = try #require(ding.query["timestamp"])
+        let sign = try #require(ding.query["sign"]?.removingPercentEncoding)
         #expect(abs(Double(dingTime)! / 1000 - sendTime.timeIntervalSince1970) < 2, "DingTalk refuses a timestamp more than an hour off")
         let dingSecret = Self.secrets["DINGTALK_SECRET"]!
-        #expect(sign == Data(HMAC<SHA256>.authenticationCode(for: Data("\(dingTime)\n\(dingSecret)".utf8), using: SymmetricKey(data: Data(dingSecret.utf8)))).base64EncodedString())
+        #expect(
+            sign
+                == Data(
+                    HMAC<SHA256>.authenticationCode(for: Data("\(dingTime)\n\(dingSecret)".utf8), using: SymmetricKey(data: Data(dingSecret.utf8)))
+                ).base64EncodedString())
         #expect(ding.query["access_token"] == "t0k3n")
         #expect(ding.json["msgtype"] as? String == "markdown")
         let markdown = try #require(ding.json["markdown"] as? [String: String])
@@ -94,7 +111,9 @@ struct WebhookFormatTests {
         let feishu = try #require(byPath["/feishu"]).json
         let feishuTime = try #require(feishu["timestamp"] as? String)
         let feishuKey = Data("\(feishuTime)\n\(Self.secrets["FEISHU_SECRET"]!)".utf8)
-        #expect(feishu["sign"] as? String == Data(HMAC<SHA256>.authenticationCode(for: Data(), using: SymmetricKey(data: feishuKey))).base64EncodedString())
+        #expect(
+            feishu["sign"] as? String
+                == Data(HMAC<SHA256>.authenticationCode(for: Data(), using: SymmetricKey(data: feishuKey))).base64EncodedString())
         #expect(feishu["msg_type"] as? String == "post")
         let post = try #require(((feishu["content"] as? [String: Any])?["post"] as? [String: Any])?["zh_cn"] as? [String: Any])
         #expect(post["title"] as? String == "EduNet · 链路中断 · 1 条告警")
@@ -107,7 +126,8 @@ struct WebhookFormatTests {
         let throttled = ReceiverAnswer(status: 200, body: #"{"errcode":130101,"errmsg":"send too fast"}"#).verdict(for: .dingtalk, at: now)
         #expect(!throttled.delivered && throttled.retryAfter == 60 && throttled.problem == "robot error 130101: send too fast")
         #expect(!ReceiverAnswer(status: 200, body: #"{"code":19021,"msg":"sign match fail"}"#).verdict(for: .feishu, at: now).delivered)
-        let busy = ReceiverAnswer(status: 503, retryAfterHeader: "Sun, 29 Nov 2026 08:00:30 GMT").verdict(for: .generic, at: Date(timeIntervalSince1970: 1_795_939_200))
+        let busy = ReceiverAnswer(status: 503, retryAfterHeader: "Sun, 29 Nov 2026 08:00:30 GMT").verdict(
+            for: .generic, at: Date(timeIntervalSince1970: 1_795_939_200))
         #expect(!busy.delivered && busy.retryAfter == 30 && busy.problem == "HTTP 503")
         #expect(ReceiverAnswer(status: 204).verdict(for: .alertmanager, at: now).delivered)
         #expect(ReceiverAnswer(status: nil, transportError: "connection refused").verdict(for: .generic, at: now).problem == "connection refused")

@@ -54,8 +54,9 @@ final class WebhookReceiver: Sendable {
         let (running, ready) = AsyncStream.makeStream(of: Void.self)
         var quiet = Logger(label: "webhook-receiver")
         quiet.logLevel = .critical  // stopping by cancellation logs errors that are not
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                              onServerRunning: { _ in ready.yield() }, logger: quiet)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { _ in ready.yield() }, logger: quiet)
         task.withLock { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
         for await _ in running { break }
     }

@@ -15,28 +15,35 @@ struct CLITests {
 
     /// The directory holding the built products (next to the test bundle).
     static var products: URL {
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                          root.appendingPathComponent(".build/debug")]
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            root.appendingPathComponent(".build/debug"),
+        ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("edunet").path) } ?? candidates[1]
     }
 
     @discardableResult
-    static func run(_ arguments: [String], tool: String = "edunet", environment: [String: String] = [:],
-                    whileRunning: ((Process, FileHandle) -> String)? = nil) throws -> Outcome {
+    static func run(
+        _ arguments: [String], tool: String = "edunet", environment: [String: String] = [:],
+        whileRunning: ((Process, FileHandle) -> String)? = nil
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = products.appendingPathComponent(tool)
         process.arguments = arguments
         process.currentDirectoryURL = root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let early = whileRunning?(process, err.fileHandleForReading) ?? ""
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: early + String(decoding: stderr, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: early + String(decoding: stderr, as: UTF8.self))
     }
 
     private func cleanUp() {
@@ -55,7 +62,8 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("inventory"), to: dir)
         let file = dir.appendingPathComponent("counties.yaml")
-        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "name_en: \"Lingwu City\"", with: "name_en: \"Lingwu City\", code: 640181")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
+            of: "name_en: \"Lingwu City\"", with: "name_en: \"Lingwu City\", code: 640181")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let outcome = try Self.run(["inventory", "validate", "--inventory", dir.path])
         #expect(outcome.status == 1)

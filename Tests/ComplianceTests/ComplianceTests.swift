@@ -76,10 +76,12 @@ struct ComplianceFixture {
         try Self.inventory.write(to: directory.appendingPathComponent("inventory/city.yaml"), atomically: true, encoding: .utf8)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         // The city's six counties, as the sample inventory declares them (the policies route alerts by county).
-        try FileManager.default.copyItem(at: root.appendingPathComponent("inventory/counties.yaml"),
-                                         to: directory.appendingPathComponent("inventory/counties.yaml"))
+        try FileManager.default.copyItem(
+            at: root.appendingPathComponent("inventory/counties.yaml"),
+            to: directory.appendingPathComponent("inventory/counties.yaml"))
         let policies = root.appendingPathComponent("policies").path
-        configuration = try ConfigurationLoader.load(inventoryDirectory: directory.appendingPathComponent("inventory").path, policiesDirectory: policies)
+        configuration = try ConfigurationLoader.load(
+            inventoryDirectory: directory.appendingPathComponent("inventory").path, policiesDirectory: policies)
         store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("city.sqlite").path))
     }
 
@@ -87,17 +89,23 @@ struct ComplianceFixture {
 
     /// Records what a device's poll found: its interfaces (name → speed in bit/s, up) at `end`.
     func interfaces(_ device: String, _ ports: [String: (UInt64?, Bool)]) throws {
-        try store.record(DeviceObservations(device: device, time: Self.end, rates: [], interfaces: ports.sorted { $0.key < $1.key }.enumerated().map { i, port in
-            InterfaceStatus(name: port.key, index: UInt32(i + 1), alias: nil, speedBitsPerSecond: port.value.0, adminUp: true, operUp: port.value.1)
-        }))
+        try store.record(
+            DeviceObservations(
+                device: device, time: Self.end, rates: [],
+                interfaces: ports.sorted { $0.key < $1.key }.enumerated().map { i, port in
+                    InterfaceStatus(
+                        name: port.key, index: UInt32(i + 1), alias: nil, speedBitsPerSecond: port.value.0, adminUp: true, operUp: port.value.1)
+                }))
     }
 
     /// Records one rate a minute for an interface, the last at `end`; nil is an unknown interval.
     func rates(_ device: String, _ interface: String, inbound: [Double?], outbound: Double = 1e6) throws {
-        try store.record(inbound.enumerated().map { index, value in
-            InterfaceMeasurement(device: device, interface: interface, time: Self.end.addingTimeInterval(Double(index - inbound.count + 1) * 60),
-                                 inBitsPerSecond: value, outBitsPerSecond: value == nil ? nil : outbound, unknownReason: value == nil ? "agent restarted" : nil)
-        })
+        try store.record(
+            inbound.enumerated().map { index, value in
+                InterfaceMeasurement(
+                    device: device, interface: interface, time: Self.end.addingTimeInterval(Double(index - inbound.count + 1) * 60),
+                    inBitsPerSecond: value, outBitsPerSecond: value == nil ? nil : outbound, unknownReason: value == nil ? "agent restarted" : nil)
+            })
     }
 
     /// Records `polls` polls of the controller, a minute apart, with each AP up or not at each.
@@ -105,15 +113,21 @@ struct ComplianceFixture {
         let polls = states.values.map(\.count).max() ?? 0
         for poll in 0..<polls {
             let time = Self.end.addingTimeInterval(Double(poll - polls + 1) * 60)
-            try store.record(DeviceObservations(device: "wlc", time: time, rates: [], accessPoints: states.sorted { $0.key < $1.key }.enumerated().map { i, ap in
-                AccessPointReading(index: "\(i)", name: ap.key, up: ap.value[poll], state: ap.value[poll] ? "online" : "offline", clients: 3, uplinkMbps: uplink)
-            }))
+            try store.record(
+                DeviceObservations(
+                    device: "wlc", time: time, rates: [],
+                    accessPoints: states.sorted { $0.key < $1.key }.enumerated().map { i, ap in
+                        AccessPointReading(
+                            index: "\(i)", name: ap.key, up: ap.value[poll], state: ap.value[poll] ? "online" : "offline", clients: 3,
+                            uplinkMbps: uplink)
+                    }))
         }
     }
 
     func findings(window: TimeInterval = 1200) throws -> [String: Finding] {
-        let all = try ComplianceEvaluator(configuration: configuration, store: store).evaluate(from: Self.end.addingTimeInterval(-window + 0.001),
-                                                                                                 to: Self.end.addingTimeInterval(0.001))
+        let all = try ComplianceEvaluator(configuration: configuration, store: store).evaluate(
+            from: Self.end.addingTimeInterval(-window + 0.001),
+            to: Self.end.addingTimeInterval(0.001))
         return Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }
@@ -179,7 +193,9 @@ struct ComplianceRuleTests {
         let down = try #require(f["delivered-capacity:s1-up:downstream"])
         // Five-minute means are 1,280 Mbit/s (four minutes at 1,000, one at 2,400): 51.2 % of 2.5G. The means hide
         // the 96 % minutes, which the rates would have shown: the evidence says which was used.
-        #expect(down.verdict == .pass && abs((down.measuredValue ?? 0) - 0.512) < 1e-9 && down.evidence.source == "downstream five-minute means at s1-core U1")
+        #expect(
+            down.verdict == .pass && abs((down.measuredValue ?? 0) - 0.512) < 1e-9
+                && down.evidence.source == "downstream five-minute means at s1-core U1")
         #expect((down.evidence.coverage ?? 0) > 0.99)
     }
 
@@ -210,7 +226,9 @@ struct ComplianceRuleTests {
         try city.interfaces("agg-yn-sw", ["U1": (10_000_000_000, true), "U2": (10_000_000_000, true)])
         try city.interfaces("agg-hl-sw", ["U1": (10_000_000_000, true), "U2": (10_000_000_000, true)])
         var f = try city.findings()
-        #expect(f["redundancy:agg-yn"]?.verdict == .fail && f["redundancy:agg-yn"]?.reason == "every uplink goes to core-a: one node's failure cuts it off")
+        #expect(
+            f["redundancy:agg-yn"]?.verdict == .fail
+                && f["redundancy:agg-yn"]?.reason == "every uplink goes to core-a: one node's failure cuts it off")
         #expect(f["redundancy:agg-hl"]?.verdict == .pass && f["redundancy:agg-hl"]?.measured == "2 uplinks to core-a, core-b")
         #expect(f["redundancy:v1"]?.verdict == .fail && f["redundancy:v1"]?.reason == "single-homed: only v1-up")
         #expect(f["redundancy:s1"] == nil, "a primary school need not be dual-homed")
@@ -241,12 +259,17 @@ struct ComplianceRuleTests {
         let city = try ComplianceFixture()
         defer { city.remove() }
         // 100 polls: s1-ap01 always up; s1-ap02 down once (99 %, exactly the policy); v1-ap01 down twice (98 %).
-        try city.accessPoints(["s1-ap01": Array(repeating: true, count: 100), "s1-ap02": [false] + Array(repeating: true, count: 99),
-                               "v1-ap01": [false, false] + Array(repeating: true, count: 98)], uplink: 100)
+        try city.accessPoints(
+            [
+                "s1-ap01": Array(repeating: true, count: 100), "s1-ap02": [false] + Array(repeating: true, count: 99),
+                "v1-ap01": [false, false] + Array(repeating: true, count: 98),
+            ], uplink: 100)
         let f = try city.findings(window: 6000)
         #expect(f["wifi-coverage:s1:teaching"]?.verdict == .pass && f["wifi-coverage:s1:teaching"]?.measured == "s1-ap01 up 100.0 %")
         #expect(f["wifi-coverage:s1:office"]?.verdict == .pass && f["wifi-coverage:s1:office"]?.measuredValue == 0.99)
-        #expect(f["wifi-coverage:s1:public"]?.verdict == .fail && f["wifi-coverage:s1:public"]?.reason == "no public area with an access point in the inventory")
+        #expect(
+            f["wifi-coverage:s1:public"]?.verdict == .fail
+                && f["wifi-coverage:s1:public"]?.reason == "no public area with an access point in the inventory")
         #expect(f["wifi-coverage:v1:teaching"]?.verdict == .fail && f["wifi-coverage:v1:teaching"]?.measuredValue == 0.98)
         #expect(f["wifi-coverage:v1:office"]?.verdict == .unknown && f["wifi-coverage:v1:office"]?.reason == "the controller reports none of v1-ap02")
         // Uplinks of 100M: enough for a primary school (100M), not for a vocational college (300M).
@@ -261,7 +284,8 @@ struct ComplianceRuleTests {
         try city.interfaces("s1-core", ["U1": (2_500_000_000, true)])
         try city.rates("s1-core", "U1", inbound: (1...20).map { Double($0) * 100e6 } + [nil])
         let evaluator = ComplianceEvaluator(configuration: city.configuration, store: city.store)
-        let from = ComplianceFixture.end.addingTimeInterval(-1260 + 0.001), to = ComplianceFixture.end.addingTimeInterval(0.001)
+        let from = ComplianceFixture.end.addingTimeInterval(-1260 + 0.001)
+        let to = ComplianceFixture.end.addingTimeInterval(0.001)
         let finding = try #require(try evaluator.evaluate(from: from, to: to).first { $0.id == "delivered-capacity:s1-up:downstream" })
         let text = try evaluator.explain(finding, from: from, to: to)
         #expect(text.contains("rates of s1-core U1, in (= downstream), 21 intervals in the window:"))
@@ -271,7 +295,8 @@ struct ComplianceRuleTests {
         #expect(text.contains("utilisation = 1.90 Gbit/s / 2.50 Gbit/s = 76.0 %; threshold 80.0 %"), "\(text)")
         let capacity = try #require(try evaluator.evaluate(from: from, to: to).first { $0.id == "provisioned-capacity:s1-up" })
         let why = try evaluator.explain(capacity, from: from, to: to)
-        #expect(why.contains("s1-core U1: ifHighSpeed 2500000000 bit/s, up") && why.contains("agg-yn-sw D1: device not polled")
+        #expect(
+            why.contains("s1-core U1: ifHighSpeed 2500000000 bit/s, up") && why.contains("agg-yn-sw D1: device not polled")
                 && why.contains("2500000000 ≥ 2500000000? yes: pass"), "\(why)")
     }
 
@@ -308,8 +333,9 @@ struct ComplianceReportTests {
         try city.interfaces("s1-core", ["U1": (1_000_000_000, true)])
         let findings = try ComplianceEvaluator(configuration: city.configuration, store: city.store)
             .evaluate(from: ComplianceFixture.end.addingTimeInterval(-1200), to: ComplianceFixture.end)
-        let report = ComplianceReport(findings: findings, inventory: city.configuration.inventory, from: ComplianceFixture.end.addingTimeInterval(-1200),
-                                      to: ComplianceFixture.end)
+        let report = ComplianceReport(
+            findings: findings, inventory: city.configuration.inventory, from: ComplianceFixture.end.addingTimeInterval(-1200),
+            to: ComplianceFixture.end)
         let document = try #require(try JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
         #expect(document["schema"] as? String == "edunet.report.bandwidth/v1")
         let body = try #require(document["report"] as? [String: Any])
@@ -333,13 +359,17 @@ struct ComplianceReportTests {
 /// it draws.
 @Suite("Compliance report in Chromium")
 struct ComplianceHTMLTests {
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     /// Runs headless Chromium on `page` with `arguments`, its output in `output`.
     static func chromium(_ arguments: String, page: URL, output: URL) throws -> Int32 {
         let binary = try #require(chromium, "headless Chromium is needed: scripts/setup.sh installs the Debian package `chromium`")
-        return try TestProcess.wait(try TestProcess.spawn(
-            "HOME=/tmp timeout 120 '\(binary)' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \(arguments) 'file://\(page.path)' > '\(output.path)' 2>/dev/null < /dev/null"))
+        return try TestProcess.wait(
+            try TestProcess.spawn(
+                "HOME=/tmp timeout 120 '\(binary)' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \(arguments) 'file://\(page.path)' > '\(output.path)' 2>/dev/null < /dev/null"
+            ))
     }
 
     @Test func rendersTheCountsTheChartsAndBothLanguages() throws {
@@ -350,8 +380,9 @@ struct ComplianceHTMLTests {
         try city.rates("s1-core", "U1", inbound: Array(repeating: 2100e6, count: 20))
         let window = (from: ComplianceFixture.end.addingTimeInterval(-1200 + 0.001), to: ComplianceFixture.end.addingTimeInterval(0.001))
         let evaluator = ComplianceEvaluator(configuration: city.configuration, store: city.store)
-        let report = ComplianceReport(findings: try evaluator.evaluate(from: window.from, to: window.to), inventory: city.configuration.inventory,
-                                      from: window.from, to: window.to)
+        let report = ComplianceReport(
+            findings: try evaluator.evaluate(from: window.from, to: window.to), inventory: city.configuration.inventory,
+            from: window.from, to: window.to)
         let congested = try #require(report.findings.first { $0.id == "delivered-capacity:s1-up:downstream" })
         #expect(congested.verdict == .fail)
         let series = try #require(try evaluator.series(for: [congested], from: window.from, to: window.to)[congested.id])
@@ -362,16 +393,20 @@ struct ComplianceHTMLTests {
         let dom = city.directory.appendingPathComponent("dom.html")
         #expect(try Self.chromium("--dump-dom", page: page, output: dom) == 0)
         let text = try String(contentsOf: dom, encoding: .utf8)
-        #expect(text.contains(#"id="city-fail">\#(report.city.fail)<"#) && text.contains(#"id="city-pass">\#(report.city.pass)<"#)
+        #expect(
+            text.contains(#"id="city-fail">\#(report.city.fail)<"#) && text.contains(#"id="city-pass">\#(report.city.pass)<"#)
                 && text.contains(#"id="city-unknown">\#(report.city.unknown)<"#), "the city's counts as computed")
         #expect(report.city.fail > 0 && report.city.unknown > 0)
         #expect(text.contains(#"<tr id="county-yongning">"#) && text.contains("永宁县") && text.contains("Yongning County"))
-        #expect(text.contains(#"data-finding="campus-backbone:v1-bb""#) && text.contains(#"<svg class="utilisation""#)
+        #expect(
+            text.contains(#"data-finding="campus-backbone:v1-bb""#) && text.contains(#"<svg class="utilisation""#)
                 && text.contains("p95 84.0 %"), "the congested link's chart with its p95")
         #expect(text.contains(#"id="school-v1""#) && text.contains("永宁县职业技术学院"))
 
         let image = city.directory.appendingPathComponent("report.png")
-        #expect(try Self.chromium("--screenshot='\(image.path)' --window-size=1200,1600", page: page, output: city.directory.appendingPathComponent("shot.log")) == 0)
+        #expect(
+            try Self.chromium(
+                "--screenshot='\(image.path)' --window-size=1200,1600", page: page, output: city.directory.appendingPathComponent("shot.log")) == 0)
         let png = try Data(contentsOf: image)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "a drawn page, \(png.count) bytes")
     }

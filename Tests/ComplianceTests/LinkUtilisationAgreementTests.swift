@@ -32,31 +32,39 @@ struct LinkUtilisationAgreementTests {
         try city.rates("agg-yn-sw", "U1", inbound: [9e9, 9e9, nil, 9e9, 9e9, 9e9, nil, 9e9, 9e9, 9e9, 9e9, nil, 9e9, 9e9, 9e9])
         let db = city.directory.appendingPathComponent("city.sqlite").path
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let apply = try EdunetTool.run(["inventory", "apply", "--inventory", city.directory.appendingPathComponent("inventory").path,
-                                        "--policies", root.appendingPathComponent("policies").path, "--db", db], in: root,
-                                       environment: ["EDUNET_SNMP_COMMUNITY": "x"])
+        let apply = try EdunetTool.run(
+            [
+                "inventory", "apply", "--inventory", city.directory.appendingPathComponent("inventory").path,
+                "--policies", root.appendingPathComponent("policies").path, "--db", db,
+            ], in: root,
+            environment: ["EDUNET_SNMP_COMMUNITY": "x"])
         #expect(apply.status == 0, "\(apply.stderr)")
 
         let window = ["--from", ISO8601DateFormatter().string(from: Self.from), "--to", ISO8601DateFormatter().string(from: Self.to), "--db", db]
-        let links = try #require(try json(try EdunetTool.run(["links", "list", "--format", "json"] + window, in: root), key: "links") as? [[String: Any]])
-        let report = try #require(try json(try EdunetTool.run(["report", "bandwidth", "--format", "json"] + window, in: root), key: "report") as? [String: Any])
+        let links = try #require(
+            try json(try EdunetTool.run(["links", "list", "--format", "json"] + window, in: root), key: "links") as? [[String: Any]])
+        let report = try #require(
+            try json(try EdunetTool.run(["report", "bandwidth", "--format", "json"] + window, in: root), key: "report") as? [String: Any])
         let findings = try #require(report["findings"] as? [[String: Any]])
         func row(_ id: String) throws -> [String: Any] { try #require(links.first { ($0["link"] as? [String: Any])?["id"] as? String == id }) }
         func finding(_ id: String) throws -> [String: Any] { try #require(findings.first { $0["id"] as? String == id }) }
         var rules = AlertingPolicy.Rules()
         rules.congestionMinutes = 15
         let topology = AlertTopology(inventory: city.configuration.inventory)
-        let alerts = try AlertSources.congested(store: city.store, interfaces: try city.store.allInterfaces(), at: ComplianceFixture.end,
-                                                topology: topology, threshold: 0.8, rules: rules)
+        let alerts = try AlertSources.congested(
+            store: city.store, interfaces: try city.store.allInterfaces(), at: ComplianceFixture.end,
+            topology: topology, threshold: 0.8, rules: rules)
         let span = AlertSources.congestionSpan(at: ComplianceFixture.end, rules: rules)
         func alertView(_ link: String) throws -> LinkUtilisation {
             let planned = try #require(city.configuration.inventory.links.first { $0.id == link })
-            return try LinkUtilisation.measure(planned, from: span.from, to: span.to, store: city.store, interfaces: try city.store.allInterfaces(),
-                                               criteria: .init(congestionThreshold: 0.8))
+            return try LinkUtilisation.measure(
+                planned, from: span.from, to: span.to, store: city.store, interfaces: try city.store.allInterfaces(),
+                criteria: .init(congestionThreshold: 0.8))
         }
 
         // The ends disagree: every reader took the school's end and its negotiated 1G.
-        let school = try row("s1-up"), down = try finding("delivered-capacity:s1-up:downstream")
+        let school = try row("s1-up")
+        let down = try finding("delivered-capacity:s1-up:downstream")
         let capacity = try #require(school["capacity"] as? [String: Any])
         #expect(capacity["bits_per_second"] as? Double == 1e9 && capacity["source"] as? String == "negotiated")
         #expect(capacity["basis"] as? String == "negotiated speed of s1-core U1")
@@ -72,7 +80,8 @@ struct LinkUtilisationAgreementTests {
 
         // Unknown intervals: 12 of 15 measured, p95 over the threshold; the report fails it, the alert does not fire
         // (an unknown minute is not a congested one), and both say the same p95 and coverage.
-        let county = try row("yn-a"), downstream = try finding("delivered-capacity:yn-a:downstream")
+        let county = try row("yn-a")
+        let downstream = try finding("delivered-capacity:yn-a:downstream")
         let coverage = try #require(county["coverage"] as? Double)
         #expect(abs(coverage - 0.8) < 1e-9 && (downstream["evidence"] as? [String: Any])?["coverage"] as? Double == coverage)
         #expect(county["p95_utilisation"] as? Double == 0.9 && downstream["measured_value"] as? Double == 0.9)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Model
 
 @Suite("Inventory validation reports every problem with its file, line and column")
@@ -19,7 +20,8 @@ struct ValidationTests {
     }
 
     @Test func yamlSyntaxError() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             schools:
               - id: xq-02
                 name: [unclosed
@@ -32,7 +34,8 @@ struct ValidationTests {
     }
 
     @Test func unknownKeySuggestsTheClosest() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             counties:
               - id: guyuan
                 name: 固原市
@@ -48,7 +51,8 @@ struct ValidationTests {
     }
 
     @Test func wrongTypes() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             schools:
               - id: xq-02
                 name: 兴庆区第二小学
@@ -65,7 +69,8 @@ struct ValidationTests {
     }
 
     @Test func unknownEnumValueSuggestsTheClosest() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             devices:
               - {id: x-sw, name: 交换机, role: core-swich, node: agg-xingqing, management: {address: 127.2.1.9}, snmp_profile: v2}
             """)
@@ -76,7 +81,8 @@ struct ValidationTests {
     }
 
     @Test func duplicateIdsAcrossFiles() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             counties:
               - {id: xingqing, name: 兴庆区, name_en: Xingqing District}
             """)
@@ -88,7 +94,8 @@ struct ValidationTests {
     }
 
     @Test func danglingReferences() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             links:
               - id: up-1
                 tier: county-school
@@ -121,7 +128,8 @@ struct ValidationTests {
     }
 
     @Test func referenceToDeviceOfTheWrongRole() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             schools:
               - id: xq-02
                 name: 二小
@@ -140,7 +148,8 @@ struct ValidationTests {
     }
 
     @Test func duplicateManagementAddress() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             devices:
               - id: agg-sw-2
                 name: 备用汇聚交换机
@@ -152,11 +161,14 @@ struct ValidationTests {
         defer { fixture.remove() }
         #expect(diagnostics.count == 1)
         #expect(diagnostics[0].location == fixture.at("case.yaml", 6, 17))
-        #expect(diagnostics[0].message.hasPrefix("management address 127.2.1.1:161 of `agg-sw-2` is already used by `agg-sw` at \(fixture.at("base.yaml", 15, 82))"))
+        #expect(
+            diagnostics[0].message.hasPrefix(
+                "management address 127.2.1.1:161 of `agg-sw-2` is already used by `agg-sw` at \(fixture.at("base.yaml", 15, 82))"))
     }
 
     @Test func sameAddressOnAnotherPortIsAllowed() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             devices:
               - {id: agg-sw-2, name: 备用, role: core-switch, node: agg-xingqing, management: {address: 127.2.1.1, port: 1161}, snmp_profile: v2}
             """)
@@ -165,7 +177,8 @@ struct ValidationTests {
     }
 
     @Test func perDevicePollInterval() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             devices:
               - {id: slow-sw, name: 慢交换机, role: access-switch, node: agg-xingqing, management: {address: 127.2.1.9}, snmp_profile: v2, poll_interval_seconds: 300}
               - {id: bad-sw, name: 交换机, role: access-switch, node: agg-xingqing, management: {address: 127.2.1.10}, snmp_profile: v2, poll_interval_seconds: 0}
@@ -173,13 +186,17 @@ struct ValidationTests {
         defer { fixture.remove() }
         #expect(diagnostics.map(\.message) == ["`poll_interval_seconds` is 0.0, outside 1.0…86400.0"])
         #expect(diagnostics.first?.location == fixture.at("case.yaml", 3, 146))
-        let valid = try InventoryFixture(["case.yaml": "devices:\n  - {id: slow-sw, name: 慢, role: router, node: agg-xingqing, management: {address: 127.2.1.9}, snmp_profile: v2, poll_interval_seconds: 300}\n"])
+        let valid = try InventoryFixture([
+            "case.yaml":
+                "devices:\n  - {id: slow-sw, name: 慢, role: router, node: agg-xingqing, management: {address: 127.2.1.9}, snmp_profile: v2, poll_interval_seconds: 300}\n"
+        ])
         defer { valid.remove() }
         #expect(try valid.load().inventory.devices.first { $0.id == "slow-sw" }?.pollIntervalSeconds == 300)
     }
 
     @Test func overlappingSubnets() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             schools:
               - id: xq-02
                 name: 二小
@@ -193,11 +210,14 @@ struct ValidationTests {
         defer { fixture.remove() }
         #expect(diagnostics.count == 1)
         #expect(diagnostics[0].location == fixture.at("case.yaml", 9, 29))
-        #expect(diagnostics[0].message == "subnet 10.21.8.0/24 of school `xq-02` overlaps school `xq-01`'s 10.21.0.0/20 at \(fixture.at("base.yaml", 24, 15))")
+        #expect(
+            diagnostics[0].message
+                == "subnet 10.21.8.0/24 of school `xq-02` overlaps school `xq-01`'s 10.21.0.0/20 at \(fixture.at("base.yaml", 24, 15))")
     }
 
     @Test func hostBitsInASubnetAreRefused() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             schools:
               - {id: xq-02, name: 二小, name_en: No. 2, county: xingqing, kind: primary, students: 1, teachers: 1, subnets: [10.40.0.1/16]}
             """)
@@ -220,7 +240,8 @@ struct ValidationTests {
     }
 
     @Test func inlineSecretIsRefusedWithAFix() throws {
-        let (fixture, diagnostics) = try problems("""
+        let (fixture, diagnostics) = try problems(
+            """
             snmp_profiles:
               - id: lab
                 version: v2c
@@ -234,7 +255,10 @@ struct ValidationTests {
         defer { fixture.remove() }
         #expect(diagnostics.map(\.location) == [fixture.at("case.yaml", 4, 16), fixture.at("case.yaml", 8, 36)])
         #expect(diagnostics[0].message == "`community` holds a secret inline; secrets must never be written in YAML")
-        #expect(diagnostics[0].help == "keep it in an environment variable or a file and write `community: {env: EDUNET_COMMUNITY}` or `community: {file: /etc/edunet/secrets/community}`")
+        #expect(
+            diagnostics[0].help
+                == "keep it in an environment variable or a file and write `community: {env: EDUNET_COMMUNITY}` or `community: {file: /etc/edunet/secrets/community}`"
+        )
         #expect(!diagnostics.map(\.description).joined().contains("s3cret-auth"))
         #expect(!diagnostics.map(\.description).joined().contains("public"))
     }
@@ -260,7 +284,8 @@ struct ValidationTests {
         ])
         defer { fixture.remove() }
         let diagnostics = fixture.diagnostics()
-        #expect(diagnostics.map { "\($0.location!.file.split(separator: "/").last!):\($0.location!.line):\($0.location!.column)" }
+        #expect(
+            diagnostics.map { "\($0.location!.file.split(separator: "/").last!):\($0.location!.line):\($0.location!.column)" }
                 == ["a.yaml:2:5", "b.yaml:2:47", "b.yaml:2:78"])
     }
 

@@ -1,10 +1,14 @@
 import Testing
+
 @testable import Model
 
 @Suite("Value types")
 struct ValueTests {
-    @Test(arguments: [("5G", 5_000_000_000), ("2.5G", 2_500_000_000), ("100M", 100_000_000), ("10Gbit/s", 10_000_000_000),
-                      ("300Mbps", 300_000_000), ("64k", 64_000), ("1500", 1500)] as [(String, UInt64)])
+    @Test(
+        arguments: [
+            ("5G", 5_000_000_000), ("2.5G", 2_500_000_000), ("100M", 100_000_000), ("10Gbit/s", 10_000_000_000),
+            ("300Mbps", 300_000_000), ("64k", 64_000), ("1500", 1500),
+        ] as [(String, UInt64)])
     func bandwidthParses(text: String, bits: UInt64) {
         #expect(Bandwidth(text)?.bitsPerSecond == bits)
     }

@@ -1,11 +1,13 @@
 import DaemonHTTP
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Prometheus
 import Testing
+
 @testable import Monitor
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The daemon's HTTP endpoints on a real loopback port: the Prometheus text and the health verdict.
 @Suite("/metrics and /healthz")
@@ -29,7 +31,9 @@ struct DaemonHTTPTests {
         }
         let (metricsStatus, text) = try await get("/metrics")
         #expect(metricsStatus == 200)
-        #expect(text.contains("edunet_polls_total 3\n") && text.contains("edunet_poll_failures_total 1\n") && text.contains("edunet_poll_cycle_seconds 59.5\n"), "\(text)")
+        #expect(
+            text.contains("edunet_polls_total 3\n") && text.contains("edunet_poll_failures_total 1\n")
+                && text.contains("edunet_poll_cycle_seconds 59.5\n"), "\(text)")
         let (healthStatus, body) = try await get("/healthz")
         #expect(healthStatus == 503 && body == "unhealthy: every device is late\n")
         #expect(server.explain(CancellationError()) == nil)

@@ -1,27 +1,33 @@
 import Foundation
 import Model
 import Testing
+
 @testable import Monitor
 
 @Suite("Link utilisation and percentiles")
 struct LinkUtilisationTests {
-    let link = Link(id: "city-county-yongning-b", tier: .cityCounty, a: LinkEnd(device: "city-core-b-sw", interface: "XGigabitEthernet2/0/4"),
-                    b: LinkEnd(device: "agg-yongning-sw", interface: "GigabitEthernet1/0/2"), capacity: .gigabits(1))
+    let link = Link(
+        id: "city-county-yongning-b", tier: .cityCounty, a: LinkEnd(device: "city-core-b-sw", interface: "XGigabitEthernet2/0/4"),
+        b: LinkEnd(device: "agg-yongning-sw", interface: "GigabitEthernet1/0/2"), capacity: .gigabits(1))
     let t0 = Date(timeIntervalSince1970: 1_790_000_000)
     let criteria = LinkUtilisation.Criteria(congestionThreshold: 0.8)
 
     /// One sample a minute, stamped at the end of minute `index + 1`; `in` is half of `out`.
     private func samples(_ peaks: [Double?], device: String = "agg-yongning-sw") -> [InterfaceMeasurement] {
         peaks.enumerated().map { index, peak in
-            InterfaceMeasurement(device: device, interface: "GigabitEthernet1/0/2", time: t0.addingTimeInterval(Double(index + 1) * 60),
-                                 inBitsPerSecond: peak.map { $0 / 2 }, outBitsPerSecond: peak, unknownReason: peak == nil ? "polls missed" : nil)
+            InterfaceMeasurement(
+                device: device, interface: "GigabitEthernet1/0/2", time: t0.addingTimeInterval(Double(index + 1) * 60),
+                inBitsPerSecond: peak.map { $0 / 2 }, outBitsPerSecond: peak, unknownReason: peak == nil ? "polls missed" : nil)
         }
     }
 
-    private func evaluate(_ samples: [InterfaceMeasurement], end: LinkEnd?, minutes: Double,
-                          interfaces: [String: [String: InterfaceStatus]] = [:]) -> LinkUtilisation {
-        LinkUtilisation.evaluate(link, measuredEnd: end, samples: samples, from: t0, to: t0.addingTimeInterval(minutes * 60 + 1),
-                                 interfaces: interfaces, criteria: criteria)
+    private func evaluate(
+        _ samples: [InterfaceMeasurement], end: LinkEnd?, minutes: Double,
+        interfaces: [String: [String: InterfaceStatus]] = [:]
+    ) -> LinkUtilisation {
+        LinkUtilisation.evaluate(
+            link, measuredEnd: end, samples: samples, from: t0, to: t0.addingTimeInterval(minutes * 60 + 1),
+            interfaces: interfaces, criteria: criteria)
     }
 
     private func status(_ name: String, up: Bool = true, speed: UInt64? = 1_000_000_000) -> InterfaceStatus {
@@ -29,7 +35,7 @@ struct LinkUtilisationTests {
     }
 
     @Test func nearestRankByHand() {
-        #expect(Percentile.nearestRank(0.95, of: (1...20).map(Double.init)) == 19)   // rank ⌈0.95 × 20⌉ = 19
+        #expect(Percentile.nearestRank(0.95, of: (1...20).map(Double.init)) == 19)  // rank ⌈0.95 × 20⌉ = 19
         #expect(Percentile.nearestRank(0.95, of: (1...100).map(Double.init)) == 95)
         #expect(Percentile.nearestRank(0.95, of: [7]) == 7)
         #expect(Percentile.nearestRank(0.5, of: [3, 1, 2, 4]) == 2)
@@ -70,17 +76,24 @@ struct LinkUtilisationTests {
     }
 
     @Test func capacityIsTheSmallerOfPlannedAndNegotiated() {
-        let slow = ["agg-yongning-sw": ["GigabitEthernet1/0/2": status("GigabitEthernet1/0/2", speed: 100_000_000)],
-                    "city-core-b-sw": ["XGigabitEthernet2/0/4": status("XGigabitEthernet2/0/4", speed: 10_000_000_000)]]
+        let slow = [
+            "agg-yongning-sw": ["GigabitEthernet1/0/2": status("GigabitEthernet1/0/2", speed: 100_000_000)],
+            "city-core-b-sw": ["XGigabitEthernet2/0/4": status("XGigabitEthernet2/0/4", speed: 10_000_000_000)],
+        ]
         let negotiated = evaluate(samples([90e6, 90e6, 90e6]), end: link.b, minutes: 3, interfaces: slow)
-        #expect(negotiated.capacity == .init(bitsPerSecond: 100e6, source: .negotiated, basis: "negotiated speed of agg-yongning-sw GigabitEthernet1/0/2"))
+        #expect(
+            negotiated.capacity == .init(bitsPerSecond: 100e6, source: .negotiated, basis: "negotiated speed of agg-yongning-sw GigabitEthernet1/0/2")
+        )
         #expect(negotiated.status == .congested && negotiated.p95Utilisation == 0.9, "90M of a port that negotiated 100M")
         // Measured at the upstream end: that end's speed (10G) is the one compared, and the plan's 1G is smaller.
         let fast = evaluate(samples([500e6, 500e6, 500e6], device: "city-core-b-sw"), end: link.a, minutes: 3, interfaces: slow)
         #expect(fast.capacity?.source == .planned && fast.capacity?.bitsPerSecond == 1e9 && fast.negotiatedSpeed == 10_000_000_000)
         let unplanned = Link(id: "x", tier: .cityCounty, a: link.a, b: link.b, capacity: nil)
-        #expect(LinkUtilisation.evaluate(unplanned, measuredEnd: link.b, samples: samples([1e6, 1e6]), from: t0, to: t0.addingTimeInterval(121),
-                                         interfaces: [:], criteria: criteria).status == .noCapacity)
+        #expect(
+            LinkUtilisation.evaluate(
+                unplanned, measuredEnd: link.b, samples: samples([1e6, 1e6]), from: t0, to: t0.addingTimeInterval(121),
+                interfaces: [:], criteria: criteria
+            ).status == .noCapacity)
     }
 
     @Test func congestedThroughoutNeedsEveryIntervalOverTheThresholdFromTheSpansStart() {
@@ -101,10 +114,12 @@ struct LinkUtilisationTests {
     }
 
     @Test func aDownEndAndTheNegotiatedSpeed() {
-        let result = evaluate(samples([100e6, 100e6]), end: link.b, minutes: 2, interfaces: [
-            "agg-yongning-sw": ["GigabitEthernet1/0/2": status("GigabitEthernet1/0/2", speed: 100_000_000)],
-            "city-core-b-sw": ["XGigabitEthernet2/0/4": status("XGigabitEthernet2/0/4", up: false, speed: 10_000_000_000)],
-        ])
+        let result = evaluate(
+            samples([100e6, 100e6]), end: link.b, minutes: 2,
+            interfaces: [
+                "agg-yongning-sw": ["GigabitEthernet1/0/2": status("GigabitEthernet1/0/2", speed: 100_000_000)],
+                "city-core-b-sw": ["XGigabitEthernet2/0/4": status("XGigabitEthernet2/0/4", up: false, speed: 10_000_000_000)],
+            ])
         #expect(result.status == .down && result.problem == "city-core-b-sw XGigabitEthernet2/0/4 is down")
         #expect(result.negotiatedSpeed == 100_000_000, "the measured end's speed first: this 1G link negotiated 100M")
     }

@@ -1,5 +1,6 @@
-@testable import Monitor
 import Testing
+
+@testable import Monitor
 
 /// The polling loop's scheduling rules on exact times: no clock, no agent.
 @Suite("Poll schedule")
@@ -47,13 +48,16 @@ struct PollScheduleTests {
 
     @Test func aCycleClosesOnceItsIntervalHasPassedAndEveryPollDueInItWasAttempted() {
         var schedule = PollSchedule(intervals: [minute, minute], cycle: minute, offsets: [0, 0.5])
-        let a = schedule.takeDue(at: .seconds(30))!, b = schedule.takeDue(at: .seconds(30))!
+        let a = schedule.takeDue(at: .seconds(30))!
+        let b = schedule.takeDue(at: .seconds(30))!
         #expect(schedule.attempted(a, started: .seconds(0), at: .seconds(5), succeeded: true).isEmpty)
         // b started 12 s behind its due time and ended at 70 s: the cycle 0–60 s is over then, 70 s long.
-        #expect(schedule.attempted(b, started: .seconds(42), at: .seconds(70), succeeded: true)
-            == [.init(index: 0, length: .seconds(70), maxLateness: .seconds(12))])
+        #expect(
+            schedule.attempted(b, started: .seconds(42), at: .seconds(70), succeeded: true)
+                == [.init(index: 0, length: .seconds(70), maxLateness: .seconds(12))])
         #expect(schedule.closeCycles(at: .seconds(119)).isEmpty, "cycle 1 is not over before 120 s")
-        let c = schedule.takeDue(at: .seconds(90))!, d = schedule.takeDue(at: .seconds(90))!
+        let c = schedule.takeDue(at: .seconds(90))!
+        let d = schedule.takeDue(at: .seconds(90))!
         _ = schedule.attempted(c, started: .seconds(60), at: .seconds(61), succeeded: true)
         #expect(schedule.attempted(d, started: .seconds(90), at: .seconds(100), succeeded: true).isEmpty, "its interval has not passed")
         #expect(schedule.closeCycles(at: .seconds(120)) == [.init(index: 1, length: .seconds(40), maxLateness: .zero)])

@@ -1,5 +1,6 @@
 import Model
 import Testing
+
 @testable import Monitor
 @testable import SNMP
 
@@ -27,8 +28,10 @@ struct WirelessReadingTests {
     @Test func anUnknownStateValueIsShownAsItsNumberAndIsNotUp() {
         let profile = WirelessProfile.huawei
         let ap: OID = "1.2.3.4.5.6"
-        let cells: [WirelessProfile.Column: [OID: SNMPValue]] = [profile.name: [ap: .octetString(Array("x".utf8))], profile.state!.column: [ap: .integer32(99)],
-                                                                profile.clients!: [ap: .octetString(Array("lots".utf8))]]
+        let cells: [WirelessProfile.Column: [OID: SNMPValue]] = [
+            profile.name: [ap: .octetString(Array("x".utf8))], profile.state!.column: [ap: .integer32(99)],
+            profile.clients!: [ap: .octetString(Array("lots".utf8))],
+        ]
         let reading = WirelessPoller.readings(profile: profile, cells: cells)[0]
         #expect(reading.up == false && reading.state == "99" && reading.clients == nil, "a clients value of the wrong type is no count, not zero")
     }

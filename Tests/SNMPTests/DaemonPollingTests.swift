@@ -1,8 +1,8 @@
 import Foundation
-import TestSupport
 import Model
 import Monitor
 import Store
+import TestSupport
 import Testing
 
 /// `edunetd` polling a real agent on loopback and storing interface rates, stopped with SIGTERM.
@@ -28,7 +28,8 @@ struct DaemonPollingTests {
         let pid = try Self.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
         try await Task.sleep(for: .milliseconds(1500))
         let labFile = directory.appendingPathComponent("inventory/lab.yaml")
-        try "devices:\n  - {id: broken, name: x, role: core-swich}\n".write(to: directory.appendingPathComponent("inventory/typo.yaml"), atomically: true, encoding: .utf8)
+        try "devices:\n  - {id: broken, name: x, role: core-swich}\n".write(
+            to: directory.appendingPathComponent("inventory/typo.yaml"), atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
         try await Task.sleep(for: .milliseconds(700))
         try FileManager.default.removeItem(at: directory.appendingPathComponent("inventory/typo.yaml"))
@@ -52,12 +53,13 @@ struct DaemonPollingTests {
         let port = await TestAgents.snmpd().port
         let directory = try LabNetwork.make(port: port)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try (LabNetwork.devices(port: port, second: false) + """
-            links:
-              - {id: lab-loop, tier: county-school, a: {device: dead-sw, interface: eth9}, b: {device: lab-sw, interface: lo}, capacity: 10M}
-              - {id: lab-dark, tier: county-school, a: {device: dead-sw, interface: eth8}, b: {device: lab-sw, interface: nonexistent0}, capacity: 1G}
+        try
+            (LabNetwork.devices(port: port, second: false) + """
+                links:
+                  - {id: lab-loop, tier: county-school, a: {device: dead-sw, interface: eth9}, b: {device: lab-sw, interface: lo}, capacity: 10M}
+                  - {id: lab-dark, tier: county-school, a: {device: dead-sw, interface: eth8}, b: {device: lab-sw, interface: nonexistent0}, capacity: 1G}
 
-            """).write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+                """).write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("edunetd.log").path
         let pid = try Self.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
         try await Task.sleep(for: .milliseconds(4500))
@@ -81,13 +83,17 @@ struct DaemonPollingTests {
 
         // The links report reads the stored rates against the applied inventory.
         let db = directory.appendingPathComponent("lab.sqlite").path
-        let apply = try SNMPCommandTests.run(["inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
-                                              "--policies", directory.appendingPathComponent("policies").path, "--db", db])
+        let apply = try SNMPCommandTests.run([
+            "inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
+            "--policies", directory.appendingPathComponent("policies").path, "--db", db,
+        ])
         #expect(apply.status == 0, "\(apply.stderr)")
         // Over the seconds the daemon polled: coverage is of the window, and this one ran for about four seconds.
         let iso = ISO8601DateFormatter()
-        let span = (iso.string(from: Date(timeIntervalSince1970: history[0].time.timeIntervalSince1970.rounded(.down))),
-                    iso.string(from: Date(timeIntervalSince1970: history[history.count - 1].time.timeIntervalSince1970.rounded(.up) + 1)))
+        let span = (
+            iso.string(from: Date(timeIntervalSince1970: history[0].time.timeIntervalSince1970.rounded(.down))),
+            iso.string(from: Date(timeIntervalSince1970: history[history.count - 1].time.timeIntervalSince1970.rounded(.up) + 1))
+        )
         let links = try SNMPCommandTests.run(["links", "list", "--db", db, "--from", span.0, "--to", span.1, "--format", "json"])
         #expect(links.status == 0, "\(links.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(links.stdout.utf8)) as? [String: Any])

@@ -1,8 +1,8 @@
 import Foundation
-import TestSupport
 import Model
 import Monitor
 import Store
+import TestSupport
 import Testing
 
 /// edunetd when things go wrong: a device that answers nonsense, and the daemon killed mid-cycle.
@@ -14,15 +14,15 @@ struct DaemonResilienceTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         // The lab's profile reads LAB_COMMUNITY, which the daemon gets as edunet-test: serve the device under it too.
         try """
-            snmp_profiles:
-              - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
-              - {id: nonsense, version: v2c, community: {file: \(directory.appendingPathComponent("community").path)}}
-            nodes:
-              - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
-            devices:
-              - {id: nonsense-sw, name: 胡言乱语交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(agent.port)}, snmp_profile: nonsense}
+        snmp_profiles:
+          - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
+          - {id: nonsense, version: v2c, community: {file: \(directory.appendingPathComponent("community").path)}}
+        nodes:
+          - {id: agg-xingqing, name: 兴庆区汇聚, kind: county-aggregation, county: xingqing}
+        devices:
+          - {id: nonsense-sw, name: 胡言乱语交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(agent.port)}, snmp_profile: nonsense}
 
-            """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+        """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
         try "nonsense\n".write(to: directory.appendingPathComponent("community"), atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("edunetd.log").path
         let pid = try DaemonPollingTests.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
@@ -37,9 +37,15 @@ struct DaemonResilienceTests {
         let store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("lab.sqlite").path))
         let interfaces = try #require(try store.interfaces(device: "nonsense-sw")).interfaces
         #expect(interfaces["port1"]?.problems == ["ifHCInOctets is OctetString, not Counter64"])
-        #expect(interfaces["port2"]?.problems.first?.hasPrefix("the interface is up with a speed of 0") == true && interfaces["port2"]?.speedBitsPerSecond == nil)
-        func rates(_ port: String) throws -> [InterfaceMeasurement] { try store.rates(device: "nonsense-sw", interface: port, from: .distantPast, to: .distantFuture) }
-        let port1 = try rates("port1"), port2 = try rates("port2"), port3 = try rates("port3")
+        #expect(
+            interfaces["port2"]?.problems.first?.hasPrefix("the interface is up with a speed of 0") == true
+                && interfaces["port2"]?.speedBitsPerSecond == nil)
+        func rates(_ port: String) throws -> [InterfaceMeasurement] {
+            try store.rates(device: "nonsense-sw", interface: port, from: .distantPast, to: .distantFuture)
+        }
+        let port1 = try rates("port1")
+        let port2 = try rates("port2")
+        let port3 = try rates("port3")
         #expect(port1.count >= 2 && port2.count >= 2 && port3.count >= 2)
         // A counter of the wrong type is no rate at all (not zero); the other direction is still measured. (The
         // tolerance is loose: a 1-second interval on a Python agent is timing noise, accuracy is tested elsewhere.)
@@ -47,7 +53,10 @@ struct DaemonResilienceTests {
         // A speed of 0 leaves the rate measurable, only utilisation unknown.
         #expect(port2.allSatisfy { abs(($0.inBitsPerSecond ?? 0) - 1_000_000) < 250_000 }, "\(port2)")
         // A 64-bit counter that went backwards without a reboot: every interval unknown, never a spike or a zero.
-        #expect(port3.allSatisfy { $0.unknownReason == IntervalRate.UnknownReason.implausible.rawValue && $0.inBitsPerSecond == nil && $0.outBitsPerSecond == nil }, "\(port3)")
+        #expect(
+            port3.allSatisfy {
+                $0.unknownReason == IntervalRate.UnknownReason.implausible.rawValue && $0.inBitsPerSecond == nil && $0.outBitsPerSecond == nil
+            }, "\(port3)")
         try store.rollUp(through: Date().addingTimeInterval(600))
         let rollups = try store.rollups(device: "nonsense-sw", interface: "port3", from: .distantPast, to: .distantFuture)
         #expect(!rollups.isEmpty && rollups.allSatisfy { $0.measured == 0 && $0.inMax == nil && $0.outMax == nil })
@@ -71,7 +80,11 @@ struct DaemonResilienceTests {
         let names = try #require(try store.interfaces(device: "lab-sw")).interfaces.keys
         // Every stored poll is whole: each poll time has a rate for every interface, or none at all.
         var interfacesAt: [Date: Int] = [:]
-        for name in names { for m in try store.rates(device: "lab-sw", interface: name, from: .distantPast, to: .distantFuture) { interfacesAt[m.time, default: 0] += 1 } }
+        for name in names {
+            for m in try store.rates(device: "lab-sw", interface: name, from: .distantPast, to: .distantFuture) {
+                interfacesAt[m.time, default: 0] += 1
+            }
+        }
         #expect(!interfacesAt.isEmpty)
         #expect(interfacesAt.values.allSatisfy { $0 == names.count }, "\(interfacesAt)")
 

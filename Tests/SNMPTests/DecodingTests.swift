@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNMP
 
 @Suite("Value decoding edge cases, served by snmpsim")

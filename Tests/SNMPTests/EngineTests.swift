@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SNMP
 
 @Suite("SNMP engine against net-snmp's snmpd")
@@ -16,12 +17,16 @@ struct EngineTests {
     }
 
     /// Every user the test agent has: u-<auth>-<priv> for each combination net-snmp supports.
-    static let users: [USMUser] = [USMUser(name: "u-none-none")] + USMUser.AuthProtocol.allCases.flatMap { auth in
-        [USMUser(name: "u-\(tag(auth.rawValue))-none", auth: (auth, "edunet-auth-pass"))]
-            + USMUser.PrivacyProtocol.allCases.map { privacy in
-                USMUser(name: "u-\(tag(auth.rawValue))-\(tag(privacy.rawValue))", auth: (auth, "edunet-auth-pass"), privacy: (privacy, "edunet-priv-pass"))
-            }
-    }
+    static let users: [USMUser] =
+        [USMUser(name: "u-none-none")]
+        + USMUser.AuthProtocol.allCases.flatMap { auth in
+            [USMUser(name: "u-\(tag(auth.rawValue))-none", auth: (auth, "edunet-auth-pass"))]
+                + USMUser.PrivacyProtocol.allCases.map { privacy in
+                    USMUser(
+                        name: "u-\(tag(auth.rawValue))-\(tag(privacy.rawValue))", auth: (auth, "edunet-auth-pass"),
+                        privacy: (privacy, "edunet-priv-pass"))
+                }
+        }
 
     private static func tag(_ name: String) -> String { name.lowercased().replacingOccurrences(of: "-", with: "") }
 
@@ -85,8 +90,10 @@ struct EngineTests {
         // UDP may drop a datagram under load: live devices retry quickly, dead ones take 2 × 1.5 s to give up.
         // The dead take two attempts of 3 s; the live must all be done well before (on a loaded 2-core machine they
         // have been seen to take up to 4 s).
-        let dead = [SNMPTarget(host: "127.20.1.1", port: port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(3), retries: 1),
-                    SNMPTarget(host: "127.0.0.1", port: 9, credentials: .v2c(community: "edunet-test"), timeout: .seconds(3), retries: 1)]
+        let dead = [
+            SNMPTarget(host: "127.20.1.1", port: port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(3), retries: 1),
+            SNMPTarget(host: "127.0.0.1", port: 9, credentials: .v2c(community: "edunet-test"), timeout: .seconds(3), retries: 1),
+        ]
         let live = (1...100).map {
             SNMPTarget(host: "127.20.0.\($0)", port: port, credentials: .v2c(community: "edunet-test"), timeout: .milliseconds(400), retries: 4)
         }
@@ -113,7 +120,8 @@ struct EngineTests {
     }
 
     @Test func aSlowDeviceDoesNotSlowOthers() async throws {
-        let slow = SNMPTarget(host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(4), retries: 0)
+        let slow = SNMPTarget(
+            host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(4), retries: 0)
         var fast: [SNMPTarget] = []
         for index in 1...50 { fast.append(await Self.v2c(host: "127.20.0.\(index)")) }
         let order = await withTaskGroup(of: String.self) { group in
@@ -134,7 +142,8 @@ struct EngineTests {
     }
 
     @Test func cancellationFreesTheRequest() async throws {
-        let slow = SNMPTarget(host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(10), retries: 0)
+        let slow = SNMPTarget(
+            host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(10), retries: 0)
         let task = Task { try await engine.get(slow, [Self.sysName]) }
         #expect(await waitUntil { $0.inFlight == 1 })
         task.cancel()
@@ -149,7 +158,8 @@ struct EngineTests {
     }
 
     @Test func perDeviceCapSerialisesRequestsToOneDevice() async throws {
-        let slow = SNMPTarget(host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(10), retries: 0)
+        let slow = SNMPTarget(
+            host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(10), retries: 0)
         async let first = engine.get(slow, [Self.sysName])
         async let second = engine.get(slow, [Self.sysName])
         #expect(await waitUntil { $0.inFlight == 1 && $0.queued == 1 }, "one sent, one waiting for the device's slot")

@@ -2,6 +2,7 @@ import Foundation
 import Monitor
 import Synchronization
 import Testing
+
 @testable import SNMP
 
 @Suite("Interface polling of real device recordings")
@@ -12,7 +13,14 @@ struct InterfacePollerTests {
     /// A clock that moves 60 s each time it is read.
     final class StepClock: Sendable {
         private let reads = Mutex(0)
-        func now() -> Date { Date(timeInterval: Double(reads.withLock { value in defer { value += 1 }; return value }) * 60, since: InterfacePollerTests.t0) }
+        func now() -> Date {
+            Date(
+                timeInterval: Double(
+                    reads.withLock { value in
+                        defer { value += 1 }
+                        return value
+                    }) * 60, since: InterfacePollerTests.t0)
+        }
     }
 
     private func target(_ recording: String) async -> SNMPTarget {
@@ -38,8 +46,10 @@ struct InterfacePollerTests {
         let clock = StepClock()
         let poller = InterfacePoller(engine: engine, now: { clock.now() })
         let device = await target("huawei-s5720")
-        let wall = ContinuousClock(), start = wall.now
-        let first = try await poller.poll(device), second = try await poller.poll(device)
+        let wall = ContinuousClock()
+        let start = wall.now
+        let first = try await poller.poll(device)
+        let second = try await poller.poll(device)
         // The injected clock is read once a poll (60 s apart); rows and the poll's end are that reading plus the real
         // time the walk took, so the two polls are 60 s apart give or take the time both walks took.
         #expect(abs(second.time.timeIntervalSince(first.time) - 60) <= (wall.now - start) / .seconds(1))
@@ -47,10 +57,11 @@ struct InterfacePollerTests {
         let before = first.byKey
         let rates = second.interfaces.compactMap { reading in before[reading.key].map { calculator.rate(from: $0.sample, to: reading.sample) } }
         #expect(rates.count == second.interfaces.count)
-        #expect(rates.allSatisfy { rate in
-            if case .measured(let inBits, let outBits) = rate { return (inBits ?? 0) == 0 && (outBits ?? 0) == 0 }
-            return false
-        })
+        #expect(
+            rates.allSatisfy { rate in
+                if case .measured(let inBits, let outBits) = rate { return (inBits ?? 0) == 0 && (outBits ?? 0) == 0 }
+                return false
+            })
         #expect(second.interfaces.contains { $0.speedBitsPerSecond == 10_000_000_000 }, "ifHighSpeed 10000 is 10 Gbit/s")
     }
 
@@ -59,8 +70,10 @@ struct InterfacePollerTests {
         let outcome = try SNMPCommandTests.run(["poll", agent, "--community", "bare", "--window", "0.3", "--format", "json"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // Not admin-down (the agent does not say), and no rate, with the reason.
-        #expect(outcome.stdout == #"{"interface":"eth0","index":1,"status":"down (no ifAdminStatus)","counters":"none","unknown":"no octet counters"}"# + "\n",
-                "\(outcome.stdout)")
+        #expect(
+            outcome.stdout == #"{"interface":"eth0","index":1,"status":"down (no ifAdminStatus)","counters":"none","unknown":"no octet counters"}"#
+                + "\n",
+            "\(outcome.stdout)")
     }
 
     @Test func pollCommandPrintsInterfacesAndRates() async throws {

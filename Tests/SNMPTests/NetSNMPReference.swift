@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import SNMP
 
 /// net-snmp's own tools as the reference: runs `snmpbulkwalk` and reads its output, and renders our
@@ -13,8 +14,10 @@ enum NetSNMPReference {
     static func bulkwalk(_ agent: TestAgents.Agent, community: String, root: String) throws -> [Line] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/snmpbulkwalk")
-        process.arguments = ["-v2c", "-c", community, "-On", "-Ox", "-Oe", "-Ot", "--hexOutputLength=0", "-Cr25", "-t", "20", "-r", "3",
-                             "\(agent.host):\(agent.port)", root]
+        process.arguments = [
+            "-v2c", "-c", community, "-On", "-Ox", "-Oe", "-Ot", "--hexOutputLength=0", "-Cr25", "-t", "20", "-r", "3",
+            "\(agent.host):\(agent.port)", root,
+        ]
         process.environment = ["MIBS": "", "PATH": "/usr/bin:/bin"]
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-bulkwalk-\(UUID().uuidString).txt")
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)

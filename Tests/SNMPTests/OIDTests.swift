@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNMP
 
 @Suite("OIDs and values")

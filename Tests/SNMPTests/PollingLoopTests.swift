@@ -4,6 +4,7 @@ import Model
 import Monitor
 import Store
 import Testing
+
 @testable import SNMP
 
 /// The polling loop with a huge device among small ones: the Ruijie controller recording (3,271 interfaces,
@@ -11,18 +12,26 @@ import Testing
 @Suite("Polling loop")
 struct PollingLoopTests {
     @Test func aThreeThousandInterfaceDeviceDoesNotDelayTheOthers() async throws {
-        let snmpd = await TestAgents.snmpd(), snmpsim = await TestAgents.snmpsim(serving: "ruijie-m18000")
+        let snmpd = await TestAgents.snmpd()
+        let snmpsim = await TestAgents.snmpsim(serving: "ruijie-m18000")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-loop-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = MeasurementStore(database: try StoreDatabase(path: path))
         let small = ["127.0.0.1", "127.20.0.1", "127.20.0.2"].enumerated().map { index, host in
-            PolledDevice(id: "sw\(index)", target: SNMPTarget(host: host, port: snmpd.port, credentials: .v2c(community: "edunet-test"),
-                                                              timeout: .seconds(2), retries: 1, name: "sw\(index)"))
+            PolledDevice(
+                id: "sw\(index)",
+                target: SNMPTarget(
+                    host: host, port: snmpd.port, credentials: .v2c(community: "edunet-test"),
+                    timeout: .seconds(2), retries: 1, name: "sw\(index)"))
         }
-        let huge = PolledDevice(id: "ruijie", target: SNMPTarget(host: "127.0.0.1", port: snmpsim.port, credentials: .v2c(community: "ruijie-m18000"),
-                                                                 timeout: .seconds(20), retries: 1, name: "ruijie"), role: .accessSwitch)
-        let loop = PollingLoop(devices: [huge] + small, poller: DevicePoller(engine: SNMPEngine()), store: store,
-                               settings: .init(interval: .seconds(1), maxDevicesInFlight: 8, seed: 7), logger: Logger(label: "test"))
+        let huge = PolledDevice(
+            id: "ruijie",
+            target: SNMPTarget(
+                host: "127.0.0.1", port: snmpsim.port, credentials: .v2c(community: "ruijie-m18000"),
+                timeout: .seconds(20), retries: 1, name: "ruijie"), role: .accessSwitch)
+        let loop = PollingLoop(
+            devices: [huge] + small, poller: DevicePoller(engine: SNMPEngine()), store: store,
+            settings: .init(interval: .seconds(1), maxDevicesInFlight: 8, seed: 7), logger: Logger(label: "test"))
         let running = Task { await loop.run() }
         try await Task.sleep(for: .milliseconds(4500))
         running.cancel()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SNMP
 
 /// Every real device recording, walked by our engine and by net-snmp's `snmpbulkwalk` from the same
@@ -13,8 +14,10 @@ struct RecordingWalkTests {
         TestAgents.target(await TestAgents.snmpsim(serving: name), community: name, timeout: .seconds(20), retries: 3)
     }
 
-    private func compare(_ ours: [NetSNMPReference.Line], _ reference: [NetSNMPReference.Line], volatile: Set<String>,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
+    private func compare(
+        _ ours: [NetSNMPReference.Line], _ reference: [NetSNMPReference.Line], volatile: Set<String>,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(ours.count == reference.count, sourceLocation: sourceLocation)
         var mismatches = 0
         for (mine, theirs) in zip(ours, reference) where mine != theirs {
@@ -42,10 +45,13 @@ struct RecordingWalkTests {
             var ours: [VarBind] = []
             for column in fetched.columns {
                 for row in fetched.rows {
-                    if let value = row.cells[column] { ours.append(VarBind(oid: OID(fetched.entry.components + [column] + row.index.components), value: value)) }
+                    if let value = row.cells[column] {
+                        ours.append(VarBind(oid: OID(fetched.entry.components + [column] + row.index.components), value: value))
+                    }
                 }
             }
-            let reference = try NetSNMPReference.bulkwalk(await TestAgents.snmpsim(serving: recording), community: recording, root: "." + table.description)
+            let reference = try NetSNMPReference.bulkwalk(
+                await TestAgents.snmpsim(serving: recording), community: recording, root: "." + table.description)
             compare(ours.map(NetSNMPReference.line), reference, volatile: NetSNMPReference.volatileOIDs(recording: recording))
             if recording == "ubiquiti-m5", table == "1.3.6.1.2.1.31.1.1" { #expect(fetched.rows.isEmpty, "this AP has no ifXTable") }
         }

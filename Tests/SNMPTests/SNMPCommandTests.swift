@@ -19,7 +19,8 @@ struct SNMPCommandTests {
         let leaf = try Self.run(["snmp", "walk", agent, "1.3.6.1.2.1.1.2.0", "--community", "edunet-test"])
         #expect(leaf.status == 0 && leaf.stdout == "1.3.6.1.2.1.1.2.0 = ObjectIdentifier: 1.3.6.1.4.1.8072.3.2.10\n", "\(leaf.stdout)\(leaf.stderr)")
         let nothing = try Self.run(["snmp", "walk", agent, "1.3.6.1.4.1.99999", "--community", "edunet-test"])
-        #expect(nothing.status == 1 && nothing.stdout.isEmpty && nothing.stderr.contains("No Such Object available on this agent at 1.3.6.1.4.1.99999"))
+        #expect(
+            nothing.status == 1 && nothing.stdout.isEmpty && nothing.stderr.contains("No Such Object available on this agent at 1.3.6.1.4.1.99999"))
         // Each cell's OID is the column's and the row's index: ifDescr of ifIndex 1 is 1.3.6.1.2.1.2.2.1.2.1.
         let table = try Self.run(["snmp", "table", agent, "1.3.6.1.2.1.2.2", "--community", "edunet-test", "--format", "json"])
         let first = try #require(table.stdout.split(separator: "\n").first)
@@ -29,8 +30,9 @@ struct SNMPCommandTests {
 
     @Test func getAsTextAndJSON() async throws {
         let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
-        let text = try Self.run(["snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--community-env", "TEST_COMMUNITY"],
-                                environment: ["TEST_COMMUNITY": "edunet-test"])
+        let text = try Self.run(
+            ["snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--community-env", "TEST_COMMUNITY"],
+            environment: ["TEST_COMMUNITY": "edunet-test"])
         #expect(text.status == 0)
         #expect(text.stdout == "1.3.6.1.2.1.1.2.0 = ObjectIdentifier: 1.3.6.1.4.1.8072.3.2.10\n")
         let json = try Self.run(["snmp", "walk", agent, "1.3.6.1.2.1.2.2.1.2", "--community", "edunet-test", "--format", "json"])
@@ -43,12 +45,17 @@ struct SNMPCommandTests {
         let keys = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-keys-\(UUID().uuidString)")
         try "edunet-auth-pass\n".write(to: keys, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: keys) }
-        let ok = try Self.run(["snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--v3-user", "u-sha512-aes256", "--auth-protocol", "SHA-512",
-                               "--auth-key-file", keys.path, "--priv-protocol", "AES-256", "--priv-key-env", "PRIV"],
-                              environment: ["PRIV": "edunet-priv-pass"])
+        let ok = try Self.run(
+            [
+                "snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--v3-user", "u-sha512-aes256", "--auth-protocol", "SHA-512",
+                "--auth-key-file", keys.path, "--priv-protocol", "AES-256", "--priv-key-env", "PRIV",
+            ],
+            environment: ["PRIV": "edunet-priv-pass"])
         #expect(ok.status == 0 && ok.stdout.hasSuffix("ObjectIdentifier: 1.3.6.1.4.1.8072.3.2.10\n"), "\(ok.stderr)")
-        let wrong = try Self.run(["snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--v3-user", "u-negative", "--auth-protocol", "SHA-256",
-                                  "--auth-key", "wrong-wrong-wrong", "--priv-key", "edunet-priv-pass"])
+        let wrong = try Self.run([
+            "snmp", "get", agent, "1.3.6.1.2.1.1.2.0", "--v3-user", "u-negative", "--auth-protocol", "SHA-256",
+            "--auth-key", "wrong-wrong-wrong", "--priv-key", "edunet-priv-pass",
+        ])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("authentication failed"))
     }
@@ -70,8 +77,10 @@ struct SNMPCommandTests {
         let directory = try LabNetwork.make(port: await TestAgents.snmpd().port)
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("lab.sqlite").path
-        let apply = try Self.run(["inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
-                                  "--policies", directory.appendingPathComponent("policies").path, "--db", db])
+        let apply = try Self.run([
+            "inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
+            "--policies", directory.appendingPathComponent("policies").path, "--db", db,
+        ])
         #expect(apply.status == 0, "\(apply.stderr)")
         let get = try Self.run(["snmp", "get", "--device", "lab-sw", "1.3.6.1.2.1.1.2.0", "--db", db], environment: ["LAB_COMMUNITY": "edunet-test"])
         #expect(get.status == 0 && get.stdout == "1.3.6.1.2.1.1.2.0 = ObjectIdentifier: 1.3.6.1.4.1.8072.3.2.10\n", "\(get.stderr)")

@@ -1,12 +1,13 @@
 import Foundation
-import TestSupport
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Model
 import Monitor
 import Store
+import TestSupport
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A running `scripts/simnet.sh`: its directory (data, inventory copy, env.sh, truth.json) and port.
 struct SimulatedCity: Sendable {
@@ -62,21 +63,23 @@ struct SimulatedCityTests {
         let text = try String(contentsOf: fleet, encoding: .utf8)
         try String(text[..<text.range(of: "poll_interval_seconds:")!.lowerBound]).write(to: fleet, atomically: true, encoding: .utf8)
         try """
-            database: city.sqlite
-            inventory: \(city.directory.appendingPathComponent("inventory").path)
-            policies: policies
-            http: {listen: "127.0.0.1:0"}
-            traps: {port: 0}
-            poll: {interval_seconds: \(interval), timeout_seconds: 3, retries: 1, max_devices_in_flight: 2}
-            """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
+        database: city.sqlite
+        inventory: \(city.directory.appendingPathComponent("inventory").path)
+        policies: policies
+        http: {listen: "127.0.0.1:0"}
+        traps: {port: 0}
+        poll: {interval_seconds: \(interval), timeout_seconds: 3, retries: 1, max_devices_in_flight: 2}
+        """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
         return directory
     }
 
     /// Starts edunetd with the simulation's credentials in its environment.
     static func startDaemon(_ city: SimulatedCity, in directory: URL) throws -> pid_t {
         let edunetd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunetd").path
-        return try TestProcess.spawn("set -a; . '\(city.directory.appendingPathComponent("env.sh").path)'; exec '\(edunetd)' " +
-                                     "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' > '\(directory.appendingPathComponent("edunetd.log").path)' 2>&1 < /dev/null")
+        return try TestProcess.spawn(
+            "set -a; . '\(city.directory.appendingPathComponent("env.sh").path)'; exec '\(edunetd)' "
+                + "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' > '\(directory.appendingPathComponent("edunetd.log").path)' 2>&1 < /dev/null"
+        )
     }
 
     static func log(_ directory: URL) -> String {
@@ -87,7 +90,10 @@ struct SimulatedCityTests {
     static func httpPort(_ directory: URL) async throws -> Int {
         for _ in 0..<50 {
             if let line = log(directory).split(separator: "\n").first(where: { $0.contains("http listening") }),
-               let range = line.range(of: "port="), let port = Int(line[range.upperBound...].prefix { $0.isNumber }) { return port }
+                let range = line.range(of: "port="), let port = Int(line[range.upperBound...].prefix { $0.isNumber })
+            {
+                return port
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw CancellationError()
@@ -106,7 +112,8 @@ struct SimulatedCityTests {
         let pid = try Self.startDaemon(city, in: directory)
         let port = try await Self.httpPort(directory)
         try await Task.sleep(for: .seconds(34))  // three cycles and a bit
-        let metrics = try await Self.get(port, "/metrics"), health = try await Self.get(port, "/healthz")
+        let metrics = try await Self.get(port, "/metrics")
+        let health = try await Self.get(port, "/healthz")
         let status = DaemonPollingTests.stop(pid)
         let log = Self.log(directory)
         #expect(status == 0, "\(log)")
@@ -114,7 +121,9 @@ struct SimulatedCityTests {
 
         // Rates: every interval of every interface with traffic within 2 % of what the simulation sets.
         let store = MeasurementStore(database: try StoreDatabase(path: directory.appendingPathComponent("city.sqlite").path))
-        var compared = 0, worst = 0.0, devicesMeasured = 0
+        var compared = 0
+        var worst = 0.0
+        var devicesMeasured = 0
         for (id, device) in truth.devices {
             var measuredHere = false
             for (name, expected) in device.interfaces {
@@ -163,20 +172,28 @@ struct SimulatedCityTests {
         // A cycle lasts from its start to the last poll due in it: about the interval (10 s), longer when the daemon
         // falls behind (on a busy 2-core CI machine snmpsim shares the cores with the recording tests).
         #expect(cycleSeconds > 9 && cycleSeconds < 30, "\(cycle)")
-        #expect(metrics.body.contains("edunet_polls_total ") && metrics.body.contains("edunet_snmp_varbinds_total ")
+        #expect(
+            metrics.body.contains("edunet_polls_total ") && metrics.body.contains("edunet_snmp_varbinds_total ")
                 && metrics.body.contains("edunet_poll_failures_total 0"), "\(metrics.body)")
 
         // The CLI reads the same database: links with their negotiated speeds, APs with their controllers' word.
         let db = directory.appendingPathComponent("city.sqlite").path
-        let apply = try SNMPCommandTests.run(["inventory", "apply", "--inventory", city.directory.appendingPathComponent("inventory").path,
-                                              "--policies", directory.appendingPathComponent("policies").path, "--db", db])
+        let apply = try SNMPCommandTests.run([
+            "inventory", "apply", "--inventory", city.directory.appendingPathComponent("inventory").path,
+            "--policies", directory.appendingPathComponent("policies").path, "--db", db,
+        ])
         #expect(apply.status == 0, "\(apply.stderr)")
         // Over the seconds the daemon ran (coverage is of the window): from its first stored rate to just after its last.
-        let stamps = try store.rates(device: "lingwu-kindergarten-09-core", interface: "GigabitEthernet1/0/25", from: .distantPast, to: .distantFuture).map(\.time)
+        let stamps = try store.rates(
+            device: "lingwu-kindergarten-09-core", interface: "GigabitEthernet1/0/25", from: .distantPast, to: .distantFuture
+        ).map(\.time)
         let iso = ISO8601DateFormatter()
-        let first = try #require(stamps.min()), last = try #require(stamps.max())
-        let window = ["--from", iso.string(from: Date(timeIntervalSince1970: first.timeIntervalSince1970.rounded(.down) - 10)),
-                      "--to", iso.string(from: Date(timeIntervalSince1970: last.timeIntervalSince1970.rounded(.up) + 1))]
+        let first = try #require(stamps.min())
+        let last = try #require(stamps.max())
+        let window = [
+            "--from", iso.string(from: Date(timeIntervalSince1970: first.timeIntervalSince1970.rounded(.down) - 10)),
+            "--to", iso.string(from: Date(timeIntervalSince1970: last.timeIntervalSince1970.rounded(.up) + 1)),
+        ]
         let links = try SNMPCommandTests.run(["links", "list", "--county", "lingwu", "--format", "csv", "--db", db] + window)
         let slow = try #require(links.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("lingwu-kindergarten-09-uplink-a,") })
         #expect(slow.contains(",1G,1.00 Gbit/s,") && (slow.hasSuffix(",ok") || slow.hasSuffix(",congested")), "\(slow)")

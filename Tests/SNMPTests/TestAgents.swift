@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import SNMP
+import TestSupport
 
 /// Real SNMP agents on loopback for the tests, started once per test process by `scripts/test-agents.sh`
 /// and stopped by it (each also exits by itself after its time-to-live).
@@ -54,8 +54,9 @@ enum TestAgents {
     static func slow() async -> Agent {
         let upstream = await snmpd()
         return await registry.agent("slow") {
-            start(["slow", base.appendingPathComponent("snmpd-\(getpid())").path], port: freePort(offset: 2),
-                  extra: [String(upstream.port), "1500"])
+            start(
+                ["slow", base.appendingPathComponent("snmpd-\(getpid())").path], port: freePort(offset: 2),
+                extra: [String(upstream.port), "1500"])
         }
     }
 
@@ -64,7 +65,8 @@ enum TestAgents {
         let directory = base.appendingPathComponent("simnet-\(getpid())")
         let port = await registry.agent("simnet") {
             let port = freePort(offset: 4)
-            run(script: "simnet.sh", ["start", directory.path], environment: "SIMNET_PORT=\(port) SIMNET_TTL=1800",
+            run(
+                script: "simnet.sh", ["start", directory.path], environment: "SIMNET_PORT=\(port) SIMNET_TTL=1800",
                 log: directory.appendingPathComponent("start.log"), ready: "simnet serving")
             return Agent(port: port)
         }.port
@@ -101,7 +103,8 @@ enum TestAgents {
     private static func start(_ kindAndDirectory: [String], port: UInt16, extra: [String] = []) -> Agent {
         let arguments = kindAndDirectory + [String(port)] + extra
         let directory = URL(fileURLWithPath: arguments[1])
-        run(script: "test-agents.sh", arguments, environment: "AGENT_TTL=1800",
+        run(
+            script: "test-agents.sh", arguments, environment: "AGENT_TTL=1800",
             log: directory.appendingPathComponent("start-\(arguments[0]).log"), ready: "ready")
         return Agent(port: port)
     }
@@ -111,7 +114,8 @@ enum TestAgents {
     /// Foundation's Process was seen to wait forever here.
     private static func run(script name: String, _ arguments: [String], environment: String, log url: URL, ready: String) {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let log = url.path, kind = arguments[0]
+        let log = url.path
+        let kind = arguments[0]
         let script = root.appendingPathComponent("scripts/\(name)").path
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
         let command = "\(environment) exec /bin/bash '\(script)' \(quoted) > '\(log)' 2>&1 < /dev/null"
@@ -129,17 +133,19 @@ enum LabNetwork {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-lab-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
-        try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("inventory/counties.yaml"),
-                                         to: directory.appendingPathComponent("inventory/counties.yaml"))
-        try devices(port: port, second: secondDevice).write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(
+            at: TestAgents.root.appendingPathComponent("inventory/counties.yaml"),
+            to: directory.appendingPathComponent("inventory/counties.yaml"))
+        try devices(port: port, second: secondDevice).write(
+            to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
         try """
-            database: lab.sqlite
-            inventory: inventory
-            policies: policies
-            poll: {interval_seconds: 1, timeout_seconds: 0.3, retries: 0}
-            http: {listen: "127.0.0.1:0"}
-            traps: {port: 0}
-            """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
+        database: lab.sqlite
+        inventory: inventory
+        policies: policies
+        poll: {interval_seconds: 1, timeout_seconds: 0.3, retries: 0}
+        http: {listen: "127.0.0.1:0"}
+        traps: {port: 0}
+        """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
         return directory
     }
 
@@ -153,6 +159,9 @@ enum LabNetwork {
           - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(port)}, snmp_profile: lab}
           - {id: dead-sw, name: 不在线交换机, role: core-switch, node: agg-xingqing, management: {address: 127.20.2.1, port: \(port)}, snmp_profile: lab}
 
-        """ + (second ? "  - {id: lab-sw-2, name: 实验交换机二, role: access-switch, node: agg-xingqing, management: {address: 127.20.0.5, port: \(port)}, snmp_profile: lab}\n" : "")
+        """
+            + (second
+                ? "  - {id: lab-sw-2, name: 实验交换机二, role: access-switch, node: agg-xingqing, management: {address: 127.20.0.5, port: \(port)}, snmp_profile: lab}\n"
+                : "")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Model
 import Monitor
 import Testing
+
 @testable import SNMP
 
 /// The wireless profiles against the real controller recordings of snmpsim-data. The expected figures were

@@ -1,14 +1,18 @@
 import Foundation
 import GRDB
-import Testing
 import Model
+import Testing
+
 @testable import Store
 
 @Suite("Inventory store: revisions in SQLite, all or nothing")
 struct InventoryStoreTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let sampleCity = Result { try ConfigurationLoader.load(inventoryDirectory: root.appendingPathComponent("inventory").path,
-                                                                  policiesDirectory: root.appendingPathComponent("policies").path) }
+    static let sampleCity = Result {
+        try ConfigurationLoader.load(
+            inventoryDirectory: root.appendingPathComponent("inventory").path,
+            policiesDirectory: root.appendingPathComponent("policies").path)
+    }
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-store-\(UUID().uuidString).sqlite").path
     let t0 = Date(timeIntervalSince1970: 1_790_000_000)
 
@@ -65,9 +69,10 @@ struct InventoryStoreTests {
         let removed = configuration.inventory.devices.removeLast()
         configuration.inventory.counties.append(County(id: "test", name: "测试区", nameEN: "Test"))
         let change = try store.diff(configuration)
-        #expect(change.entries.map { "\($0.action.rawValue) \($0.kind.rawValue) \($0.id)" } == [
-            "added county test", "changed school \(configuration.inventory.schools[0].id)", "removed device \(removed.id)",
-        ])
+        #expect(
+            change.entries.map { "\($0.action.rawValue) \($0.kind.rawValue) \($0.id)" } == [
+                "added county test", "changed school \(configuration.inventory.schools[0].id)", "removed device \(removed.id)",
+            ])
         let students = try #require(change.entries[1].fields.first)
         #expect(students.name == "students")
         #expect(Int(students.new)! - Int(students.old)! == 50)
@@ -87,10 +92,11 @@ struct InventoryStoreTests {
         edited.inventory.schools[0].name = "改名后的学校"
         edited.inventory.devices.append(Device(id: "poison", name: "x", role: .router, node: "province-core"))
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: """
-                CREATE TRIGGER fail_part_way BEFORE INSERT ON devices WHEN NEW.id = 'poison'
-                BEGIN SELECT RAISE(ABORT, 'injected failure'); END
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER fail_part_way BEFORE INSERT ON devices WHEN NEW.id = 'poison'
+                    BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+                    """)
         }
         #expect {
             _ = try store.apply(edited, source: "edited", at: t0.addingTimeInterval(60))

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import Model
+import Testing
+
 @testable import Store
 
 @Suite("Measurement store: interface rates in batches")
@@ -13,9 +14,12 @@ struct MeasurementStoreTests {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    private func minute(_ n: Int, _ interface: String = "XGigabitEthernet0/0/1", in inBits: Double? = 1e6, unknown: String? = nil) -> InterfaceMeasurement {
-        InterfaceMeasurement(device: "agg-yongning-sw", interface: interface, time: t0.addingTimeInterval(Double(n) * 60),
-                             inBitsPerSecond: unknown == nil ? inBits : nil, outBitsPerSecond: unknown == nil ? 2e6 : nil, unknownReason: unknown)
+    private func minute(_ n: Int, _ interface: String = "XGigabitEthernet0/0/1", in inBits: Double? = 1e6, unknown: String? = nil)
+        -> InterfaceMeasurement
+    {
+        InterfaceMeasurement(
+            device: "agg-yongning-sw", interface: interface, time: t0.addingTimeInterval(Double(n) * 60),
+            inBitsPerSecond: unknown == nil ? inBits : nil, outBitsPerSecond: unknown == nil ? 2e6 : nil, unknownReason: unknown)
     }
 
     @Test func aBatchIsStoredAndReadBackInTimeOrder() throws {
@@ -26,7 +30,8 @@ struct MeasurementStoreTests {
         let day = try store.rates(device: "agg-yongning-sw", interface: "XGigabitEthernet0/0/1", from: t0, to: t0.addingTimeInterval(86_400))
         #expect(day.count == 1440)
         #expect(day.map(\.inBitsPerSecond) == (0..<1440).map { Double($0) })
-        let last = try store.rates(device: "agg-yongning-sw", interface: "XGigabitEthernet0/0/1", from: t0.addingTimeInterval(86_400), to: .distantFuture)
+        let last = try store.rates(
+            device: "agg-yongning-sw", interface: "XGigabitEthernet0/0/1", from: t0.addingTimeInterval(86_400), to: .distantFuture)
         #expect(last == [minute(1440, unknown: "agent restarted")], "an unknown interval stays unknown, with its reason and no rate")
     }
 
@@ -65,15 +70,18 @@ struct RollupTests {
         // One rate a minute (Mbit/s), stamped at the end of its minute; the 7th minute is unknown. Rates are stored
         // to the whole bit per second.
         let rates: [Double?] = [1e6, 2e6, 3e6, 4e6, 5e6, 6e6, nil, 8e6, 9e6, 10_000_000.4]
-        try store.record(rates.enumerated().map { index, value in
-            InterfaceMeasurement(device: "d", interface: "i", time: t0.addingTimeInterval(Double(index + 1) * 60),
-                                 inBitsPerSecond: value, outBitsPerSecond: value.map { $0 * 10 }, unknownReason: value == nil ? "agent restarted" : nil)
-        })
+        try store.record(
+            rates.enumerated().map { index, value in
+                InterfaceMeasurement(
+                    device: "d", interface: "i", time: t0.addingTimeInterval(Double(index + 1) * 60),
+                    inBitsPerSecond: value, outBitsPerSecond: value.map { $0 * 10 }, unknownReason: value == nil ? "agent restarted" : nil)
+            })
         #expect(try store.rollUp(through: t0.addingTimeInterval(610)) == 2)
         #expect(try store.rollUp(through: t0.addingTimeInterval(610)) == 0, "nothing new to roll up")
         let buckets = try store.rollups(device: "d", interface: "i", from: .distantPast, to: .distantFuture)
         #expect(buckets.map(\.bucketStart) == [t0, t0.addingTimeInterval(300)])
-        #expect(buckets[0].inMean == 3e6 && buckets[0].inMax == 5e6 && buckets[0].outMax == 50e6 && buckets[0].intervals == 5 && buckets[0].measured == 5)
+        #expect(
+            buckets[0].inMean == 3e6 && buckets[0].inMax == 5e6 && buckets[0].outMax == 50e6 && buckets[0].intervals == 5 && buckets[0].measured == 5)
         #expect(buckets[1].inMean == 8.25e6 && buckets[1].inMax == 10e6 && buckets[1].intervals == 5 && buckets[1].measured == 4)
         #expect(try store.pruneRollups(olderThan: t0.addingTimeInterval(300)) == 1)
     }
@@ -82,8 +90,9 @@ struct RollupTests {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let store = MeasurementStore(database: try StoreDatabase(path: path))
         func minute(_ n: Int, _ value: Double?) -> InterfaceMeasurement {
-            InterfaceMeasurement(device: "d", interface: "i", time: t0.addingTimeInterval(Double(n) * 60), inBitsPerSecond: value,
-                                 outBitsPerSecond: value.map { _ in 2e6 }, unknownReason: value == nil ? "polls missed" : nil)
+            InterfaceMeasurement(
+                device: "d", interface: "i", time: t0.addingTimeInterval(Double(n) * 60), inBitsPerSecond: value,
+                outBitsPerSecond: value.map { _ in 2e6 }, unknownReason: value == nil ? "polls missed" : nil)
         }
         // Minutes 1–3 of the span [t0, t0 + 5 min) arrive in time, and the spans through t0 + 10 min are rolled up.
         try store.record([minute(1, 1e6), minute(2, 2e6), minute(3, 3e6)])
@@ -108,14 +117,17 @@ struct SchemaUpgradeTests {
             let pool = try DatabasePool(path: path)
             try Migrations.migrator.migrate(pool, upTo: "v5-access-points-and-hosts")
             try pool.write { db in
-                try db.execute(sql: "INSERT INTO interface_rates VALUES ('sw', 'ge1', 1000.5, 1500000.4, 250.6, NULL), ('sw', 'ge1', 1060.5, NULL, NULL, 'gap')")
+                try db.execute(
+                    sql: "INSERT INTO interface_rates VALUES ('sw', 'ge1', 1000.5, 1500000.4, 250.6, NULL), ('sw', 'ge1', 1060.5, NULL, NULL, 'gap')")
                 try db.execute(sql: "INSERT INTO interface_rollups_5m VALUES ('sw', 'ge1', 900, 1500000.4, 1500000.4, 250.6, 250.6, 2, 1)")
             }
         }
         let store = MeasurementStore(database: try StoreDatabase(path: path))
         let rates = try store.rates(device: "sw", interface: "ge1", from: .distantPast, to: .distantFuture)
         #expect(rates.map(\.time.timeIntervalSince1970) == [1000.5, 1060.5])
-        #expect(rates[0].inBitsPerSecond == 1_500_000 && rates[0].outBitsPerSecond == 251 && rates[1].unknownReason == "gap" && rates[1].inBitsPerSecond == nil)
+        #expect(
+            rates[0].inBitsPerSecond == 1_500_000 && rates[0].outBitsPerSecond == 251 && rates[1].unknownReason == "gap"
+                && rates[1].inBitsPerSecond == nil)
         let rollups = try store.rollups(device: "sw", interface: "ge1", from: .distantPast, to: .distantFuture)
         #expect(rollups.count == 1 && rollups[0].inMean == 1_500_000 && rollups[0].intervals == 2 && rollups[0].measured == 1)
         #expect(try store.rollUp(through: Date(timeIntervalSince1970: 1200)) == 0, "the watermark moved with the old roll-ups: 900–1200 is done")

@@ -22,12 +22,15 @@ public enum EdunetTool {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out").path, err = scratch.appendingPathComponent("err").path
+        let out = scratch.appendingPathComponent("out").path
+        let err = scratch.appendingPathComponent("err").path
         let env = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        let command = "cd '\(directory.path)' && \(env) exec '\(products.appendingPathComponent(tool).path)' "
+        let command =
+            "cd '\(directory.path)' && \(env) exec '\(products.appendingPathComponent(tool).path)' "
             + arguments.map { "'\($0)'" }.joined(separator: " ") + " > '\(out)' 2> '\(err)' < /dev/null"
         let status = try TestProcess.wait(try TestProcess.spawn(command))
-        return Outcome(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        return Outcome(
+            status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 }

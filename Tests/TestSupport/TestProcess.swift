@@ -11,7 +11,7 @@ public enum TestProcess {
         var pid: pid_t = 0
         let shell: [String] = ["/bin/sh", "-c", command]
         var argv: [UnsafeMutablePointer<CChar>?] = shell.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         let code = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
         guard code == 0 else { throw SpawnFailed(code: code) }
         return pid

@@ -22,9 +22,11 @@ public actor DeliveryWorker {
     /// forget what was sent in the minute before it).
     private var recentSends: [String: [Date]]?
 
-    public init(store: AlertStore, policy: AlertingPolicy, client: WebhookClient, engine: AlertEngine?, logger: Logger,
-                metrics: AlertingMetrics = .none, environment: [String: String] = ProcessInfo.processInfo.environment,
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+    public init(
+        store: AlertStore, policy: AlertingPolicy, client: WebhookClient, engine: AlertEngine?, logger: Logger,
+        metrics: AlertingMetrics = .none, environment: [String: String] = ProcessInfo.processInfo.environment,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.store = store
         self.policy = policy
         self.client = client
@@ -77,7 +79,8 @@ public actor DeliveryWorker {
     }
 
     private func drain(from head: OutboxMessage, at now: Date, limit: Int) async -> Result<Int, StoreError> {
-        var next: OutboxMessage? = head, attempts = 0
+        var next: OutboxMessage? = head
+        var attempts = 0
         do throws(StoreError) {
             while let message = next, attempts < limit, takeSlot(message.receiver, at: now) {
                 let (answer, kind) = await send(message, at: now)
@@ -115,12 +118,16 @@ public actor DeliveryWorker {
     }
 
     /// Stores how the attempt went; true when the message was delivered.
-    private func record(_ message: OutboxMessage, answer: ReceiverAnswer, kind: AlertingPolicy.ReceiverKind?, at now: Date) async throws(StoreError) -> Bool {
+    private func record(_ message: OutboxMessage, answer: ReceiverAnswer, kind: AlertingPolicy.ReceiverKind?, at now: Date) async throws(StoreError)
+        -> Bool
+    {
         let verdict = answer.verdict(for: kind ?? .generic, at: now)
         if verdict.delivered {
             metrics.delivered.increment()
             try store.recordAttempt(message.id, at: now, status: answer.status, error: nil, outcome: .delivered)
-            if message.attempts > 0 { logger.notice("delivered after retries", metadata: ["receiver": "\(message.receiver)", "attempts": "\(message.attempts + 1)"]) }
+            if message.attempts > 0 {
+                logger.notice("delivered after retries", metadata: ["receiver": "\(message.receiver)", "attempts": "\(message.attempts + 1)"])
+            }
             try await engine?.resolve(fingerprint: Self.deliveryFailedFingerprint(message.receiver), at: now)
             return true
         }
@@ -129,8 +136,12 @@ public actor DeliveryWorker {
         if age >= policy.delivery.maxAgeHours * 3600 {
             metrics.deadLettered.increment()
             try store.recordAttempt(message.id, at: now, status: answer.status, error: problem, outcome: .dead)
-            logger.error("message dead-lettered", metadata: ["receiver": "\(message.receiver)", "message": "\(message.webhookID)",
-                                                             "attempts": "\(message.attempts + 1)", "error": "\(problem)"])
+            logger.error(
+                "message dead-lettered",
+                metadata: [
+                    "receiver": "\(message.receiver)", "message": "\(message.webhookID)",
+                    "attempts": "\(message.attempts + 1)", "error": "\(problem)",
+                ])
             try await engine?.raise(deliveryFailed(message, problem: problem), hold: nil, at: now)
             return false
         }
@@ -140,9 +151,13 @@ public actor DeliveryWorker {
         // The first failure of a message, then the 2nd, 4th, 8th…: a receiver down for a day does not fill the log.
         let attempt = message.attempts + 1
         guard attempt & (attempt - 1) == 0 else { return false }
-        logger.warning("delivery failed; will retry", metadata: ["receiver": "\(message.receiver)", "message": "\(message.webhookID)",
-                                                                "attempt": "\(message.attempts + 1)", "retry_in_s": "\(String(format: "%.1f", delay))",
-                                                                "error": "\(problem)"])
+        logger.warning(
+            "delivery failed; will retry",
+            metadata: [
+                "receiver": "\(message.receiver)", "message": "\(message.webhookID)",
+                "attempt": "\(message.attempts + 1)", "retry_in_s": "\(String(format: "%.1f", delay))",
+                "error": "\(problem)",
+            ])
         return false
     }
 
@@ -157,9 +172,11 @@ public actor DeliveryWorker {
     private func deliveryFailed(_ message: OutboxMessage, problem: String) -> AlertSignal {
         let name = policy.receiver(message.receiver)?.name ?? message.receiver
         let hours = String(format: "%g", policy.delivery.maxAgeHours)
-        return AlertSignal(rule: "delivery_failed", subject: message.receiver, severity: policy.rules.deliveryFailedSeverity,
-                           labels: ["receiver": message.receiver],
-                           summary: BilingualText(zh: "告警消息 \(hours) 小时内未能送达「\(name)」，已转入死信：\(problem)",
-                                                  en: "alert messages to \(name) could not be delivered within \(hours) h and were dead-lettered: \(problem)"))
+        return AlertSignal(
+            rule: "delivery_failed", subject: message.receiver, severity: policy.rules.deliveryFailedSeverity,
+            labels: ["receiver": message.receiver],
+            summary: BilingualText(
+                zh: "告警消息 \(hours) 小时内未能送达「\(name)」，已转入死信：\(problem)",
+                en: "alert messages to \(name) could not be delivered within \(hours) h and were dead-lettered: \(problem)"))
     }
 }

@@ -28,8 +28,9 @@ public struct WebhookClient: Sendable {
         do {
             let response = try await client.execute(outgoing, timeout: .milliseconds(Int64(timeout * 1000)))
             let body = try await response.body.collect(upTo: 64 * 1024)
-            return ReceiverAnswer(status: Int(response.status.code), retryAfterHeader: response.headers.first(name: "Retry-After"),
-                                  body: String(buffer: body))
+            return ReceiverAnswer(
+                status: Int(response.status.code), retryAfterHeader: response.headers.first(name: "Retry-After"),
+                body: String(buffer: body))
         } catch {
             return ReceiverAnswer(status: nil, transportError: Self.describe(error))
         }

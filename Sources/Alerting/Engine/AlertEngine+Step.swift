@@ -22,7 +22,8 @@ extension AlertEngine {
         func alert(_ fingerprint: String) -> Alert? { changed[fingerprint] ?? stored[fingerprint] }
 
         mutating func record(_ alert: Alert, note: String?) {
-            batch.transitions.append((alert.fingerprint, AlertTransition(alertID: alert.id, at: now, state: alert.state, severity: alert.severity, note: note)))
+            batch.transitions.append(
+                (alert.fingerprint, AlertTransition(alertID: alert.id, at: now, state: alert.state, severity: alert.severity, note: note)))
         }
 
         /// The condition holds: a new alert, one firing again, or one whose severity or description changed.
@@ -34,8 +35,11 @@ extension AlertEngine {
                 stateChanged(alert.fingerprint)
                 return
             }
-            var dirty = alert.labels != signal.labels || alert.summary != signal.summary || alert.parents != signal.parents || alert.expiresAt != expiresAt
-            (alert.labels, alert.summary, alert.parents, alert.expiresAt, alert.lastSeenAt) = (signal.labels, signal.summary, signal.parents, expiresAt, now)
+            var dirty =
+                alert.labels != signal.labels || alert.summary != signal.summary || alert.parents != signal.parents || alert.expiresAt != expiresAt
+            (alert.labels, alert.summary, alert.parents, alert.expiresAt, alert.lastSeenAt) = (
+                signal.labels, signal.summary, signal.parents, expiresAt, now
+            )
             if alert.state == .resolved {
                 (alert.state, alert.startsAt, alert.endsAt, alert.severity) = (.firing, now, nil, signal.severity)
                 (alert.acknowledgedBy, alert.acknowledgedAt) = (nil, nil)
@@ -95,8 +99,12 @@ extension AlertEngine {
         /// Owes a notification of `alert` in `state` to the receiver its labels route to.
         mutating func notify(_ alert: inout Alert, state: AlertState) {
             let (receiver, groupLabels) = policy.route(alert.labels)
-            batch.notifications.append(.init(fingerprint: alert.fingerprint, notice: .init(
-                receiver: receiver, groupKey: Self.groupKey(groupLabels), groupLabels: groupLabels, state: state, severity: alert.severity, createdAt: now)))
+            batch.notifications.append(
+                .init(
+                    fingerprint: alert.fingerprint,
+                    notice: .init(
+                        receiver: receiver, groupKey: Self.groupKey(groupLabels), groupLabels: groupLabels, state: state, severity: alert.severity,
+                        createdAt: now)))
             (alert.notifiedState, alert.notifiedSeverity) = (state, alert.severity)
         }
 

@@ -26,13 +26,16 @@ public actor AlertEngine {
     var acknowledgementsRead = Date.distantPast
 
     /// Loads the stored alerts, and the state changes within the flapping window before `now`.
-    public init(store: AlertStore, policy: AlertingPolicy, logger: Logger, at now: Date,
-                makeWebhookID: @escaping @Sendable () -> String = AlertEngine.randomWebhookID) throws(StoreError) {
+    public init(
+        store: AlertStore, policy: AlertingPolicy, logger: Logger, at now: Date,
+        makeWebhookID: @escaping @Sendable () -> String = AlertEngine.randomWebhookID
+    ) throws(StoreError) {
         self.store = store
         self.policy = policy
         self.logger = logger
         self.makeWebhookID = makeWebhookID
-        var byFingerprint: [String: Alert] = [:], byID: [Int64: String] = [:]
+        var byFingerprint: [String: Alert] = [:]
+        var byID: [Int64: String] = [:]
         for alert in try store.alerts() {
             byFingerprint[alert.fingerprint] = alert
             byID[alert.id] = alert.fingerprint
@@ -66,7 +69,8 @@ public actor AlertEngine {
         var step = makeStep(at: now)
         var seen = Set<String>()
         for signal in active where seen.insert(signal.fingerprint).inserted { step.fire(signal, expiresAt: nil) }
-        for (fingerprint, alert) in alerts where alert.state == .firing && rules.contains(alert.rule) && alert.expiresAt == nil && !seen.contains(fingerprint) {
+        for (fingerprint, alert) in alerts
+        where alert.state == .firing && rules.contains(alert.rule) && alert.expiresAt == nil && !seen.contains(fingerprint) {
             step.resolve(fingerprint, note: nil)
         }
         step.reconcileChanged()
@@ -108,7 +112,8 @@ public actor AlertEngine {
         step.settleFlapping()
         step.reconcileAll()
         try commit(step)
-        let pending = try store.pendingNotifications(), lastMessage = try store.groupMessageTimes()
+        let pending = try store.pendingNotifications()
+        let lastMessage = try store.groupMessageTimes()
         var flush = makeStep(at: now)
         flush.flushGroups(pending: pending, lastMessage: lastMessage, fingerprintOfID: fingerprintOfID, makeWebhookID: makeWebhookID)
         flush.repeatGroups(pending: pending, lastMessage: lastMessage, makeWebhookID: makeWebhookID)
@@ -120,7 +125,8 @@ public actor AlertEngine {
     @discardableResult
     public func prune(olderThan cutoff: Date) throws(StoreError) -> Int {
         let removed = try store.prune(olderThan: cutoff)
-        for (fingerprint, alert) in alerts where alert.state == .resolved && (alert.endsAt ?? .distantFuture) < cutoff && alert.notifiedState != .firing {
+        for (fingerprint, alert) in alerts
+        where alert.state == .resolved && (alert.endsAt ?? .distantFuture) < cutoff && alert.notifiedState != .firing {
             alerts[fingerprint] = nil
             fingerprintOfID[alert.id] = nil
         }

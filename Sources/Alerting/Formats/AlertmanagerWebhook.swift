@@ -38,14 +38,16 @@ enum AlertmanagerWebhook {
             var annotations = ["summary": alert.summary.text(english: english), "summary_zh": alert.summary.zh, "summary_en": alert.summary.en]
             if alert.flapping { annotations["flapping"] = "true" }
             if let by = alert.acknowledgedBy { annotations["acknowledged_by"] = by }
-            return AlertBody(status: alert.state.rawValue, labels: labels, annotations: annotations, startsAt: WebhookFormatter.rfc3339(alert.startsAt),
-                             endsAt: alert.endsAt.map(WebhookFormatter.rfc3339) ?? notEnded, generatorURL: "", fingerprint: alert.fingerprint)
+            return AlertBody(
+                status: alert.state.rawValue, labels: labels, annotations: annotations, startsAt: WebhookFormatter.rfc3339(alert.startsAt),
+                endsAt: alert.endsAt.map(WebhookFormatter.rfc3339) ?? notEnded, generatorURL: "", fingerprint: alert.fingerprint)
         }
         let groupLabels = content.groupLabels
         let matchers = groupLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ")
-        let payload = Payload(groupKey: "{}:{\(matchers)}", truncatedAlerts: content.truncated, status: content.status.rawValue, receiver: receiver,
-                              groupLabels: groupLabels, commonLabels: common(alerts.map(\.labels)), commonAnnotations: common(alerts.map(\.annotations)),
-                              externalURL: "", alerts: alerts)
+        let payload = Payload(
+            groupKey: "{}:{\(matchers)}", truncatedAlerts: content.truncated, status: content.status.rawValue, receiver: receiver,
+            groupLabels: groupLabels, commonLabels: common(alerts.map(\.labels)), commonAnnotations: common(alerts.map(\.annotations)),
+            externalURL: "", alerts: alerts)
         return WebhookFormatter.encode(payload)
     }
 

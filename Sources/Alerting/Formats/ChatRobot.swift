@@ -14,7 +14,9 @@ enum ChatRobot {
             let sign = WebhookSignature.dingTalk(secret: secret, timestampMilliseconds: milliseconds)
             target += (url.contains("?") ? "&" : "?") + "timestamp=\(milliseconds)&sign=\(percentEncoded(sign))"
         }
-        let body: [String: Any] = ["msgtype": "markdown", "markdown": ["title": title(content, english: english), "text": markdown(content, english: english)]]
+        let body: [String: Any] = [
+            "msgtype": "markdown", "markdown": ["title": title(content, english: english), "text": markdown(content, english: english)],
+        ]
         return WebhookRequest(url: target, headers: [], body: json(body))
     }
 
@@ -26,10 +28,14 @@ enum ChatRobot {
     static func feishu(url: String, content: NotificationContent, secret: String?, english: Bool, at now: Date) -> WebhookRequest {
         var body: [String: Any] = [
             "msg_type": "post",
-            "content": ["post": [english ? "en_us" : "zh_cn": [
-                "title": title(content, english: english),
-                "content": lines(content, english: english).map { [["tag": "text", "text": $0]] },
-            ]]],
+            "content": [
+                "post": [
+                    english ? "en_us" : "zh_cn": [
+                        "title": title(content, english: english),
+                        "content": lines(content, english: english).map { [["tag": "text", "text": $0]] },
+                    ]
+                ]
+            ],
         ]
         if let secret {
             let seconds = Int64(now.timeIntervalSince1970)
@@ -43,7 +49,8 @@ enum ChatRobot {
 
     static func title(_ content: NotificationContent, english: Bool) -> String {
         if content.kind == .test { return english ? "EduNet test message" : "EduNet 测试消息" }
-        let firing = content.alerts.filter { $0.state == .firing }.count, resolved = content.alerts.count - firing
+        let firing = content.alerts.filter { $0.state == .firing }.count
+        let resolved = content.alerts.count - firing
         var parts: [String] = []
         if firing > 0 { parts.append(english ? "\(firing) firing" : "\(firing) 条告警") }
         if resolved > 0 { parts.append(english ? "\(resolved) resolved" : "\(resolved) 条恢复") }
@@ -56,8 +63,11 @@ enum ChatRobot {
     /// One line per alert, then the count of those not listed.
     static func lines(_ content: NotificationContent, english: Bool) -> [String] {
         if content.kind == .test {
-            return [english ? "A test from edunetd: this receiver is reachable and its signature checks out."
-                            : "来自 edunetd 的测试消息：此接收端可以送达，签名校验通过。"]
+            return [
+                english
+                    ? "A test from edunetd: this receiver is reachable and its signature checks out."
+                    : "来自 edunetd 的测试消息：此接收端可以送达，签名校验通过。"
+            ]
         }
         var result = content.alerts.prefix(listed).map { alert in
             let state = AlertWords.state(alert, english: english)

@@ -37,19 +37,23 @@ enum StandardWebhook {
     }
 
     static func request(url: String, webhookID: String, content: NotificationContent, secret: String?, at now: Date) -> WebhookRequest {
-        let payload = Payload(type: content.kind == .test ? "alert.test" : "alert.notification", timestamp: content.createdAt, data: Data(
-            id: webhookID, receiver: content.receiver, kind: content.kind.rawValue, status: content.status.rawValue, groupKey: content.groupKey,
-            groupLabels: content.groupLabels, truncatedAlerts: content.truncated,
-            alerts: content.alerts.map {
-                AlertBody(id: $0.id, fingerprint: $0.fingerprint, rule: $0.rule, status: $0.state.rawValue, severity: $0.severity.rawValue,
-                          labels: $0.labels, summary: $0.summary, startsAt: $0.startsAt, endsAt: $0.endsAt, flapping: $0.flapping,
-                          acknowledgedBy: $0.acknowledgedBy)
-            }))
+        let payload = Payload(
+            type: content.kind == .test ? "alert.test" : "alert.notification", timestamp: content.createdAt,
+            data: Data(
+                id: webhookID, receiver: content.receiver, kind: content.kind.rawValue, status: content.status.rawValue, groupKey: content.groupKey,
+                groupLabels: content.groupLabels, truncatedAlerts: content.truncated,
+                alerts: content.alerts.map {
+                    AlertBody(
+                        id: $0.id, fingerprint: $0.fingerprint, rule: $0.rule, status: $0.state.rawValue, severity: $0.severity.rawValue,
+                        labels: $0.labels, summary: $0.summary, startsAt: $0.startsAt, endsAt: $0.endsAt, flapping: $0.flapping,
+                        acknowledgedBy: $0.acknowledgedBy)
+                }))
         let body = WebhookFormatter.encode(payload)
         let timestamp = Int(now.timeIntervalSince1970)
         var headers: [(name: String, value: String)] = [("webhook-id", webhookID), ("webhook-timestamp", "\(timestamp)")]
         if let secret {
-            headers.append(("webhook-signature", WebhookSignature.standardWebhooks(secret: secret, webhookID: webhookID, timestamp: timestamp, body: body)))
+            headers.append(
+                ("webhook-signature", WebhookSignature.standardWebhooks(secret: secret, webhookID: webhookID, timestamp: timestamp, body: body)))
         }
         return WebhookRequest(url: url, headers: headers, body: body)
     }

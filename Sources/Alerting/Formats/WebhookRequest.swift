@@ -17,8 +17,10 @@ public enum WebhookFormatter {
     public static let messageIDHeader = "X-EduNet-Message-ID"
 
     /// `secret` is the receiver's resolved signing secret (nil when it has none); `now` is the time of sending.
-    public static func request(for receiver: AlertingPolicy.Receiver, webhookID: String, content: NotificationContent, secret: String?,
-                               at now: Date) -> WebhookRequest {
+    public static func request(
+        for receiver: AlertingPolicy.Receiver, webhookID: String, content: NotificationContent, secret: String?,
+        at now: Date
+    ) -> WebhookRequest {
         let english = receiver.english ?? false
         var request: WebhookRequest
         switch receiver.kind {

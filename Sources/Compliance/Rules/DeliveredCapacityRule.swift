@@ -13,19 +13,22 @@ struct DeliveredCapacityRule: ComplianceRule {
 
     static func finding(_ utilisation: LinkUtilisation, direction: LinkUtilisation.Direction, subject: Finding.Subject) -> Finding {
         let figures = utilisation.figures(direction)
-        let source = utilisation.measuredEnd.map { "\(direction.rawValue) \(utilisation.resolution.rawValue) at \($0.device) \($0.interface)" }
+        let source =
+            utilisation.measuredEnd.map { "\(direction.rawValue) \(utilisation.resolution.rawValue) at \($0.device) \($0.interface)" }
             ?? "\(direction.rawValue) \(utilisation.resolution.rawValue)"
-        var finding = Finding(rule: .deliveredCapacity, subject: subject, direction: direction.rawValue,
-                              target: "p95 ≤ \(RateText.percent(utilisation.congestionThreshold))",
-                              zh: "p95 利用率 ≤ \(RateText.percent(utilisation.congestionThreshold))", targetValue: utilisation.congestionThreshold,
-                              source: source)
+        var finding = Finding(
+            rule: .deliveredCapacity, subject: subject, direction: direction.rawValue,
+            target: "p95 ≤ \(RateText.percent(utilisation.congestionThreshold))",
+            zh: "p95 利用率 ≤ \(RateText.percent(utilisation.congestionThreshold))", targetValue: utilisation.congestionThreshold,
+            source: source)
         finding.evidence.samples = figures.samples
         finding.evidence.coverage = utilisation.coverage
         if let p95 = figures.p95 { finding.measured = "p95 \(RateText.bitsPerSecond(p95))" }
         if let capacity = utilisation.capacity, let p95 = figures.p95, let share = figures.p95Utilisation {
             finding.capacityValue = capacity.bitsPerSecond
-            finding.measured("p95 \(RateText.bitsPerSecond(p95)) = \(RateText.percent(share)), peak \(RateText.bitsPerSecond(figures.peak))",
-                             zh: "p95 \(RateText.bitsPerSecond(p95)) = \(RateText.percent(share))，峰值 \(RateText.bitsPerSecond(figures.peak))")
+            finding.measured(
+                "p95 \(RateText.bitsPerSecond(p95)) = \(RateText.percent(share)), peak \(RateText.bitsPerSecond(figures.peak))",
+                zh: "p95 \(RateText.bitsPerSecond(p95)) = \(RateText.percent(share))，峰值 \(RateText.bitsPerSecond(figures.peak))")
             finding.measuredValue = share
         }
         guard let congested = utilisation.isCongested(direction) else {
@@ -35,8 +38,11 @@ struct DeliveredCapacityRule: ComplianceRule {
         }
         finding.verdict = congested ? .fail : .pass
         if congested, let capacity = utilisation.capacity {
-            finding.explain("congested \(direction.rawValue): p95 \(RateText.percent(figures.p95Utilisation)) of \(RateText.bitsPerSecond(capacity.bitsPerSecond))",
-                            zh: "\(direction == .downstream ? "下行" : "上行")拥塞：p95 为 \(RateText.bitsPerSecond(capacity.bitsPerSecond)) 的 \(RateText.percent(figures.p95Utilisation))")
+            finding.explain(
+                "congested \(direction.rawValue): p95 \(RateText.percent(figures.p95Utilisation)) of \(RateText.bitsPerSecond(capacity.bitsPerSecond))",
+                zh:
+                    "\(direction == .downstream ? "下行" : "上行")拥塞：p95 为 \(RateText.bitsPerSecond(capacity.bitsPerSecond)) 的 \(RateText.percent(figures.p95Utilisation))"
+            )
         }
         return finding
     }

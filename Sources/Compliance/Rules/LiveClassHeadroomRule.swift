@@ -14,15 +14,17 @@ struct LiveClassHeadroomRule: ComplianceRule {
         return context.inventory.schools.compactMap { school -> Finding? in
             guard let streams = live.streams[school.kind], streams > 0 else { return nil }
             let planned = Double(streams) * Double(live.streamBitrate.bitsPerSecond)
-            var finding = Finding(rule: .liveClassHeadroom, subject: context.subject(school), direction: LinkUtilisation.Direction.downstream.rawValue,
-                                  target: "p95 + \(streams) × \(live.streamBitrate) ≤ \(RateText.percent(threshold))",
-                                  zh: "p95 + \(streams) 路 × \(live.streamBitrate) ≤ \(RateText.percent(threshold))", targetValue: threshold,
-                                  source: "downstream p95 of the school's uplinks")
+            var finding = Finding(
+                rule: .liveClassHeadroom, subject: context.subject(school), direction: LinkUtilisation.Direction.downstream.rawValue,
+                target: "p95 + \(streams) × \(live.streamBitrate) ≤ \(RateText.percent(threshold))",
+                zh: "p95 + \(streams) 路 × \(live.streamBitrate) ≤ \(RateText.percent(threshold))", targetValue: threshold,
+                source: "downstream p95 of the school's uplinks")
             finding.id = "\(Finding.Rule.liveClassHeadroom.rawValue):\(school.id)"
             var worst: (link: String, utilisation: Double)?
             for uplink in context.uplinks(of: school) {
                 guard let p95 = byLink[uplink.id], let utilisation = p95.measuredValue, let capacity = p95.capacityValue, capacity > 0,
-                      p95.verdict != .unknown else {
+                    p95.verdict != .unknown
+                else {
                     finding.explain("the downstream p95 of \(uplink.id) is unknown", zh: "\(uplink.id) 的下行 p95 未知")
                     return finding
                 }
@@ -34,13 +36,15 @@ struct LiveClassHeadroomRule: ComplianceRule {
                 finding.explain("no uplink planned", zh: "未规划上联链路")
                 return finding
             }
-            finding.measured("\(RateText.percent(worst.utilisation)) on \(worst.link) with \(streams) streams",
-                             zh: "\(worst.link) 上加 \(streams) 路后为 \(RateText.percent(worst.utilisation))")
+            finding.measured(
+                "\(RateText.percent(worst.utilisation)) on \(worst.link) with \(streams) streams",
+                zh: "\(worst.link) 上加 \(streams) 路后为 \(RateText.percent(worst.utilisation))")
             finding.measuredValue = worst.utilisation
             finding.verdict = worst.utilisation > threshold ? .fail : .pass
             if finding.verdict == .fail {
-                finding.explain("no room for \(streams) live-class streams of \(live.streamBitrate) on \(worst.link)",
-                                zh: "\(worst.link) 容纳不下 \(streams) 路 \(live.streamBitrate) 的同步课堂")
+                finding.explain(
+                    "no room for \(streams) live-class streams of \(live.streamBitrate) on \(worst.link)",
+                    zh: "\(worst.link) 容纳不下 \(streams) 路 \(live.streamBitrate) 的同步课堂")
             }
             return finding
         }

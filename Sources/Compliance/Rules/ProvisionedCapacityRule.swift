@@ -15,8 +15,9 @@ struct ProvisionedCapacityRule: ComplianceRule {
     }
 
     private func capacity(_ link: Link, rule: Finding.Rule, minimum: Bandwidth, context: ComplianceContext) -> Finding {
-        var finding = Finding(rule: rule, subject: context.subject(link), target: "≥ \(minimum)", targetValue: Double(minimum.bitsPerSecond),
-                              source: "ifHighSpeed")
+        var finding = Finding(
+            rule: rule, subject: context.subject(link), target: "≥ \(minimum)", targetValue: Double(minimum.bitsPerSecond),
+            source: "ifHighSpeed")
         var missing: [LinkEnd] = []
         for end in [link.b, link.a] {
             guard let interfaces = context.interfaces(of: end.device) else { continue }
@@ -33,15 +34,17 @@ struct ProvisionedCapacityRule: ComplianceRule {
             finding.measuredValue = Double(speed)
             finding.verdict = speed >= minimum.bitsPerSecond ? .pass : .fail
             if finding.verdict == .fail {
-                finding.explain("negotiated \(Bandwidth(bitsPerSecond: speed)), the plan asks at least \(minimum)",
-                                zh: "协商速率 \(Bandwidth(bitsPerSecond: speed))，规划要求至少 \(minimum)")
+                finding.explain(
+                    "negotiated \(Bandwidth(bitsPerSecond: speed)), the plan asks at least \(minimum)",
+                    zh: "协商速率 \(Bandwidth(bitsPerSecond: speed))，规划要求至少 \(minimum)")
             }
             return finding
         }
         if let end = missing.first {
             finding.verdict = .fail
-            finding.explain("the planned interface \(end.interface) is not on \(end.device): the plan and the network disagree",
-                            zh: "\(end.device) 上没有规划的接口 \(end.interface)：规划与网络不一致")
+            finding.explain(
+                "the planned interface \(end.interface) is not on \(end.device): the plan and the network disagree",
+                zh: "\(end.device) 上没有规划的接口 \(end.interface)：规划与网络不一致")
         } else {
             finding.explain("neither \(link.b.device) nor \(link.a.device) has been polled", zh: "\(link.b.device) 与 \(link.a.device) 均未采集")
         }

@@ -11,10 +11,11 @@ struct WifiCoverageRule: ComplianceRule {
             guard let tier = context.tier(of: school) else { return [] }
             return tier.wifiAreas.map { kind in
                 let aps = school.areas.filter { $0.kind == kind }.flatMap(\.accessPoints)
-                var finding = Finding(rule: .wifiCoverage, subject: .init(kind: .area, id: "\(school.id):\(kind.rawValue)", county: school.county, school: school.id),
-                                      target: "an AP up ≥ \(RateText.percent(threshold)) of the window",
-                                      zh: "至少一台 AP 在线时间 ≥ \(RateText.percent(threshold))", targetValue: threshold,
-                                      source: "AP states polled from the controllers")
+                var finding = Finding(
+                    rule: .wifiCoverage, subject: .init(kind: .area, id: "\(school.id):\(kind.rawValue)", county: school.county, school: school.id),
+                    target: "an AP up ≥ \(RateText.percent(threshold)) of the window",
+                    zh: "至少一台 AP 在线时间 ≥ \(RateText.percent(threshold))", targetValue: threshold,
+                    source: "AP states polled from the controllers")
                 finding.verdict = .fail
                 guard !aps.isEmpty else {
                     finding.explain("no \(kind.rawValue) area with an access point in the inventory", zh: "台账中没有带 AP 的\(kind.chinese)")
@@ -31,8 +32,9 @@ struct WifiCoverageRule: ComplianceRule {
                 finding.measuredValue = share
                 finding.verdict = share >= threshold ? .pass : .fail
                 if finding.verdict == .fail {
-                    finding.explain("no \(kind.rawValue) AP up for \(RateText.percent(threshold)) of the window",
-                                    zh: "\(kind.chinese)没有 AP 在线达到 \(RateText.percent(threshold))")
+                    finding.explain(
+                        "no \(kind.rawValue) AP up for \(RateText.percent(threshold)) of the window",
+                        zh: "\(kind.chinese)没有 AP 在线达到 \(RateText.percent(threshold))")
                 }
                 return finding
             }

@@ -19,22 +19,25 @@ struct WirelessAccessRule: ComplianceRule {
             return nil
         }
         let kinds = Set(evidence.map(\.2)).sorted()
-        var finding = Finding(rule: .wirelessAccess, subject: context.subject(school), target: "≥ \(target) per AP", zh: "每台 AP ≥ \(target)",
-                              targetValue: Double(target.bitsPerSecond),
-                              source: kinds.isEmpty ? "none reported" : "AP " + kinds.joined(separator: " and ") + " from the controller")
+        var finding = Finding(
+            rule: .wirelessAccess, subject: context.subject(school), target: "≥ \(target) per AP", zh: "每台 AP ≥ \(target)",
+            targetValue: Double(target.bitsPerSecond),
+            source: kinds.isEmpty ? "none reported" : "AP " + kinds.joined(separator: " and ") + " from the controller")
         finding.evidence.samples = evidence.count
         guard let worst = evidence.min(by: { $0.1 < $1.1 }) else {
             finding.explain("the controller reports neither AP uplink speeds nor association rates", zh: "控制器既未报告 AP 上联速率也未报告关联速率")
             return finding
         }
-        finding.measured("lowest \(Bandwidth(bitsPerSecond: UInt64(worst.1))) (\(worst.0) \(worst.2))",
-                         zh: "最低 \(Bandwidth(bitsPerSecond: UInt64(worst.1)))（\(worst.0) \(worst.2 == "uplink speed" ? "上联速率" : "关联速率")）")
+        finding.measured(
+            "lowest \(Bandwidth(bitsPerSecond: UInt64(worst.1))) (\(worst.0) \(worst.2))",
+            zh: "最低 \(Bandwidth(bitsPerSecond: UInt64(worst.1)))（\(worst.0) \(worst.2 == "uplink speed" ? "上联速率" : "关联速率")）")
         finding.measuredValue = worst.1
         let slow = evidence.filter { $0.1 < Double(target.bitsPerSecond) }
         finding.verdict = slow.isEmpty ? .pass : .fail
         if !slow.isEmpty {
-            finding.explain("\(slow.count) of \(evidence.count) APs under \(target): \(slow.map(\.0).joined(separator: ", "))",
-                            zh: "\(evidence.count) 台 AP 中有 \(slow.count) 台低于 \(target)：\(slow.map(\.0).joined(separator: "、"))")
+            finding.explain(
+                "\(slow.count) of \(evidence.count) APs under \(target): \(slow.map(\.0).joined(separator: ", "))",
+                zh: "\(evidence.count) 台 AP 中有 \(slow.count) 台低于 \(target)：\(slow.map(\.0).joined(separator: "、"))")
         }
         return finding
     }

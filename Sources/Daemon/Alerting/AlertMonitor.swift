@@ -22,8 +22,10 @@ public actor AlertMonitor {
 
     /// `downSince` reports the devices whose polls fail and since when (the polling loop's view), nil while it does
     /// not know yet (its first cycle).
-    public init(engine: AlertEngine, configuration: CityConfiguration, measurements: MeasurementStore, logger: Logger,
-                metrics: AlertingMetrics = .none, trapMetrics: TrapMetrics = .none, downSince: @escaping @Sendable () async -> [String: Date]?) {
+    public init(
+        engine: AlertEngine, configuration: CityConfiguration, measurements: MeasurementStore, logger: Logger,
+        metrics: AlertingMetrics = .none, trapMetrics: TrapMetrics = .none, downSince: @escaping @Sendable () async -> [String: Date]?
+    ) {
         self.metrics = metrics
         self.trapMetrics = trapMetrics
         self.engine = engine
@@ -47,21 +49,25 @@ public actor AlertMonitor {
     public func evaluate(at now: Date) async throws(StoreError) {
         if let down = await downSince() {
             let firing = await engine.firing(rule: "device_unreachable")
-            try await engine.evaluate(rules: AlertSources.reachabilityRules,
-                                      active: AlertSources.unreachable(downSince: down, firing: firing, at: now, topology: topology, rules: rules), at: now)
+            try await engine.evaluate(
+                rules: AlertSources.reachabilityRules,
+                active: AlertSources.unreachable(downSince: down, firing: firing, at: now, topology: topology, rules: rules), at: now)
         }
         let interfaces = try measurements.allInterfaces()
-        let links = AlertSources.linksDown(interfaces: interfaces, topology: topology, rules: rules)
-            + (try AlertSources.congested(store: measurements, interfaces: interfaces, at: now, topology: topology,
-                                          threshold: configuration.policies.bandwidth.congestionThreshold, rules: rules))
+        let links =
+            AlertSources.linksDown(interfaces: interfaces, topology: topology, rules: rules)
+            + (try AlertSources.congested(
+                store: measurements, interfaces: interfaces, at: now, topology: topology,
+                threshold: configuration.policies.bandwidth.congestionThreshold, rules: rules))
         try await engine.evaluate(rules: AlertSources.linkRules, active: links, at: now)
         // The controllers' polls of the last ten minutes (or two of their intervals, when longer): a controller that
         // stopped answering leaves its APs to its own unreachable alert, their parent, rather than to stale states.
         let controllerInterval = configuration.policies.fleet.pollIntervalSeconds[.wirelessController] ?? 0
         let recent = now.addingTimeInterval(-max(600, 2 * controllerInterval))
         let register = AccessPointRegister(inventory: configuration.inventory, statuses: try measurements.accessPoints(since: recent))
-        try await engine.evaluate(rules: AlertSources.accessPointRules,
-                                  active: AlertSources.accessPointsDown(register, topology: topology, rules: rules), at: now)
+        try await engine.evaluate(
+            rules: AlertSources.accessPointRules,
+            active: AlertSources.accessPointsDown(register, topology: topology, rules: rules), at: now)
     }
 
     /// Compliance over the policy's window ending at `now`.
@@ -69,8 +75,9 @@ public actor AlertMonitor {
         lastCompliance = now
         let findings = try ComplianceEvaluator(configuration: configuration, store: measurements)
             .evaluate(from: now.addingTimeInterval(-rules.complianceWindowHours * 3600), to: now)
-        try await engine.evaluate(rules: AlertSources.complianceRules,
-                                  active: AlertSources.complianceFailures(findings, topology: topology, rules: rules), at: now)
+        try await engine.evaluate(
+            rules: AlertSources.complianceRules,
+            active: AlertSources.complianceFailures(findings, topology: topology, rules: rules), at: now)
     }
 
     /// One received trap.
@@ -87,7 +94,8 @@ public actor AlertMonitor {
     /// schedule, and every hour resolved alerts and delivered messages older than `keepDays` are deleted. A failing
     /// step is logged and tried again next time; nothing half-done is stored.
     public func run(tick: Duration, evaluateEvery: Duration, keepDays: Double = 90) async {
-        var lastEvaluation = Date.distantPast, lastPrune = Date.distantPast
+        var lastEvaluation = Date.distantPast
+        var lastPrune = Date.distantPast
         while !Task.isCancelled {
             let now = Date()
             do {
@@ -99,9 +107,10 @@ public actor AlertMonitor {
                 }
                 // The first compliance evaluation waits for the first poll cycle: before it, what the devices report
                 // (negotiated speeds, APs) is not stored yet and most findings would be unknown for an hour.
-                let complianceDue = if let last = lastCompliance { now.timeIntervalSince(last) >= rules.complianceEveryMinutes * 60 } else {
-                    await downSince() != nil
-                }
+                let complianceDue =
+                    if let last = lastCompliance { now.timeIntervalSince(last) >= rules.complianceEveryMinutes * 60 } else {
+                        await downSince() != nil
+                    }
                 if complianceDue { try await evaluateCompliance(at: now) }
                 try await engine.tick(at: now)
                 if now.timeIntervalSince(lastPrune) >= 3600 {

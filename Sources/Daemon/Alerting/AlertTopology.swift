@@ -17,7 +17,8 @@ public struct AlertTopology: Sendable {
         self.inventory = inventory
         devices = Dictionary(inventory.devices.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         countyOfDevice = inventory.countyOfDevice
-        deviceByAddress = Dictionary(inventory.devices.compactMap { d in d.management.map { ("\($0.address)", d.id) } }, uniquingKeysWith: { a, _ in a })
+        deviceByAddress = Dictionary(
+            inventory.devices.compactMap { d in d.management.map { ("\($0.address)", d.id) } }, uniquingKeysWith: { a, _ in a })
         uplinks = Dictionary(grouping: inventory.links.filter { $0.tier != .campusBackbone }, by: \.b.device)
         var byPlace: [String: [Link]] = [:]
         for link in inventory.links where link.tier != .campusBackbone {

@@ -2,8 +2,8 @@ import Alerting
 import Foundation
 import Logging
 import Model
-import ServiceLifecycle
 import SNMP
+import ServiceLifecycle
 import Store
 
 /// Runs alerting beside polling: the sources and the engine's steps, the delivery worker, and the trap listener,
@@ -16,8 +16,10 @@ public final class AlertingService: Service, Sendable {
     let settings: DaemonConfiguration
     let logger: Logger
 
-    public init(monitor: AlertMonitor, worker: DeliveryWorker, listener: SNMPTrapListener?, metrics: TrapMetrics, settings: DaemonConfiguration,
-         logger: Logger) {
+    public init(
+        monitor: AlertMonitor, worker: DeliveryWorker, listener: SNMPTrapListener?, metrics: TrapMetrics, settings: DaemonConfiguration,
+        logger: Logger
+    ) {
         self.monitor = monitor
         self.worker = worker
         self.listener = listener
@@ -54,8 +56,12 @@ public final class AlertingService: Service, Sendable {
             let counts = listener.counts
             metrics.record(counts)
             if counts.rejectedCommunity > rejected {
-                logger.warning("traps with another community dropped", metadata: ["since_last": "\(counts.rejectedCommunity - rejected)",
-                                                                                  "total": "\(counts.rejectedCommunity)"])
+                logger.warning(
+                    "traps with another community dropped",
+                    metadata: [
+                        "since_last": "\(counts.rejectedCommunity - rejected)",
+                        "total": "\(counts.rejectedCommunity)",
+                    ])
                 rejected = counts.rejectedCommunity
             }
         }

@@ -59,8 +59,9 @@ public struct Housekeeping: Sendable {
         do {
             try store.rollUp(through: outcome.rolledUpThrough)
             // What the roll-up covers: every five minutes that ended by the settled time.
-            let covered = Date(timeIntervalSince1970: (outcome.rolledUpThrough.timeIntervalSince1970 / MeasurementStore.rollupSeconds).rounded(.down)
-                                   * MeasurementStore.rollupSeconds)
+            let covered = Date(
+                timeIntervalSince1970: (outcome.rolledUpThrough.timeIntervalSince1970 / MeasurementStore.rollupSeconds).rounded(.down)
+                    * MeasurementStore.rollupSeconds)
             if let keep = fullResolution, covered > state.ratesDeletedThrough {
                 outcome.rolledUpRatesDeleted = try store.pruneRates(except: keep, through: covered)
                 state.ratesDeletedThrough = covered
@@ -85,7 +86,7 @@ public struct Housekeeping: Sendable {
 
     /// A step every poll interval on `clock`, until cancelled; `now` gives the wall time the step stamps.
     public func run<C: Clock>(clock: C, now: @Sendable () -> Date, current: @Sendable () -> (PollingLoop?, Set<LinkEnd>?)) async
-        where C.Duration == Duration {
+    where C.Duration == Duration {
         var state = State()
         while !Task.isCancelled {
             let (loop, fullResolution) = current()
@@ -98,10 +99,10 @@ public struct Housekeeping: Sendable {
     /// asked to give it back (`malloc_trim`, which Swift's Glibc module does not export: looked up at run time).
     static func returnFreedMemory() {
         #if canImport(Glibc)
-        typealias MallocTrim = @convention(c) (Int) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-            _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
-        }
+            typealias MallocTrim = @convention(c) (Int) -> Int32
+            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+                _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+            }
         #endif
     }
 }

@@ -28,21 +28,27 @@ public struct PollingLoopFactory: Sendable {
     }
 
     public func make(_ city: CityConfiguration) -> PollingLoop {
-        let (devices, problems) = PolledDevice.all(in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries,
-                                                   roleIntervals: city.policies.fleet.pollIntervalSeconds)
+        let (devices, problems) = PolledDevice.all(
+            in: city.inventory, timeout: settings.snmpTimeout, retries: settings.snmpRetries,
+            roleIntervals: city.policies.fleet.pollIntervalSeconds)
         for (reason, entries) in Dictionary(grouping: problems, by: \.reason).sorted(by: { $0.key < $1.key }) {
             let names = entries.map(\.device)
-            logger.warning("devices not polled", metadata: [
-                "count": "\(names.count)", "reason": "\(reason)",
-                "devices": "\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")",
-            ])
+            logger.warning(
+                "devices not polled",
+                metadata: [
+                    "count": "\(names.count)", "reason": "\(reason)",
+                    "devices": "\(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "")",
+                ])
         }
-        logger.info("configuration loaded", metadata: [
-            "schools": "\(city.inventory.schools.count)", "devices": "\(city.inventory.devices.count)", "polled": "\(devices.count)",
-            "interval": "\(settings.pollInterval)", "database": "\(settings.database)",
-        ])
-        return PollingLoop(devices: devices, poller: DevicePoller(engine: engine), store: store,
-                           settings: .init(interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, seed: settings.seed),
-                           logger: logger, metrics: metrics)
+        logger.info(
+            "configuration loaded",
+            metadata: [
+                "schools": "\(city.inventory.schools.count)", "devices": "\(city.inventory.devices.count)", "polled": "\(devices.count)",
+                "interval": "\(settings.pollInterval)", "database": "\(settings.database)",
+            ])
+        return PollingLoop(
+            devices: devices, poller: DevicePoller(engine: engine), store: store,
+            settings: .init(interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, seed: settings.seed),
+            logger: logger, metrics: metrics)
     }
 }

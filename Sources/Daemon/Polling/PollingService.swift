@@ -18,8 +18,11 @@ public final class PollingService: Service, Sendable {
     /// Told of each configuration a reload puts in force.
     let reloaded: @Sendable (CityConfiguration) async -> Void
 
-    public init(first: (loop: PollingLoop, city: CityConfiguration), factory: PollingLoopFactory, current: CurrentLoop, statusStore: DaemonStatusStore, logger: Logger,
-                reloaded: @escaping @Sendable (CityConfiguration) async -> Void) {
+    public init(
+        first: (loop: PollingLoop, city: CityConfiguration), factory: PollingLoopFactory, current: CurrentLoop, statusStore: DaemonStatusStore,
+        logger: Logger,
+        reloaded: @escaping @Sendable (CityConfiguration) async -> Void
+    ) {
         self.first = first
         self.factory = factory
         self.current = current
@@ -70,8 +73,9 @@ public final class PollingService: Service, Sendable {
         let reloads = await UnixSignalsSequence(trapping: .sighup)
         logger.info("ready")
         start(first.loop, for: first.city)
-        let housekeeping = Housekeeping(store: factory.store, statusStore: statusStore, pollInterval: factory.settings.pollInterval,
-                                        retentionDays: factory.settings.retentionDays, logger: logger)
+        let housekeeping = Housekeeping(
+            store: factory.store, statusStore: statusStore, pollInterval: factory.settings.pollInterval,
+            retentionDays: factory.settings.retentionDays, logger: logger)
         let keeping = Task { [current] in
             await housekeeping.run(clock: ContinuousClock(), now: Date.init) { (current.loop, current.fullResolution.withLock { $0 }) }
         }
@@ -92,8 +96,12 @@ public final class PollingService: Service, Sendable {
             try? statusStore.write(status)
         }
         if let statistics = await last?.loop.statistics {
-            logger.info("shutting down", metadata: ["polls": "\(statistics.polls)", "failures": "\(statistics.failures)",
-                                                     "measurements": "\(statistics.measurements)"])
+            logger.info(
+                "shutting down",
+                metadata: [
+                    "polls": "\(statistics.polls)", "failures": "\(statistics.failures)",
+                    "measurements": "\(statistics.measurements)",
+                ])
         }
     }
 }

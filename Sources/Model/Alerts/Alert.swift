@@ -55,8 +55,10 @@ public struct AlertSignal: Sendable, Hashable {
     /// any of them fires, this alert is suppressed.
     public var parents: [String]
 
-    public init(rule: String, subject: String, severity: AlertSeverity, labels: [String: String], summary: BilingualText,
-                parents: [String] = []) {
+    public init(
+        rule: String, subject: String, severity: AlertSeverity, labels: [String: String], summary: BilingualText,
+        parents: [String] = []
+    ) {
         self.rule = rule
         self.subject = subject
         self.severity = severity

@@ -5,7 +5,11 @@ import Foundation
 /// body with the same idempotency key.
 public struct NotificationContent: Sendable, Hashable, Codable {
     /// Why the message exists.
-    public enum Kind: String, Sendable, Hashable, Codable { case change, repeat_ = "repeat", test, local }
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case change
+        case repeat_ = "repeat"
+        case test, local
+    }
 
     /// An alert as it was when the message was made.
     public struct AlertSnapshot: Sendable, Hashable, Codable {
@@ -45,8 +49,10 @@ public struct NotificationContent: Sendable, Hashable, Codable {
     public var truncated: Int
     public var createdAt: Date
 
-    public init(kind: Kind, receiver: String, groupKey: String, groupLabels: [String: String], alerts: [AlertSnapshot], truncated: Int,
-                createdAt: Date) {
+    public init(
+        kind: Kind, receiver: String, groupKey: String, groupLabels: [String: String], alerts: [AlertSnapshot], truncated: Int,
+        createdAt: Date
+    ) {
         self.kind = kind
         self.receiver = receiver
         self.groupKey = groupKey
@@ -79,8 +85,10 @@ public struct OutboxMessage: Sendable, Hashable, Codable, Identifiable {
     public var lastError: String?
     public var deliveredAt: Date?
 
-    public init(id: Int64, webhookID: String, receiver: String, content: NotificationContent, createdAt: Date, state: State, attempts: Int,
-                nextAttemptAt: Date, lastAttemptAt: Date?, lastStatus: Int?, lastError: String?, deliveredAt: Date?) {
+    public init(
+        id: Int64, webhookID: String, receiver: String, content: NotificationContent, createdAt: Date, state: State, attempts: Int,
+        nextAttemptAt: Date, lastAttemptAt: Date?, lastStatus: Int?, lastError: String?, deliveredAt: Date?
+    ) {
         self.id = id
         self.webhookID = webhookID
         self.receiver = receiver

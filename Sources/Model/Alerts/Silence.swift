@@ -17,8 +17,10 @@ public struct Silence: Sendable, Hashable, Codable, Identifiable {
     /// Set when someone ended it early.
     public var expiredAt: Date?
 
-    public init(id: Int64 = 0, kind: Kind, matchers: [String: String], startsAt: Date, endsAt: Date, author: String, reason: String,
-                createdAt: Date, expiredAt: Date? = nil) {
+    public init(
+        id: Int64 = 0, kind: Kind, matchers: [String: String], startsAt: Date, endsAt: Date, author: String, reason: String,
+        createdAt: Date, expiredAt: Date? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.matchers = matchers

@@ -25,7 +25,7 @@ extension Array where Element == Diagnostic {
     public func sortedByLocation() -> [Diagnostic] {
         sorted { lhs, rhs in
             switch (lhs.location, rhs.location) {
-            case let (l?, r?): return l < r
+            case (let l?, let r?): return l < r
             case (nil, _?): return true
             default: return false
             }

@@ -14,7 +14,8 @@ enum Suggestion {
 
     /// Levenshtein distance over Unicode scalars.
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)

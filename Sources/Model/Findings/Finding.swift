@@ -105,8 +105,10 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         }
     }
 
-    public init(id: String, rule: Rule, subject: Subject, direction: String?, target: String, measured: String?, targetValue: Double?,
-                measuredValue: Double?, capacityValue: Double? = nil, verdict: Verdict, reason: String?, evidence: Evidence) {
+    public init(
+        id: String, rule: Rule, subject: Subject, direction: String?, target: String, measured: String?, targetValue: Double?,
+        measuredValue: Double?, capacityValue: Double? = nil, verdict: Verdict, reason: String?, evidence: Evidence
+    ) {
         self.id = id
         self.rule = rule
         self.subject = subject
@@ -145,11 +147,14 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
 extension Finding {
     /// A finding before it is judged: unknown, nothing measured yet. Its id is the rule, the subject and, for
     /// per-direction rules, the direction: stable across runs, so alerts and ledgers can follow it.
-    public init(rule: Rule, subject: Subject, direction: String? = nil, target: String, zh targetZH: String? = nil, targetValue: Double?,
-                source: String) {
-        self.init(id: ([rule.rawValue, subject.id] + (direction.map { [$0] } ?? [])).joined(separator: ":"), rule: rule, subject: subject,
-                  direction: direction, target: target, measured: nil, targetValue: targetValue, measuredValue: nil, verdict: .unknown,
-                  reason: nil, evidence: .init(samples: 0, coverage: nil, source: source))
+    public init(
+        rule: Rule, subject: Subject, direction: String? = nil, target: String, zh targetZH: String? = nil, targetValue: Double?,
+        source: String
+    ) {
+        self.init(
+            id: ([rule.rawValue, subject.id] + (direction.map { [$0] } ?? [])).joined(separator: ":"), rule: rule, subject: subject,
+            direction: direction, target: target, measured: nil, targetValue: targetValue, measuredValue: nil, verdict: .unknown,
+            reason: nil, evidence: .init(samples: 0, coverage: nil, source: source))
         zh.target = targetZH
     }
 }

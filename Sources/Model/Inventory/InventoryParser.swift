@@ -27,16 +27,18 @@ struct InventoryParser {
 
     private mutating func county(_ value: YAMLValue) -> County? {
         guard let m = value.mapping("a county", keys: ["id", "name", "name_en"], required: ["id", "name", "name_en"]),
-              let id = m["id"]?.identifier("id"), let name = m["name"]?.string("name"),
-              let nameEN = m["name_en"]?.string("name_en") else { return nil }
+            let id = m["id"]?.identifier("id"), let name = m["name"]?.string("name"),
+            let nameEN = m["name_en"]?.string("name_en")
+        else { return nil }
         references.define(.county, id, at: m.location, log: log)
         return County(id: id, name: name, nameEN: nameEN)
     }
 
     private mutating func node(_ value: YAMLValue) -> NetworkNode? {
         guard let m = value.mapping("a network node", keys: ["id", "name", "kind", "county"], required: ["id", "name", "kind"]),
-              let id = m["id"]?.identifier("id"), let name = m["name"]?.string("name"),
-              let kind = m["kind"]?.choice("kind", of: NodeKind.self) else { return nil }
+            let id = m["id"]?.identifier("id"), let name = m["name"]?.string("name"),
+            let kind = m["kind"]?.choice("kind", of: NodeKind.self)
+        else { return nil }
         references.define(.node, id, at: m.location, log: log)
         let county = m["county"]?.identifier("county")
         if let county, let at = m["county"]?.location {
@@ -49,8 +51,9 @@ struct InventoryParser {
 
     private mutating func linkEnd(_ value: YAMLValue, link id: String, side: String) -> LinkEnd? {
         guard let m = value.mapping("link end `\(side)`", keys: ["device", "interface"], required: ["device", "interface"]),
-              let device = m["device"]?.identifier("device"), let interface = m["interface"]?.string("interface"),
-              let deviceAt = m["device"]?.location else { return nil }
+            let device = m["device"]?.identifier("device"), let interface = m["interface"]?.string("interface"),
+            let deviceAt = m["device"]?.location
+        else { return nil }
         references.refer(to: .device, device, at: deviceAt, context: "link `\(id)` end `\(side)`")
         let end = LinkEnd(device: device, interface: interface)
         interfaceLocations.append((end, id, m["interface"]?.location ?? deviceAt))
@@ -59,7 +62,8 @@ struct InventoryParser {
 
     private mutating func link(_ value: YAMLValue) -> Link? {
         guard let m = value.mapping("a link", keys: ["id", "tier", "a", "b", "capacity"], required: ["id", "tier", "a", "b"]),
-              let id = m["id"]?.identifier("id") else { return nil }
+            let id = m["id"]?.identifier("id")
+        else { return nil }
         references.define(.link, id, at: m.location, log: log)
         let tier = m["tier"]?.choice("tier", of: LinkTier.self)
         let a = m["a"].flatMap { linkEnd($0, link: id, side: "a") }
@@ -74,7 +78,8 @@ struct InventoryParser {
 
     private mutating func area(_ value: YAMLValue, school: String) -> Area? {
         guard let m = value.mapping("an area", keys: ["kind", "name", "aps"], required: ["kind", "name"]),
-              let kind = m["kind"]?.choice("kind", of: AreaKind.self), let name = m["name"]?.string("name") else { return nil }
+            let kind = m["kind"]?.choice("kind", of: AreaKind.self), let name = m["name"]?.string("name")
+        else { return nil }
         var aps: [String] = []
         for ap in m["aps"]?.list("aps") ?? [] {
             guard let id = ap.identifier("aps") else { continue }
@@ -87,9 +92,11 @@ struct InventoryParser {
     private mutating func school(_ value: YAMLValue) -> School? {
         let keys = ["id", "name", "name_en", "county", "kind", "students", "teachers", "subnets", "areas"]
         guard let m = value.mapping("a school", keys: keys, required: ["id", "name", "name_en", "county", "kind", "students", "teachers"]),
-              let id = m["id"]?.identifier("id") else { return nil }
+            let id = m["id"]?.identifier("id")
+        else { return nil }
         references.define(.school, id, at: m.location, log: log)
-        let name = m["name"]?.string("name"), nameEN = m["name_en"]?.string("name_en")
+        let name = m["name"]?.string("name")
+        let nameEN = m["name_en"]?.string("name_en")
         let county = m["county"]?.identifier("county")
         if let county, let at = m["county"]?.location { references.refer(to: .county, county, at: at, context: "school `\(id)`") }
         let kind = m["kind"]?.choice("kind", of: SchoolKind.self)
@@ -104,18 +111,21 @@ struct InventoryParser {
         }
         let areas = m["areas"]?.list("areas") { area($0, school: id) } ?? []
         guard let name, let nameEN, let county, let kind, let students, let teachers else { return nil }
-        return School(id: id, name: name, nameEN: nameEN, county: county, kind: kind, students: students,
-                      teachers: teachers, subnets: subnets, areas: areas)
+        return School(
+            id: id, name: name, nameEN: nameEN, county: county, kind: kind, students: students,
+            teachers: teachers, subnets: subnets, areas: areas)
     }
 
     private mutating func device(_ value: YAMLValue) -> Device? {
         let keys = ["id", "name", "role", "vendor", "model", "school", "node", "management", "snmp_profile", "controller", "poll_interval_seconds"]
         guard let m = value.mapping("a device", keys: keys, required: ["id", "name", "role"]),
-              let id = m["id"]?.identifier("id") else { return nil }
+            let id = m["id"]?.identifier("id")
+        else { return nil }
         let role = m["role"]?.choice("role", of: DeviceRole.self)
         references.defineDevice(id, role: role ?? .router, at: m.location, log: log)
         let name = m["name"]?.string("name")
-        let school = m["school"]?.identifier("school"), node = m["node"]?.identifier("node")
+        let school = m["school"]?.identifier("school")
+        let node = m["node"]?.identifier("node")
         if let school, let at = m["school"]?.location { references.refer(to: .school, school, at: at, context: "device `\(id)`") }
         if let node, let at = m["node"]?.location { references.refer(to: .node, node, at: at, context: "device `\(id)`") }
         if m["school"] != nil, m["node"] != nil {
@@ -138,23 +148,26 @@ struct InventoryParser {
         }
         let interval = m["poll_interval_seconds"]?.double("poll_interval_seconds", in: 1...86_400)
         guard let name, let role, m["poll_interval_seconds"] == nil || interval != nil else { return nil }
-        return Device(id: id, name: name, role: role, vendor: m["vendor"]?.string("vendor"), model: m["model"]?.string("model"),
-                      school: school, node: node, management: management, snmpProfile: profile, controller: controller,
-                      pollIntervalSeconds: interval)
+        return Device(
+            id: id, name: name, role: role, vendor: m["vendor"]?.string("vendor"), model: m["model"]?.string("model"),
+            school: school, node: node, management: management, snmpProfile: profile, controller: controller,
+            pollIntervalSeconds: interval)
     }
 
     /// Polled devices need an address and a profile; access points may instead be reached through their controller.
     private func checkReachability(id: String, role: DeviceRole, mapping m: YAMLMapping) {
         if role == .accessPoint {
             if m["controller"] == nil, m["management"] == nil {
-                log.error("access point `\(id)` has neither a `controller` nor a `management` address", at: m.location,
-                          help: "add `controller: <wireless controller id>` (or a management address and SNMP profile)")
+                log.error(
+                    "access point `\(id)` has neither a `controller` nor a `management` address", at: m.location,
+                    help: "add `controller: <wireless controller id>` (or a management address and SNMP profile)")
             }
             return
         }
         if m["management"] == nil {
-            log.error("\(role.rawValue) `\(id)` has no `management` address", at: m.location,
-                      help: "add `management: {address: 127.3.1.1, port: 161}`")
+            log.error(
+                "\(role.rawValue) `\(id)` has no `management` address", at: m.location,
+                help: "add `management: {address: 127.3.1.1, port: 161}`")
         }
         if m["snmp_profile"] == nil {
             log.error("\(role.rawValue) `\(id)` has no `snmp_profile`", at: m.location, help: "add `snmp_profile: <profile id>`")
@@ -163,7 +176,8 @@ struct InventoryParser {
 
     private func managementAddress(_ value: YAMLValue) -> ManagementAddress? {
         guard let m = value.mapping("`management`", keys: ["address", "port"], required: ["address"]),
-              let address = m["address"]?.ipAddress("address") else { return nil }
+            let address = m["address"]?.ipAddress("address")
+        else { return nil }
         guard let portValue = m["port"] else { return ManagementAddress(address: address) }
         return portValue.int("port", in: 1...65535).map { ManagementAddress(address: address, port: $0) }
     }
@@ -171,7 +185,8 @@ struct InventoryParser {
     private mutating func snmpProfile(_ value: YAMLValue) -> SNMPProfile? {
         let keys = ["id", "version", "community", "user", "auth", "privacy"]
         guard let m = value.mapping("an SNMP profile", keys: keys, required: ["id", "version"]),
-              let id = m["id"]?.identifier("id"), let version = m["version"]?.choice("version", of: SNMPVersion.self) else { return nil }
+            let id = m["id"]?.identifier("id"), let version = m["version"]?.choice("version", of: SNMPVersion.self)
+        else { return nil }
         references.define(.snmpProfile, id, at: m.location, log: log)
         let community = m["community"]?.secret("community")
         let user = m["user"]?.string("user")
@@ -180,12 +195,14 @@ struct InventoryParser {
         switch version {
         case .v1, .v2c:
             if m["community"] == nil {
-                log.error("\(version.rawValue) profile `\(id)` has no `community`", at: m.location,
-                          help: "add `community: {env: EDUNET_SNMP_COMMUNITY}` or `community: {file: PATH}`")
+                log.error(
+                    "\(version.rawValue) profile `\(id)` has no `community`", at: m.location,
+                    help: "add `community: {env: EDUNET_SNMP_COMMUNITY}` or `community: {file: PATH}`")
             }
             for key in ["user", "auth", "privacy"] where m[key] != nil {
-                log.error("`\(key)` applies to v3 only, but profile `\(id)` is \(version.rawValue)", at: m[key]!.location,
-                          help: "remove it or set `version: v3`")
+                log.error(
+                    "`\(key)` applies to v3 only, but profile `\(id)` is \(version.rawValue)", at: m[key]!.location,
+                    help: "remove it or set `version: v3`")
             }
         case .v3:
             if m["user"] == nil { log.error("v3 profile `\(id)` has no `user`", at: m.location, help: "add `user: <USM user name>`") }
@@ -193,8 +210,9 @@ struct InventoryParser {
                 log.error("`community` applies to v1 and v2c only, but profile `\(id)` is v3", at: c.location, help: "remove it")
             }
             if m["privacy"] != nil, m["auth"] == nil {
-                log.error("v3 profile `\(id)` has privacy without authentication", at: m.location,
-                          help: "SNMPv3 has no noAuthPriv level: add `auth:` or remove `privacy:`")
+                log.error(
+                    "v3 profile `\(id)` has privacy without authentication", at: m.location,
+                    help: "SNMPv3 has no noAuthPriv level: add `auth:` or remove `privacy:`")
             }
         }
         return SNMPProfile(id: id, version: version, community: community, user: user, auth: auth, privacy: privacy)
@@ -204,7 +222,8 @@ struct InventoryParser {
         _ value: YAMLValue, field: String, of _: P.Type
     ) -> SNMPProfile.Key<P>? where P.RawValue == String {
         guard let m = value.mapping("`\(field)`", keys: ["protocol", "key"], required: ["protocol", "key"]),
-              let proto = m["protocol"]?.choice("protocol", of: P.self), let key = m["key"]?.secret("key") else { return nil }
+            let proto = m["protocol"]?.choice("protocol", of: P.self), let key = m["key"]?.secret("key")
+        else { return nil }
         return SNMPProfile.Key(protocolName: proto, secret: key)
     }
 
@@ -212,8 +231,9 @@ struct InventoryParser {
         guard let m = value.mapping("`compute_pool`", keys: ["sites", "hosts", "services"]) else { return }
         for item in m["sites"]?.list("sites") ?? [] {
             guard let s = item.mapping("a cloud site", keys: ["id", "name", "node"], required: ["id", "name", "node"]),
-                  let id = s["id"]?.identifier("id"), let name = s["name"]?.string("name"),
-                  let node = s["node"]?.identifier("node"), let nodeAt = s["node"]?.location else { continue }
+                let id = s["id"]?.identifier("id"), let name = s["name"]?.string("name"),
+                let node = s["node"]?.identifier("node"), let nodeAt = s["node"]?.location
+            else { continue }
             references.define(.site, id, at: s.location, log: log)
             references.refer(to: .node, node, at: nodeAt, context: "cloud site `\(id)`")
             inventory.computePool.sites.append(.init(id: id, name: name, node: node))
@@ -222,19 +242,22 @@ struct InventoryParser {
             let keys = ["id", "site", "device", "vcpus", "memory_gib", "storage_tib"]
             guard let h = item.mapping("a cloud host", keys: keys, required: keys), let id = h["id"]?.identifier("id") else { continue }
             references.define(.host, id, at: h.location, log: log)
-            let site = h["site"]?.identifier("site"), device = h["device"]?.identifier("device")
+            let site = h["site"]?.identifier("site")
+            let device = h["device"]?.identifier("device")
             if let site, let at = h["site"]?.location { references.refer(to: .site, site, at: at, context: "cloud host `\(id)`") }
             if let device, let at = h["device"]?.location {
                 references.refer(to: .device, device, at: at, context: "cloud host `\(id)`", roles: [.server])
             }
             guard let site, let device, let vcpus = h["vcpus"]?.int("vcpus", in: 1...100_000),
-                  let memory = h["memory_gib"]?.int("memory_gib", in: 1...100_000_000),
-                  let storage = h["storage_tib"]?.double("storage_tib", in: 0...1_000_000) else { continue }
+                let memory = h["memory_gib"]?.int("memory_gib", in: 1...100_000_000),
+                let storage = h["storage_tib"]?.double("storage_tib", in: 0...1_000_000)
+            else { continue }
             inventory.computePool.hosts.append(.init(id: id, site: site, device: device, vcpus: vcpus, memoryGiB: memory, storageTiB: storage))
         }
         for item in m["services"]?.list("services") ?? [] {
             guard let s = item.mapping("a cloud service", keys: ["id", "name", "hosts"], required: ["id", "name", "hosts"]),
-                  let id = s["id"]?.identifier("id"), let name = s["name"]?.string("name") else { continue }
+                let id = s["id"]?.identifier("id"), let name = s["name"]?.string("name")
+            else { continue }
             references.define(.service, id, at: s.location, log: log)
             var hosts: [String] = []
             for host in s["hosts"]?.list("hosts") ?? [] {

@@ -71,10 +71,18 @@ public enum SNMPVersion: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// SNMPv3 authentication protocols, as net-snmp names them.
 public enum SNMPAuthProtocol: String, Sendable, Hashable, Codable, CaseIterable {
-    case md5 = "MD5", sha = "SHA", sha224 = "SHA-224", sha256 = "SHA-256", sha384 = "SHA-384", sha512 = "SHA-512"
+    case md5 = "MD5"
+    case sha = "SHA"
+    case sha224 = "SHA-224"
+    case sha256 = "SHA-256"
+    case sha384 = "SHA-384"
+    case sha512 = "SHA-512"
 }
 
 /// SNMPv3 privacy protocols, as net-snmp names them.
 public enum SNMPPrivacyProtocol: String, Sendable, Hashable, Codable, CaseIterable {
-    case des = "DES", aes128 = "AES-128", aes192 = "AES-192", aes256 = "AES-256"
+    case des = "DES"
+    case aes128 = "AES-128"
+    case aes192 = "AES-192"
+    case aes256 = "AES-256"
 }

@@ -2,9 +2,15 @@
 /// duplicates and dangling references are found after all files are read, whatever their order.
 struct ReferenceTable {
     enum Kind: String {
-        case county, node = "network node", link, school, device, snmpProfile = "SNMP profile"
-        case site = "cloud site", host = "cloud host", service = "cloud service"
-        case tier = "bandwidth tier", receiver = "alert receiver"
+        case county
+        case node = "network node"
+        case link, school, device
+        case snmpProfile = "SNMP profile"
+        case site = "cloud site"
+        case host = "cloud host"
+        case service = "cloud service"
+        case tier = "bandwidth tier"
+        case receiver = "alert receiver"
     }
 
     private struct Reference {
@@ -22,8 +28,9 @@ struct ReferenceTable {
     /// Records a definition; a second one with the same id is reported against the first.
     mutating func define(_ kind: Kind, _ id: String, at location: SourceLocation, log: DiagnosticLog) {
         if let first = definitions[kind]?[id] {
-            log.error("duplicate \(kind.rawValue) id `\(id)`; first defined at \(first)", at: location,
-                      help: "give each \(kind.rawValue) its own id, or remove the copy")
+            log.error(
+                "duplicate \(kind.rawValue) id `\(id)`; first defined at \(first)", at: location,
+                help: "give each \(kind.rawValue) its own id, or remove the copy")
             return
         }
         definitions[kind, default: [:]][id] = location
@@ -47,15 +54,17 @@ struct ReferenceTable {
             let known = definitions[reference.kind] ?? [:]
             guard known[reference.id] != nil else {
                 let suggestion = Suggestion.closest(to: reference.id, among: known.keys.sorted())
-                log.error("\(reference.context) refers to unknown \(reference.kind.rawValue) `\(reference.id)`"
-                          + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
-                          at: reference.location, help: "define the \(reference.kind.rawValue) or correct the id")
+                log.error(
+                    "\(reference.context) refers to unknown \(reference.kind.rawValue) `\(reference.id)`"
+                        + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
+                    at: reference.location, help: "define the \(reference.kind.rawValue) or correct the id")
                 continue
             }
             if !reference.roles.isEmpty, let role = deviceRoles[reference.id], !reference.roles.contains(role) {
                 let wanted = reference.roles.map(\.rawValue).sorted().joined(separator: " or ")
-                log.error("\(reference.context) must be a device of role \(wanted), but `\(reference.id)` is a \(role.rawValue)",
-                          at: reference.location, help: "point it at a \(wanted) or correct the device's role")
+                log.error(
+                    "\(reference.context) must be a device of role \(wanted), but `\(reference.id)` is a \(role.rawValue)",
+                    at: reference.location, help: "point it at a \(wanted) or correct the device's role")
             }
         }
     }

@@ -19,8 +19,10 @@ public struct AccessPointReading: Sendable, Hashable, Codable {
     /// The highest rate a client can associate at (from the operational rate set), when reported.
     public var maxRateMbps: Double?
 
-    public init(index: String, name: String, up: Bool?, state: String?, clients: Int?, radios: Int = 0, radiosUp: Int? = nil,
-                uplinkMbps: Int? = nil, maxRateMbps: Double? = nil) {
+    public init(
+        index: String, name: String, up: Bool?, state: String?, clients: Int?, radios: Int = 0, radiosUp: Int? = nil,
+        uplinkMbps: Int? = nil, maxRateMbps: Double? = nil
+    ) {
         self.index = index
         self.name = name
         self.up = up

@@ -20,8 +20,10 @@ public struct DaemonStatus: Sendable, Hashable, Codable {
     public var lastCycleSeconds: Double?
     public var lastCycleMaxLatenessSeconds: Double?
 
-    public init(startedAt: Date, heartbeatAt: Date, pollIntervalSeconds: Double, devicesPolled: Int, devicesDown: [String],
-                devicesLate: [String], polls: Int, failures: Int, measurements: Int) {
+    public init(
+        startedAt: Date, heartbeatAt: Date, pollIntervalSeconds: Double, devicesPolled: Int, devicesDown: [String],
+        devicesLate: [String], polls: Int, failures: Int, measurements: Int
+    ) {
         self.startedAt = startedAt
         self.heartbeatAt = heartbeatAt
         self.pollIntervalSeconds = pollIntervalSeconds

@@ -15,8 +15,10 @@ public struct DeviceObservations: Sendable, Hashable {
     /// For servers.
     public var host: HostReading?
 
-    public init(device: String, time: Date, rates: [InterfaceMeasurement], interfaces: [InterfaceStatus]? = nil,
-                accessPoints: [AccessPointReading]? = nil, host: HostReading? = nil) {
+    public init(
+        device: String, time: Date, rates: [InterfaceMeasurement], interfaces: [InterfaceStatus]? = nil,
+        accessPoints: [AccessPointReading]? = nil, host: HostReading? = nil
+    ) {
         self.device = device
         self.time = time
         self.rates = rates

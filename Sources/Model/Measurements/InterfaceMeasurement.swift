@@ -14,8 +14,10 @@ public struct InterfaceMeasurement: Sendable, Hashable, Codable {
     /// Why the interval's rate is unknown, when it is.
     public var unknownReason: String?
 
-    public init(device: String, interface: String, time: Date, inBitsPerSecond: Double?, outBitsPerSecond: Double?,
-                unknownReason: String? = nil) {
+    public init(
+        device: String, interface: String, time: Date, inBitsPerSecond: Double?, outBitsPerSecond: Double?,
+        unknownReason: String? = nil
+    ) {
         self.device = device
         self.interface = interface
         self.time = time

@@ -15,8 +15,10 @@ public struct InterfaceStatus: Sendable, Hashable, Codable {
     /// Values the agent got wrong at the last poll.
     public var problems: [String]
 
-    public init(name: String, index: UInt32, alias: String?, speedBitsPerSecond: UInt64?, adminUp: Bool?, operUp: Bool,
-                problems: [String] = []) {
+    public init(
+        name: String, index: UInt32, alias: String?, speedBitsPerSecond: UInt64?, adminUp: Bool?, operUp: Bool,
+        problems: [String] = []
+    ) {
         self.name = name
         self.index = index
         self.alias = alias

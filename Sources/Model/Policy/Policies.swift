@@ -122,7 +122,9 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         /// Text in English instead of Chinese (`language: en`).
         public var english: Bool?
 
-        public init(id: String, name: String, kind: ReceiverKind, url: String, secret: SecretReference?, ratePerMinute: Int? = nil, english: Bool? = nil) {
+        public init(
+            id: String, name: String, kind: ReceiverKind, url: String, secret: SecretReference?, ratePerMinute: Int? = nil, english: Bool? = nil
+        ) {
             self.id = id
             self.name = name
             self.kind = kind

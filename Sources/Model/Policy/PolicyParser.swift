@@ -15,13 +15,17 @@ struct PolicyParser {
     }
 
     mutating func bandwidth(_ root: YAMLValue) -> BandwidthPolicy? {
-        guard let m = root.mapping("bandwidth-tiers.yaml", keys: ["links", "school_tiers", "congestion_threshold", "wifi_ap_uptime", "live_class"],
-                                   required: ["links", "school_tiers", "congestion_threshold"]) else { return nil }
+        guard
+            let m = root.mapping(
+                "bandwidth-tiers.yaml", keys: ["links", "school_tiers", "congestion_threshold", "wifi_ap_uptime", "live_class"],
+                required: ["links", "school_tiers", "congestion_threshold"])
+        else { return nil }
         let uptime = m["wifi_ap_uptime"]?.double("wifi_ap_uptime", in: 0.5...1)
         var liveClass: BandwidthPolicy.LiveClass?
         if let live = m["live_class"]?.mapping("`live_class`", keys: ["stream_bitrate", "streams"], required: ["stream_bitrate", "streams"]),
-           let bitrate = live["stream_bitrate"]?.bandwidth("live_class.stream_bitrate"),
-           let streams = live["streams"]?.mapping("`live_class.streams` (streams by school kind)", keys: SchoolKind.allCases.map(\.rawValue)) {
+            let bitrate = live["stream_bitrate"]?.bandwidth("live_class.stream_bitrate"),
+            let streams = live["streams"]?.mapping("`live_class.streams` (streams by school kind)", keys: SchoolKind.allCases.map(\.rawValue))
+        {
             var byKind: [SchoolKind: Int] = [:]
             for kind in SchoolKind.allCases {
                 if let n = streams[kind.rawValue]?.int("live_class.streams.\(kind.rawValue)", in: 0...1000) { byKind[kind] = n }
@@ -42,7 +46,8 @@ struct PolicyParser {
 
     private func linkTarget(_ value: YAMLValue) -> BandwidthPolicy.LinkTarget? {
         guard let m = value.mapping("a link target", keys: ["tier", "minimum", "dual_star"], required: ["tier", "minimum"]),
-              let tier = m["tier"]?.choice("tier", of: LinkTier.self), let minimum = m["minimum"]?.bandwidth("minimum") else { return nil }
+            let tier = m["tier"]?.choice("tier", of: LinkTier.self), let minimum = m["minimum"]?.bandwidth("minimum")
+        else { return nil }
         let dualStar = m["dual_star"].map { $0.choice("dual_star", of: YesNo.self) == .yes } ?? false
         return .init(tier: tier, minimum: minimum, dualStar: dualStar)
     }
@@ -50,14 +55,16 @@ struct PolicyParser {
     private mutating func schoolTier(_ value: YAMLValue) -> BandwidthPolicy.SchoolTier? {
         let keys = ["id", "name", "name_en", "school_kinds", "campus_backbone", "wifi_access", "wifi_areas", "dual_homed"]
         guard let m = value.mapping("a school tier", keys: keys, required: Array(keys.dropLast())),
-              let id = m["id"]?.identifier("id") else { return nil }
+            let id = m["id"]?.identifier("id")
+        else { return nil }
         references.define(.tier, id, at: m.location, log: log)
         var kinds: [SchoolKind] = []
         for item in m["school_kinds"]?.list("school_kinds") ?? [] {
             guard let kind = item.choice("school_kinds", of: SchoolKind.self) else { continue }
             if let first = kindPlacements[kind] {
-                log.error("school kind `\(kind.rawValue)` is already placed in a tier at \(first)", at: item.location,
-                          help: "a school kind belongs to exactly one tier")
+                log.error(
+                    "school kind `\(kind.rawValue)` is already placed in a tier at \(first)", at: item.location,
+                    help: "a school kind belongs to exactly one tier")
             } else {
                 kindPlacements[kind] = item.location
             }
@@ -65,20 +72,25 @@ struct PolicyParser {
         }
         let areas = m["wifi_areas"]?.list("wifi_areas") { $0.choice("wifi_areas", of: AreaKind.self) }
         guard let name = m["name"]?.string("name"), let nameEN = m["name_en"]?.string("name_en"),
-              let backbone = m["campus_backbone"]?.bandwidth("campus_backbone"),
-              let access = m["wifi_access"]?.bandwidth("wifi_access"), let areas else { return nil }
+            let backbone = m["campus_backbone"]?.bandwidth("campus_backbone"),
+            let access = m["wifi_access"]?.bandwidth("wifi_access"), let areas
+        else { return nil }
         let dualHomed = m["dual_homed"].map { $0.choice("dual_homed", of: YesNo.self) == .yes } ?? false
-        return .init(id: id, name: name, nameEN: nameEN, schoolKinds: kinds, campusBackbone: backbone,
-                     wifiAccess: access, wifiAreas: areas, dualHomed: dualHomed)
+        return .init(
+            id: id, name: name, nameEN: nameEN, schoolKinds: kinds, campusBackbone: backbone,
+            wifiAccess: access, wifiAreas: areas, dualHomed: dualHomed)
     }
 
     func fleet(_ root: YAMLValue) -> FleetPolicy? {
         let required = ["terminals_per_student", "terminals_per_teacher"]
         guard let m = root.mapping("fleet.yaml", keys: required + ["poll_interval_seconds", "full_resolution"], required: required),
-              let students = m["terminals_per_student"]?.double("terminals_per_student", in: 0...100),
-              let teachers = m["terminals_per_teacher"]?.double("terminals_per_teacher", in: 0...100) else { return nil }
+            let students = m["terminals_per_student"]?.double("terminals_per_student", in: 0...100),
+            let teachers = m["terminals_per_teacher"]?.double("terminals_per_teacher", in: 0...100)
+        else { return nil }
         var policy = FleetPolicy(terminalsPerStudent: students, terminalsPerTeacher: teachers)
-        if let intervals = m["poll_interval_seconds"]?.mapping("`poll_interval_seconds` (seconds by device role)", keys: DeviceRole.allCases.map(\.rawValue)) {
+        if let intervals = m["poll_interval_seconds"]?.mapping(
+            "`poll_interval_seconds` (seconds by device role)", keys: DeviceRole.allCases.map(\.rawValue))
+        {
             for role in DeviceRole.allCases {
                 if let seconds = intervals[role.rawValue]?.double("poll_interval_seconds.\(role.rawValue)", in: 1...86_400) {
                     policy.pollIntervalSeconds[role] = seconds
@@ -92,18 +104,23 @@ struct PolicyParser {
     func security(_ root: YAMLValue) -> SecurityPolicy? {
         let keys = ["graded_protection_level", "forbidden_communities", "snmp_v3_required_roles", "authorized_dhcp_servers", "blocked_domains"]
         guard let m = root.mapping("security.yaml", keys: keys, required: keys),
-              let level = m["graded_protection_level"]?.int("graded_protection_level", in: 1...5),
-              let communities = m["forbidden_communities"]?.list("forbidden_communities", { $0.string("forbidden_communities") }),
-              let roles = m["snmp_v3_required_roles"]?.list("snmp_v3_required_roles", { $0.choice("snmp_v3_required_roles", of: DeviceRole.self) }),
-              let dhcp = m["authorized_dhcp_servers"]?.list("authorized_dhcp_servers", { $0.ipAddress("authorized_dhcp_servers") }),
-              let domains = m["blocked_domains"]?.list("blocked_domains", { $0.string("blocked_domains") }) else { return nil }
-        return SecurityPolicy(gradedProtectionLevel: level, forbiddenCommunities: communities, snmpV3RequiredRoles: roles,
-                              authorizedDHCPServers: dhcp, blockedDomains: domains)
+            let level = m["graded_protection_level"]?.int("graded_protection_level", in: 1...5),
+            let communities = m["forbidden_communities"]?.list("forbidden_communities", { $0.string("forbidden_communities") }),
+            let roles = m["snmp_v3_required_roles"]?.list("snmp_v3_required_roles", { $0.choice("snmp_v3_required_roles", of: DeviceRole.self) }),
+            let dhcp = m["authorized_dhcp_servers"]?.list("authorized_dhcp_servers", { $0.ipAddress("authorized_dhcp_servers") }),
+            let domains = m["blocked_domains"]?.list("blocked_domains", { $0.string("blocked_domains") })
+        else { return nil }
+        return SecurityPolicy(
+            gradedProtectionLevel: level, forbiddenCommunities: communities, snmpV3RequiredRoles: roles,
+            authorizedDHCPServers: dhcp, blockedDomains: domains)
     }
 
     mutating func alerting(_ root: YAMLValue) -> AlertingPolicy? {
-        guard let m = root.mapping("alerting.yaml", keys: ["receivers", "routes", "default_receiver", "rules", "flapping", "grouping", "delivery"],
-                                   required: ["receivers", "default_receiver"]) else { return nil }
+        guard
+            let m = root.mapping(
+                "alerting.yaml", keys: ["receivers", "routes", "default_receiver", "rules", "flapping", "grouping", "delivery"],
+                required: ["receivers", "default_receiver"])
+        else { return nil }
         let receivers = m["receivers"]?.list("receivers") { receiver($0) }
         let routes = m["routes"]?.list("routes") { route($0) } ?? []
         let fallback = m["default_receiver"]?.identifier("default_receiver")
@@ -117,16 +134,28 @@ struct PolicyParser {
             if let v = flapping["changes"]?.int("flapping.changes", in: 1...1000) { policy.flapping.changes = v }
             if let v = flapping["within_minutes"]?.double("flapping.within_minutes", in: 1...1440) { policy.flapping.withinMinutes = v }
         }
-        if let grouping = m["grouping"]?.mapping("`grouping`", keys: ["group_by", "group_wait_seconds", "group_interval_seconds", "repeat_interval_minutes", "max_alerts"]) {
+        if let grouping = m["grouping"]?.mapping(
+            "`grouping`", keys: ["group_by", "group_wait_seconds", "group_interval_seconds", "repeat_interval_minutes", "max_alerts"])
+        {
             if let v = grouping["group_by"]?.list("grouping.group_by", { $0.string("grouping.group_by") }) { policy.grouping.groupBy = v }
             if let v = grouping["group_wait_seconds"]?.double("grouping.group_wait_seconds", in: 0...3600) { policy.grouping.groupWaitSeconds = v }
-            if let v = grouping["group_interval_seconds"]?.double("grouping.group_interval_seconds", in: 0...86_400) { policy.grouping.groupIntervalSeconds = v }
-            if let v = grouping["repeat_interval_minutes"]?.double("grouping.repeat_interval_minutes", in: 1...10_080) { policy.grouping.repeatIntervalMinutes = v }
+            if let v = grouping["group_interval_seconds"]?.double("grouping.group_interval_seconds", in: 0...86_400) {
+                policy.grouping.groupIntervalSeconds = v
+            }
+            if let v = grouping["repeat_interval_minutes"]?.double("grouping.repeat_interval_minutes", in: 1...10_080) {
+                policy.grouping.repeatIntervalMinutes = v
+            }
             if let v = grouping["max_alerts"]?.int("grouping.max_alerts", in: 1...10_000) { policy.grouping.maxAlerts = v }
         }
-        if let delivery = m["delivery"]?.mapping("`delivery`", keys: ["initial_backoff_seconds", "max_backoff_seconds", "max_age_hours", "timeout_seconds"]) {
-            if let v = delivery["initial_backoff_seconds"]?.double("delivery.initial_backoff_seconds", in: 0.01...3600) { policy.delivery.initialBackoffSeconds = v }
-            if let v = delivery["max_backoff_seconds"]?.double("delivery.max_backoff_seconds", in: 0.01...86_400) { policy.delivery.maxBackoffSeconds = v }
+        if let delivery = m["delivery"]?.mapping(
+            "`delivery`", keys: ["initial_backoff_seconds", "max_backoff_seconds", "max_age_hours", "timeout_seconds"])
+        {
+            if let v = delivery["initial_backoff_seconds"]?.double("delivery.initial_backoff_seconds", in: 0.01...3600) {
+                policy.delivery.initialBackoffSeconds = v
+            }
+            if let v = delivery["max_backoff_seconds"]?.double("delivery.max_backoff_seconds", in: 0.01...86_400) {
+                policy.delivery.maxBackoffSeconds = v
+            }
             if let v = delivery["max_age_hours"]?.double("delivery.max_age_hours", in: 0.001...720) { policy.delivery.maxAgeHours = v }
             if let v = delivery["timeout_seconds"]?.double("delivery.timeout_seconds", in: 0.1...300) { policy.delivery.timeoutSeconds = v }
         }
@@ -135,8 +164,10 @@ struct PolicyParser {
 
     /// `rules:`: per rule its severity and timing; every key optional.
     private func alertRules(_ value: YAMLValue, into rules: inout AlertingPolicy.Rules) {
-        let names = ["device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
-                     "snmp_auth_failure", "delivery_failed", "ap_down"]
+        let names = [
+            "device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
+            "snmp_auth_failure", "delivery_failed", "ap_down",
+        ]
         guard let m = value.mapping("`rules`", keys: names) else { return }
         func severity(_ rule: YAMLMapping, _ name: String, _ key: String = "severity") -> AlertSeverity? {
             rule[key]?.choice("rules.\(name).\(key)", of: AlertSeverity.self)
@@ -185,30 +216,38 @@ struct PolicyParser {
     }
 
     private mutating func receiver(_ value: YAMLValue) -> AlertingPolicy.Receiver? {
-        guard let m = value.mapping("a receiver", keys: ["id", "name", "kind", "url", "secret", "rate_per_minute", "language"],
-                                    required: ["id", "name", "kind", "url"]),
-              let id = m["id"]?.identifier("id") else { return nil }
+        guard
+            let m = value.mapping(
+                "a receiver", keys: ["id", "name", "kind", "url", "secret", "rate_per_minute", "language"],
+                required: ["id", "name", "kind", "url"]),
+            let id = m["id"]?.identifier("id")
+        else { return nil }
         references.define(.receiver, id, at: m.location, log: log)
         let secret = m["secret"]?.secret("secret")
         let rate = m["rate_per_minute"]?.int("rate_per_minute", in: 1...100_000)
         let language = m["language"]?.choice("language", of: Language.self)
         guard let name = m["name"]?.string("name"), let kind = m["kind"]?.choice("kind", of: AlertingPolicy.ReceiverKind.self),
-              let urlValue = m["url"], let url = urlValue.string("url") else { return nil }
+            let urlValue = m["url"], let url = urlValue.string("url")
+        else { return nil }
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            log.error("`url` `\(url)` is not an http(s) URL", at: urlValue.location, help: "write the webhook address, e.g. `https://oapi.dingtalk.com/robot/send?access_token=…`")
+            log.error(
+                "`url` `\(url)` is not an http(s) URL", at: urlValue.location,
+                help: "write the webhook address, e.g. `https://oapi.dingtalk.com/robot/send?access_token=…`")
             return nil
         }
         if kind == .generic, secret == nil, m["secret"] == nil {
-            log.error("receiver `\(id)` (generic) has no `secret`: generic webhooks are always signed", at: m.location,
-                      help: "add `secret: {env: EDUNET_WEBHOOK_SECRET_\(id.uppercased().replacingOccurrences(of: "-", with: "_"))}`")
+            log.error(
+                "receiver `\(id)` (generic) has no `secret`: generic webhooks are always signed", at: m.location,
+                help: "add `secret: {env: EDUNET_WEBHOOK_SECRET_\(id.uppercased().replacingOccurrences(of: "-", with: "_"))}`")
         }
         return .init(id: id, name: name, kind: kind, url: url, secret: secret, ratePerMinute: rate, english: language.map { $0 == .en })
     }
 
     private mutating func route(_ value: YAMLValue) -> AlertingPolicy.Route? {
         guard let m = value.mapping("a route", keys: ["match", "receiver", "group_by"], required: ["match", "receiver"]),
-              let receiver = m["receiver"]?.identifier("receiver"), let receiverAt = m["receiver"]?.location,
-              let matchValue = m["match"], let match = matchValue.mapping("`match`", keys: ["county", "severity", "rule"]) else { return nil }
+            let receiver = m["receiver"]?.identifier("receiver"), let receiverAt = m["receiver"]?.location,
+            let matchValue = m["match"], let match = matchValue.mapping("`match`", keys: ["county", "severity", "rule"])
+        else { return nil }
         references.refer(to: .receiver, receiver, at: receiverAt, context: "route")
         var labels: [String: String] = [:]
         for (key, item) in match.entries {
@@ -224,4 +263,7 @@ struct PolicyParser {
 private enum Language: String, CaseIterable { case zh, en }
 
 /// YAML booleans read strictly (`true`/`false`), so `dual_star: yes` is not silently misread.
-private enum YesNo: String, CaseIterable { case yes = "true", no = "false" }
+private enum YesNo: String, CaseIterable {
+    case yes = "true"
+    case no = "false"
+}

@@ -14,7 +14,8 @@ public enum CityTime {
     /// `UTC+8`.
     public static var zoneName: String {
         let seconds = zone.secondsFromGMT()
-        let hours = seconds / 3600, minutes = abs(seconds % 3600) / 60
+        let hours = seconds / 3600
+        let minutes = abs(seconds % 3600) / 60
         return "UTC" + (hours >= 0 ? "+" : "") + String(hours) + (minutes == 0 ? "" : String(format: ":%02d", minutes))
     }
 

@@ -67,7 +67,8 @@ public struct IPNetwork: Hashable, TextualValue {
     public init?(_ text: String) {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let address = IPAddress(String(parts[0])),
-              let prefix = Int(parts[1]), prefix >= 0, prefix <= address.bytes.count * 8 else { return nil }
+            let prefix = Int(parts[1]), prefix >= 0, prefix <= address.bytes.count * 8
+        else { return nil }
         self.address = address
         self.prefixLength = prefix
         guard Self.masked(address.bytes, prefix) == address.bytes else { return nil }

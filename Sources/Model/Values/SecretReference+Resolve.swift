@@ -31,12 +31,14 @@ extension SecretReference {
         switch self {
         case .environment(let name):
             guard let value = environment[name], !value.isEmpty else {
-                throw ResolveError(.unset, description: "environment variable \(name) is not set; export it with the secret (it is never read from YAML)")
+                throw ResolveError(
+                    .unset, description: "environment variable \(name) is not set; export it with the secret (it is never read from YAML)")
             }
             return value
         case .file(let path):
             guard let data = FileManager.default.contents(atPath: path), var text = String(data: data, encoding: .utf8) else {
-                throw ResolveError(.unreadable, description: "secret file \(path) cannot be read; check that it exists and that this user may read it")
+                throw ResolveError(
+                    .unreadable, description: "secret file \(path) cannot be read; check that it exists and that this user may read it")
             }
             while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
             guard !text.isEmpty else { throw ResolveError(.empty, description: "secret file \(path) is empty") }

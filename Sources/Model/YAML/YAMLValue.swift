@@ -45,8 +45,9 @@ struct YAMLValue {
         guard let text = string(field) else { return nil }
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
         guard !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) }) else {
-            log.error("`\(field)` `\(text)` is not a valid id", at: location,
-                      help: "use ASCII letters, digits, '-', '_' and '.', e.g. `xq-primary-01`")
+            log.error(
+                "`\(field)` `\(text)` is not a valid id", at: location,
+                help: "use ASCII letters, digits, '-', '_' and '.', e.g. `xq-primary-01`")
             return nil
         }
         return text
@@ -81,8 +82,9 @@ struct YAMLValue {
         if let value = E(rawValue: text) { return value }
         let names = E.allCases.map(\.rawValue)
         let suggestion = Suggestion.closest(to: text, among: names)
-        log.error("`\(field)` has unknown value `\(text)`" + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
-                  at: location, help: "one of: " + names.joined(separator: ", "))
+        log.error(
+            "`\(field)` has unknown value `\(text)`" + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
+            at: location, help: "one of: " + names.joined(separator: ", "))
         return nil
     }
 
@@ -137,8 +139,9 @@ struct YAMLValue {
             }
             guard keys.contains(scalar.string) else {
                 let suggestion = Suggestion.closest(to: scalar.string, among: keys)
-                log.error("unknown key `\(scalar.string)` in \(what)" + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
-                          at: key.location, help: "allowed keys: " + keys.joined(separator: ", "))
+                log.error(
+                    "unknown key `\(scalar.string)` in \(what)" + (suggestion.map { "; did you mean `\($0)`?" } ?? ""),
+                    at: key.location, help: "allowed keys: " + keys.joined(separator: ", "))
                 continue
             }
             entries[scalar.string] = YAMLValue(node: valueNode, file: file, log: log)
@@ -153,17 +156,21 @@ struct YAMLValue {
     /// A secret must be a reference: `{env: NAME}` or `{file: PATH}`. A plain value is refused as an inline secret.
     func secret(_ field: String) -> SecretReference? {
         if case .scalar = node, !isNull {
-            log.error("`\(field)` holds a secret inline; secrets must never be written in YAML", at: location,
-                      help: "keep it in an environment variable or a file and write `\(field): {env: EDUNET_\(field.uppercased().replacingOccurrences(of: "-", with: "_"))}` or `\(field): {file: /etc/edunet/secrets/\(field)}`")
+            log.error(
+                "`\(field)` holds a secret inline; secrets must never be written in YAML", at: location,
+                help:
+                    "keep it in an environment variable or a file and write `\(field): {env: EDUNET_\(field.uppercased().replacingOccurrences(of: "-", with: "_"))}` or `\(field): {file: /etc/edunet/secrets/\(field)}`"
+            )
             return nil
         }
         guard let map = mapping("`\(field)`", keys: ["env", "file"]) else { return nil }
         switch (map["env"], map["file"]) {
-        case let (env?, nil): return env.string("env").map(SecretReference.environment)
-        case let (nil, file?): return file.string("file").map(SecretReference.file)
+        case (let env?, nil): return env.string("env").map(SecretReference.environment)
+        case (nil, let file?): return file.string("file").map(SecretReference.file)
         default:
-            log.error("`\(field)` must name exactly one of `env` or `file`", at: location,
-                      help: "e.g. `\(field): {env: EDUNET_SNMP_COMMUNITY}`")
+            log.error(
+                "`\(field)` must name exactly one of `env` or `file`", at: location,
+                help: "e.g. `\(field): {env: EDUNET_SNMP_COMMUNITY}`")
             return nil
         }
     }

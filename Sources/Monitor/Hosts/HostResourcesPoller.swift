@@ -29,14 +29,17 @@ public struct HostResourcesPoller: Sendable {
         }
         let entries = storage.rows.compactMap { row -> HostReading.Storage? in
             guard let units = row.cells[Objects.hrStorageAllocationUnits]?.unsignedValue, let size = row.cells[Objects.hrStorageSize]?.unsignedValue,
-                  let used = row.cells[Objects.hrStorageUsed]?.unsignedValue, units > 0 else { return nil }
-            let kind: HostReading.Storage.Kind = switch row.cells[Objects.hrStorageType] {
-            case .objectIdentifier(Objects.hrStorageRam)?: .memory
-            case .objectIdentifier(Objects.hrStorageFixedDisk)?: .disk
-            default: .other
-            }
-            return HostReading.Storage(description: row.cells[Objects.hrStorageDescr]?.displayText ?? "", kind: kind,
-                                       sizeBytes: size * units, usedBytes: used * units)
+                let used = row.cells[Objects.hrStorageUsed]?.unsignedValue, units > 0
+            else { return nil }
+            let kind: HostReading.Storage.Kind =
+                switch row.cells[Objects.hrStorageType] {
+                case .objectIdentifier(Objects.hrStorageRam)?: .memory
+                case .objectIdentifier(Objects.hrStorageFixedDisk)?: .disk
+                default: .other
+                }
+            return HostReading.Storage(
+                description: row.cells[Objects.hrStorageDescr]?.displayText ?? "", kind: kind,
+                sizeBytes: size * units, usedBytes: used * units)
         }
         return HostReading(processors: processors.rows.count, processorLoads: loads, storage: entries)
     }

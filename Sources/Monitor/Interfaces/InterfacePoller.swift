@@ -20,8 +20,10 @@ public struct InterfacePoller: Sendable {
         // ifXTable columns
         static let ifName: UInt32 = 1, ifHCInOctets: UInt32 = 6, ifHCOutOctets: UInt32 = 10
         static let ifHighSpeed: UInt32 = 15, ifAlias: UInt32 = 18, ifCounterDiscontinuityTime: UInt32 = 19
-        static let ifTableColumns = [ifDescr, ifSpeed, ifAdminStatus, ifOperStatus, ifInOctets, ifInDiscards, ifInErrors,
-                                     ifOutOctets, ifOutDiscards, ifOutErrors]
+        static let ifTableColumns = [
+            ifDescr, ifSpeed, ifAdminStatus, ifOperStatus, ifInOctets, ifInDiscards, ifInErrors,
+            ifOutOctets, ifOutDiscards, ifOutErrors,
+        ]
         static let ifXTableColumns = [ifName, ifHCInOctets, ifHCOutOctets, ifHighSpeed, ifAlias, ifCounterDiscontinuityTime]
     }
 
@@ -42,7 +44,9 @@ public struct InterfacePoller: Sendable {
         guard case .timeTicks(let sysUpTime)? = uptime else {
             throw SNMPError(.decodeError, device: target.description, "sysUpTime.0 is missing or not TimeTicks; the agent's system group is broken")
         }
-        let started = now(), clock = ContinuousClock(), start = clock.now
+        let started = now()
+        let clock = ContinuousClock()
+        let start = clock.now
         let columns = Objects.ifTableColumns.map { (table: 0, column: $0) } + Objects.ifXTableColumns.map { (table: 1, column: $0) }
         let entries = [Objects.ifTable.appending(1), Objects.ifXTable.appending(1)]
         var cells: [[UInt32: [UInt32: SNMPValue]]] = [[:], [:]]  // table → ifIndex → column → value
@@ -52,7 +56,8 @@ public struct InterfacePoller: Sendable {
         var varbinds = system.count
         // As many varbinds an answer as two whole-table cursors at `maxRepetitions` would bring.
         let repetitions = max(1, maxRepetitions * 2 / columns.count)
-        try await engine.walk(target, roots: columns.map { entries[$0.table].appending($0.column) }, maxRepetitions: repetitions) { root, batch, receivedAt in
+        try await engine.walk(target, roots: columns.map { entries[$0.table].appending($0.column) }, maxRepetitions: repetitions) {
+            root, batch, receivedAt in
             let elapsed = receivedAt - start
             let (table, column) = columns[root]
             for varbind in batch {
@@ -65,16 +70,19 @@ public struct InterfacePoller: Sendable {
         }
         let time = started + (clock.now - start).inSeconds
         let interfaces = cells[0].keys.sorted().map { ifIndex in
-            Self.reading(index: ifIndex, ifTable: cells[0][ifIndex] ?? [:], ifXTable: cells[1][ifIndex] ?? [:],
-                         time: started + (arrival[1][ifIndex] ?? arrival[0][ifIndex] ?? .zero).inSeconds, sysUpTime: sysUpTime)
+            Self.reading(
+                index: ifIndex, ifTable: cells[0][ifIndex] ?? [:], ifXTable: cells[1][ifIndex] ?? [:],
+                time: started + (arrival[1][ifIndex] ?? arrival[0][ifIndex] ?? .zero).inSeconds, sysUpTime: sysUpTime)
         }
         let objectID: OID? = if case .objectIdentifier(let oid) = system[1] { oid } else { nil }
-        return InterfacePoll(time: time, sysUpTime: sysUpTime,
-                             system: SystemDescription(description: system[0].text, objectID: objectID, name: system[3].text),
-                             varbinds: varbinds, interfaces: interfaces)
+        return InterfacePoll(
+            time: time, sysUpTime: sysUpTime,
+            system: SystemDescription(description: system[0].text, objectID: objectID, name: system[3].text),
+            varbinds: varbinds, interfaces: interfaces)
     }
 
-    static func reading(index: UInt32, ifTable: [UInt32: SNMPValue], ifXTable: [UInt32: SNMPValue], time: Date, sysUpTime: UInt32) -> InterfaceReading {
+    static func reading(index: UInt32, ifTable: [UInt32: SNMPValue], ifXTable: [UInt32: SNMPValue], time: Date, sysUpTime: UInt32) -> InterfaceReading
+    {
         func text(_ value: SNMPValue?) -> String? { value?.text.flatMap { $0.isEmpty ? nil : $0 } }
         func counter32(_ value: SNMPValue?) -> UInt32? { if case .counter32(let v)? = value { v } else { nil } }
         func octets(hc: SNMPValue?, legacy: SNMPValue?) -> OctetCounter? {
@@ -83,9 +91,11 @@ public struct InterfacePoller: Sendable {
         }
         // What the agent got wrong, for the log and the interface's record: a value of the wrong type is not read.
         var problems: [String] = []
-        for (name, value, expected) in [("ifHCInOctets", ifXTable[Objects.ifHCInOctets], "Counter64"), ("ifHCOutOctets", ifXTable[Objects.ifHCOutOctets], "Counter64"),
-                                        ("ifInOctets", ifTable[Objects.ifInOctets], "Counter32"), ("ifOutOctets", ifTable[Objects.ifOutOctets], "Counter32"),
-                                        ("ifHighSpeed", ifXTable[Objects.ifHighSpeed], "Gauge32")] {
+        for (name, value, expected) in [
+            ("ifHCInOctets", ifXTable[Objects.ifHCInOctets], "Counter64"), ("ifHCOutOctets", ifXTable[Objects.ifHCOutOctets], "Counter64"),
+            ("ifInOctets", ifTable[Objects.ifInOctets], "Counter32"), ("ifOutOctets", ifTable[Objects.ifOutOctets], "Counter32"),
+            ("ifHighSpeed", ifXTable[Objects.ifHighSpeed], "Gauge32"),
+        ] {
             if let value, !value.isException, value.typeName != expected { problems.append("\(name) is \(value.typeName), not \(expected)") }
         }
         let highSpeed: UInt64? = if case .gauge32(let mbps)? = ifXTable[Objects.ifHighSpeed], mbps > 0 { UInt64(mbps) * 1_000_000 } else { nil }
@@ -93,10 +103,11 @@ public struct InterfacePoller: Sendable {
         let operUp = ifTable[Objects.ifOperStatus] == .integer32(1)
         if speed == nil, operUp { problems.append("the interface is up with a speed of 0 (ifHighSpeed and ifSpeed); utilisation cannot be computed") }
         let discontinuity: UInt32? = if case .timeTicks(let t)? = ifXTable[Objects.ifCounterDiscontinuityTime] { t } else { nil }
-        let sample = InterfaceSample(time: time, sysUpTime: sysUpTime, discontinuityTime: discontinuity,
-                                     inOctets: octets(hc: ifXTable[Objects.ifHCInOctets], legacy: ifTable[Objects.ifInOctets]),
-                                     outOctets: octets(hc: ifXTable[Objects.ifHCOutOctets], legacy: ifTable[Objects.ifOutOctets]),
-                                     speedBitsPerSecond: speed)
+        let sample = InterfaceSample(
+            time: time, sysUpTime: sysUpTime, discontinuityTime: discontinuity,
+            inOctets: octets(hc: ifXTable[Objects.ifHCInOctets], legacy: ifTable[Objects.ifInOctets]),
+            outOctets: octets(hc: ifXTable[Objects.ifHCOutOctets], legacy: ifTable[Objects.ifOutOctets]),
+            speedBitsPerSecond: speed)
         return InterfaceReading(
             key: text(ifXTable[Objects.ifName]) ?? text(ifTable[Objects.ifDescr]) ?? "ifIndex.\(index)", index: index,
             alias: text(ifXTable[Objects.ifAlias]), speedBitsPerSecond: speed,

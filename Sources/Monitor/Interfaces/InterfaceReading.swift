@@ -23,8 +23,9 @@ public struct InterfaceReading: Sendable, Hashable {
 
     /// What is kept of the reading once the poll is over.
     public var status: InterfaceStatus {
-        InterfaceStatus(name: key, index: index, alias: alias, speedBitsPerSecond: speedBitsPerSecond, adminUp: adminUp, operUp: operUp,
-                        problems: problems)
+        InterfaceStatus(
+            name: key, index: index, alias: alias, speedBitsPerSecond: speedBitsPerSecond, adminUp: adminUp, operUp: operUp,
+            problems: problems)
     }
 }
 

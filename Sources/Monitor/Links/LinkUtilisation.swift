@@ -127,7 +127,7 @@ public struct LinkUtilisation: Sendable, Hashable, Encodable {
         case (nil, nil): nil
         case (_, nil): .downstream
         case (nil, _): .upstream
-        case let (down?, up?): up > down ? .upstream : .downstream
+        case (let down?, let up?): up > down ? .upstream : .downstream
         }
     }
 
@@ -171,12 +171,15 @@ public struct LinkUtilisation: Sendable, Hashable, Encodable {
 
     /// Judges one link from the samples of its measured end (nil: neither end has any) and the interfaces every
     /// polled device reported at its last poll (a device absent from `interfaces` has not been polled).
-    public static func evaluate(_ link: Link, measuredEnd: LinkEnd?, samples: [InterfaceMeasurement], resolution: Resolution = .rates,
-                                from: Date, to: Date, interfaces: [String: [String: InterfaceStatus]], criteria: Criteria) -> LinkUtilisation {
+    public static func evaluate(
+        _ link: Link, measuredEnd: LinkEnd?, samples: [InterfaceMeasurement], resolution: Resolution = .rates,
+        from: Date, to: Date, interfaces: [String: [String: InterfaceStatus]], criteria: Criteria
+    ) -> LinkUtilisation {
         let downstreamIsIn = measuredEnd != link.a
         let intervals = samples.sorted { $0.time < $1.time }.map { sample in
-            Interval(time: sample.time, downstream: downstreamIsIn ? sample.inBitsPerSecond : sample.outBitsPerSecond,
-                     upstream: downstreamIsIn ? sample.outBitsPerSecond : sample.inBitsPerSecond, unknownReason: sample.unknownReason)
+            Interval(
+                time: sample.time, downstream: downstreamIsIn ? sample.inBitsPerSecond : sample.outBitsPerSecond,
+                upstream: downstreamIsIn ? sample.outBitsPerSecond : sample.inBitsPerSecond, unknownReason: sample.unknownReason)
         }
         let ends = measuredEnd == link.a ? [link.a, link.b] : [link.b, link.a]
         let negotiated = ends.lazy.compactMap { end in interfaces[end.device]?[end.interface]?.speedBitsPerSecond.map { (end, $0) } }.first
@@ -184,16 +187,19 @@ public struct LinkUtilisation: Sendable, Hashable, Encodable {
         let measured = intervals.filter { $0.unknownReason == nil }
         func figures(_ direction: Direction) -> Figures {
             let values = measured.compactMap { $0.rate(direction) }
-            let p95 = Percentile.nearestRank(0.95, of: values), peak = values.max()
-            return Figures(samples: values.count, p95: p95, peak: peak, latest: intervals.last?.rate(direction),
-                           p95Utilisation: capacity.flatMap { c in p95.map { $0 / c.bitsPerSecond } },
-                           peakUtilisation: capacity.flatMap { c in peak.map { $0 / c.bitsPerSecond } })
+            let p95 = Percentile.nearestRank(0.95, of: values)
+            let peak = values.max()
+            return Figures(
+                samples: values.count, p95: p95, peak: peak, latest: intervals.last?.rate(direction),
+                p95Utilisation: capacity.flatMap { c in p95.map { $0 / c.bitsPerSecond } },
+                peakUtilisation: capacity.flatMap { c in peak.map { $0 / c.bitsPerSecond } })
         }
-        var result = LinkUtilisation(link: link, from: from, to: to, measuredEnd: measuredEnd, resolution: resolution, capacity: capacity,
-                                     negotiatedSpeed: negotiated?.1, intervals: intervals, downstream: figures(.downstream),
-                                     upstream: figures(.upstream), coverage: coverage(samples, window: to.timeIntervalSince(from)),
-                                     congestionThreshold: criteria.congestionThreshold, minimumCoverage: criteria.minimumCoverage,
-                                     status: .noData, problem: nil)
+        var result = LinkUtilisation(
+            link: link, from: from, to: to, measuredEnd: measuredEnd, resolution: resolution, capacity: capacity,
+            negotiatedSpeed: negotiated?.1, intervals: intervals, downstream: figures(.downstream),
+            upstream: figures(.upstream), coverage: coverage(samples, window: to.timeIntervalSince(from)),
+            congestionThreshold: criteria.congestionThreshold, minimumCoverage: criteria.minimumCoverage,
+            status: .noData, problem: nil)
         let verdicts = Direction.allCases.map(result.isCongested)
         if verdicts.contains(true) {
             result.status = .congested

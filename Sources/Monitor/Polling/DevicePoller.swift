@@ -36,7 +36,12 @@ public struct DevicePoller: Sendable {
             poll.varbinds += varbinds
             if device.role == .accessPoint, profile == .ieee80211 {
                 // A standalone AP answering is an AP in service; it is named by its inventory id.
-                readings = readings.map { var r = $0; r.up = true; r.name = device.id; return r }
+                readings = readings.map {
+                    var r = $0
+                    r.up = true
+                    r.name = device.id
+                    return r
+                }
             }
             poll.accessPoints = readings
             poll.wirelessProfile = profile.id

@@ -29,10 +29,13 @@ public struct PolledDevice: Sendable, Hashable {
     /// The inventory's devices that answer SNMP themselves (access points are read through their controller),
     /// credentials resolved now; a device whose profile or secret cannot be used is a problem, not a poll.
     /// Each device's interval: its own, else the policy's for its role, else the daemon's (nil here).
-    public static func all(in inventory: Inventory, timeout: Duration, retries: Int,
-                           roleIntervals: [DeviceRole: Double] = [:]) -> (devices: [PolledDevice], problems: [Problem]) {
+    public static func all(
+        in inventory: Inventory, timeout: Duration, retries: Int,
+        roleIntervals: [DeviceRole: Double] = [:]
+    ) -> (devices: [PolledDevice], problems: [Problem]) {
         let profiles = Dictionary(inventory.snmpProfiles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var devices: [PolledDevice] = [], problems: [Problem] = []
+        var devices: [PolledDevice] = []
+        var problems: [Problem] = []
         for device in inventory.devices {
             guard let management = device.management, let profileID = device.snmpProfile else { continue }
             guard let profile = profiles[profileID] else {
@@ -40,10 +43,14 @@ public struct PolledDevice: Sendable, Hashable {
                 continue
             }
             do {
-                let target = SNMPTarget(host: management.address.description, port: UInt16(management.port),
-                                        credentials: try profile.credentials(), timeout: timeout, retries: retries, name: device.id)
-                devices.append(PolledDevice(id: device.id, target: target, interval: (device.pollIntervalSeconds ?? roleIntervals[device.role]).map { .milliseconds(Int($0 * 1000)) },
-                                            role: device.role, vendor: device.vendor))
+                let target = SNMPTarget(
+                    host: management.address.description, port: UInt16(management.port),
+                    credentials: try profile.credentials(), timeout: timeout, retries: retries, name: device.id)
+                devices.append(
+                    PolledDevice(
+                        id: device.id, target: target,
+                        interval: (device.pollIntervalSeconds ?? roleIntervals[device.role]).map { .milliseconds(Int($0 * 1000)) },
+                        role: device.role, vendor: device.vendor))
             } catch {
                 problems.append(Problem(device: device.id, reason: "SNMP profile \(profileID): \(error)"))
             }

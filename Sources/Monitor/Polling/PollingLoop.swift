@@ -61,8 +61,10 @@ public actor PollingLoop {
     /// When each device that is down began its first failed poll.
     private var downSince: [String: Date] = [:]
 
-    public init(devices: [PolledDevice], poller: DevicePoller, store: MeasurementStore, settings: Settings, logger: Logger,
-                metrics: PollingMetrics = .none, startedAt: Date = Date()) {
+    public init(
+        devices: [PolledDevice], poller: DevicePoller, store: MeasurementStore, settings: Settings, logger: Logger,
+        metrics: PollingMetrics = .none, startedAt: Date = Date()
+    ) {
         self.devices = devices
         self.metrics = metrics
         metrics.devices.record(devices.count)
@@ -99,8 +101,9 @@ public actor PollingLoop {
     public func run<C: Clock>(clock: C = ContinuousClock()) async where C.Duration == Duration {
         let start = clock.now
         @Sendable func elapsed() -> Duration { start.duration(to: clock.now) }
-        var schedule = PollSchedule(intervals: devices.map { $0.interval ?? settings.interval }, cycle: settings.interval,
-                                    offsets: Self.offsets(count: devices.count, seed: settings.seed))
+        var schedule = PollSchedule(
+            intervals: devices.map { $0.interval ?? settings.interval }, cycle: settings.interval,
+            offsets: Self.offsets(count: devices.count, seed: settings.seed))
         await withTaskGroup(of: Event.self) { group in
             var running = 0
             var timer: Duration?
@@ -108,7 +111,8 @@ public actor PollingLoop {
                 let now = elapsed()
                 while running < settings.maxDevicesInFlight, let due = schedule.takeDue(at: now) {
                     running += 1
-                    let device = devices[due.device], poller = self.poller
+                    let device = devices[due.device]
+                    let poller = self.poller
                     group.addTask {
                         let started = elapsed()
                         do throws(SNMPError) { return .polled(due, started: started, .success(try await poller.poll(device))) } catch {
@@ -130,7 +134,8 @@ public actor PollingLoop {
                     closed(schedule.closeCycles(at: elapsed()))
                 case .polled(let due, let started, let result):
                     running -= 1
-                    let now = elapsed(), device = devices[due.device]
+                    let now = elapsed()
+                    let device = devices[due.device]
                     metrics.lateness.recordNanoseconds((started - due.at).nanoseconds)
                     metrics.pollDuration.recordNanoseconds((now - started).nanoseconds)
                     switch result {
@@ -182,7 +187,8 @@ public actor PollingLoop {
             guard !reading.problems.isEmpty || loggedProblems[key] != nil, loggedProblems[key] != reading.problems else { continue }
             loggedProblems[key] = reading.problems.isEmpty ? nil : reading.problems
             for problem in reading.problems {
-                logger.warning("device answers nonsense", metadata: ["device": "\(device.id)", "interface": "\(reading.key)", "problem": "\(problem)"])
+                logger.warning(
+                    "device answers nonsense", metadata: ["device": "\(device.id)", "interface": "\(reading.key)", "problem": "\(problem)"])
             }
         }
         let before = previous[device.id] ?? [:]
@@ -190,18 +196,22 @@ public actor PollingLoop {
             guard let earlier = before[reading.key] else { return nil }
             switch calculator.rate(from: earlier, to: reading.sample) {
             case .measured(let inBits, let outBits):
-                return InterfaceMeasurement(device: device.id, interface: reading.key, time: poll.time, inBitsPerSecond: inBits, outBitsPerSecond: outBits)
+                return InterfaceMeasurement(
+                    device: device.id, interface: reading.key, time: poll.time, inBitsPerSecond: inBits, outBitsPerSecond: outBits)
             case .unknown(let reason):
-                return InterfaceMeasurement(device: device.id, interface: reading.key, time: poll.time, inBitsPerSecond: nil,
-                                            outBitsPerSecond: nil, unknownReason: reason.rawValue)
+                return InterfaceMeasurement(
+                    device: device.id, interface: reading.key, time: poll.time, inBitsPerSecond: nil,
+                    outBitsPerSecond: nil, unknownReason: reason.rawValue)
             }
         }
         do {
             let interfaces = poll.interfaces.map(\.status)
             let hash = interfaces.hashValue
             let changed = storedInterfaces[device.id] != hash
-            try store.record(DeviceObservations(device: device.id, time: poll.time, rates: measurements, interfaces: changed ? interfaces : nil,
-                                                accessPoints: devicePoll.accessPoints, host: devicePoll.host))
+            try store.record(
+                DeviceObservations(
+                    device: device.id, time: poll.time, rates: measurements, interfaces: changed ? interfaces : nil,
+                    accessPoints: devicePoll.accessPoints, host: devicePoll.host))
             if changed { storedInterfaces[device.id] = hash }
             statistics.measurements += measurements.count
             metrics.measurements.increment(by: measurements.count)
@@ -234,9 +244,10 @@ public actor PollingLoop {
         let late = devices.filter { device in
             now.timeIntervalSince(lastSuccess[device.id] ?? startedAt) > (device.interval ?? settings.interval).inSeconds * 2
         }.map(\.id)
-        var status = DaemonStatus(startedAt: startedAt, heartbeatAt: now, pollIntervalSeconds: settings.interval.inSeconds, devicesPolled: devices.count,
-                                  devicesDown: statistics.down.sorted(), devicesLate: late.sorted(), polls: statistics.polls,
-                                  failures: statistics.failures, measurements: statistics.measurements)
+        var status = DaemonStatus(
+            startedAt: startedAt, heartbeatAt: now, pollIntervalSeconds: settings.interval.inSeconds, devicesPolled: devices.count,
+            devicesDown: statistics.down.sorted(), devicesLate: late.sorted(), polls: statistics.polls,
+            failures: statistics.failures, measurements: statistics.measurements)
         status.lastCycleSeconds = statistics.lastCycleSeconds
         status.lastCycleMaxLatenessSeconds = statistics.lastCycleMaxLatenessSeconds
         return status

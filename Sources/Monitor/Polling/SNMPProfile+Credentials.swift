@@ -6,7 +6,9 @@ extension SNMPProfile {
     public func credentials() throws(SecretReference.ResolveError) -> SNMPCredentials {
         switch version {
         case .v1, .v2c:
-            guard let community else { throw SecretReference.ResolveError(.unset, description: "the SNMP profile `\(id)` has no community; add `community: {env: NAME}`") }
+            guard let community else {
+                throw SecretReference.ResolveError(.unset, description: "the SNMP profile `\(id)` has no community; add `community: {env: NAME}`")
+            }
             let value = try community.resolve()
             return version == .v1 ? .v1(community: value) : .v2c(community: value)
         case .v3:

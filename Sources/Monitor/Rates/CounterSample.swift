@@ -19,8 +19,10 @@ public struct InterfaceSample: Sendable, Hashable {
     /// The negotiated speed (ifHighSpeed), used to reject impossible 32-bit deltas.
     public var speedBitsPerSecond: UInt64?
 
-    public init(time: Date, sysUpTime: UInt32, discontinuityTime: UInt32? = nil, inOctets: OctetCounter?,
-                outOctets: OctetCounter?, speedBitsPerSecond: UInt64? = nil) {
+    public init(
+        time: Date, sysUpTime: UInt32, discontinuityTime: UInt32? = nil, inOctets: OctetCounter?,
+        outOctets: OctetCounter?, speedBitsPerSecond: UInt64? = nil
+    ) {
         self.time = time
         self.sysUpTime = sysUpTime
         self.discontinuityTime = discontinuityTime

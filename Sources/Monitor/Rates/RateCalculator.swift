@@ -36,15 +36,14 @@ public struct RateCalculator: Sendable {
         return .measured(inBitsPerSecond: rates[0], outBitsPerSecond: rates[1])
     }
 
-
     private func delta(_ before: OctetCounter, _ after: OctetCounter, seconds: Double, speed: UInt64?) -> Result<UInt64, IntervalRate.UnknownReason> {
         let octets: UInt64
         switch (before, after) {
-        case let (.bits64(a), .bits64(b)):
+        case (.bits64(let a), .bits64(let b)):
             // A 64-bit octet counter does not wrap in practice (decades at 100 Gbit/s): backwards is a reset.
             guard b >= a else { return .failure(.implausible) }
             octets = b - a
-        case let (.bits32(a), .bits32(b)):
+        case (.bits32(let a), .bits32(let b)):
             if let speed, speed > 0 {
                 // At this speed the counter wraps every 2^32 × 8 / speed seconds; past that, wraps cannot be counted.
                 let wrapSeconds = Double(UInt64(1) << 32) * 8 / Double(speed)

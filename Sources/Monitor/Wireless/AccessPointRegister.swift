@@ -42,9 +42,10 @@ public struct AccessPointRegister: Sendable, Encodable {
         entries = inventory.devices.filter { $0.role == .accessPoint }.map { device in
             let status = byName[device.id.lowercased()] ?? byName[device.name.lowercased()]
             if let status { matched.insert(status.reading.name.lowercased()) }
-            return Entry(id: device.id, school: device.school, areas: areasOfAP[device.id] ?? [], controller: device.controller ?? status?.controller,
-                         reading: status?.reading, seenAt: status?.seenAt,
-                         upShare: status.flatMap { $0.stateSamples > 0 ? Double($0.upSamples) / Double($0.stateSamples) : nil })
+            return Entry(
+                id: device.id, school: device.school, areas: areasOfAP[device.id] ?? [], controller: device.controller ?? status?.controller,
+                reading: status?.reading, seenAt: status?.seenAt,
+                upShare: status.flatMap { $0.stateSamples > 0 ? Double($0.upSamples) / Double($0.stateSamples) : nil })
         }
         unplanned = statuses.filter { !matched.contains($0.reading.name.lowercased()) }.reduce(into: [:]) { $0[$1.controller, default: 0] += 1 }
     }

@@ -23,8 +23,10 @@ public struct WirelessPoller: Sendable {
                 if let index = varbind.oid.suffix(after: columns[root].oid) { cells[root][index] = varbind.value }
             }
         }
-        return (Self.readings(profile: profile, cells: Dictionary(zip(columns, cells), uniquingKeysWith: { first, _ in first })),
-                cells.reduce(0) { $0 + $1.count })
+        return (
+            Self.readings(profile: profile, cells: Dictionary(zip(columns, cells), uniquingKeysWith: { first, _ in first })),
+            cells.reduce(0) { $0 + $1.count }
+        )
     }
 
     /// Builds the readings from the walked cells, by column; separate from the walk so it is tested exactly.
@@ -37,10 +39,13 @@ public struct WirelessPoller: Sendable {
             }
         }
         // Radios by their AP's index (the radio index without its last number).
-        var radioCount: [OID: Int] = [:], radioClients: [OID: Int] = [:], radiosUp: [OID: Int] = [:]
+        var radioCount: [OID: Int] = [:]
+        var radioClients: [OID: Int] = [:]
+        var radiosUp: [OID: Int] = [:]
         if let radios = profile.radios {
-            let indices = Set((radios.clients.map { cells[$0]?.keys.map { $0 } ?? [] } ?? [])
-                + (radios.state.map { cells[$0.column]?.keys.map { $0 } ?? [] } ?? []))
+            let indices = Set(
+                (radios.clients.map { cells[$0]?.keys.map { $0 } ?? [] } ?? [])
+                    + (radios.state.map { cells[$0.column]?.keys.map { $0 } ?? [] } ?? []))
             for index in indices where index.count > 1 {
                 let ap = OID(Array(index.components.dropLast()))
                 radioCount[ap, default: 0] += 1
@@ -52,9 +57,10 @@ public struct WirelessPoller: Sendable {
         }
         return (cells[profile.name] ?? [:]).sorted { $0.key < $1.key }.map { index, nameValue in
             let stateValue = profile.state.flatMap { integer(cells[$0.column]?[index]) }
-            let up: Bool? = if let profile = profile.state, let stateValue { profile.up.contains(Int32(stateValue)) }
-                else if profile.radios?.state != nil, radioCount[index] != nil { (radiosUp[index] ?? 0) > 0 }
-                else { nil }
+            let up: Bool? =
+                if let profile = profile.state, let stateValue {
+                    profile.up.contains(Int32(stateValue))
+                } else if profile.radios?.state != nil, radioCount[index] != nil { (radiosUp[index] ?? 0) > 0 } else { nil }
             let clients = profile.clients.flatMap { integer(cells[$0]?[index]) } ?? radioClients[index]
             let rates = profile.rateSet.flatMap { cells[$0]?[index] }.flatMap { value -> [UInt8]? in
                 if case .octetString(let bytes) = value { bytes } else { nil }

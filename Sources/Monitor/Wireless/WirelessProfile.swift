@@ -53,22 +53,26 @@ extension WirelessProfile {
 
     /// HUAWEI-WLAN-AP-MIB hwWlanApTable and HUAWEI-WLAN-AP-RADIO-MIB hwWlanRadioInfoTable (AC6x05, S12700 native AC).
     public static let huawei: WirelessProfile = {
-        let ap: OID = "1.3.6.1.4.1.2011.6.139.13.3.3.1", radio: OID = "1.3.6.1.4.1.2011.6.139.16.1.2.1"
+        let ap: OID = "1.3.6.1.4.1.2011.6.139.13.3.3.1"
+        let radio: OID = "1.3.6.1.4.1.2011.6.139.16.1.2.1"
         return WirelessProfile(
             id: "huawei-wlan", mib: "HUAWEI-WLAN-AP-MIB", vendors: ["huawei"], enterprises: ["1.3.6.1.4.1.2011"],
             name: column(ap, 4),
-            state: StateColumn(column: column(ap, 6), up: [8], names: [
-                1: "idle", 2: "autofind", 3: "typeNotMatch", 4: "fault", 5: "config", 6: "configFailed", 7: "download",
-                8: "normal", 9: "committing", 10: "commitFailed", 11: "standby", 12: "verMismatch", 13: "nameConflicted",
-                14: "invalid", 15: "countryCodeMismatch",
-            ]),
+            state: StateColumn(
+                column: column(ap, 6), up: [8],
+                names: [
+                    1: "idle", 2: "autofind", 3: "typeNotMatch", 4: "fault", 5: "config", 6: "configFailed", 7: "download",
+                    8: "normal", 9: "committing", 10: "commitFailed", 11: "standby", 12: "verMismatch", 13: "nameConflicted",
+                    14: "invalid", 15: "countryCodeMismatch",
+                ]),
             clients: column(ap, 44), uplinkMbps: nil, rateSet: nil,
             radios: RadioTable(clients: column(radio, 40), state: StateColumn(column: column(radio, 6), up: [1], names: [1: "up", 2: "down"])))
     }()
 
     /// AIRESPACE-WIRELESS-MIB bsnAPTable and bsnAPIfTable (Cisco AireOS controllers).
     public static let ciscoAirespace: WirelessProfile = {
-        let ap: OID = "1.3.6.1.4.1.14179.2.2.1.1", radio: OID = "1.3.6.1.4.1.14179.2.2.2.1"
+        let ap: OID = "1.3.6.1.4.1.14179.2.2.1.1"
+        let radio: OID = "1.3.6.1.4.1.14179.2.2.2.1"
         return WirelessProfile(
             id: "cisco-airespace", mib: "AIRESPACE-WIRELESS-MIB", vendors: ["cisco"], enterprises: ["1.3.6.1.4.1.9", "1.3.6.1.4.1.14179"],
             name: column(ap, 3),
@@ -79,7 +83,8 @@ extension WirelessProfile {
 
     /// WLSX-WLAN-MIB wlsxWlanAPTable and wlsxWlanAPRadioTable (Aruba mobility controllers).
     public static let aruba: WirelessProfile = {
-        let ap: OID = "1.3.6.1.4.1.14823.2.2.1.5.2.1.4.1", radio: OID = "1.3.6.1.4.1.14823.2.2.1.5.2.1.5.1"
+        let ap: OID = "1.3.6.1.4.1.14823.2.2.1.5.2.1.4.1"
+        let radio: OID = "1.3.6.1.4.1.14823.2.2.1.5.2.1.5.1"
         return WirelessProfile(
             id: "aruba-wlsx", mib: "WLSX-WLAN-MIB", vendors: ["aruba", "hpe aruba"], enterprises: ["1.3.6.1.4.1.14823"],
             name: column(ap, 3),

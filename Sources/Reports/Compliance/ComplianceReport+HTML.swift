@@ -40,7 +40,8 @@ extension ComplianceReport {
             """
         for county in counties where county.counts.total > 0 {
             let name = countyNames[county.county] ?? (county.name, county.county)
-            page += "<tr id=\"county-\(Self.escape(county.county))\"><td>\(Self.both(name.0, name.1))</td><td class=\"num\">\(county.counts.pass)</td>"
+            page +=
+                "<tr id=\"county-\(Self.escape(county.county))\"><td>\(Self.both(name.0, name.1))</td><td class=\"num\">\(county.counts.pass)</td>"
                 + "<td class=\"num\">\(county.counts.fail)</td><td class=\"num\">\(county.counts.unknown)</td><td class=\"num\">\(RateText.percent(county.counts.passShare))</td></tr>\n"
         }
         page += "</tbody></table>\n</section>\n"
@@ -50,7 +51,8 @@ extension ComplianceReport {
         if !charted.isEmpty {
             page += "<section id=\"charts\">\n<h2>\(Self.both("拥塞链路利用率", "Utilisation of congested links"))</h2>\n"
             for finding in charted {
-                page += "<figure class=\"chart\"><figcaption>\(subject(finding)) — \(Self.both(finding.measured(english: false) ?? "", finding.measured ?? ""))</figcaption>"
+                page +=
+                    "<figure class=\"chart\"><figcaption>\(subject(finding)) — \(Self.both(finding.measured(english: false) ?? "", finding.measured ?? ""))</figcaption>"
                     + Self.chart(series[finding.id]!) + "</figure>\n"
             }
             page += "</section>\n"
@@ -59,8 +61,10 @@ extension ComplianceReport {
         let bySchool = Dictionary(grouping: findings.filter { $0.subject.school != nil }, by: { $0.subject.school! })
         for school in inventory.schools where bySchool[school.id] != nil {
             let counts = schools[school.id] ?? Counts()
-            page += "<article class=\"school\" id=\"school-\(Self.escape(school.id))\"><h3>\(Self.both(school.name, school.nameEN))"
-                + " <small>\(counts.pass) ✓ · \(counts.fail) ✗ · \(counts.unknown) ?</small></h3>\n" + findingTable(bySchool[school.id] ?? []) + "</article>\n"
+            page +=
+                "<article class=\"school\" id=\"school-\(Self.escape(school.id))\"><h3>\(Self.both(school.name, school.nameEN))"
+                + " <small>\(counts.pass) ✓ · \(counts.fail) ✗ · \(counts.unknown) ?</small></h3>\n" + findingTable(bySchool[school.id] ?? [])
+                + "</article>\n"
         }
         page += "</section>\n"
         let unknown = findings.filter { $0.verdict == .unknown }
@@ -75,23 +79,27 @@ extension ComplianceReport {
 
     /// A finding's subject by name in both languages, its id beneath.
     private func subject(_ finding: Finding) -> String {
-        Self.both(names.label(finding, english: false), names.label(finding, english: true)) + "<br><small class=\"id\">\(Self.escape(finding.subjectLabel))</small>"
+        Self.both(names.label(finding, english: false), names.label(finding, english: true))
+            + "<br><small class=\"id\">\(Self.escape(finding.subjectLabel))</small>"
     }
 
     private static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
     private func findingTable(_ rows: [Finding]) -> String {
         guard !rows.isEmpty else { return "<p class=\"none\">\(Self.both("无", "None"))</p>\n" }
-        var table = "<table class=\"findings\"><thead><tr><th>\(Self.both("结果", "Verdict"))</th><th>\(Self.both("规则", "Rule"))</th>"
+        var table =
+            "<table class=\"findings\"><thead><tr><th>\(Self.both("结果", "Verdict"))</th><th>\(Self.both("规则", "Rule"))</th>"
             + "<th>\(Self.both("对象", "Subject"))</th><th>\(Self.both("目标", "Target"))</th><th>\(Self.both("实测", "Measured"))</th>"
             + "<th>\(Self.both("原因", "Why"))</th></tr></thead><tbody>\n"
         for f in rows {
-            let verdict = switch f.verdict {
-            case .pass: Self.both("达标", "pass")
-            case .fail: Self.both("不达标", "fail")
-            case .unknown: Self.both("无法判定", "unknown")
-            }
-            table += "<tr class=\"\(f.verdict.rawValue)\" data-finding=\"\(Self.escape(f.id))\"><td>\(verdict)</td><td>\(Self.both(f.rule.title.zh, f.rule.title.en))</td>"
+            let verdict =
+                switch f.verdict {
+                case .pass: Self.both("达标", "pass")
+                case .fail: Self.both("不达标", "fail")
+                case .unknown: Self.both("无法判定", "unknown")
+                }
+            table +=
+                "<tr class=\"\(f.verdict.rawValue)\" data-finding=\"\(Self.escape(f.id))\"><td>\(verdict)</td><td>\(Self.both(f.rule.title.zh, f.rule.title.en))</td>"
                 + "<td>\(subject(f))</td><td>\(Self.both(f.target(english: false), f.target))</td>"
                 + "<td>\(Self.both(f.measured(english: false) ?? "—", f.measured ?? "—"))</td>"
                 + "<td>\(Self.both(f.reason(english: false) ?? "", f.reason ?? ""))</td></tr>\n"
@@ -103,7 +111,10 @@ extension ComplianceReport {
     private func countyChart() -> String {
         let shown = counties.filter { $0.counts.total > 0 }
         guard let most = shown.map(\.counts.total).max(), most > 0 else { return "" }
-        let rowHeight = 26, width = 640, labelWidth = 90, barWidth = Double(width - labelWidth - 50)
+        let rowHeight = 26
+        let width = 640
+        let labelWidth = 90
+        let barWidth = Double(width - labelWidth - 50)
         var svg = "<svg class=\"bars\" role=\"img\" viewBox=\"0 0 \(width) \(shown.count * rowHeight + 10)\" width=\"\(width)\">\n"
         for (row, county) in shown.enumerated() {
             let y = row * rowHeight + 5
@@ -111,7 +122,8 @@ extension ComplianceReport {
             var x = Double(labelWidth)
             for (value, kind) in [(county.counts.pass, "pass"), (county.counts.fail, "fail"), (county.counts.unknown, "unknown")] where value > 0 {
                 let w = barWidth * Double(value) / Double(most)
-                svg += "<rect class=\"\(kind)\" x=\"\(Self.number(x))\" y=\"\(y)\" width=\"\(Self.number(w))\" height=\"20\"><title>\(kind) \(value)</title></rect>"
+                svg +=
+                    "<rect class=\"\(kind)\" x=\"\(Self.number(x))\" y=\"\(y)\" width=\"\(Self.number(w))\" height=\"20\"><title>\(kind) \(value)</title></rect>"
                 x += w
             }
             svg += "<text x=\"\(Self.number(x + 4))\" y=\"\(y + 16)\">\(county.counts.fail) ✗</text>\n"
@@ -121,7 +133,10 @@ extension ComplianceReport {
 
     /// Utilisation over the window with the threshold line and the p95 marked.
     static func chart(_ series: UtilisationSeries) -> String {
-        let width = 640.0, height = 180.0, left = 40.0, bottom = 20.0
+        let width = 640.0
+        let height = 180.0
+        let left = 40.0
+        let bottom = 20.0
         guard let first = series.points.first?.0, let last = series.points.last?.0 else { return "" }
         let span = max(last.timeIntervalSince(first), 1)
         let top = max(1.0, (series.points.map(\.1).max() ?? 0) * 1.05)

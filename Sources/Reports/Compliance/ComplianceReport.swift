@@ -57,7 +57,9 @@ public struct ComplianceReport: Sendable, Encodable {
         names = SubjectNames(inventory: inventory)
         let order: [Finding.Verdict: Int] = [.fail: 0, .unknown: 1, .pass: 2]
         self.findings = findings.sorted { (order[$0.verdict]!, $0.rule.rawValue, $0.id) < (order[$1.verdict]!, $1.rule.rawValue, $1.id) }
-        var city = Counts(), byCounty: [String: Counts] = [:], bySchool: [String: Counts] = [:]
+        var city = Counts()
+        var byCounty: [String: Counts] = [:]
+        var bySchool: [String: Counts] = [:]
         for finding in findings {
             city.add(finding.verdict)
             if let county = finding.subject.county { byCounty[county, default: Counts()].add(finding.verdict) }
@@ -70,45 +72,64 @@ public struct ComplianceReport: Sendable, Encodable {
 
     /// Only the findings about one county or one school (the counts are recomputed for them).
     public func filtered(county: String?, school: String?, inventory: Inventory) -> ComplianceReport {
-        ComplianceReport(findings: findings.filter { finding in
-            (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
-        }, inventory: inventory, from: from, to: to)
+        ComplianceReport(
+            findings: findings.filter { finding in
+                (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
+            }, inventory: inventory, from: from, to: to)
     }
 
     public func json() throws -> Data { try JSONDocument.encode(schema: "edunet.report.bandwidth/v1", key: "report", self) }
 
     /// One row per finding, Excel-ready (UTF-8 with BOM, CRLF).
     public func csv() -> String {
-        CSVTable.render(header: ["id", "verdict", "rule", "subject_kind", "subject", "direction", "county", "school", "target", "measured", "reason",
-                                 "samples", "coverage", "evidence"],
-                        rows: findings.map { f in
-                            [f.id, f.verdict.rawValue, f.rule.rawValue, f.subject.kind.rawValue, f.subject.id, f.direction ?? "", f.subject.county ?? "", f.subject.school ?? "",
-                             f.target, f.measured ?? "", f.reason ?? "", String(f.evidence.samples),
-                             f.evidence.coverage.map { String(format: "%.3f", $0) } ?? "", f.evidence.source]
-                        })
+        CSVTable.render(
+            header: [
+                "id", "verdict", "rule", "subject_kind", "subject", "direction", "county", "school", "target", "measured", "reason",
+                "samples", "coverage", "evidence",
+            ],
+            rows: findings.map { f in
+                [
+                    f.id, f.verdict.rawValue, f.rule.rawValue, f.subject.kind.rawValue, f.subject.id, f.direction ?? "", f.subject.county ?? "",
+                    f.subject.school ?? "",
+                    f.target, f.measured ?? "", f.reason ?? "", String(f.evidence.samples),
+                    f.evidence.coverage.map { String(format: "%.3f", $0) } ?? "", f.evidence.source,
+                ]
+            })
     }
 
     /// For people: the county summary, then what fails and what is unknown, each with target, measured and why.
     public func text(english: Bool = false) -> String {
         func label(_ zh: String, _ en: String) -> String { english ? en : "\(zh) \(en)" }
-        var out = (english ? "Bandwidth compliance" : "带宽达标报告 Bandwidth compliance")
+        var out =
+            (english ? "Bandwidth compliance" : "带宽达标报告 Bandwidth compliance")
             + "  \(CityTime.minute(from)) – \(CityTime.minute(to))\n\n"
-        let summaryRows = counties.filter { $0.counts.total > 0 }.map { c in
-            [c.county, c.name, String(c.counts.pass), String(c.counts.fail), String(c.counts.unknown), RateText.percent(c.counts.passShare)]
-        } + [["city", english ? "City" : "全市", String(city.pass), String(city.fail), String(city.unknown), RateText.percent(city.passShare)]]
-        out += TextTable(columns: [.init("ID"), .init(label("区县", "County")), .init(label("达标", "Pass"), alignRight: true),
-                                   .init(label("不达标", "Fail"), alignRight: true), .init(label("未知", "Unknown"), alignRight: true),
-                                   .init(label("达标率", "Pass rate"), alignRight: true)], rows: summaryRows).render()
+        let summaryRows =
+            counties.filter { $0.counts.total > 0 }.map { c in
+                [c.county, c.name, String(c.counts.pass), String(c.counts.fail), String(c.counts.unknown), RateText.percent(c.counts.passShare)]
+            } + [["city", english ? "City" : "全市", String(city.pass), String(city.fail), String(city.unknown), RateText.percent(city.passShare)]]
+        out += TextTable(
+            columns: [
+                .init("ID"), .init(label("区县", "County")), .init(label("达标", "Pass"), alignRight: true),
+                .init(label("不达标", "Fail"), alignRight: true), .init(label("未知", "Unknown"), alignRight: true),
+                .init(label("达标率", "Pass rate"), alignRight: true),
+            ], rows: summaryRows
+        ).render()
         for (verdict, title) in [(Finding.Verdict.fail, label("不达标", "Failing")), (.unknown, label("无法判定", "Unknown"))] {
             let rows = findings.filter { $0.verdict == verdict }
             out += "\n\(title): \(rows.count)\n"
             guard !rows.isEmpty else { continue }
-            out += TextTable(columns: [.init(label("规则", "Rule")), .init(label("对象", "Subject")), .init(label("目标", "Target")),
-                                       .init(label("实测", "Measured")), .init(label("原因", "Why"))],
-                             rows: rows.map { f in
-                                 [english ? f.rule.title.en : f.rule.title.zh, names.label(f, english: english), f.target(english: english),
-                                  f.measured(english: english) ?? "—", f.reason(english: english) ?? ""]
-                             }).render()
+            out += TextTable(
+                columns: [
+                    .init(label("规则", "Rule")), .init(label("对象", "Subject")), .init(label("目标", "Target")),
+                    .init(label("实测", "Measured")), .init(label("原因", "Why")),
+                ],
+                rows: rows.map { f in
+                    [
+                        english ? f.rule.title.en : f.rule.title.zh, names.label(f, english: english), f.target(english: english),
+                        f.measured(english: english) ?? "—", f.reason(english: english) ?? "",
+                    ]
+                }
+            ).render()
         }
         return out
     }

@@ -17,13 +17,16 @@ struct SubjectNames: Sendable {
         for school in inventory.schools {
             names[school.id] = BilingualText(zh: school.name, en: school.nameEN)
             for kind in AreaKind.allCases {
-                names["\(school.id):\(kind.rawValue)"] = BilingualText(zh: "\(school.name) \(kind.chinese)", en: "\(school.nameEN), \(kind.rawValue) areas")
+                names["\(school.id):\(kind.rawValue)"] = BilingualText(
+                    zh: "\(school.name) \(kind.chinese)", en: "\(school.nameEN), \(kind.rawValue) areas")
             }
         }
         for node in inventory.nodes { names[node.id] = BilingualText(zh: node.name, en: node.id) }
         for link in inventory.links {
             let (down, up) = (place(link.b.device), place(link.a.device))
-            names[link.id] = down == up ? BilingualText(zh: "\(down.zh) 校园主干", en: "\(down.en) campus backbone")
+            names[link.id] =
+                down == up
+                ? BilingualText(zh: "\(down.zh) 校园主干", en: "\(down.en) campus backbone")
                 : BilingualText(zh: "\(down.zh) ← \(up.zh)", en: "\(down.en) ← \(up.en)")
         }
     }

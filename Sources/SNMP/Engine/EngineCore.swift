@@ -107,8 +107,9 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
     var isBusy: Bool { globalInFlight > 0 }
 
     var statistics: SNMPEngine.Statistics {
-        SNMPEngine.Statistics(inFlight: globalInFlight, queued: devices.values.reduce(0) { $0 + $1.queue.count - $1.queueHead },
-                              openSessions: devices.values.filter { $0.session != nil }.count)
+        SNMPEngine.Statistics(
+            inFlight: globalInFlight, queued: devices.values.reduce(0) { $0 + $1.queue.count - $1.queueHead },
+            openSessions: devices.values.filter { $0.session != nil }.count)
     }
 
     // MARK: - Requests from callers (run as jobs on the thread)
@@ -118,13 +119,16 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             request.completion(.failure(Self.cancelled(request.target)))
             return
         }
-        let key = DeviceKey(host: request.target.host, port: request.target.port, credentials: request.target.credentials,
-                            name: request.target.name)
-        let device = devices[key] ?? {
-            let created = Device(key: key)
-            devices[key] = created
-            return created
-        }()
+        let key = DeviceKey(
+            host: request.target.host, port: request.target.port, credentials: request.target.credentials,
+            name: request.target.name)
+        let device =
+            devices[key]
+            ?? {
+                let created = Device(key: key)
+                devices[key] = created
+                return created
+            }()
         device.queue.append(request)
         pump(device)
     }
@@ -227,16 +231,21 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         globalInFlight += 1
         agentInFlight[device.agent, default: 0] += 1
         session.lastUsed = ContinuousClock.now
-        let sent = snmp_sess_async_send(session.handle, pdu, { op, session, _, pdu, magic in
-            EngineCore.callback(op: op, session: session, pdu: pdu, magic: magic)
-        }, UnsafeMutableRawPointer(bitPattern: request.token))
+        let sent = snmp_sess_async_send(
+            session.handle, pdu,
+            { op, session, _, pdu, magic in
+                EngineCore.callback(op: op, session: session, pdu: pdu, magic: magic)
+            }, UnsafeMutableRawPointer(bitPattern: request.token))
         if sent == 0 {
             // Not sent: the PDU is still ours to free, and the callback may already have run.
             snmp_free_pdu(pdu)
             if inFlight[request.token] != nil {
                 finish(token: request.token, device: device, session: session)
-                request.completion(.failure(SNMPError(.unreachable, device: request.target.description,
-                                                      "cannot send: \(Self.sessionError(session.handle)); check the address")))
+                request.completion(
+                    .failure(
+                        SNMPError(
+                            .unreachable, device: request.target.description,
+                            "cannot send: \(Self.sessionError(session.handle)); check the address")))
             }
         }
     }
@@ -262,16 +271,20 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             return
         }
         device.discovering = true
-        let sessionRecord = Session(handle: handle.handle, socket: handle.socket, tag: thread.watch(session: handle.handle, socket: handle.socket, core: self), now: .now)
+        let sessionRecord = Session(
+            handle: handle.handle, socket: handle.socket, tag: thread.watch(session: handle.handle, socket: handle.socket, core: self), now: .now)
         let token = discoverySequence
         discoverySequence -= 1
         guard let pdu = snmp_pdu_create(Int32(EDUNET_MSG_GET)) else { return }
         inFlight[token] = .discovery(device, sessionRecord, target)
         sessionRecord.inFlight.insert(token)
         globalInFlight += 1
-        if snmp_sess_async_send(handle.handle, pdu, { op, session, _, pdu, magic in
-            EngineCore.callback(op: op, session: session, pdu: pdu, magic: magic)
-        }, UnsafeMutableRawPointer(bitPattern: token)) == 0 {
+        if snmp_sess_async_send(
+            handle.handle, pdu,
+            { op, session, _, pdu, magic in
+                EngineCore.callback(op: op, session: session, pdu: pdu, magic: magic)
+            }, UnsafeMutableRawPointer(bitPattern: token)) == 0
+        {
             snmp_free_pdu(pdu)
             if inFlight.removeValue(forKey: token) != nil {
                 globalInFlight -= 1
@@ -313,7 +326,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         snmp_sess_init(&session)
         var community: [UInt8] = []
         var keepAlive: [UnsafeMutablePointer<CChar>] = []
-        defer { keepAlive.forEach { $0.deallocate() } }
+        defer { for pointer in keepAlive { pointer.deallocate() } }
         switch device.key.credentials {
         case .v1(let text), .v2c(let text):
             if case .v1 = device.key.credentials { session.version = Int(SNMP_VERSION_1) } else { session.version = Int(SNMP_VERSION_2c) }
@@ -326,12 +339,15 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             keepAlive.append(name)
             session.securityName = name
             session.securityNameLen = strlen(name)
-            let authPass = user.auth?.passphrase ?? "", privPass = user.privacy?.passphrase ?? ""
-            let rc = edunet_session_set_usm(&session, user.auth?.protocol.index ?? 0, authPass, authPass.utf8.count,
-                                            user.privacy?.protocol.index ?? 0, privPass, privPass.utf8.count)
+            let authPass = user.auth?.passphrase ?? ""
+            let privPass = user.privacy?.passphrase ?? ""
+            let rc = edunet_session_set_usm(
+                &session, user.auth?.protocol.index ?? 0, authPass, authPass.utf8.count,
+                user.privacy?.protocol.index ?? 0, privPass, privPass.utf8.count)
             guard rc == SNMPERR_SUCCESS else {
-                throw SNMPError(.invalidRequest, device: target.description,
-                                "cannot derive the v3 keys (\(String(cString: snmp_api_errstring(rc)))); passphrases need at least 8 characters")
+                throw SNMPError(
+                    .invalidRequest, device: target.description,
+                    "cannot derive the v3 keys (\(String(cString: snmp_api_errstring(rc)))); passphrases need at least 8 characters")
             }
             // net-snmp keeps one USM user per (engine ID, name) for the whole process: load this device's keys
             // unless they are loaded already.
@@ -340,8 +356,10 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             keys.combine(authPass)
             keys.combine(user.privacy?.protocol.index)
             keys.combine(privPass)
-            let mustLoad = thread.claimUSMUser(engineID + [0] + Array(user.name.utf8), keys: keys.finalize(),
-                                               by: .init(core: ObjectIdentifier(self), device: device.key)) {
+            let mustLoad = thread.claimUSMUser(
+                engineID + [0] + Array(user.name.utf8), keys: keys.finalize(),
+                by: .init(core: ObjectIdentifier(self), device: device.key)
+            ) {
                 [weak self, weak device] in
                 if let self, let device, let session = device.session { self.close(session, of: device) }
             }
@@ -366,8 +384,9 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         guard let opened else {
             throw SNMPError(.unreachable, device: target.description, "cannot open a session to \(target.endpoint): \(Self.lastError())")
         }
-        let record = Session(handle: opened.handle, socket: opened.socket,
-                             tag: thread.watch(session: opened.handle, socket: opened.socket, core: self), now: .now)
+        let record = Session(
+            handle: opened.handle, socket: opened.socket,
+            tag: thread.watch(session: opened.handle, socket: opened.socket, core: self), now: .now)
         device.session = record
         return record
     }
@@ -412,15 +431,19 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
 
     /// The C callback: finds the engine through the session's `myvoid` and the request through its token.
     /// Returns 1 ("handled"); for a notInTimeWindow report it records the report type so net-snmp resends.
-    private static func callback(op: Int32, session: UnsafeMutablePointer<netsnmp_session>?,
-                                 pdu: UnsafeMutablePointer<netsnmp_pdu>?, magic: UnsafeMutableRawPointer?) -> Int32 {
+    private static func callback(
+        op: Int32, session: UnsafeMutablePointer<netsnmp_session>?,
+        pdu: UnsafeMutablePointer<netsnmp_pdu>?, magic: UnsafeMutableRawPointer?
+    ) -> Int32 {
         guard let session, let core = session.pointee.myvoid else { return 1 }
         let engine = Unmanaged<EngineCore>.fromOpaque(core).takeUnretainedValue()
         return engine.handle(op: op, session: session, pdu: pdu, token: Int(bitPattern: magic))
     }
 
-    private func handle(op: Int32, session rawSession: UnsafeMutablePointer<netsnmp_session>,
-                        pdu: UnsafeMutablePointer<netsnmp_pdu>?, token: Int) -> Int32 {
+    private func handle(
+        op: Int32, session rawSession: UnsafeMutablePointer<netsnmp_session>,
+        pdu: UnsafeMutablePointer<netsnmp_pdu>?, token: Int
+    ) -> Int32 {
         // A retransmission is only news: the request is still open.
         if op == NETSNMP_CALLBACK_OP_RESEND { return 1 }
         // A v3 report of notInTimeWindow is recoverable: net-snmp resends when the session's error says so.
@@ -443,14 +466,18 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             // net-snmp copies the engine ID from the agent's report into the session (and into the PDU when it
             // resends); either will do. The resend itself fails for want of a user, which is expected here.
             if let id = Self.engineID(rawSession.pointee.securityEngineID, rawSession.pointee.securityEngineIDLen)
-                ?? pdu.flatMap({ Self.engineID($0.pointee.securityEngineID, $0.pointee.securityEngineIDLen) }) {
+                ?? pdu.flatMap({ Self.engineID($0.pointee.securityEngineID, $0.pointee.securityEngineIDLen) })
+            {
                 device.engineID = id
                 schedulePump(device)
             } else if op == NETSNMP_CALLBACK_OP_TIMED_OUT {
                 failQueued(device, with: .timeout(target))
             } else {
-                failQueued(device, with: SNMPError(.unknownEngine, device: target.description,
-                                                   "the agent did not reveal its engine ID; check that it speaks SNMPv3"))
+                failQueued(
+                    device,
+                    with: SNMPError(
+                        .unknownEngine, device: target.description,
+                        "the agent did not reveal its engine ID; check that it speaks SNMPv3"))
             }
         case .request(let request, let device, let session):
             finish(token: token, device: device, session: session)
@@ -460,8 +487,10 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         return 1
     }
 
-    private func result(op: Int32, pdu: UnsafeMutablePointer<netsnmp_pdu>?, target: SNMPTarget,
-                        session: UnsafeMutablePointer<netsnmp_session>) -> Result<SNMPResponse, SNMPError> {
+    private func result(
+        op: Int32, pdu: UnsafeMutablePointer<netsnmp_pdu>?, target: SNMPTarget,
+        session: UnsafeMutablePointer<netsnmp_session>
+    ) -> Result<SNMPResponse, SNMPError> {
         switch op {
         case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE:
             guard let pdu else { return .failure(SNMPError(.decodeError, device: target.description, "an empty answer")) }
@@ -477,8 +506,10 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             let type = pdu.map { snmpv3_get_report_type($0) } ?? session.pointee.s_snmp_errno
             return .failure(Self.securityError(type == 0 ? SNMPERR_AUTHENTICATION_FAILURE : type, target: target))
         default:
-            return .failure(SNMPError(.unreachable, device: target.description,
-                                      "the request could not be sent (\(Self.lastError())); check the address and the route"))
+            return .failure(
+                SNMPError(
+                    .unreachable, device: target.description,
+                    "the request could not be sent (\(Self.lastError())); check the address and the route"))
         }
     }
 
@@ -486,8 +517,9 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         let device = target.description
         switch type {
         case SNMPERR_AUTHENTICATION_FAILURE, SNMPERR_USM_AUTHENTICATIONFAILURE:
-            return SNMPError(.authenticationFailure, device: device,
-                             "authentication failed; check the v3 authentication protocol and key for this user")
+            return SNMPError(
+                .authenticationFailure, device: device,
+                "authentication failed; check the v3 authentication protocol and key for this user")
         case SNMPERR_DECRYPTION_ERR, SNMPERR_USM_DECRYPTIONERROR:
             return SNMPError(.privacyFailure, device: device, "the agent could not decrypt the request; check the v3 privacy protocol and key")
         case SNMPERR_UNKNOWN_USER_NAME, SNMPERR_USM_UNKNOWNSECURITYNAME:
@@ -495,13 +527,15 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         case SNMPERR_UNKNOWN_ENG_ID, SNMPERR_USM_UNKNOWNENGINEID:
             return SNMPError(.unknownEngine, device: device, "the agent refused the engine ID; it may have been replaced or reset")
         case SNMPERR_UNSUPPORTED_SEC_LEVEL, SNMPERR_USM_UNSUPPORTEDSECURITYLEVEL:
-            return SNMPError(.unsupportedSecurityLevel, device: device,
-                             "the v3 user is not configured for this security level; check whether it has authentication and privacy")
+            return SNMPError(
+                .unsupportedSecurityLevel, device: device,
+                "the v3 user is not configured for this security level; check whether it has authentication and privacy")
         case SNMPERR_NOT_IN_TIME_WINDOW, SNMPERR_USM_NOTINTIMEWINDOW:
             return SNMPError(.notInTimeWindow, device: device, "the agent's clock could not be synchronised (notInTimeWindow)")
         default:
-            return SNMPError(.authenticationFailure, device: device,
-                             "the agent reported a security error (\(String(cString: snmp_api_errstring(type))))")
+            return SNMPError(
+                .authenticationFailure, device: device,
+                "the agent reported a security error (\(String(cString: snmp_api_errstring(type))))")
         }
     }
 
@@ -573,7 +607,8 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
     private static func lastError() -> String { String(cString: snmp_api_errstring(edunet_snmp_errno())) }
 
     private static func sessionError(_ handle: UnsafeMutableRawPointer) -> String {
-        var cError: Int32 = 0, snmpError: Int32 = 0
+        var cError: Int32 = 0
+        var snmpError: Int32 = 0
         var text: UnsafeMutablePointer<CChar>?
         snmp_sess_error(handle, &cError, &snmpError, &text)
         defer { free(text) }

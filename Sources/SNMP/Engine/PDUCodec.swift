@@ -26,11 +26,12 @@ struct SNMPResponse: Sendable {
 /// Builds request PDUs and copies responses out of net-snmp's structures (which it frees after the callback).
 enum PDUCodec {
     static func makePDU(_ request: PDURequest) -> UnsafeMutablePointer<netsnmp_pdu>? {
-        let type: Int32 = switch request {
-        case .get: Int32(EDUNET_MSG_GET)
-        case .getNext: Int32(EDUNET_MSG_GETNEXT)
-        case .getBulk: Int32(EDUNET_MSG_GETBULK)
-        }
+        let type: Int32 =
+            switch request {
+            case .get: Int32(EDUNET_MSG_GET)
+            case .getNext: Int32(EDUNET_MSG_GETNEXT)
+            case .getBulk: Int32(EDUNET_MSG_GETBULK)
+            }
         guard let pdu = snmp_pdu_create(type) else { return nil }
         if case .getBulk(_, let nonRepeaters, let maxRepetitions) = request {
             // GETBULK's non_repeaters and max_repetitions are #define aliases of errstat and errindex.

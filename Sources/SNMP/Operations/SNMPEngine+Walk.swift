@@ -11,23 +11,29 @@ extension SNMPEngine {
     }
 
     /// A walk that hands each answer's varbinds to `body` as they arrive (memory stays flat for huge tables).
-    public func walk(_ target: SNMPTarget, _ root: OID, maxRepetitions: Int = 25,
-                     _ body: ([VarBind]) throws(SNMPError) -> Void) async throws(SNMPError) {
+    public func walk(
+        _ target: SNMPTarget, _ root: OID, maxRepetitions: Int = 25,
+        _ body: ([VarBind]) throws(SNMPError) -> Void
+    ) async throws(SNMPError) {
         try await walk(target, roots: [root], maxRepetitions: maxRepetitions) { _, batch throws(SNMPError) in try body(batch) }
     }
 
     /// Walks several subtrees side by side: each request carries one cursor per subtree still open, so
     /// walking ifTable and ifXTable together takes half the round trips of walking them one after the other.
     /// `body` gets the index of the root and the varbinds that came for it, in order.
-    public func walk(_ target: SNMPTarget, roots: [OID], maxRepetitions: Int = 25,
-                     _ body: (_ root: Int, [VarBind]) throws(SNMPError) -> Void) async throws(SNMPError) {
+    public func walk(
+        _ target: SNMPTarget, roots: [OID], maxRepetitions: Int = 25,
+        _ body: (_ root: Int, [VarBind]) throws(SNMPError) -> Void
+    ) async throws(SNMPError) {
         try await walk(target, roots: roots, maxRepetitions: maxRepetitions) { root, batch, _ throws(SNMPError) in try body(root, batch) }
     }
 
     /// The side-by-side walk, also handing `body` the time each answer was received (for rates: a counter is
     /// best timed by the arrival of the answer that carried it).
-    public func walk(_ target: SNMPTarget, roots: [OID], maxRepetitions: Int = 25,
-                     _ body: (_ root: Int, [VarBind], _ receivedAt: ContinuousClock.Instant) throws(SNMPError) -> Void) async throws(SNMPError) {
+    public func walk(
+        _ target: SNMPTarget, roots: [OID], maxRepetitions: Int = 25,
+        _ body: (_ root: Int, [VarBind], _ receivedAt: ContinuousClock.Instant) throws(SNMPError) -> Void
+    ) async throws(SNMPError) {
         var last = roots
         var open = Array(roots.indices)
         var repetitions = max(1, maxRepetitions)
@@ -48,17 +54,20 @@ extension SNMPEngine {
             var batches = [[VarBind]](repeating: [], count: open.count)
             var finished = Set<Int>()
             for (position, varbind) in answer.enumerated() {
-                let slot = position % open.count, root = open[slot]
+                let slot = position % open.count
+                let root = open[slot]
                 guard !finished.contains(slot) else { continue }
                 if varbind.value == .endOfMibView || !roots[root].isPrefix(of: varbind.oid)
-                    || varbind.oid == roots[root] && varbind.value.isException {
+                    || varbind.oid == roots[root] && varbind.value.isException
+                {
                     finished.insert(slot)
                     continue
                 }
                 guard last[root] < varbind.oid else {
                     for (slot, batch) in batches.enumerated() where !batch.isEmpty { try body(open[slot], batch, response.receivedAt) }
-                    throw SNMPError(.nonIncreasing, device: target.description,
-                                    "the walk of \(roots[root]) went from \(last[root]) to \(varbind.oid), not forwards; the agent's MIB order is broken")
+                    throw SNMPError(
+                        .nonIncreasing, device: target.description,
+                        "the walk of \(roots[root]) went from \(last[root]) to \(varbind.oid), not forwards; the agent's MIB order is broken")
                 }
                 batches[slot].append(varbind)
                 last[root] = varbind.oid
@@ -117,8 +126,9 @@ public struct SNMPTable: Sendable, Hashable {
         }
 
         var table: SNMPTable {
-            SNMPTable(entry: entry, columns: columns.sorted(),
-                      rows: rowsByIndex.map { Row(index: $0.key, cells: $0.value) }.sorted { $0.index < $1.index })
+            SNMPTable(
+                entry: entry, columns: columns.sorted(),
+                rows: rowsByIndex.map { Row(index: $0.key, cells: $0.value) }.sorted { $0.index < $1.index })
         }
     }
 }

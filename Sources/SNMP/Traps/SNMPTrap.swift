@@ -22,7 +22,8 @@ public struct SNMPTrap: Sendable, Hashable {
 
     /// The generic traps of RFC 3418 / RFC 2863.
     public enum Generic: Int, Sendable, CaseIterable {
-        case coldStart = 1, warmStart, linkDown, linkUp, authenticationFailure
+        case coldStart = 1
+        case warmStart, linkDown, linkUp, authenticationFailure
 
         /// snmpTraps (1.3.6.1.6.3.1.1.5) . n
         public var oid: OID { OID([1, 3, 6, 1, 6, 3, 1, 1, 5, UInt32(rawValue)]) }

@@ -27,7 +27,10 @@ public final class SNMPTrapListener: Sendable {
             NetSNMPThread.shared.execute { done.resume(returning: core.open(address)) }
         }
         guard opened else {
-            throw SNMPError(.invalidRequest, device: address, "cannot listen for traps on UDP \(host):\(port): the port is in use or the address is not this machine's; set `traps.port` to a free port")
+            throw SNMPError(
+                .invalidRequest, device: address,
+                "cannot listen for traps on UDP \(host):\(port): the port is in use or the address is not this machine's; set `traps.port` to a free port"
+            )
         }
     }
 
@@ -63,11 +66,15 @@ private final class TrapCore: @unchecked Sendable, NetSNMPReader {
     func open(_ address: String) -> Bool {
         var fd: Int32 = -1
         let magic = Unmanaged.passUnretained(self).toOpaque()
-        guard let handle = edunet_open_trap_session(address, { op, _, _, pdu, magic in
-            guard op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE, let pdu, let magic else { return 1 }
-            Unmanaged<TrapCore>.fromOpaque(magic).takeUnretainedValue().received(pdu)
-            return 1
-        }, magic, &fd) else { return false }
+        guard
+            let handle = edunet_open_trap_session(
+                address,
+                { op, _, _, pdu, magic in
+                    guard op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE, let pdu, let magic else { return 1 }
+                    Unmanaged<TrapCore>.fromOpaque(magic).takeUnretainedValue().received(pdu)
+                    return 1
+                }, magic, &fd)
+        else { return false }
         session = handle
         socket = fd
         tag = NetSNMPThread.shared.watch(session: handle, socket: fd, core: self)
@@ -97,7 +104,8 @@ private final class TrapCore: @unchecked Sendable, NetSNMPReader {
             }
         }
         var address = [CChar](repeating: 0, count: 64)
-        let source = edunet_pdu_source_ipv4(pdu, &address, 64) == 1
+        let source =
+            edunet_pdu_source_ipv4(pdu, &address, 64) == 1
             ? String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
         let decoded: SNMPResponse
         do { decoded = try PDUCodec.decode(pdu) } catch {
@@ -119,13 +127,15 @@ private final class TrapCore: @unchecked Sendable, NetSNMPReader {
             varbinds = Array(varbinds[(index + 1)...])
         }
         if command == Int32(EDUNET_MSG_INFORM), let session { edunet_answer_inform(session, pdu) }
-        continuation.yield(SNMPTrap(source: source, version: version, trapOID: trapOID, inform: command == Int32(EDUNET_MSG_INFORM), varbinds: varbinds))
+        continuation.yield(
+            SNMPTrap(source: source, version: version, trapOID: trapOID, inform: command == Int32(EDUNET_MSG_INFORM), varbinds: varbinds))
     }
 
     /// RFC 3584 §3.1: a generic trap n is snmpTraps.(n+1); an enterprise-specific one is enterprise.0.specific.
     private static func v1TrapOID(_ pdu: netsnmp_pdu) -> OID {
         if pdu.trap_type != 6, (0...5).contains(pdu.trap_type) { return OID([1, 3, 6, 1, 6, 3, 1, 1, 5, UInt32(pdu.trap_type + 1)]) }
-        let enterprise = pdu.enterprise.map { Array(UnsafeBufferPointer(start: $0, count: pdu.enterprise_length)).map { UInt32(truncatingIfNeeded: $0) } } ?? []
+        let enterprise =
+            pdu.enterprise.map { Array(UnsafeBufferPointer(start: $0, count: pdu.enterprise_length)).map { UInt32(truncatingIfNeeded: $0) } } ?? []
         return OID(enterprise + [0, UInt32(truncatingIfNeeded: pdu.specific_type)])
     }
 }

@@ -18,14 +18,22 @@ public enum SNMPCredentials: Sendable, Hashable, CustomStringConvertible {
 public struct USMUser: Sendable, Hashable {
     /// Authentication protocols net-snmp supports.
     public enum AuthProtocol: String, Sendable, Hashable, CaseIterable {
-        case md5 = "MD5", sha = "SHA", sha224 = "SHA-224", sha256 = "SHA-256", sha384 = "SHA-384", sha512 = "SHA-512"
+        case md5 = "MD5"
+        case sha = "SHA"
+        case sha224 = "SHA-224"
+        case sha256 = "SHA-256"
+        case sha384 = "SHA-384"
+        case sha512 = "SHA-512"
 
         var index: Int32 { Int32(Self.allCases.firstIndex(of: self)! + 1) }
     }
 
     /// Privacy protocols net-snmp supports.
     public enum PrivacyProtocol: String, Sendable, Hashable, CaseIterable {
-        case des = "DES", aes128 = "AES-128", aes192 = "AES-192", aes256 = "AES-256"
+        case des = "DES"
+        case aes128 = "AES-128"
+        case aes192 = "AES-192"
+        case aes256 = "AES-256"
 
         var index: Int32 { Int32(Self.allCases.firstIndex(of: self)! + 1) }
     }
@@ -34,8 +42,10 @@ public struct USMUser: Sendable, Hashable {
     public var auth: (protocol: AuthProtocol, passphrase: String)?
     public var privacy: (protocol: PrivacyProtocol, passphrase: String)?
 
-    public init(name: String, auth: (protocol: AuthProtocol, passphrase: String)? = nil,
-                privacy: (protocol: PrivacyProtocol, passphrase: String)? = nil) {
+    public init(
+        name: String, auth: (protocol: AuthProtocol, passphrase: String)? = nil,
+        privacy: (protocol: PrivacyProtocol, passphrase: String)? = nil
+    ) {
         self.name = name
         self.auth = auth
         self.privacy = privacy
@@ -70,8 +80,10 @@ public struct SNMPTarget: Sendable, Hashable, CustomStringConvertible {
     /// its per-device cap; two names behind one address are two devices.
     public var name: String?
 
-    public init(host: String, port: UInt16 = 161, credentials: SNMPCredentials, timeout: Duration = .seconds(2),
-                retries: Int = 2, name: String? = nil) {
+    public init(
+        host: String, port: UInt16 = 161, credentials: SNMPCredentials, timeout: Duration = .seconds(2),
+        retries: Int = 2, name: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.credentials = credentials
