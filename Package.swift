@@ -88,31 +88,43 @@ let package = Package(
         .executableTarget(name: "store-bench", dependencies: ["Store", "Model"]),
         // The alert-storm benchmark (scripts/bench-alerts.sh).
         .executableTarget(name: "alert-bench", dependencies: ["Alerting", "Store", "Model", .product(name: "Logging", package: "swift-log")]),
-        // Helpers the test targets share: running a process without pipes.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Helpers the test targets share: the process runners, the SNMP agents on loopback and the simulated city,
+        // the webhook receiver, the fixtures, waiting for a condition.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "SNMP", "Model", "Store", "Compliance", "Alerting", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+            ], path: "Tests/TestSupport"),
+        // Unit and module tests: each module on its own, with real SQLite files and real agents where it talks to one.
         .testTarget(
             name: "SNMPTests",
             dependencies: [
-                "SNMP", "Monitor", "Model", "Store", "edunet", "edunetd", "TestSupport",
+                "SNMP", "Monitor", "Model", "Store", "edunet", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(
-            name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "Daemon", "edunet", "TestSupport"]),
+        .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
         .testTarget(
             name: "AlertingTests",
             dependencies: [
-                "Alerting", "Daemon", "Model", "Monitor", "Store", "SNMP", "edunet", "edunetd", "TestSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "Alerting", "Daemon", "Model", "Monitor", "Store", "SNMP", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(
             name: "DaemonTests", dependencies: ["Daemon", "Model", "Monitor", "SNMP", "Store", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "CLITests", dependencies: ["edunet", "edunetd", "Model"]),
+        // The executables end to end: edunet and edunetd as processes, on real agents, the simulated city, a real
+        // webhook receiver and snmptrap.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "edunet", "edunetd", "Daemon", "Alerting", "Compliance", "Model", "Monitor", "SNMP", "Store", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

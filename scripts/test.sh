@@ -29,4 +29,9 @@ else
 fi
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Planning|Wrapping)' || true
 swift build --build-tests >/dev/null   # fails the script if the build failed
+# `scripts/test.sh --unit`: the module targets only (no executables as processes, no simulated city): seconds.
+if [ "${1:-}" = --unit ]; then
+    shift
+    set -- --filter 'ModelTests|StoreTests|MonitorTests|ComplianceTests|ReportsTests|AlertingTests|DaemonTests' "$@"
+fi
 swift test --skip-build "$@"

@@ -2,6 +2,7 @@ import Alerting
 import Foundation
 import Model
 import Store
+import TestSupport
 import Testing
 
 /// The alert lifecycle with an injected clock: every message's time and content is known exactly.

@@ -5,6 +5,7 @@ import Model
 import Monitor
 import SNMP
 import Store
+import TestSupport
 import Testing
 
 /// The sources on the sample city's real topology: grace periods, redundancy, a county outage, traps.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Model
 import Store
+import TestSupport
 import Testing
 
 /// The outbox and its worker against a real HTTP receiver on loopback: nothing lost, nothing reordered, limits kept.

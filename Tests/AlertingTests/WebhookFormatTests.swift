@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Model
 import Store
+import TestSupport
 import Testing
 
 /// Each receiver format, sent through the outbox and the delivery worker to a real HTTP server on loopback, checked

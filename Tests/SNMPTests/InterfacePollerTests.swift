@@ -1,6 +1,7 @@
 import Foundation
 import Monitor
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import SNMP
@@ -67,7 +68,7 @@ struct InterfacePollerTests {
 
     @Test func anAgentWithoutAdminStatusOrCountersSaysSo() async throws {
         let agent = "127.0.0.1:\(await TestAgents.snmpsim().port)"
-        let outcome = try SNMPCommandTests.run(["poll", agent, "--community", "bare", "--window", "0.3", "--format", "json"])
+        let outcome = try EdunetTool.run(["poll", agent, "--community", "bare", "--window", "0.3", "--format", "json"], in: TestAgents.root)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // Not admin-down (the agent does not say), and no rate, with the reason.
         #expect(
@@ -78,13 +79,13 @@ struct InterfacePollerTests {
 
     @Test func pollCommandPrintsInterfacesAndRates() async throws {
         let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
-        let outcome = try SNMPCommandTests.run(["poll", agent, "--community", "edunet-test", "--window", "0.5", "--format", "json"])
+        let outcome = try EdunetTool.run(["poll", agent, "--community", "edunet-test", "--window", "0.5", "--format", "json"], in: TestAgents.root)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n")
         let lo = try #require(lines.first { $0.contains(#""interface":"lo""#) })
         #expect(lo.contains(#""status":"up""#) && lo.contains(#""counters":"64-bit""#) && lo.contains(#""in_bps":"#))
         #expect(outcome.stderr.contains("measuring"))
-        let table = try SNMPCommandTests.run(["poll", agent, "--community", "edunet-test", "--window", "0.2"])
+        let table = try EdunetTool.run(["poll", agent, "--community", "edunet-test", "--window", "0.2"], in: TestAgents.root)
         #expect(table.stdout.hasPrefix("接口 Interface"))
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import Model
 import Monitor
 import Store
+import TestSupport
 import Testing
 
 @testable import SNMP

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Monitor
+import TestSupport
 import Testing
 
 @testable import SNMP

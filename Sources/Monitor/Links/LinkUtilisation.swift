@@ -145,9 +145,8 @@ public struct LinkUtilisation: Sendable, Hashable, Encodable {
     public func unknownReason(_ direction: Direction) -> String? {
         if figures(direction).p95 == nil { return "no measured \(direction.rawValue) samples in the window" }
         if capacity == nil { return "the link's capacity is unknown (no planned capacity, no negotiated speed)" }
-        guard let coverage, coverage >= minimumCoverage else {
-            return "samples cover only \(RateText.percent(coverage ?? 0)) of the window"
-        }
+        guard let coverage else { return "fewer than two intervals in the window: how much of it was measured is not known" }
+        guard coverage >= minimumCoverage else { return "samples cover only \(RateText.percent(coverage)) of the window" }
         return nil
     }
 
@@ -155,7 +154,8 @@ public struct LinkUtilisation: Sendable, Hashable, Encodable {
     public func unknownReasonZH(_ direction: Direction) -> String? {
         if figures(direction).p95 == nil { return "窗口内没有\(direction == .downstream ? "下行" : "上行")实测数据" }
         if capacity == nil { return "链路容量未知（无规划容量，也无协商速率）" }
-        guard let coverage, coverage >= minimumCoverage else { return "样本仅覆盖窗口的 \(RateText.percent(coverage ?? 0))" }
+        guard let coverage else { return "窗口内不足两个采样间隔，无法判断覆盖率" }
+        guard coverage >= minimumCoverage else { return "样本仅覆盖窗口的 \(RateText.percent(coverage))" }
         return nil
     }
 

@@ -310,14 +310,3 @@ struct AlertingDaemonTests {
         await receiver.stop()
     }
 }
-
-/// Waits up to 20 s for `condition`; `diagnosis` says what was seen instead.
-func waitFor(_ what: String, diagnosis: () -> String = { "" }, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline {
-        if try condition() { return }
-        usleep(50_000)
-    }
-    Issue.record("timed out waiting for \(what)\n\(diagnosis())")
-    throw CancellationError()
-}

@@ -7,15 +7,15 @@ import Synchronization
 
 /// A real SQLite file, an alert store on it, a policy, and an engine whose message ids count up (`msg_1`, …).
 /// Times are given by the tests: `t0` and offsets from it.
-final class AlertFixture: Sendable {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-alerts-\(UUID().uuidString).sqlite").path
-    let database: StoreDatabase
-    let store: AlertStore
-    let t0: Date
+package final class AlertFixture: Sendable {
+    package static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    package let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-alerts-\(UUID().uuidString).sqlite").path
+    package let database: StoreDatabase
+    package let store: AlertStore
+    package let t0: Date
     private let counter = Counter()
 
-    init(t0: Date = Date(timeIntervalSince1970: 1_790_000_000)) throws {
+    package init(t0: Date = Date(timeIntervalSince1970: 1_790_000_000)) throws {
         database = try StoreDatabase(path: path)
         store = AlertStore(database: database)
         // Whole seconds: times are stored as seconds since 1970, and a Date of now does not survive that exactly.
@@ -26,9 +26,9 @@ final class AlertFixture: Sendable {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    func at(_ seconds: TimeInterval) -> Date { t0.addingTimeInterval(seconds) }
+    package func at(_ seconds: TimeInterval) -> Date { t0.addingTimeInterval(seconds) }
 
-    func engine(_ policy: AlertingPolicy) throws -> AlertEngine {
+    package func engine(_ policy: AlertingPolicy) throws -> AlertEngine {
         let counter = self.counter
         return try AlertEngine(store: store, policy: policy, logger: Logger(label: "test"), at: t0) {
             "msg_" + String(counter.next())
@@ -36,10 +36,10 @@ final class AlertFixture: Sendable {
     }
 
     /// Every message in the outbox, oldest first.
-    func messages() throws -> [OutboxMessage] { try store.outbox(states: OutboxMessage.State.allCases, limit: 100_000).reversed() }
+    package func messages() throws -> [OutboxMessage] { try store.outbox(states: OutboxMessage.State.allCases, limit: 100_000).reversed() }
 
     /// A policy with a generic receiver for the city and a DingTalk robot for Yongning.
-    static func policy(
+    package static func policy(
         wait: Double = 30, interval: Double = 300, repeatMinutes: Double = 240, flapChanges: Int = 4, flapMinutes: Double = 30,
         city: String = "http://127.0.0.1:9/city", yongning: String = "http://127.0.0.1:9/yongning"
     ) -> AlertingPolicy {
@@ -57,7 +57,7 @@ final class AlertFixture: Sendable {
         return policy
     }
 
-    static func signal(
+    package static func signal(
         _ subject: String, rule: String = "device_unreachable", county: String = "yongning", severity: AlertSeverity = .critical,
         parents: [String] = []
     ) -> AlertSignal {
@@ -69,14 +69,16 @@ final class AlertFixture: Sendable {
 
 extension OutboxMessage {
     /// `state subject` of each alert in the message, e.g. `firing yn-1`.
-    var said: [String] { content.alerts.map { "\($0.state.rawValue) \($0.labels["device"] ?? $0.fingerprint)" + ($0.flapping ? " flapping" : "") } }
+    package var said: [String] {
+        content.alerts.map { "\($0.state.rawValue) \($0.labels["device"] ?? $0.fingerprint)" + ($0.flapping ? " flapping" : "") }
+    }
 }
 
 /// Counts up, from any task.
-final class Counter: Sendable {
+package final class Counter: Sendable {
     private let value = Mutex(0)
 
-    func next() -> Int {
+    package func next() -> Int {
         value.withLock {
             $0 += 1
             return $0

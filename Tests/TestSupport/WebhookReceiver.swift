@@ -6,35 +6,41 @@ import Synchronization
 
 /// A real HTTP server on loopback that records every request (header names in lower case) and answers as told: the
 /// far end of a webhook.
-final class WebhookReceiver: Sendable {
-    struct Received: Sendable {
-        var path: String
-        var query: [String: String]
-        var headers: [String: String]
-        var body: Data
+package final class WebhookReceiver: Sendable {
+    package struct Received: Sendable {
+        package var path: String
+        package var query: [String: String]
+        package var headers: [String: String]
+        package var body: Data
 
-        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+        package var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
     }
 
     /// How to answer: the status, a `Retry-After`, and the body (robots' `errcode`/`code` 0 by default).
-    struct Answer: Sendable {
-        var status = 200
-        var retryAfter: String?
-        var body = #"{"errcode":0,"errmsg":"ok","code":0,"msg":"success"}"#
+    package struct Answer: Sendable {
+        package var status = 200
+        package var retryAfter: String?
+        package var body = #"{"errcode":0,"errmsg":"ok","code":0,"msg":"success"}"#
+
+        package init(status: Int = 200, retryAfter: String? = nil, body: String = #"{"errcode":0,"errmsg":"ok","code":0,"msg":"success"}"#) {
+            self.status = status
+            self.retryAfter = retryAfter
+            self.body = body
+        }
     }
 
-    let port: Int
+    package let port: Int
     private let state = Recorder()
     private let task = Mutex<Task<Void, any Error>?>(nil)
 
-    init(port: Int? = nil) { self.port = port ?? Self.freePort() }
+    package init(port: Int? = nil) { self.port = port ?? Self.freePort() }
 
-    var received: [Received] { state.value.withLock { $0.received } }
-    func answer(_ answer: Answer) { state.value.withLock { $0.answer = answer } }
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    package var received: [Received] { state.value.withLock { $0.received } }
+    package func answer(_ answer: Answer) { state.value.withLock { $0.answer = answer } }
+    package func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// Starts listening; returns once the port is open.
-    func start() async throws {
+    package func start() async throws {
         let router = Router()
         router.post("**") { [state] request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
@@ -61,7 +67,7 @@ final class WebhookReceiver: Sendable {
         for await _ in running { break }
     }
 
-    func stop() async {
+    package func stop() async {
         let running = task.withLock { task -> Task<Void, any Error>? in
             defer { task = nil }
             return task
@@ -74,7 +80,7 @@ final class WebhookReceiver: Sendable {
     private static let handedOut = Mutex<Set<Int>>([])
 
     /// A TCP port nobody listens on now and no other receiver of this process was given.
-    static func freePort() -> Int {
+    package static func freePort() -> Int {
         while true {
             let port = unusedPort()
             if handedOut.withLock({ $0.insert(port).inserted }) { return port }
@@ -96,6 +102,6 @@ final class WebhookReceiver: Sendable {
 }
 
 /// What a receiver has been sent, and how it answers next.
-final class Recorder: Sendable {
-    let value = Mutex<(received: [WebhookReceiver.Received], answer: WebhookReceiver.Answer)>(([], .init()))
+package final class Recorder: Sendable {
+    package let value = Mutex<(received: [WebhookReceiver.Received], answer: WebhookReceiver.Answer)>(([], .init()))
 }

@@ -9,44 +9,6 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// A running `scripts/simnet.sh`: its directory (data, inventory copy, env.sh, truth.json) and port.
-struct SimulatedCity: Sendable {
-    let directory: URL
-    let port: UInt16
-
-    /// What the simulation sets, from truth.json.
-    struct Truth: Decodable {
-        struct Interface: Decodable {
-            let speed_bps: Double
-            let in_bps: Double
-            let out_bps: Double
-        }
-        struct Device: Decodable {
-            let address: String
-            let interfaces: [String: Interface]
-        }
-        struct AccessPoint: Decodable {
-            let name: String
-            let up: Bool
-            let clients: Int
-            let state: String
-            let uplink_mbps: Int?
-        }
-        struct Host: Decodable {
-            let processors: Int
-            let mean_load: Double
-        }
-        let devices: [String: Device]
-        let access_points: [String: [AccessPoint]]
-        let hosts: [String: Host]
-        let congested: [String]
-    }
-
-    func truth() throws -> Truth {
-        try JSONDecoder().decode(Truth.self, from: Data(contentsOf: directory.appendingPathComponent("truth.json")))
-    }
-}
-
 /// `edunetd` against the whole simulated city for a few cycles: what it stores must be what the simulation set.
 @Suite("edunetd on the simulated city", .serialized)
 struct SimulatedCityTests {

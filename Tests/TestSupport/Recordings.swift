@@ -1,11 +1,11 @@
 import SNMP
 
 /// Recordings the tests serve through snmpsim next to the real devices' (format: `OID|TYPE|VALUE`).
-enum Recordings {
+package enum Recordings {
     /// 128 sub-identifiers, the most SNMP allows.
-    static let longOID = "1.3.6.1.4.1.99999.2" + String(repeating: ".7", count: 128 - 8)
+    package static let longOID = "1.3.6.1.4.1.99999.2" + String(repeating: ".7", count: 128 - 8)
 
-    static let synthetic: [String: String] = [
+    package static let synthetic: [String: String] = [
         "edge-cases": [
             "1.3.6.1.2.1.1.1.0|4|EduNet edge-case device",
             "1.3.6.1.4.1.99999.1.1.0|70|18446744073709551615",

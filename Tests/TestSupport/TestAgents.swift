@@ -1,20 +1,19 @@
 import Foundation
 import SNMP
-import TestSupport
 
 /// Real SNMP agents on loopback for the tests, started once per test process by `scripts/test-agents.sh`
 /// and stopped by it (each also exits by itself after its time-to-live).
-enum TestAgents {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let base = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-test-agents")
+package enum TestAgents {
+    package static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    package static let base = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-test-agents")
 
-    struct Agent: Sendable {
-        let host = "127.0.0.1"
-        let port: UInt16
+    package struct Agent: Sendable {
+        package let host = "127.0.0.1"
+        package let port: UInt16
     }
 
     /// net-snmp's snmpd with the v2c community `edunet-test` and a v3 user per auth/privacy combination.
-    static func snmpd() async -> Agent {
+    package static func snmpd() async -> Agent {
         await registry.agent("snmpd") {
             start(["snmpd", base.appendingPathComponent("snmpd-\(getpid())").path], port: freePort(offset: 0))
         }
@@ -23,15 +22,15 @@ enum TestAgents {
     /// Recordings by snmpsim process: two processes, about the same number of varbinds each, use both cores; a
     /// third serves only the tests' own small recordings, so that a test timing a small device is not held up by
     /// another test walking a 50 MB recording.
-    static let shards: [[String]] = [
+    package static let shards: [[String]] = [
         ["ruijie-m18000", "arista-dcs-7150s-52-cl", "aruba-7210", "cisco-c3560", "cisco-c3750"],
         ["cisco-controller", "huawei-s12704", "h3c-e528-2", "hpe-procurve-516733-b21", "huawei-s5720", "ubiquiti-m5"],
         [],
     ]
-    static let syntheticShard = 2
+    package static let syntheticShard = 2
 
     /// snmpsim serving the real device recordings (or, on the synthetic shard, the tests' own), one community per recording.
-    static func snmpsim(shard: Int = syntheticShard) async -> Agent {
+    package static func snmpsim(shard: Int = syntheticShard) async -> Agent {
         await registry.agent("snmpsim-\(shard)") {
             let directory = base.appendingPathComponent("snmpsim-\(shard)")
             if shard == syntheticShard {
@@ -46,12 +45,12 @@ enum TestAgents {
     }
 
     /// The snmpsim process serving `recording`.
-    static func snmpsim(serving recording: String) async -> Agent {
+    package static func snmpsim(serving recording: String) async -> Agent {
         await snmpsim(shard: shards.firstIndex { $0.contains(recording) } ?? syntheticShard)
     }
 
     /// A slow device: snmpd behind a proxy that answers 1.5 s late.
-    static func slow() async -> Agent {
+    package static func slow() async -> Agent {
         let upstream = await snmpd()
         return await registry.agent("slow") {
             start(
@@ -61,7 +60,7 @@ enum TestAgents {
     }
 
     /// The simulated city of the sample inventory (`scripts/simnet.sh`), every device on its loopback address.
-    static func simulatedCity() async -> SimulatedCity {
+    package static func simulatedCity() async -> SimulatedCity {
         let directory = base.appendingPathComponent("simnet-\(getpid())")
         let port = await registry.agent("simnet") {
             let port = freePort(offset: 4)
@@ -92,12 +91,12 @@ enum TestAgents {
 
     private static let registry = Registry()
 
-    static func target(_ agent: Agent, community: String, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {
+    package static func target(_ agent: Agent, community: String, timeout: Duration = .seconds(2), retries: Int = 1) -> SNMPTarget {
         SNMPTarget(host: agent.host, port: agent.port, credentials: .v2c(community: community), timeout: timeout, retries: retries)
     }
 
     /// A port for this process, away from well-known ones and from other test processes.
-    static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 5_000) * 8 + offset) }
+    package static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 5_000) * 8 + offset) }
 
     /// Runs `scripts/test-agents.sh KIND DIR PORT EXTRA…` and waits for it to say the agent is ready.
     private static func start(_ kindAndDirectory: [String], port: UInt16, extra: [String] = []) -> Agent {
@@ -128,8 +127,8 @@ enum TestAgents {
 
 /// A lab network for end-to-end tests: the sample city's counties and policies, and switches on the snmpd
 /// test agent (one at 127.0.0.1, a dead one at 127.20.2.1, and when asked a second live one at 127.20.0.5).
-enum LabNetwork {
-    static func make(port: UInt16, secondDevice: Bool = false) throws -> URL {
+package enum LabNetwork {
+    package static func make(port: UInt16, secondDevice: Bool = false) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-lab-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
@@ -149,7 +148,7 @@ enum LabNetwork {
         return directory
     }
 
-    static func devices(port: UInt16, second: Bool) -> String {
+    package static func devices(port: UInt16, second: Bool) -> String {
         """
         snmp_profiles:
           - {id: lab, version: v2c, community: {env: LAB_COMMUNITY}}
