@@ -9,7 +9,6 @@ import Testing
 /// messages pending, and the `edunet alerts` commands on what it stored.
 @Suite("edunetd alerting, end to end", .serialized)
 struct AlertingDaemonTests {
-    static let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     static let secret = "whsec_" + Data("daemon test key".utf8).base64EncodedString()
 
     /// A lab: the sample counties and policies, one switch at 127.0.0.1 (no agent: it is simply down), alerts to `receiver`.
@@ -55,14 +54,13 @@ struct AlertingDaemonTests {
             """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
         }
 
-        func startDaemon() throws -> pid_t {
+        func startDaemon() async throws -> pid_t {
             let starts = (try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1
-            let edunetd = products.appendingPathComponent("edunetd").path
-            let pid = try TestProcess.spawn(
-                "LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=lab-traps LAB_WEBHOOK_SECRET='\(secret)' exec '\(edunetd)' "
-                    + "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' >> '\(log)' 2>&1 < /dev/null")
+            let pid = try EdunetTool.start(
+                ["--config", directory.appendingPathComponent("edunetd.yaml").path], in: directory,
+                environment: ["LAB_COMMUNITY": "none", "LAB_TRAP_COMMUNITY": "lab-traps", "LAB_WEBHOOK_SECRET": secret], log: log, append: true)
             do {
-                try waitFor("traps listening") {
+                try await waitFor("traps listening") {
                     ((try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1) > starts
                 }
             } catch {
@@ -81,13 +79,8 @@ struct AlertingDaemonTests {
         }
 
         func edunet(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-            let out = directory.appendingPathComponent("out-\(UUID().uuidString)").path
-            let err = out + ".err"
-            let quoted = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-            let command =
-                "cd '\(directory.path)' && LAB_WEBHOOK_SECRET='\(secret)' EDUNET_DB='\(database)' '\(products.appendingPathComponent("edunet").path)' \(quoted) > '\(out)' 2> '\(err)'"
-            let status = try TestProcess.wait(try TestProcess.spawn(command))
-            return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+            let outcome = try EdunetTool.run(arguments, in: directory, environment: ["LAB_WEBHOOK_SECRET": secret, "EDUNET_DB": database])
+            return (outcome.status, outcome.stdout, outcome.stderr)
         }
 
         func store() throws -> AlertStore { AlertStore(database: try StoreDatabase(path: database)) }
@@ -116,7 +109,7 @@ struct AlertingDaemonTests {
         try await receiver.start()
         let lab = try Lab(receiver: receiver)
         defer { lab.remove() }
-        let pid = try lab.startDaemon()
+        let pid = try await lab.startDaemon()
         defer {
             kill(pid, SIGTERM)
             _ = try? TestProcess.wait(pid)
@@ -125,13 +118,18 @@ struct AlertingDaemonTests {
         try lab.trap(Self.linkDown(7))
         try lab.trap(Self.linkDown(8), community: "wrong")  // dropped: not the configured community
         try lab.trap("1.3.6.1.4.1.8072.3.2.10 127.0.0.1 0 0 ''", version: "1")  // v1 coldStart
-        try waitFor("the linkDown and coldStart messages") { Self.said(receiver).count >= 2 }
+        try await waitFor(
+            "the linkDown and coldStart messages",
+            diagnosis: { "\(Self.said(receiver))\n" + ((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "") }
+        ) {
+            Self.said(receiver).count >= 2
+        }
         #expect(Set(Self.said(receiver)) == ["firing trap_link_down GigabitEthernet0/0/7", "firing device_restarted lab-sw"])
         try lab.trap(Self.linkUp(7))
-        try waitFor("the linkUp's resolution") { Self.said(receiver).contains("resolved trap_link_down GigabitEthernet0/0/7") }
+        try await waitFor("the linkUp's resolution") { Self.said(receiver).contains("resolved trap_link_down GigabitEthernet0/0/7") }
 
         // Compliance is evaluated once the first poll cycle is over.
-        try waitFor("the compliance alert") {
+        try await waitFor("the compliance alert") {
             try lab.store().alerts(state: .firing, county: nil, limit: 10).contains { $0.rule == "compliance_fail" }
         }
         let alerts = try lab.store().alerts(state: nil, county: nil, limit: 10)
@@ -180,7 +178,7 @@ struct AlertingDaemonTests {
         run = try lab.edunet(["alerts", "unsilence", "1"])
         #expect(run.status == 0)
         #expect(try lab.edunet(["alerts", "silences"]).out.contains("county=xingqing") == false)
-        try waitFor("an empty outbox") { try lab.store().outboxCounts()[.pending] == nil }
+        try await waitFor("an empty outbox") { try lab.store().outboxCounts()[.pending] == nil }
         run = try lab.edunet(["alerts", "outbox", "--all"])
         #expect(run.status == 0 && run.out.contains("delivered") && run.err.contains("0 pending"))
         run = try lab.edunet(["status"])
@@ -192,7 +190,7 @@ struct AlertingDaemonTests {
                 .split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5))
         let metrics = lab.directory.appendingPathComponent("metrics.txt").path
         var exported = ""
-        try waitFor("alerting's figures on /metrics", diagnosis: { exported }) {
+        try await waitFor("alerting's figures on /metrics", diagnosis: { exported }) {
             _ = try TestProcess.wait(
                 try TestProcess.spawn(
                     "python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())\" > '\(metrics)'"
@@ -220,12 +218,10 @@ struct AlertingDaemonTests {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         #expect(bound == 0)
-        let edunetd = Self.products.appendingPathComponent("edunetd").path
-        let status = try TestProcess.wait(
-            try TestProcess.spawn(
-                "LAB_COMMUNITY=none LAB_TRAP_COMMUNITY=x exec '\(edunetd)' "
-                    + "--config '\(lab.directory.appendingPathComponent("edunetd.yaml").path)' > '\(lab.log)' 2>&1 < /dev/null"))
-        #expect(status == 1)
+        let pid = try EdunetTool.start(
+            ["--config", lab.directory.appendingPathComponent("edunetd.yaml").path], in: lab.directory,
+            environment: ["LAB_COMMUNITY": "none", "LAB_TRAP_COMMUNITY": "x"], log: lab.log)
+        #expect(try TestProcess.wait(pid) == 1)
         #expect(try String(contentsOfFile: lab.log, encoding: .utf8).contains("cannot listen for traps on UDP 127.0.0.1:\(lab.trapPort)"))
     }
 
@@ -236,20 +232,20 @@ struct AlertingDaemonTests {
         try await second.start()
         let lab = try Lab(receiver: first)
         defer { lab.remove() }
-        let pid = try lab.startDaemon()
+        let pid = try await lab.startDaemon()
         defer {
             kill(pid, SIGTERM)
             _ = try? TestProcess.wait(pid)
         }
         try lab.trap(Self.linkDown(1))
-        try waitFor("the first receiver's message") { Self.said(first).contains("firing trap_link_down GigabitEthernet0/0/1") }
+        try await waitFor("the first receiver's message") { Self.said(first).contains("firing trap_link_down GigabitEthernet0/0/1") }
         let policy = lab.directory.appendingPathComponent("policies/alerting.yaml")
         try String(contentsOf: policy, encoding: .utf8).replacingOccurrences(of: first.url("/hooks/city-noc"), with: second.url("/hooks/city-noc"))
             .write(to: policy, atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
-        try waitFor("the reload") { (try? String(contentsOfFile: lab.log, encoding: .utf8))?.contains("reloaded") ?? false }
+        try await waitFor("the reload") { (try? String(contentsOfFile: lab.log, encoding: .utf8))?.contains("reloaded") ?? false }
         try lab.trap(Self.linkDown(2))
-        try waitFor("the second receiver's message") { Self.said(second).contains("firing trap_link_down GigabitEthernet0/0/2") }
+        try await waitFor("the second receiver's message") { Self.said(second).contains("firing trap_link_down GigabitEthernet0/0/2") }
         #expect(!Self.said(first).contains { $0.contains("GigabitEthernet0/0/2") })
         await first.stop()
         await second.stop()
@@ -261,7 +257,7 @@ struct AlertingDaemonTests {
         defer { lab.remove() }
         let refused = try lab.edunet(["alerts", "test-receiver", "city-noc"])
         #expect(refused.status == 1 && refused.out.contains("result    not delivered: connection refused"), "\(refused.out)")
-        let first = try lab.startDaemon()
+        let first = try await lab.startDaemon()
         var killed = false
         defer {
             if !killed {
@@ -270,7 +266,7 @@ struct AlertingDaemonTests {
             }
         }
         for port in 1...3 { try lab.trap(Self.linkDown(port)) }
-        try waitFor(
+        try await waitFor(
             "failed attempts in the outbox",
             diagnosis: {
                 "\((try? lab.store().outbox(states: [.pending], limit: 10)) ?? [])\n"
@@ -286,12 +282,12 @@ struct AlertingDaemonTests {
         killed = true
         let pending = try lab.store().outbox(states: [.pending], limit: 10)
         try await receiver.start()
-        let second = try lab.startDaemon()
+        let second = try await lab.startDaemon()
         defer {
             kill(second, SIGTERM)
             _ = try? TestProcess.wait(second)
         }
-        try waitFor(
+        try await waitFor(
             "the pending messages delivered",
             diagnosis: {
                 "\(receiver.received.count) received\n" + String(((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "").suffix(3000))

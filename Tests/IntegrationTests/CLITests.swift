@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `edunet` and `edunetd` executables as a user would, and checks what they print and return.
@@ -7,43 +8,10 @@ struct CLITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let database = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-cli-\(UUID().uuidString).sqlite").path
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The directory holding the built products (next to the test bundle).
-    static var products: URL {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            root.appendingPathComponent(".build/debug"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("edunet").path) } ?? candidates[1]
-    }
-
+    /// Runs `tool` from the repository's root.
     @discardableResult
-    static func run(
-        _ arguments: [String], tool: String = "edunet", environment: [String: String] = [:],
-        whileRunning: ((Process, FileHandle) -> String)? = nil
-    ) throws -> Outcome {
-        let process = Process()
-        process.executableURL = products.appendingPathComponent(tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let early = whileRunning?(process, err.fileHandleForReading) ?? ""
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: early + String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String], tool: String = "edunet", environment: [String: String] = [:]) throws -> EdunetTool.Outcome {
+        try EdunetTool.run(arguments, tool: tool, in: root, environment: environment)
     }
 
     private func cleanUp() {
@@ -124,22 +92,16 @@ struct CLITests {
         #expect(unwritable.status == 3 && unwritable.stderr.contains("cannot open database /nonexistent/dir/x.sqlite"))
     }
 
-    @Test func daemonStopsCleanlyOnSIGTERM() throws {
+    @Test func daemonStopsCleanlyOnSIGTERM() async throws {
         defer { cleanUp() }
-        let outcome = try Self.run(["--log-level", "info"], tool: "edunetd", environment: ["EDUNET_DB": database]) { process, stderr in
-            // Read its log until it says it is ready, then ask it to stop as systemd would.
-            var log = ""
-            while process.isRunning, !log.contains("ready") {
-                let chunk = stderr.availableData
-                if chunk.isEmpty { break }
-                log += String(decoding: chunk, as: UTF8.self)
-            }
-            process.terminate()
-            return log
-        }
-        #expect(outcome.status == 0)
-        #expect(outcome.stderr.contains("ready"))
-        #expect(outcome.stderr.contains("stopped"))
+        let log = database + ".log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let pid = try EdunetTool.start(["--log-level", "info"], in: Self.root, environment: ["EDUNET_DB": database], log: log)
+        // Wait until it says it is ready, then ask it to stop as systemd would.
+        func text() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        try await waitFor("edunetd to say it is ready", diagnosis: text) { text().contains("ready") }
+        #expect(EdunetTool.stop(pid) == 0)
+        #expect(text().contains("stopped"))
     }
 
     @Test func daemonRefusesAnInvalidInventory() throws {

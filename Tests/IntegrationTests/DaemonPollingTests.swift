@@ -8,16 +8,22 @@ import Testing
 /// `edunetd` polling a real agent on loopback and storing interface rates, stopped with SIGTERM.
 @Suite("edunetd polls and stores rates")
 struct DaemonPollingTests {
-    /// Starts `edunetd --config FILE` with its output in `log`; returns its process id.
+    /// Starts `edunetd --config FILE` on the lab network (its community from LAB_COMMUNITY), output in `log`.
     static func startDaemon(config: String, log: String) throws -> pid_t {
-        let edunetd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunetd").path
-        return try TestProcess.spawn("LAB_COMMUNITY=edunet-test exec '\(edunetd)' --config '\(config)' > '\(log)' 2>&1 < /dev/null")
+        try EdunetTool.start(["--config", config], in: TestAgents.root, environment: ["LAB_COMMUNITY": "edunet-test"], log: log)
     }
 
     /// Sends SIGTERM and returns the exit status.
-    static func stop(_ pid: pid_t) -> Int32 {
-        kill(pid, SIGTERM)
-        return (try? TestProcess.wait(pid)) ?? -1
+    static func stop(_ pid: pid_t) -> Int32 { EdunetTool.stop(pid) }
+
+    static func text(_ log: String) -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+
+    /// How many intervals of `interface` the daemon has stored for `device` in the lab's database.
+    static func stored(_ directory: URL, device: String, interface: String) -> Int {
+        let path = directory.appendingPathComponent("lab.sqlite").path
+        guard FileManager.default.fileExists(atPath: path), let database = try? StoreDatabase(path: path) else { return 0 }
+        return (try? MeasurementStore(database: database).rates(device: device, interface: interface, from: .distantPast, to: .distantFuture).count)
+            ?? 0
     }
 
     @Test func sighupReloadsAndRejectsAnInvalidInventory() async throws {
@@ -26,16 +32,20 @@ struct DaemonPollingTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("edunetd.log").path
         let pid = try Self.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
-        try await Task.sleep(for: .milliseconds(1500))
+        try await waitFor("the first rates of lab-sw", diagnosis: { Self.text(log) }) {
+            Self.stored(directory, device: "lab-sw", interface: "lo") > 0
+        }
         let labFile = directory.appendingPathComponent("inventory/lab.yaml")
         try "devices:\n  - {id: broken, name: x, role: core-swich}\n".write(
             to: directory.appendingPathComponent("inventory/typo.yaml"), atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
-        try await Task.sleep(for: .milliseconds(700))
+        try await waitFor("the reload to be rejected", diagnosis: { Self.text(log) }) { Self.text(log).contains("reload rejected") }
         try FileManager.default.removeItem(at: directory.appendingPathComponent("inventory/typo.yaml"))
         try LabNetwork.devices(port: port, second: true).write(to: labFile, atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
-        try await Task.sleep(for: .milliseconds(3000))
+        try await waitFor("the device the reload added to be polled", diagnosis: { Self.text(log) }) {
+            Self.text(log).contains("reloaded") && Self.stored(directory, device: "lab-sw-2", interface: "lo") > 0
+        }
         let running = try SNMPCommandTests.run(["status", "--db", directory.appendingPathComponent("lab.sqlite").path, "--format", "json"])
         #expect(running.status == 0 && running.stdout.contains(#""running" : true"#), "\(running.stdout)\(running.stderr)")
         let status = Self.stop(pid)
@@ -62,7 +72,10 @@ struct DaemonPollingTests {
                 """).write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("edunetd.log").path
         let pid = try Self.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
-        try await Task.sleep(for: .milliseconds(4500))
+        // Polled every second: three intervals of lo stored (the first poll gives counters, not yet a rate).
+        try await waitFor("three rates of lab-sw lo", diagnosis: { Self.text(log) }) {
+            Self.stored(directory, device: "lab-sw", interface: "lo") >= 3
+        }
         let status = Self.stop(pid)
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(status == 0, "exit status; log:\n\(text)")

@@ -26,7 +26,9 @@ struct DaemonResilienceTests {
         try "nonsense\n".write(to: directory.appendingPathComponent("community"), atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("edunetd.log").path
         let pid = try DaemonPollingTests.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
-        try await Task.sleep(for: .milliseconds(4500))
+        try await waitFor("two intervals of each nonsense port", diagnosis: { DaemonPollingTests.text(log) }) {
+            ["port1", "port2", "port3"].allSatisfy { DaemonPollingTests.stored(directory, device: "nonsense-sw", interface: $0) >= 2 }
+        }
         let status = DaemonPollingTests.stop(pid)
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(status == 0, "\(text)")
@@ -68,7 +70,7 @@ struct DaemonResilienceTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("edunetd.yaml").path
         let first = try DaemonPollingTests.startDaemon(config: config, log: directory.appendingPathComponent("first.log").path)
-        try await Task.sleep(for: .milliseconds(3300))
+        try await waitFor("two polls of lab-sw stored") { DaemonPollingTests.stored(directory, device: "lab-sw", interface: "lo") >= 2 }
         kill(first, SIGKILL)
         _ = try TestProcess.wait(first)
         let killedAt = Date()
@@ -89,7 +91,9 @@ struct DaemonResilienceTests {
         #expect(interfacesAt.values.allSatisfy { $0 == names.count }, "\(interfacesAt)")
 
         let second = try DaemonPollingTests.startDaemon(config: config, log: directory.appendingPathComponent("second.log").path)
-        try await Task.sleep(for: .milliseconds(3300))
+        try await waitFor("a poll after the restart") {
+            DaemonPollingTests.stored(directory, device: "lab-sw", interface: "lo") > interfacesAt.count
+        }
         #expect(DaemonPollingTests.stop(second) == 0)
         database = try StoreDatabase(path: path)
         store = MeasurementStore(database: database)

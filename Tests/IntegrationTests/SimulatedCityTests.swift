@@ -73,8 +73,23 @@ struct SimulatedCityTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let pid = try Self.startDaemon(city, in: directory)
         let port = try await Self.httpPort(directory)
-        try await Task.sleep(for: .seconds(34))  // three cycles and a bit
-        let metrics = try await Self.get(port, "/metrics")
+        // Until every simulated device has two intervals of rates stored and a cycle is over, as /metrics says.
+        let database = directory.appendingPathComponent("city.sqlite").path
+        var metrics = (status: 0, body: "")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            metrics = try await Self.get(port, "/metrics")
+            if metrics.body.contains("edunet_poll_cycle_seconds "), let stored = try? MeasurementStore(database: StoreDatabase(path: database)),
+                truth.devices.allSatisfy({ id, device in
+                    device.interfaces.keys.contains {
+                        (try? stored.rates(device: id, interface: $0, from: .distantPast, to: .distantFuture).count) ?? 0 >= 2
+                    }
+                })
+            {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
         let health = try await Self.get(port, "/healthz")
         let status = DaemonPollingTests.stop(pid)
         let log = Self.log(directory)

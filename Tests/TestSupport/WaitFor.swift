@@ -1,11 +1,15 @@
 import Foundation
 
-/// Waits up to 20 s for `condition`; `diagnosis` says what was seen instead.
-package func waitFor(_ what: String, diagnosis: () -> String = { "" }, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(20)
+/// Waits up to `seconds` (20) for `condition`, checking every 50 ms; `diagnosis` says what was seen instead. Tests wait for what
+/// they need to see, not for a fixed time; the wait suspends rather than blocks, so that the servers running in the
+/// test process (a webhook receiver) keep answering meanwhile.
+package func waitFor(
+    _ what: String, within seconds: TimeInterval = 20, diagnosis: () -> String = { "" }, _ condition: () throws -> Bool
+) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return }
-        usleep(50_000)
+        try await Task.sleep(for: .milliseconds(50))
     }
     throw WaitTimedOut(description: "timed out waiting for \(what)\n\(diagnosis())")
 }

@@ -53,8 +53,6 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         /// v3: the agent's engine ID once learnt, and whether a discovery is under way.
         var engineID: [UInt8]?
         var discovering = false
-        /// Waiting for a free slot, globally or at its agent; it is then in one of the waiting lists.
-        var waitingForSlot = false
 
         init(key: DeviceKey) { self.key = key }
 
@@ -88,11 +86,8 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
     private let thread: NetSNMPThread
     private var devices: [DeviceKey: Device] = [:]
     private var inFlight: [Int: InFlight] = [:]
-    private var globalInFlight = 0
-    private var waitingDevices: [Device] = []
-    private var agentInFlight: [Agent: Int] = [:]
-    private var agentWaiting: [Agent: [Device]] = [:]
-    private var agentsToWake: [Agent] = []
+    /// The caps on requests in flight, and the devices waiting for a slot.
+    private var admission: RequestAdmission<Agent, Device>
     private var cancelledEarly: Set<Int> = []
     /// Sessions whose closing was asked for inside a net-snmp callback, closed after the read returns.
     private var sessionsToClose: [(Device, Session)] = []
@@ -102,13 +97,14 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
     init(configuration: SNMPEngine.Configuration, thread: NetSNMPThread) {
         self.configuration = configuration
         self.thread = thread
+        admission = RequestAdmission(maxInFlight: configuration.maxInFlight, maxInFlightPerAgent: configuration.maxInFlightPerAgent)
     }
 
-    var isBusy: Bool { globalInFlight > 0 }
+    var isBusy: Bool { admission.inFlight > 0 }
 
     var statistics: SNMPEngine.Statistics {
         SNMPEngine.Statistics(
-            inFlight: globalInFlight, queued: devices.values.reduce(0) { $0 + $1.queue.count - $1.queueHead },
+            inFlight: admission.inFlight, queued: devices.values.reduce(0) { $0 + $1.queue.count - $1.queueHead },
             openSessions: devices.values.filter { $0.session != nil }.count)
     }
 
@@ -172,10 +168,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             if let session = device.session { close(session, of: device) }
         }
         devices.removeAll()
-        globalInFlight = 0
-        agentInFlight.removeAll()
-        agentWaiting.removeAll()
-        waitingDevices.removeAll()
+        admission.reset()
         thread.detach(self)
     }
 
@@ -183,33 +176,12 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
 
     private func pump(_ device: Device) {
         while device.hasQueued, device.inFlight < configuration.maxInFlightPerDevice {
-            guard globalInFlight < configuration.maxInFlight else {
-                if !device.waitingForSlot {
-                    device.waitingForSlot = true
-                    waitingDevices.append(device)
-                }
-                return
-            }
-            guard agentInFlight[device.agent, default: 0] < configuration.maxInFlightPerAgent else {
-                if !device.waitingForSlot {
-                    device.waitingForSlot = true
-                    agentWaiting[device.agent, default: []].append(device)
-                }
-                return
-            }
+            guard admission.admit(device, at: device.agent) == nil else { return }  // it waits for a slot
             if case .v3 = device.key.credentials, device.engineID == nil {
                 if !device.discovering { discover(device) }
                 return
             }
             send(device.dequeue(), on: device)
-        }
-    }
-
-    private func pumpWaiting() {
-        while globalInFlight < configuration.maxInFlight, !waitingDevices.isEmpty {
-            let device = waitingDevices.removeFirst()
-            device.waitingForSlot = false
-            pump(device)
         }
     }
 
@@ -228,8 +200,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         inFlight[request.token] = .request(request, device, session)
         session.inFlight.insert(request.token)
         device.inFlight += 1
-        globalInFlight += 1
-        agentInFlight[device.agent, default: 0] += 1
+        admission.sent(to: device.agent)
         session.lastUsed = ContinuousClock.now
         let sent = snmp_sess_async_send(
             session.handle, pdu,
@@ -278,7 +249,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         guard let pdu = snmp_pdu_create(Int32(EDUNET_MSG_GET)) else { return }
         inFlight[token] = .discovery(device, sessionRecord, target)
         sessionRecord.inFlight.insert(token)
-        globalInFlight += 1
+        admission.sent(to: nil)
         if snmp_sess_async_send(
             handle.handle, pdu,
             { op, session, _, pdu, magic in
@@ -287,7 +258,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         {
             snmp_free_pdu(pdu)
             if inFlight.removeValue(forKey: token) != nil {
-                globalInFlight -= 1
+                admission.finished(at: nil)
                 device.discovering = false
                 closeSession(sessionRecord)
                 failQueued(device, with: SNMPError(.unreachable, device: target.description, "cannot send the engine-ID discovery"))
@@ -399,8 +370,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             }
             if inFlight.removeValue(forKey: token) != nil {
                 device.inFlight -= 1
-                globalInFlight -= 1
-                releaseAgentSlot(device.agent)
+                admission.finished(at: device.agent)
             }
         }
         session.inFlight.removeAll()
@@ -418,13 +388,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         session.inFlight.remove(token)
         session.lastUsed = .now
         device.inFlight -= 1
-        globalInFlight -= 1
-        releaseAgentSlot(device.agent)
-    }
-
-    private func releaseAgentSlot(_ agent: Agent) {
-        agentInFlight[agent, default: 1] -= 1
-        if agentWaiting[agent]?.isEmpty == false { agentsToWake.append(agent) }
+        admission.finished(at: device.agent)
     }
 
     // MARK: - Answers (inside net-snmp's read or timeout processing)
@@ -460,7 +424,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         case .discovery(let device, let session, let target):
             inFlight[token] = nil
             session.inFlight.remove(token)
-            globalInFlight -= 1
+            admission.finished(at: nil)
             device.discovering = false
             sessionsToClose.append((device, session))
             // net-snmp copies the engine ID from the agent's report into the session (and into the PDU when it
@@ -553,17 +517,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
         let devices = pumpNeeded
         pumpNeeded.removeAll()
         for device in devices { pump(device) }
-        let agents = agentsToWake
-        agentsToWake.removeAll()
-        for agent in agents {
-            while agentInFlight[agent, default: 0] < configuration.maxInFlightPerAgent, var waiting = agentWaiting[agent], !waiting.isEmpty {
-                let device = waiting.removeFirst()
-                agentWaiting[agent] = waiting.isEmpty ? nil : waiting
-                device.waitingForSlot = false
-                pump(device)
-            }
-        }
-        pumpWaiting()
+        while let device = admission.nextToWake() { pump(device) }
     }
 
     func tick(now: ContinuousClock.Instant) {
