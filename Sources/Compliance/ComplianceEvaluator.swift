@@ -52,11 +52,6 @@ public struct ComplianceEvaluator: Sendable {
         return findings
     }
 
-    /// One link's utilisation over `[from, to)`, read and judged the one way (`LinkUtilisation`).
-    public func utilisation(of link: Link, from: Date, to: Date) throws(StoreError) -> LinkUtilisation {
-        try LinkUtilisation.measure(link, from: from, to: to, store: store, interfaces: try store.allInterfaces(), criteria: criteria)
-    }
-
     /// The utilisation over the window of delivered-capacity findings, for their charts, by finding id (other
     /// findings, and those without a capacity or samples, have none).
     public func series(for findings: [Finding], from: Date, to: Date) throws(StoreError) -> [String: UtilisationSeries] {

@@ -37,5 +37,4 @@ struct SubjectNames: Sendable {
         return finding.direction.map { "\(name) \($0 == "downstream" ? "↓" : "↑")" } ?? name
     }
 
-    func name(_ id: String) -> BilingualText? { names[id] }
 }
