@@ -47,6 +47,8 @@ let package = Package(
             ]),
         // The plan's rules evaluated against the stored inventory and measurements into findings: one file per rule.
         .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor"]),
+        // The e-book terminal register: CSV imports, term operations, undo.
+        .target(name: "Fleet", dependencies: ["Model", "Store"]),
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
         .target(
             name: "Alerting",
@@ -71,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "edunet",
             dependencies: [
-                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting",
+                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting", "Fleet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,6 +109,7 @@ let package = Package(
             name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "TestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Store", "Model"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
         .testTarget(

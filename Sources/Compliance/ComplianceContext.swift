@@ -17,6 +17,9 @@ struct ComplianceContext: Sendable {
     let accessPoints: [String: AccessPointRegister.Entry]
     /// Every polled device's interfaces, read in one query.
     let interfaceStates: [String: [String: InterfaceStatus]]
+    let fleetPolicy: FleetPolicy
+    /// Each school's e-book terminals at the end of the window.
+    let fleet: [String: FleetCounts]
 
     init(evaluator: ComplianceEvaluator, from: Date, to: Date) throws(StoreError) {
         self.from = from
@@ -31,6 +34,8 @@ struct ComplianceContext: Sendable {
         let register = AccessPointRegister(inventory: inventory, statuses: try evaluator.store.accessPoints(since: from))
         accessPoints = Dictionary(register.entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         interfaceStates = try evaluator.store.allInterfaces()
+        fleetPolicy = evaluator.configuration.policies.fleet
+        fleet = try evaluator.fleetCounts(at: to)
     }
 
     /// The interfaces of a device as last polled; nil when it never was.

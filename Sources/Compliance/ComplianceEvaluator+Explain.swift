@@ -98,10 +98,24 @@ extension ComplianceEvaluator {
                         "\(area.kind.rawValue) \(area.name) \(ap): "
                             + (entry?.reading.map { reading in
                                 "\(entry?.state ?? "") by \(entry?.controller ?? "?"), up \(RateText.percent(entry?.upShare)) of the window's polls, "
-                                    + "uplink \(reading.uplinkMbps.map { "\($0)M" } ?? "—"), max rate \(reading.maxRateMbps.map { "\($0)M" } ?? "—")"
+                                    + "uplink \(reading.uplinkMbps.map { "\($0)M" } ?? "—"), clients' median rate "
+                                    + "\(reading.clientRateMbps.map { "\($0)M" } ?? "—"), max rate \(reading.maxRateMbps.map { "\($0)M" } ?? "—")"
                             } ?? "not reported by its controller"))
                 }
             }
+        case .terminalRatio, .terminalUse:
+            let counts = context.fleet[finding.subject.id] ?? FleetCounts()
+            let policy = context.fleetPolicy
+            lines.append(
+                "register: \(counts.inStock) in stock, \(counts.assigned) assigned, \(counts.repair) in repair, \(counts.lost) lost, "
+                    + "\(counts.found) found, \(counts.retired) retired; \(counts.everSeen) ever seen on Wi-Fi")
+            lines.append(
+                "planning figures \(counts.students) students × \(policy.terminalsPerStudent) + \(counts.teachers) teachers × "
+                    + "\(policy.terminalsPerTeacher) = \(counts.required(policy)) terminals; roster \(counts.rosterStudents) and \(counts.rosterTeachers)"
+            )
+            lines.append(
+                "in use: assigned and seen on ≥ \(policy.inUseSeenDays) of the school days "
+                    + SchoolDays.last(policy.inUseSchoolDays, upTo: to).reversed().map(String.init).joined(separator: " ") + ": \(counts.inUse)")
         }
         return lines.joined(separator: "\n")
     }

@@ -17,6 +17,7 @@ public struct ComplianceEvaluator: Sendable {
     /// Every rule, in the order their findings are listed.
     static let rules: [any ComplianceRule] = [
         ProvisionedCapacityRule(), DeliveredCapacityRule(), LiveClassHeadroomRule(), RedundancyRule(), WifiCoverageRule(), WirelessAccessRule(),
+        TerminalRatioRule(), TerminalUseRule(),
     ]
 
     public init(configuration: CityConfiguration, store: MeasurementStore) {
@@ -27,6 +28,19 @@ public struct ComplianceEvaluator: Sendable {
     /// What a link's utilisation is judged against.
     public var criteria: LinkUtilisation.Criteria {
         .init(congestionThreshold: configuration.policies.bandwidth.congestionThreshold, minimumCoverage: minimumCoverage)
+    }
+
+    /// Each school's e-book terminals as of `date`, with its planning figures: what the fleet findings and the
+    /// report's fleet section are made of. Terminals are in use when seen on the policy's days of its last school days.
+    public func fleetCounts(at date: Date) throws(StoreError) -> [String: FleetCounts] {
+        let policy = configuration.policies.fleet
+        var counts = try FleetStore(database: store.database).counts(
+            schoolDays: SchoolDays.last(policy.inUseSchoolDays, upTo: date), seenAtLeast: policy.inUseSeenDays)
+        for school in configuration.inventory.schools {
+            counts[school.id, default: FleetCounts()].students = school.students
+            counts[school.id, default: FleetCounts()].teachers = school.teachers
+        }
+        return counts
     }
 
     /// Every finding of every rule for `[from, to)`.

@@ -39,7 +39,7 @@ extension MeasurementStore {
                     reading: AccessPointReading(
                         index: row["ap_index"], name: row["name"], up: row["up"], state: row["state"], clients: row["clients"],
                         radios: row["radios"], radiosUp: row["radios_up"], uplinkMbps: row["uplink_mbps"],
-                        maxRateMbps: row["max_rate_mbps"]),
+                        maxRateMbps: row["max_rate_mbps"], clientRateMbps: row["client_rate_mbps"]),
                     seenAt: Date(timeIntervalSince1970: row["time"]), upSamples: row["up_samples"] ?? 0, stateSamples: row["state_samples"] ?? 0)
             }
         }

@@ -7,7 +7,7 @@ import Synchronization
 /// interface and time, pruned by age. Each (device, interface) is a series with a small integer id, which the
 /// rows carry instead of the two names.
 public final class MeasurementStore: Sendable {
-    let database: StoreDatabase
+    public let database: StoreDatabase
     /// Series ids already in the database; an id enters only after the transaction that created it committed.
     private let seriesIDs = Mutex<[SeriesKey: Int64]>([:])
 
@@ -28,6 +28,8 @@ public final class MeasurementStore: Sendable {
 
     /// Stores all that one poll of one device produced in one transaction: all of it or none of it.
     public func record(_ observations: DeviceObservations) throws(StoreError) {
+        var sightings: TerminalMACIndex?
+        defer { if let sightings { database.terminalMACs.withLock { $0 = sightings } } }
         try write("storing the poll of \(observations.device)") { db, created in
             try insert(observations.rates, db, created: &created)
             let time = observations.time.timeIntervalSince1970
@@ -44,14 +46,17 @@ public final class MeasurementStore: Sendable {
                 let statement = try db.makeStatement(
                     sql: """
                         INSERT OR REPLACE INTO access_point_samples (controller, ap_index, time, name, up, state, clients, radios, radios_up,
-                            uplink_mbps, max_rate_mbps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            uplink_mbps, max_rate_mbps, client_rate_mbps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 for ap in accessPoints {
                     try statement.execute(arguments: [
                         observations.device, ap.index, time, ap.name, ap.up, ap.state, ap.clients, ap.radios,
-                        ap.radiosUp, ap.uplinkMbps, ap.maxRateMbps,
+                        ap.radiosUp, ap.uplinkMbps, ap.maxRateMbps, ap.clientRateMbps,
                     ])
                 }
+            }
+            if let stations = observations.stations, !stations.isEmpty {
+                sightings = try FleetStore.recordSightings(stations, controller: observations.device, at: observations.time, database: database, db)
             }
             if let host = observations.host {
                 let memory = host.total(.memory)

@@ -240,6 +240,71 @@ enum Migrations {
                 t.column("expired_at", .double)
             }
         }
+        migrator.registerMigration("v8-fleet") { db in
+            // The e-book terminal register: one row a terminal (the filterable fields as columns, the rest as JSON),
+            // its Wi-Fi addresses (a MAC is on one terminal at most), where the network last saw it.
+            try db.create(table: "terminals") { t in
+                t.primaryKey("serial", .text)
+                t.column("school", .text).notNull().indexed()
+                t.column("state", .text).notNull()
+                t.column("holder", .text).indexed()
+                t.column("fields", .blob).notNull()  // Terminal (register fields) as JSON
+                t.column("changed_at", .double).notNull()  // the register's last change of it
+                t.column("last_seen_at", .double)
+                t.column("last_seen_controller", .text)
+                t.column("last_seen_ap", .text)
+                t.column("last_seen_ssid", .text)
+            }
+            try db.create(table: "terminal_macs", options: [.withoutRowID]) { t in
+                t.primaryKey("mac", .integer)
+                t.column("serial", .text).notNull().indexed().references("terminals", onDelete: .cascade)
+            }
+            // The days the network saw a terminal: one row a terminal and month (yyyymm, city time), a bit a day.
+            try db.create(table: "terminal_days", options: [.withoutRowID]) { t in
+                t.column("serial", .text).notNull()
+                t.column("month", .integer).notNull()
+                t.column("days", .integer).notNull()
+                t.primaryKey(["serial", "month"])
+            }
+            // Students and teachers by school and class; the id is personal data (never in a log or an alert).
+            try db.create(table: "roster", options: [.withoutRowID]) { t in
+                t.primaryKey("id", .text)
+                t.column("school", .text).notNull()
+                t.column("class", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("name", .text)
+            }
+            try db.create(index: "roster_by_class", on: "roster", columns: ["school", "class"])
+            // Every change of the register as one operation (import, bulk assign, one terminal's move) and the
+            // terminals' states before and after it, appended and never updated (but an undo's mark).
+            try db.create(table: "fleet_operations") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("at", .double).notNull()
+                t.column("by", .text).notNull()
+                t.column("why", .text).notNull()
+                t.column("terminals", .integer).notNull()
+                t.column("undone_by", .text)
+            }
+            try db.create(table: "terminal_history") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("serial", .text).notNull().indexed()
+                t.column("operation", .text).notNull().indexed()
+                t.column("at", .double).notNull()
+                t.column("by", .text).notNull()
+                t.column("why", .text).notNull()
+                t.column("before", .blob)  // nil: the change added the terminal
+                t.column("after", .blob)  // nil: the change removed it (an undone import)
+            }
+            // Bumped by every change of the register, so that a change planned against one version is refused on another.
+            try db.create(table: "fleet_version") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("version", .integer).notNull()
+            }
+            try db.execute(sql: "INSERT INTO fleet_version (id, version) VALUES (1, 0)")
+            // What the clients of each AP are associated at (the median over clients with a known rate).
+            try db.alter(table: "access_point_samples") { t in t.add(column: "client_rate_mbps", .double) }
+        }
         return migrator
     }
 }

@@ -1,10 +1,13 @@
 internal import GRDB
+import Synchronization
 
 /// The SQLite file (WAL mode: readers never block the writer), opened once and brought to the newest schema;
 /// the inventory and measurement stores work on it.
 public final class StoreDatabase: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// The terminals' Wi-Fi addresses as of a register version, for matching polls' clients (see `FleetStore`).
+    let terminalMACs = Mutex<TerminalMACIndex?>(nil)
 
     public init(path: String) throws(StoreError) {
         self.path = path
@@ -25,6 +28,14 @@ public final class StoreDatabase: Sendable {
     /// SQLite's own check of the file (`PRAGMA integrity_check`): `["ok"]`, or the problems it found.
     public func integrityCheck() throws(StoreError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// Runs a write in one transaction: all of it or, when anything fails, none of it. A `StoreError` the body throws
+    /// is passed on as it is; any other failure becomes `writeFailed`, saying what was being done.
+    func write<T>(_ what: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError(.writeFailed, "\(what) failed and was rolled back: \(Self.describe(error)); nothing was changed")
+        }
     }
 
     /// Runs a read; any failure becomes a `StoreError` naming the database.

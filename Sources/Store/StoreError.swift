@@ -2,7 +2,7 @@
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure.
     public struct Code: Sendable, Hashable {
-        fileprivate enum Value: Sendable, Hashable { case cannotOpen, readFailed, noInventory, notFound, writeFailed, corrupt }
+        fileprivate enum Value: Sendable, Hashable { case cannotOpen, readFailed, noInventory, notFound, writeFailed, corrupt, conflict }
         fileprivate let value: Value
 
         /// The database file cannot be opened or migrated.
@@ -17,6 +17,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let writeFailed = Code(value: .writeFailed)
         /// Stored data could not be decoded.
         public static let corrupt = Code(value: .corrupt)
+        /// What a change was planned against has changed since (another operation came first): nothing was written;
+        /// plan again.
+        public static let conflict = Code(value: .conflict)
     }
 
     public let code: Code

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fleet
 import Foundation
 import Model
 import Reports
@@ -24,7 +25,7 @@ struct Edunet: AsyncParsableCommand {
             """,
         subcommands: [
             InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, AccessPointsCommand.self,
-            ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self,
+            FleetCommand.self, ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self,
         ]
     )
 }
@@ -76,8 +77,16 @@ extension EdunetSubcommand {
             throw ExitCode(1)
         } catch let error as StoreError {
             Terminal.error("error: \(error.message)")
-            throw ExitCode(error.code == .notFound || error.code == .noInventory ? 1 : 3)
+            throw ExitCode(Self.exitCode(error))
+        } catch let error as FleetError {
+            Terminal.error(error.description)
+            throw ExitCode(error.storeError.map(Self.exitCode) ?? 1)
         }
+    }
+
+    /// 1 for what the user can fix (an unknown id, no inventory yet, a change planned on an older register), 3 for the database.
+    private static func exitCode(_ error: StoreError) -> Int32 {
+        error.code == .notFound || error.code == .noInventory || error.code == .conflict ? 1 : 3
     }
 }
 

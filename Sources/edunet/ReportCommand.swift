@@ -8,7 +8,7 @@ import Store
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Compliance reports against the plan's targets.",
-        subcommands: [Bandwidth.self])
+        subcommands: [Bandwidth.self, Fleet.self])
 
     struct Bandwidth: EdunetSubcommand {
         static let configuration = CommandConfiguration(
@@ -19,70 +19,95 @@ struct ReportCommand: ParsableCommand {
                 capacity (p95 utilisation per direction against the congestion threshold), redundancy (county nodes: two uplinks \
                 to two city cores; dual-homed schools: two uplinks; all up), campus backbone (the school tier's backbone speed), \
                 Wi-Fi coverage (an AP up for the policy's share of the window in every required area) and wireless access \
-                (AP uplink speed or association rate against the tier). A verdict is pass, fail or unknown — unknown says \
+                (clients' association rate or AP uplink speed against the tier), and the e-book terminal rules of `edunet report fleet`. A verdict is pass, fail or unknown — unknown says \
                 why (not polled, too few samples) and never counts as a pass. \
                 Exit status 0 when nothing fails, 1 when something fails.
                 """
         )
-        @Option(help: "Only findings in this county.") var county: String?
-        @Option(help: "Only findings about this school.") var school: String?
-        @OptionGroup(title: "Window (default: the 7 days ending now)") var window: WindowOptions
-        @Option(help: "Language of the table: zh (with English labels) or en.") var lang: Language = .zh
-        @Option(help: "Write the report to this file instead of standard output.") var output: String?
-        @Option(help: ArgumentHelp("Show the samples and arithmetic behind one finding (its id from the CSV or JSON).", valueName: "finding-id"))
-        var explain: String?
-        @Option(help: "Output format: table, csv (UTF-8 with BOM, for Excel), json, or html (one self-contained page with charts).")
-        var format: Format = .table
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var report: ReportOptions
 
-        enum Language: String, ExpressibleByArgument, CaseIterable { case zh, en }
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
+        func execute() throws { try report.run(rules: nil) }
+    }
 
-        func execute() throws {
-            let (start, end) = try window.interval(defaultWindow: "7d")
-            let db = try database.openDatabase()
-            let configuration = try InventoryStore(database: db).currentConfiguration()
-            let inventory = configuration.inventory
-            if let county, !inventory.counties.contains(where: { $0.id == county }) {
-                throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
-            }
-            if let school, !inventory.schools.contains(where: { $0.id == school }) {
-                throw StoreError(.notFound, "no school with id `\(school)`; `edunet schools list` shows the ids")
-            }
-            let evaluator = ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db))
-            let report = ComplianceReport(findings: try evaluator.evaluate(from: start, to: end), inventory: inventory, from: start, to: end)
-                .filtered(county: county, school: school, inventory: inventory)
-            if let explain {
-                guard let finding = report.findings.first(where: { $0.id == explain }) else {
-                    let near = report.findings.map(\.id).filter { $0.contains(explain) || explain.contains($0) }.prefix(5)
-                    throw StoreError(
-                        .notFound,
-                        "no finding `\(explain)` in this report\(near.isEmpty ? "; the ids are in --format csv" : "; did you mean " + near.joined(separator: ", ") + "?")"
-                    )
-                }
-                Terminal.print(try evaluator.explain(finding, from: start, to: end))
-                return
-            }
-            let text: String
-            switch format {
-            case .table: text = report.text(english: lang == .en)
-            case .csv: text = report.csv()
-            case .json: text = String(decoding: try report.json(), as: UTF8.self)
-            case .html:
-                let series = try evaluator.series(for: report.findings.filter { $0.verdict == .fail }, from: start, to: end)
-                text = report.html(inventory: inventory, series: series, english: lang == .en)
-            }
-            if let output {
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    Terminal.error("error: cannot write \(output): \(error.localizedDescription); check the directory exists and is writable")
-                    throw ExitCode(1)
-                }
-                Terminal.error(
-                    "report written to \(output): \(report.city.fail) failing, \(report.city.unknown) unknown, \(report.city.pass) passing")
-            } else {
-                Terminal.print(text)
-            }
-            if report.city.fail > 0 { throw ExitCode(1) }
+    struct Fleet: EdunetSubcommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fleet",
+            abstract: "Where every school, county and the city stands against one e-book terminal per student and teacher.",
+            discussion: """
+                Rules: terminal ratio (terminals assigned against students × terminals_per_student + teachers × \
+                terminals_per_teacher, on the inventory's planning figures; the roster's counts are shown beside them) and \
+                terminals in use (assigned terminals seen on Wi-Fi on in_use.seen_days of the last in_use.school_days school \
+                days, against in_use.minimum_share). The fleet section sums them per county. Exit status 0 when nothing fails, \
+                1 when something fails.
+                """)
+        @OptionGroup var report: ReportOptions
+
+        func execute() throws { try report.run(rules: [.terminalRatio, .terminalUse]) }
+    }
+}
+
+/// What both reports take: the subjects, the window, the language, the format and where it goes.
+struct ReportOptions: ParsableArguments {
+    @Option(help: "Only findings in this county.") var county: String?
+    @Option(help: "Only findings about this school.") var school: String?
+    @OptionGroup(title: "Window (default: the 7 days ending now)") var window: WindowOptions
+    @Option(help: "Language of the table: zh (with English labels) or en.") var lang: Language = .zh
+    @Option(help: "Write the report to this file instead of standard output.") var output: String?
+    @Option(help: ArgumentHelp("Show the samples and arithmetic behind one finding (its id from the CSV or JSON).", valueName: "finding-id"))
+    var explain: String?
+    @Option(help: "Output format: table, csv (UTF-8 with BOM, for Excel), json, or html (one self-contained page with charts).")
+    var format: Format = .table
+    @OptionGroup var database: DatabaseOptions
+
+    enum Language: String, ExpressibleByArgument, CaseIterable { case zh, en }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
+
+    func run(rules: Set<Finding.Rule>?) throws {
+        let (start, end) = try window.interval(defaultWindow: "7d")
+        let db = try database.openDatabase()
+        let configuration = try InventoryStore(database: db).currentConfiguration()
+        let inventory = configuration.inventory
+        if let county, !inventory.counties.contains(where: { $0.id == county }) {
+            throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
         }
+        if let school, !inventory.schools.contains(where: { $0.id == school }) {
+            throw StoreError(.notFound, "no school with id `\(school)`; `edunet schools list` shows the ids")
+        }
+        let evaluator = ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db))
+        let report = ComplianceReport(
+            findings: try evaluator.evaluate(from: start, to: end), inventory: inventory, from: start, to: end,
+            fleet: try evaluator.fleetCounts(at: end)
+        ).filtered(county: county, school: school, rules: rules, inventory: inventory)
+        if let explain {
+            guard let finding = report.findings.first(where: { $0.id == explain }) else {
+                let near = report.findings.map(\.id).filter { $0.contains(explain) || explain.contains($0) }.prefix(5)
+                throw StoreError(
+                    .notFound,
+                    "no finding `\(explain)` in this report\(near.isEmpty ? "; the ids are in --format csv" : "; did you mean " + near.joined(separator: ", ") + "?")"
+                )
+            }
+            Terminal.print(try evaluator.explain(finding, from: start, to: end))
+            return
+        }
+        let text: String
+        switch format {
+        case .table: text = report.text(english: lang == .en)
+        case .csv: text = report.csv()
+        case .json: text = String(decoding: try report.json(), as: UTF8.self)
+        case .html:
+            let series = try evaluator.series(for: report.findings.filter { $0.verdict == .fail }, from: start, to: end)
+            text = report.html(inventory: inventory, series: series, english: lang == .en)
+        }
+        if let output {
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                Terminal.error("error: cannot write \(output): \(error.localizedDescription); check the directory exists and is writable")
+                throw ExitCode(1)
+            }
+            Terminal.error(
+                "report written to \(output): \(report.city.fail) failing, \(report.city.unknown) unknown, \(report.city.pass) passing")
+        } else {
+            Terminal.print(text)
+        }
+        if report.city.fail > 0 { throw ExitCode(1) }
     }
 }

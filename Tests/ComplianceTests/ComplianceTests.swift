@@ -179,7 +179,9 @@ struct ComplianceRuleTests {
         defer { city.remove() }
         try city.accessPoints(["s1-ap01": [true, true]], uplink: nil)
         let access = try #require(try city.findings()["wireless-access:s1"])
-        #expect(access.verdict == .unknown && access.reason == "the controller reports neither AP uplink speeds nor association rates")
+        #expect(
+            access.verdict == .unknown
+                && access.reason == "the controller reports neither AP uplink speeds, nor clients' association rates, nor rate sets")
     }
 }
 
@@ -213,7 +215,7 @@ struct ComplianceReportTests {
         let document = try #require(try JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
         #expect(document["schema"] as? String == "edunet.report.bandwidth/v1")
         let body = try #require(document["report"] as? [String: Any])
-        #expect(Set(body.keys) == ["from", "to", "findings", "city", "counties", "schools"])
+        #expect(Set(body.keys) == ["from", "to", "findings", "city", "counties", "schools", "fleet"])
         let first = try #require((body["findings"] as? [[String: Any]])?.first)
         #expect(Set(first.keys).isSuperset(of: ["id", "rule", "subject", "target", "verdict", "evidence"]))
         #expect(Set((body["city"] as? [String: Any])?.keys.map { $0 } ?? []) == ["pass", "fail", "unknown", "total", "pass_share"])

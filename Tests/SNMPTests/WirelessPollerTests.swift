@@ -59,6 +59,55 @@ struct WirelessPollerTests {
         #expect(aps.first?.maxRateMbps == 54, "dot11OperationalRateSet 0c…6c: 108 × 500 kbit/s")
     }
 
+    private func stations(_ recording: String, _ profile: WirelessProfile) async throws -> (aps: [AccessPointReading], stations: [StationReading]) {
+        let target = TestAgents.target(await TestAgents.snmpsim(serving: recording), community: recording, timeout: .seconds(20), retries: 3)
+        let poll = try await WirelessPoller(engine: engine).poll(target, profile: profile)
+        return (poll.readings, try #require(poll.stations, "the profile has a client table"))
+    }
+
+    /// Counted from the recording: the union of the MACs indexing bsnMobileStationTable and cldcClientTable columns
+    /// read; cldcClientCurrentTxRateSet `m<N>` at the recorded 20 MHz (cldHtDot11nChannelBandwidth = twenty for both
+    /// bands) for clients of protocol dot11n24/dot11n5, numbers as they are.
+    @Test func ciscoClientsWithMCSRatesWorkedOut() async throws {
+        let (aps, clients) = try await stations("cisco-controller", .ciscoAirespace)
+        #expect(clients.count == 95)
+        #expect(clients.filter { $0.ssid == "BUCEA" }.count == 71 && clients.filter { $0.ssid == "BUCEA-Mobile" }.count == 24)
+        let rates = clients.compactMap(\.rateMbps)
+        #expect(rates.count == 88, "7 clients: no rate, or an MCS index whose band is unknown (protocol mobile)")
+        #expect(rates.filter { $0 >= 100 }.count == 19 && rates.max() == 130, "m15 at 20 MHz: 2 streams × 65")
+        #expect(clients.filter { client in aps.contains { $0.name == client.accessPoint } }.count == 92, "3 clients have AP MAC 00:00:00:00:00:00")
+        #expect(aps.contains { $0.clientRateMbps != nil })
+    }
+
+    @Test func huaweiClientsWithTransmitRates() async throws {
+        let (aps, clients) = try await stations("huawei-s12704", .huawei)
+        #expect(clients.count == 144)
+        #expect(clients.filter { $0.ssid == "RJY" }.count == 143)
+        #expect(clients.filter { $0.accessPoint == "RJY-JXL4-4-415" }.count == 9)
+        #expect(clients.compactMap(\.rateMbps).count == 143)
+        let ap = try #require(aps.first { $0.name == "RJY-JXL2-4-411" })
+        let own = clients.filter { $0.accessPoint == ap.name }.compactMap(\.rateMbps)
+        #expect(ap.clientRateMbps == Percentile.nearestRank(0.5, of: own))
+    }
+
+    @Test func arubaClientsByAPNameWithoutRates() async throws {
+        let (aps, clients) = try await stations("aruba-7210", .aruba)
+        #expect(clients.count == 82)
+        #expect(clients.filter { $0.accessPoint == "WRD-WN" }.count == 21, "23 nUserTable rows (by MAC and IP) name WRD-WN: 21 MACs")
+        #expect(clients.allSatisfy { $0.rateMbps == nil } && aps.allSatisfy { $0.clientRateMbps == nil })
+    }
+
+    @Test func mcsIndexIsARateOnlyWithItsWidth() {
+        #expect(StationTable.htRate(mcs: 7, channelMHz: 20) == 65)
+        #expect(StationTable.htRate(mcs: 15, channelMHz: 40) == 270)
+        #expect(StationTable.htRate(mcs: 31, channelMHz: 20) == 260)
+        #expect(StationTable.htRate(mcs: 7, channelMHz: 80) == nil && StationTable.htRate(mcs: 32, channelMHz: 20) == nil)
+        #expect(StationTable.ciscoRate("m4", channelMHz: 40) == 81)
+        #expect(StationTable.ciscoRate("m4", channelMHz: nil) == nil, "an MCS index without a width is unknown, not a guess")
+        #expect(StationTable.ciscoRate("54.0", channelMHz: nil) == 54)
+        #expect(StationTable.ciscoRate("", channelMHz: 20) == nil)
+    }
+
     @Test func profileChosenByVendorThenSysObjectIDThenStandard() {
         #expect(WirelessProfile.matching(vendor: "Huawei", sysObjectID: nil) == .huawei)
         #expect(WirelessProfile.matching(vendor: nil, sysObjectID: "1.3.6.1.4.1.9.1.1069") == .ciscoAirespace)

@@ -7,8 +7,8 @@ import Monitor
 import SNMP
 import Store
 
-/// Runs the alert sources on their schedules and the engine's periodic step: reachability, link state, congestion and APs
-/// every evaluation interval, compliance every `rules.compliance_fail.every_minutes`, traps as they arrive.
+/// Runs the alert sources on their schedules and the engine's periodic step: reachability, link state, congestion, APs and
+/// e-book terminals every evaluation interval, compliance every `rules.compliance_fail.every_minutes`, traps as they arrive.
 public actor AlertMonitor {
     private let engine: AlertEngine
     private let measurements: MeasurementStore
@@ -68,6 +68,11 @@ public actor AlertMonitor {
         try await engine.evaluate(
             rules: AlertSources.accessPointRules,
             active: AlertSources.accessPointsDown(register, topology: topology, rules: rules), at: now)
+        try await engine.evaluate(
+            rules: AlertSources.fleetRules,
+            active: AlertSources.fleet(
+                try FleetStore(database: measurements.database).statuses(), at: now, policy: configuration.policies.fleet, topology: topology,
+                rules: rules), at: now)
     }
 
     /// Compliance over the policy's window ending at `now`.

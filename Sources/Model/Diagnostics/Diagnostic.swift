@@ -5,16 +5,20 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// What the user can do to fix it.
     public var help: String?
+    /// An error stops the input being used; a warning is told and the input is used.
+    public var isWarning = false
 
-    public init(_ message: String, at location: SourceLocation?, help: String? = nil) {
+    public init(_ message: String, at location: SourceLocation?, help: String? = nil, isWarning: Bool = false) {
         self.location = location
         self.message = message
         self.help = help
+        self.isWarning = isWarning
     }
 
-    /// `file:line:column: error: message`, followed by an indented `help:` line when there is advice.
+    /// `file:line:column: error: message` (or `warning:`), followed by an indented `help:` line when there is advice.
     public var description: String {
-        var text = location.map { "\($0): error: \(message)" } ?? "error: \(message)"
+        let kind = isWarning ? "warning" : "error"
+        var text = location.map { "\($0): \(kind): \(message)" } ?? "\(kind): \(message)"
         if let help { text += "\n    help: \(help)" }
         return text
     }

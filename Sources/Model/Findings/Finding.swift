@@ -19,6 +19,10 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         case wirelessAccess = "wireless-access"
         /// 同步课堂: the uplink's p95 plus the planned live-class streams stays under the congestion threshold.
         case liveClassHeadroom = "live-class-headroom"
+        /// 电子书包: terminals assigned against one per student and one per teacher.
+        case terminalRatio = "terminal-ratio"
+        /// Assigned terminals Wi-Fi sees on enough school days, against the policy's share.
+        case terminalUse = "terminal-use"
 
         /// How the report names the rule, in Chinese and English.
         public var title: (zh: String, en: String) {
@@ -30,6 +34,8 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
             case .wifiCoverage: ("无线覆盖", "Wi-Fi coverage")
             case .wirelessAccess: ("无线接入带宽", "Wireless access bandwidth")
             case .liveClassHeadroom: ("同步课堂余量", "Live-class headroom")
+            case .terminalRatio: ("电子书包配备", "Terminal ratio")
+            case .terminalUse: ("电子书包使用", "Terminals in use")
             }
         }
     }

@@ -9,3 +9,28 @@ extension Inventory {
             }, uniquingKeysWith: { a, _ in a })
     }
 }
+
+/// Where an access point is: its inventory id, school and the areas it serves.
+public struct AccessPointPlace: Sendable, Hashable, Codable {
+    public var accessPoint: String
+    public var school: String?
+    public var areas: [String]
+}
+
+extension Inventory {
+    /// The inventory's access points by the name a controller reports for them: the AP's id or name, lower-cased
+    /// (the same matching as the AP register).
+    public var accessPointPlaces: [String: AccessPointPlace] {
+        var areas: [String: [String]] = [:]
+        for school in schools {
+            for area in school.areas { for ap in area.accessPoints { areas[ap, default: []].append(area.name) } }
+        }
+        var result: [String: AccessPointPlace] = [:]
+        for device in devices where device.role == .accessPoint {
+            let place = AccessPointPlace(accessPoint: device.id, school: device.school, areas: areas[device.id] ?? [])
+            result[device.name.lowercased()] = place
+            result[device.id.lowercased()] = place
+        }
+        return result
+    }
+}

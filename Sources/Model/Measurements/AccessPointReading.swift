@@ -18,11 +18,14 @@ public struct AccessPointReading: Sendable, Hashable, Codable {
     public var uplinkMbps: Int?
     /// The highest rate a client can associate at (from the operational rate set), when reported.
     public var maxRateMbps: Double?
+    /// What the AP's clients are associated at: the median over its clients whose rate the controller reports.
+    public var clientRateMbps: Double?
 
     public init(
         index: String, name: String, up: Bool?, state: String?, clients: Int?, radios: Int = 0, radiosUp: Int? = nil,
-        uplinkMbps: Int? = nil, maxRateMbps: Double? = nil
+        uplinkMbps: Int? = nil, maxRateMbps: Double? = nil, clientRateMbps: Double? = nil
     ) {
+        self.clientRateMbps = clientRateMbps
         self.index = index
         self.name = name
         self.up = up

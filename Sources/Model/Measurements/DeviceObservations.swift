@@ -14,11 +14,14 @@ public struct DeviceObservations: Sendable, Hashable {
     public var accessPoints: [AccessPointReading]?
     /// For servers.
     public var host: HostReading?
+    /// A controller's associated clients, when its MIB has a client table.
+    public var stations: [StationReading]?
 
     public init(
         device: String, time: Date, rates: [InterfaceMeasurement], interfaces: [InterfaceStatus]? = nil,
-        accessPoints: [AccessPointReading]? = nil, host: HostReading? = nil
+        accessPoints: [AccessPointReading]? = nil, host: HostReading? = nil, stations: [StationReading]? = nil
     ) {
+        self.stations = stations
         self.device = device
         self.time = time
         self.rates = rates

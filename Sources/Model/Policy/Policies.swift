@@ -56,6 +56,14 @@ public struct FleetPolicy: Sendable, Hashable, Codable {
     /// five-minute roll-ups only (their rates are deleted once rolled up), so that polling every access port of a
     /// city costs gigabytes, not hundreds of them.
     public var fullResolution: FullResolution = .plannedLinks
+    /// A terminal is in use when the network saw it on at least `inUseSeenDays` of the last `inUseSchoolDays`
+    /// school days (Monday to Friday, city time).
+    public var inUseSeenDays = 3
+    public var inUseSchoolDays = 10
+    /// Terminals in use over terminals assigned at or above which a school passes.
+    public var inUseMinimumShare = 0.8
+    /// An assigned terminal not seen for this many school days is announced (one message per school).
+    public var notSeenAlertSchoolDays = 10
 
     /// The interfaces whose rates are kept at poll resolution.
     public enum FullResolution: String, Sendable, Hashable, Codable, CaseIterable {
@@ -70,13 +78,17 @@ public struct FleetPolicy: Sendable, Hashable, Codable {
         self.terminalsPerTeacher = terminalsPerTeacher
     }
 
-    /// Revisions stored before poll intervals by role (and resolution tiers) existed have none.
+    /// Revisions stored before poll intervals by role (and resolution tiers, and the fleet's use rules) existed have none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         terminalsPerStudent = try container.decode(Double.self, forKey: .terminalsPerStudent)
         terminalsPerTeacher = try container.decode(Double.self, forKey: .terminalsPerTeacher)
         pollIntervalSeconds = try container.decodeIfPresent([DeviceRole: Double].self, forKey: .pollIntervalSeconds) ?? [:]
         fullResolution = try container.decodeIfPresent(FullResolution.self, forKey: .fullResolution) ?? .plannedLinks
+        inUseSeenDays = try container.decodeIfPresent(Int.self, forKey: .inUseSeenDays) ?? 3
+        inUseSchoolDays = try container.decodeIfPresent(Int.self, forKey: .inUseSchoolDays) ?? 10
+        inUseMinimumShare = try container.decodeIfPresent(Double.self, forKey: .inUseMinimumShare) ?? 0.8
+        notSeenAlertSchoolDays = try container.decodeIfPresent(Int.self, forKey: .notSeenAlertSchoolDays) ?? 10
     }
 }
 
@@ -178,8 +190,43 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         /// school's dead Wi-Fi is one message, not one per AP.
         public var accessPointDownSeverity: AlertSeverity = .warning
         public var accessPointDownGroupBy: [String] = ["county", "school", "rule"]
+        /// E-book terminals: one marked lost seen on Wi-Fi (a security alert saying where), a school's assigned
+        /// terminals not seen for `fleet.yaml`'s days (one alert a school), one seen at a school it is not registered to.
+        public var terminalLostSeenSeverity: AlertSeverity = .critical
+        public var terminalsNotSeenSeverity: AlertSeverity = .info
+        public var terminalWrongSchoolSeverity: AlertSeverity = .warning
 
         public init() {}
+
+        /// A revision stored before a rule existed has that rule's default.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            var rules = Rules()
+            func read<T: Decodable>(_ key: CodingKeys, _ path: WritableKeyPath<Rules, T>) throws {
+                if let value = try container.decodeIfPresent(T.self, forKey: key) { rules[keyPath: path] = value }
+            }
+            try read(.unreachableWarningSeconds, \.unreachableWarningSeconds)
+            try read(.unreachableCriticalSeconds, \.unreachableCriticalSeconds)
+            try read(.linkDownSeverity, \.linkDownSeverity)
+            try read(.redundantLinkDownSeverity, \.redundantLinkDownSeverity)
+            try read(.congestionMinutes, \.congestionMinutes)
+            try read(.congestionSeverity, \.congestionSeverity)
+            try read(.complianceSeverity, \.complianceSeverity)
+            try read(.complianceEveryMinutes, \.complianceEveryMinutes)
+            try read(.complianceWindowHours, \.complianceWindowHours)
+            try read(.trapLinkDownSeverity, \.trapLinkDownSeverity)
+            try read(.restartSeverity, \.restartSeverity)
+            try read(.restartHoldMinutes, \.restartHoldMinutes)
+            try read(.authenticationFailureSeverity, \.authenticationFailureSeverity)
+            try read(.authenticationFailureHoldMinutes, \.authenticationFailureHoldMinutes)
+            try read(.deliveryFailedSeverity, \.deliveryFailedSeverity)
+            try read(.accessPointDownSeverity, \.accessPointDownSeverity)
+            try read(.accessPointDownGroupBy, \.accessPointDownGroupBy)
+            try read(.terminalLostSeenSeverity, \.terminalLostSeenSeverity)
+            try read(.terminalsNotSeenSeverity, \.terminalsNotSeenSeverity)
+            try read(.terminalWrongSchoolSeverity, \.terminalWrongSchoolSeverity)
+            self = rules
+        }
     }
 
     /// An alert that changes state more than `changes` times within `withinMinutes` is held as flapping: notified

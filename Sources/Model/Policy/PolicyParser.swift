@@ -83,7 +83,10 @@ struct PolicyParser {
 
     func fleet(_ root: YAMLValue) -> FleetPolicy? {
         let required = ["terminals_per_student", "terminals_per_teacher"]
-        guard let m = root.mapping("fleet.yaml", keys: required + ["poll_interval_seconds", "full_resolution"], required: required),
+        guard
+            let m = root.mapping(
+                "fleet.yaml", keys: required + ["poll_interval_seconds", "full_resolution", "in_use", "not_seen_alert_school_days"],
+                required: required),
             let students = m["terminals_per_student"]?.double("terminals_per_student", in: 0...100),
             let teachers = m["terminals_per_teacher"]?.double("terminals_per_teacher", in: 0...100)
         else { return nil }
@@ -98,6 +101,17 @@ struct PolicyParser {
             }
         }
         if let tier = m["full_resolution"]?.choice("full_resolution", of: FleetPolicy.FullResolution.self) { policy.fullResolution = tier }
+        if let inUse = m["in_use"]?.mapping(
+            "`in_use` (seen_days of school_days, minimum_share)", keys: ["seen_days", "school_days", "minimum_share"],
+            required: ["seen_days", "school_days"]),
+            let days = inUse["school_days"]?.int("in_use.school_days", in: 1...60),
+            let seen = inUse["seen_days"]?.int("in_use.seen_days", in: 1...days)
+        {
+            policy.inUseSeenDays = seen
+            policy.inUseSchoolDays = days
+            if let share = inUse["minimum_share"]?.double("in_use.minimum_share", in: 0...1) { policy.inUseMinimumShare = share }
+        }
+        if let days = m["not_seen_alert_school_days"]?.int("not_seen_alert_school_days", in: 1...200) { policy.notSeenAlertSchoolDays = days }
         return policy
     }
 
@@ -166,7 +180,7 @@ struct PolicyParser {
     private func alertRules(_ value: YAMLValue, into rules: inout AlertingPolicy.Rules) {
         let names = [
             "device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
-            "snmp_auth_failure", "delivery_failed", "ap_down",
+            "snmp_auth_failure", "delivery_failed", "ap_down", "terminal_lost_seen", "terminals_not_seen", "terminal_wrong_school",
         ]
         guard let m = value.mapping("`rules`", keys: names) else { return }
         func severity(_ rule: YAMLMapping, _ name: String, _ key: String = "severity") -> AlertSeverity? {
@@ -209,6 +223,13 @@ struct PolicyParser {
         if let r = m["ap_down"]?.mapping("`rules.ap_down`", keys: ["severity", "group_by"]) {
             if let v = severity(r, "ap_down") { rules.accessPointDownSeverity = v }
             if let v = r["group_by"]?.list("rules.ap_down.group_by", { $0.string("rules.ap_down.group_by") }) { rules.accessPointDownGroupBy = v }
+        }
+        for (name, path) in [
+            ("terminal_lost_seen", \AlertingPolicy.Rules.terminalLostSeenSeverity),
+            ("terminals_not_seen", \AlertingPolicy.Rules.terminalsNotSeenSeverity),
+            ("terminal_wrong_school", \AlertingPolicy.Rules.terminalWrongSchoolSeverity),
+        ] {
+            if let r = m[name]?.mapping("`rules.\(name)`", keys: ["severity"]), let v = severity(r, name) { rules[keyPath: path] = v }
         }
         if rules.unreachableCriticalSeconds < rules.unreachableWarningSeconds, let at = m["device_unreachable"]?.location {
             log.error("`critical_after_seconds` is shorter than `warning_after_seconds`", at: at, help: "a device is a warning first, then critical")

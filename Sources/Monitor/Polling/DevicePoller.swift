@@ -9,6 +9,8 @@ public struct DevicePoll: Sendable, Hashable {
     /// The wireless MIB the access points were read with.
     public var wirelessProfile: String?
     public var host: HostReading?
+    /// A controller's associated clients, when its MIB lists them.
+    public var stations: [StationReading]?
     /// Varbinds read in all.
     public var varbinds: Int
 }
@@ -32,7 +34,8 @@ public struct DevicePoller: Sendable {
         switch device.role {
         case .wirelessController, .accessPoint:
             let profile = WirelessProfile.matching(vendor: device.vendor, sysObjectID: interfacePoll.system.objectID)
-            var (readings, varbinds) = try await wireless.poll(device.target, profile: profile)
+            var (readings, stations, varbinds) = try await wireless.poll(device.target, profile: profile)
+            poll.stations = stations
             poll.varbinds += varbinds
             if device.role == .accessPoint, profile == .ieee80211 {
                 // A standalone AP answering is an AP in service; it is named by its inventory id.

@@ -211,7 +211,7 @@ public actor PollingLoop {
             try store.record(
                 DeviceObservations(
                     device: device.id, time: poll.time, rates: measurements, interfaces: changed ? interfaces : nil,
-                    accessPoints: devicePoll.accessPoints, host: devicePoll.host))
+                    accessPoints: devicePoll.accessPoints, host: devicePoll.host, stations: devicePoll.stations))
             if changed { storedInterfaces[device.id] = hash }
             statistics.measurements += measurements.count
             metrics.measurements.increment(by: measurements.count)

@@ -14,8 +14,10 @@ public struct WirelessPoller: Sendable {
         self.maxRepetitions = maxRepetitions
     }
 
-    /// The access points, and how many varbinds were read for them.
-    public func poll(_ target: SNMPTarget, profile: WirelessProfile) async throws(SNMPError) -> (readings: [AccessPointReading], varbinds: Int) {
+    /// The access points, their clients where the MIB lists them, and how many varbinds were read.
+    public func poll(_ target: SNMPTarget, profile: WirelessProfile) async throws(SNMPError) -> (
+        readings: [AccessPointReading], stations: [StationReading]?, varbinds: Int
+    ) {
         let columns = profile.columns
         var cells = [[OID: SNMPValue]](repeating: [:], count: columns.count)
         try await engine.walk(target, roots: columns.map(\.oid), maxRepetitions: maxRepetitions) { root, batch in
@@ -23,10 +25,69 @@ public struct WirelessPoller: Sendable {
                 if let index = varbind.oid.suffix(after: columns[root].oid) { cells[root][index] = varbind.value }
             }
         }
-        return (
-            Self.readings(profile: profile, cells: Dictionary(zip(columns, cells), uniquingKeysWith: { first, _ in first })),
-            cells.reduce(0) { $0 + $1.count }
-        )
+        let byColumn = Dictionary(zip(columns, cells), uniquingKeysWith: { first, _ in first })
+        var readings = Self.readings(profile: profile, cells: byColumn)
+        let stations = profile.stations.map { Self.stations($0, cells: byColumn, accessPoints: &readings) }
+        return (readings, stations, cells.reduce(0) { $0 + $1.count })
+    }
+
+    /// The clients from the walked cells, each with the name of its AP; sets each AP's `clientRateMbps` to the median
+    /// (nearest rank) of its clients' known rates.
+    static func stations(
+        _ table: StationTable, cells: [WirelessProfile.Column: [OID: SNMPValue]], accessPoints: inout [AccessPointReading]
+    ) -> [StationReading] {
+        // Each column's cells by client MAC (the first six sub-identifiers of the row index).
+        func byMAC(_ column: WirelessProfile.Column?) -> [MACAddress: SNMPValue] {
+            guard let column, let values = cells[column] else { return [:] }
+            var result: [MACAddress: SNMPValue] = [:]
+            for (index, value) in values {
+                if let mac = MACAddress(octets: index.components.prefix(6)) { result[mac] = value }
+            }
+            return result
+        }
+        func integer(_ value: SNMPValue?) -> Int? {
+            switch value {
+            case .integer32(let v)?: Int(v)
+            case .counter32(let v)?, .gauge32(let v)?: Int(v)
+            default: nil
+            }
+        }
+        let apMACs = byMAC(table.apMAC)
+        let apNames = byMAC(table.apName)
+        let ssids = byMAC(table.ssid)
+        var rates: [MACAddress: Double] = [:]
+        switch table.rate {
+        case .mbps(let column)?:
+            for (mac, value) in byMAC(column) { if let mbps = integer(value), mbps > 0 { rates[mac] = Double(mbps) } }
+        case .ciscoTxRateSet(let rateColumn, let bandColumn, let widthColumn)?:
+            let bands = byMAC(bandColumn)
+            var widths: [Int: Int] = [:]
+            for (index, value) in cells[widthColumn] ?? [:] {
+                if let band = index.components.first, let width = integer(value).flatMap(StationTable.channelMHz) { widths[Int(band)] = width }
+            }
+            for (mac, value) in byMAC(rateColumn) {
+                guard let text = value.text else { continue }
+                let width = integer(bands[mac]).flatMap(StationTable.band(ofProtocol:)).flatMap { widths[$0] }
+                if let mbps = StationTable.ciscoRate(text, channelMHz: width) { rates[mac] = mbps }
+            }
+        case nil: break
+        }
+        let apByMAC = Dictionary(
+            accessPoints.enumerated().compactMap { i, ap in ap.macAddress.flatMap(MACAddress.init(parsing:)).map { ($0, i) } },
+            uniquingKeysWith: { a, _ in a })
+        let apByName = Dictionary(accessPoints.enumerated().map { ($1.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        let macs = Set(apMACs.keys).union(apNames.keys).union(ssids.keys).union(rates.keys)
+        var ratesOfAP: [Int: [Double]] = [:]
+        let stations = macs.sorted().map { mac -> StationReading in
+            var ap: Int?
+            if case .octetString(let bytes)? = apMACs[mac], let apMAC = MACAddress(octets: bytes) { ap = apByMAC[apMAC] }
+            if ap == nil, let name = apNames[mac]?.text { ap = apByName[name.lowercased()] }
+            if let ap, let rate = rates[mac] { ratesOfAP[ap, default: []].append(rate) }
+            return StationReading(
+                mac: mac, accessPoint: ap.map { accessPoints[$0].name } ?? apNames[mac]?.text, ssid: ssids[mac]?.text, rateMbps: rates[mac])
+        }
+        for (ap, rates) in ratesOfAP { accessPoints[ap].clientRateMbps = Percentile.nearestRank(0.5, of: rates) }
+        return stations
     }
 
     /// Builds the readings from the walked cells, by column; separate from the walk so it is tested exactly.

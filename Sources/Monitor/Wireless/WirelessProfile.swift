@@ -41,10 +41,13 @@ public struct WirelessProfile: Sendable, Hashable {
     /// rate a client can associate at.
     public var rateSet: Column?
     public var radios: RadioTable?
+    /// The associated clients, when the MIB lists them.
+    public var stations: StationTable? = nil
 
     /// The columns to walk, side by side, in one walk.
     var columns: [Column] {
         [name, state?.column, clients, uplinkMbps, rateSet, radios?.clients, radios?.state?.column].compactMap { $0 }
+            + (stations.map { $0.clientColumns + $0.otherColumns } ?? [])
     }
 }
 
@@ -66,7 +69,8 @@ extension WirelessProfile {
                     14: "invalid", 15: "countryCodeMismatch",
                 ]),
             clients: column(ap, 44), uplinkMbps: nil, rateSet: nil,
-            radios: RadioTable(clients: column(radio, 40), state: StateColumn(column: column(radio, 6), up: [1], names: [1: "up", 2: "down"])))
+            radios: RadioTable(clients: column(radio, 40), state: StateColumn(column: column(radio, 6), up: [1], names: [1: "up", 2: "down"])),
+            stations: .huawei)
     }()
 
     /// AIRESPACE-WIRELESS-MIB bsnAPTable and bsnAPIfTable (Cisco AireOS controllers).
@@ -78,7 +82,8 @@ extension WirelessProfile {
             name: column(ap, 3),
             state: StateColumn(column: column(ap, 6), up: [1], names: [1: "associated", 2: "disassociating", 3: "downloading"]),
             clients: nil, uplinkMbps: nil, rateSet: nil,
-            radios: RadioTable(clients: column(radio, 15), state: StateColumn(column: column(radio, 12), up: [2], names: [1: "down", 2: "up"])))
+            radios: RadioTable(clients: column(radio, 15), state: StateColumn(column: column(radio, 12), up: [2], names: [1: "down", 2: "up"])),
+            stations: .ciscoAirespace)
     }()
 
     /// WLSX-WLAN-MIB wlsxWlanAPTable and wlsxWlanAPRadioTable (Aruba mobility controllers).
@@ -90,7 +95,7 @@ extension WirelessProfile {
             name: column(ap, 3),
             state: StateColumn(column: column(ap, 19), up: [1], names: [1: "up", 2: "down"]),
             clients: nil, uplinkMbps: nil, rateSet: nil,
-            radios: RadioTable(clients: column(radio, 7), state: nil))
+            radios: RadioTable(clients: column(radio, 7), state: nil), stations: .aruba)
     }()
 
     /// RUIJIE-AC-MGMT-MIB ruijieApTable (Ruijie WS-series controllers): state, clients and uplink speed per AP.

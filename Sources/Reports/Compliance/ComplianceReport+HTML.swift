@@ -45,6 +45,7 @@ extension ComplianceReport {
                 + "<td class=\"num\">\(county.counts.fail)</td><td class=\"num\">\(county.counts.unknown)</td><td class=\"num\">\(RateText.percent(county.counts.passShare))</td></tr>\n"
         }
         page += "</tbody></table>\n</section>\n"
+        page += fleetHTML()
         let failing = findings.filter { $0.verdict == .fail }
         page += "<section id=\"failing\">\n<h2>\(Self.both("不达标项目", "Failing")) (\(failing.count))</h2>\n" + findingTable(failing) + "</section>\n"
         let charted = failing.filter { series[$0.id] != nil }

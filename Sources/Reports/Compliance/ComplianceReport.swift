@@ -46,14 +46,21 @@ public struct ComplianceReport: Sendable, Encodable {
     public var city: Counts
     public var counties: [CountyCounts]
     public var schools: [String: Counts]
+    /// The e-book terminals per county and for the city (empty when none is registered).
+    public var fleet: [FleetRow]
+    /// Each school's terminals, for `filtered`.
+    let fleetBySchool: [String: FleetCounts]
     /// The subjects' names, for the text and HTML forms (JSON and CSV keep the ids).
     let names: SubjectNames
 
-    private enum CodingKeys: String, CodingKey { case from, to, findings, city, counties, schools }
+    private enum CodingKeys: String, CodingKey { case from, to, findings, city, counties, schools, fleet }
 
-    public init(findings: [Finding], inventory: Inventory, from: Date, to: Date) {
+    /// `fleet` holds each school's terminals (`ComplianceEvaluator.fleetCounts`).
+    public init(findings: [Finding], inventory: Inventory, from: Date, to: Date, fleet: [String: FleetCounts] = [:]) {
         self.from = from
         self.to = to
+        fleetBySchool = fleet
+        self.fleet = Self.fleetRows(fleet, inventory: inventory)
         names = SubjectNames(inventory: inventory)
         let order: [Finding.Verdict: Int] = [.fail: 0, .unknown: 1, .pass: 2]
         self.findings = findings.sorted { (order[$0.verdict]!, $0.rule.rawValue, $0.id) < (order[$1.verdict]!, $1.rule.rawValue, $1.id) }
@@ -70,12 +77,16 @@ public struct ComplianceReport: Sendable, Encodable {
         schools = bySchool
     }
 
-    /// Only the findings about one county or one school (the counts are recomputed for them).
-    public func filtered(county: String?, school: String?, inventory: Inventory) -> ComplianceReport {
-        ComplianceReport(
+    /// Only the findings about one county or one school, of the rules given (all when nil); the counts are
+    /// recomputed for them.
+    public func filtered(county: String?, school: String?, rules: Set<Finding.Rule>? = nil, inventory: Inventory) -> ComplianceReport {
+        let countyOf = Dictionary(inventory.schools.map { ($0.id, $0.county) }, uniquingKeysWith: { a, _ in a })
+        return ComplianceReport(
             findings: findings.filter { finding in
                 (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
-            }, inventory: inventory, from: from, to: to)
+                    && (rules?.contains(finding.rule) ?? true)
+            }, inventory: inventory, from: from, to: to,
+            fleet: fleetBySchool.filter { id, _ in (county == nil || countyOf[id] == county) && (school == nil || id == school) })
     }
 
     public func json() throws -> Data { try JSONDocument.encode(schema: "edunet.report.bandwidth/v1", key: "report", self) }
@@ -114,6 +125,7 @@ public struct ComplianceReport: Sendable, Encodable {
                 .init(label("达标率", "Pass rate"), alignRight: true),
             ], rows: summaryRows
         ).render()
+        out += fleetText(english: english)
         for (verdict, title) in [(Finding.Verdict.fail, label("不达标", "Failing")), (.unknown, label("无法判定", "Unknown"))] {
             let rows = findings.filter { $0.verdict == verdict }
             out += "\n\(title): \(rows.count)\n"

@@ -1,0 +1,158 @@
+import Foundation
+import Glibc
+import Model
+
+/// A CSV file as schools really send them: UTF-8 with or without a byte-order mark, or GB18030 (what Excel on a
+/// Chinese Windows writes by default, a superset of GBK and GB2312), told apart by whether the bytes are valid
+/// UTF-8; fields split as RFC 4180 says (quotes, doubled quotes, line breaks inside quotes); each row keeps the
+/// line it started on, so that every problem can be reported as `FILE:ROW:COLUMN`.
+public struct CSVFile: Sendable {
+    public enum Encoding: String, Sendable {
+        case utf8 = "UTF-8"
+        case utf8WithBOM = "UTF-8 with BOM"
+        case gb18030 = "GB18030"
+    }
+
+    /// One data row: the line it starts on and its fields.
+    public struct Row: Sendable {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    public var path: String
+    public var encoding: Encoding
+    public var header: [String]
+    public var rows: [Row]
+
+    /// Reads and decodes the file at `path`.
+    public static func read(_ path: String) throws(FleetError) -> CSVFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FleetError(.unreadableFile, "cannot read \(path): no such file, or it is not readable")
+        }
+        return try parse(Array(data), path: path)
+    }
+
+    /// Decodes and splits `bytes`; `path` names the file in messages.
+    public static func parse(_ bytes: [UInt8], path: String) throws(FleetError) -> CSVFile {
+        let (text, encoding) = try decode(bytes, path: path)
+        var records = split(text)
+        // Excel leaves rows of empty fields where cells were cleared.
+        records.removeAll { $0.fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
+        guard let header = records.first else { throw FleetError(.invalidFile, "\(path) is empty: the first row names the columns") }
+        return CSVFile(
+            path: path, encoding: encoding, header: header.fields.map { $0.trimmingCharacters(in: .whitespaces) },
+            rows: Array(records.dropFirst()))
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) throws(FleetError) -> (String, Encoding) {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            guard let text = String(validating: bytes.dropFirst(3), as: UTF8.self) else {
+                throw FleetError(.unreadableFile, "\(path) starts with a UTF-8 byte-order mark but is not UTF-8; save it again as CSV UTF-8")
+            }
+            return (text, .utf8WithBOM)
+        }
+        if let text = String(validating: bytes, as: UTF8.self) { return (text, .utf8) }
+        if let text = gb18030(bytes) { return (text, .gb18030) }
+        throw FleetError(
+            .unreadableFile, "\(path) is neither UTF-8 nor GB18030 (GBK) text; in Excel, save it as \"CSV UTF-8 (comma delimited)\"")
+    }
+
+    /// GB18030 → String through the C library's iconv (Foundation on Linux has no GB18030 decoder); nil when the
+    /// bytes are not valid GB18030.
+    static func gb18030(_ bytes: [UInt8]) -> String? {
+        let converter = iconv_open("UTF-8", "GB18030")
+        guard converter != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(converter) }
+        var input = bytes.map { CChar(bitPattern: $0) }
+        // A GB18030 character is 1, 2 or 4 bytes and becomes at most 4 in UTF-8: twice the input suffices.
+        var output = [CChar](repeating: 0, count: bytes.count * 2 + 4)
+        let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer = inBuffer.baseAddress
+                var outPointer = outBuffer.baseAddress
+                var inLeft = inBuffer.count
+                var outLeft = outBuffer.count
+                guard iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) != -1, inLeft == 0 else { return nil }
+                return outBuffer.count - outLeft
+            }
+        }
+        guard let produced else { return nil }
+        return String(validating: output.prefix(produced).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// RFC 4180 records, each with the line it starts on.
+    static func split(_ text: String) -> [Row] {
+        var rows: [Row] = []
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var line = 1
+        var rowLine = 1
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending = iterator.next()
+        func endRow() {
+            fields.append(field)
+            rows.append(Row(line: rowLine, fields: fields))
+            fields = []
+            field = ""
+        }
+        while let scalar = pending {
+            pending = iterator.next()
+            if quoted {
+                if scalar == "\"" {
+                    if pending == "\"" {
+                        field.unicodeScalars.append("\"")
+                        pending = iterator.next()
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if scalar == "\n" { line += 1 }
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"" where field.isEmpty: quoted = true
+            case ",":
+                fields.append(field)
+                field = ""
+            case "\r" where pending == "\n": continue
+            case "\n", "\r":
+                endRow()
+                line += 1
+                rowLine = line
+            default: field.unicodeScalars.append(scalar)
+            }
+        }
+        if !field.isEmpty || !fields.isEmpty { endRow() }
+        return rows
+    }
+}
+
+/// Which column of a CSV file holds which field, from header names in Chinese or English.
+struct CSVColumns<Field: Hashable & CaseIterable & Sendable>: Sendable {
+    private(set) var index: [Field: Int] = [:]
+    /// Headers that name no known field, with their column numbers.
+    private(set) var unknown: [(column: Int, name: String)] = []
+
+    /// `aliases` gives each field's accepted header names, compared without case, spaces, `_` and `-`.
+    init(header: [String], aliases: [Field: [String]]) {
+        func key(_ text: String) -> String { text.lowercased().filter { !" _-　".contains($0) } }
+        var byName: [String: Field] = [:]
+        for (field, names) in aliases { for name in names { byName[key(name)] = field } }
+        for (column, name) in header.enumerated() {
+            if let field = byName[key(name)], index[field] == nil { index[field] = column } else { unknown.append((column + 1, name)) }
+        }
+    }
+
+    /// The trimmed value of `field` in `row`, nil when the column is absent or the cell empty.
+    func value(_ field: Field, in row: CSVFile.Row) -> String? {
+        guard let column = index[field], column < row.fields.count else { return nil }
+        let text = row.fields[column].trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
+    /// The 1-based column number of `field` (for messages), or the column after the last when it is absent.
+    func column(_ field: Field) -> Int { (index[field] ?? (index.values.max() ?? -1) + 1) + 1 }
+}

@@ -1,0 +1,333 @@
+import Foundation
+internal import GRDB
+import Model
+import Synchronization
+
+/// The e-book terminal register, the rosters and their history in the database. Every change is one `Change`
+/// applied in one transaction against the register's version: a change planned on an older version is refused,
+/// so that a plan shown to a person is exactly what is applied.
+public final class FleetStore: Sendable {
+    let database: StoreDatabase
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
+
+    /// The register as it is: its version and every terminal, by serial.
+    public struct Register: Sendable {
+        public var version: Int64
+        public var terminals: [String: Terminal]
+    }
+
+    /// One terminal's change: as it was (nil: new) and as it becomes (nil: removed, when an import is undone).
+    public struct TerminalChange: Sendable, Hashable {
+        public var serial: String
+        public var before: Terminal?
+        public var after: Terminal?
+
+        public init(serial: String, before: Terminal?, after: Terminal?) {
+            self.serial = serial
+            self.before = before
+            self.after = after
+        }
+    }
+
+    /// A change of the register: terminals as they were and as they become, roster entries to add or replace,
+    /// under one operation; `undoing` names the operation it reverses.
+    public struct Change: Sendable {
+        public var operation: FleetOperation
+        public var terminals: [TerminalChange]
+        public var roster: [RosterEntry]
+        public var undoing: String?
+        /// The register version the change was planned on.
+        public var basedOn: Int64
+
+        public init(
+            operation: FleetOperation, terminals: [TerminalChange], roster: [RosterEntry] = [], undoing: String? = nil,
+            basedOn: Int64
+        ) {
+            self.operation = operation
+            self.terminals = terminals
+            self.roster = roster
+            self.undoing = undoing
+            self.basedOn = basedOn
+        }
+    }
+
+    public func register() throws(StoreError) -> Register {
+        try database.read { db in
+            let version = try Int64.fetchOne(db, sql: "SELECT version FROM fleet_version WHERE id = 1") ?? 0
+            var terminals: [String: Terminal] = [:]
+            let decoder = JSONDecoder()
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT fields, last_seen_at, last_seen_controller, last_seen_ap, last_seen_ssid FROM terminals")
+            while let row = try rows.next() {
+                var terminal = try decoder.decode(Terminal.self, from: row[0] as Data)
+                terminal.lastSeen = Self.sighting(row, from: 1)
+                terminals[terminal.serial] = terminal
+            }
+            return Register(version: version, terminals: terminals)
+        }
+    }
+
+    /// One terminal, or nil.
+    public func terminal(_ serial: String) throws(StoreError) -> Terminal? {
+        try database.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT fields, last_seen_at, last_seen_controller, last_seen_ap, last_seen_ssid FROM terminals WHERE serial = ?",
+                    arguments: [serial])
+            else { return nil }
+            var terminal = try JSONDecoder().decode(Terminal.self, from: row[0] as Data)
+            terminal.lastSeen = Self.sighting(row, from: 1)
+            return terminal
+        }
+    }
+
+    private static func sighting(_ row: Row, from column: Int) -> Terminal.Sighting? {
+        guard let at = row[column] as Double?, let controller = row[column + 1] as String? else { return nil }
+        return Terminal.Sighting(
+            at: Date(timeIntervalSince1970: at), controller: controller, accessPoint: row[column + 2], ssid: row[column + 3])
+    }
+
+    /// The roster, of one school or of all.
+    public func roster(school: String? = nil) throws(StoreError) -> [RosterEntry] {
+        try database.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT school, id, class, role, name FROM roster" + (school == nil ? "" : " WHERE school = ?") + " ORDER BY school, class, id",
+                arguments: StatementArguments(school.map { [$0] } ?? []))
+            return rows.map { row in
+                RosterEntry(
+                    school: row[0], id: PersonalID(row[1]), className: row[2], role: HolderRole(rawValue: row[3]) ?? .student, name: row[4])
+            }
+        }
+    }
+
+    /// A terminal's history, oldest first.
+    public func history(of serial: String) throws(StoreError) -> [TerminalHistoryEntry] {
+        try database.read { db in try Self.history(db, where: "serial = ?", serial) }
+    }
+
+    /// The operations, newest first.
+    public func operations(limit: Int = 50) throws(StoreError) -> [FleetOperation] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, kind, at, by, why, terminals, undone_by FROM fleet_operations ORDER BY at DESC, id DESC LIMIT ?",
+                arguments: [limit]
+            )
+            .map(Self.operation)
+        }
+    }
+
+    /// One operation and the changes it made, or nil.
+    public func operation(_ id: String) throws(StoreError) -> (operation: FleetOperation, changes: [TerminalHistoryEntry])? {
+        try database.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, kind, at, by, why, terminals, undone_by FROM fleet_operations WHERE id = ?", arguments: [id])
+            else { return nil }
+            return (Self.operation(row), try Self.history(db, where: "operation = ?", id))
+        }
+    }
+
+    private static func operation(_ row: Row) -> FleetOperation {
+        FleetOperation(
+            id: row[0], kind: row[1], at: Date(timeIntervalSince1970: row[2]), by: row[3], why: row[4], terminals: row[5], undoneBy: row[6])
+    }
+
+    private static func history(_ db: Database, where condition: String, _ value: String) throws -> [TerminalHistoryEntry] {
+        let decoder = JSONDecoder()
+        return try Row.fetchAll(
+            db, sql: "SELECT serial, at, by, why, operation, before, after FROM terminal_history WHERE \(condition) ORDER BY id", arguments: [value]
+        ).map { row in
+            TerminalHistoryEntry(
+                serial: row[0], at: Date(timeIntervalSince1970: row[1]), by: row[2], why: row[3], operation: row[4],
+                before: try (row[5] as Data?).map { try decoder.decode(Terminal.self, from: $0) },
+                after: try (row[6] as Data?).map { try decoder.decode(Terminal.self, from: $0) })
+        }
+    }
+
+    /// The days each terminal was seen from `firstDay` (`yyyymmdd`) on, by serial.
+    public func daysSeen(since firstDay: Int) throws(StoreError) -> [String: Set<Int>] {
+        try database.read { db in
+            var result: [String: Set<Int>] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT serial, month, days FROM terminal_days WHERE month >= ?", arguments: [firstDay / 100])
+            while let row = try rows.next() {
+                let month: Int = row[1]
+                let bits: Int64 = row[2]
+                for day in 1...31 where bits & (1 << (day - 1)) != 0 && month * 100 + day >= firstDay {
+                    result[row[0] as String, default: []].insert(month * 100 + day)
+                }
+            }
+            return result
+        }
+    }
+
+    /// What the alerts read of each terminal: no JSON decoded, so that it is cheap every minute.
+    public struct TerminalStatus: Sendable, Hashable {
+        public var serial: String
+        public var school: String
+        public var state: TerminalState
+        /// When the register last changed it (a terminal marked lost and seen after that was seen since it was lost).
+        public var changedAt: Date
+        public var lastSeen: Terminal.Sighting?
+    }
+
+    public func statuses() throws(StoreError) -> [TerminalStatus] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT serial, school, state, changed_at, last_seen_at, last_seen_controller, last_seen_ap, last_seen_ssid FROM terminals"
+            ).map { row in
+                TerminalStatus(
+                    serial: row[0], school: row[1], state: TerminalState(rawValue: row[2]) ?? .inStock,
+                    changedAt: Date(timeIntervalSince1970: row[3]), lastSeen: Self.sighting(row, from: 4))
+            }
+        }
+    }
+
+    /// Per school: terminals by state, assigned terminals seen on at least `seenAtLeast` of `schoolDays`
+    /// (`yyyymmdd`), terminals ever seen, and the roster's students and teachers; the planning figures are the caller's.
+    public func counts(schoolDays: [Int], seenAtLeast: Int) throws(StoreError) -> [String: FleetCounts] {
+        try database.read { db in
+            var result: [String: FleetCounts] = [:]
+            let days = Set(schoolDays)
+            var daysSeen: [String: Int] = [:]
+            if let first = schoolDays.min() {
+                let rows = try Row.fetchCursor(db, sql: "SELECT serial, month, days FROM terminal_days WHERE month >= ?", arguments: [first / 100])
+                while let row = try rows.next() {
+                    let month: Int = row[1]
+                    let bits: Int64 = row[2]
+                    let seen = (1...31).count { bits & (1 << ($0 - 1)) != 0 && days.contains(month * 100 + $0) }
+                    if seen > 0 { daysSeen[row[0] as String, default: 0] += seen }
+                }
+            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT serial, school, state, last_seen_at IS NOT NULL FROM terminals")
+            while let row = try rows.next() {
+                let state = TerminalState(rawValue: row[2]) ?? .inStock
+                var counts = result[row[1] as String] ?? FleetCounts()
+                counts.add(state)
+                if row[3] as Bool { counts.everSeen += 1 }
+                if state == .assigned, daysSeen[row[0] as String, default: 0] >= seenAtLeast { counts.inUse += 1 }
+                result[row[1] as String] = counts
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT school, role, COUNT(*) FROM roster GROUP BY school, role") {
+                var counts = result[row[0] as String] ?? FleetCounts()
+                if row[1] as String == HolderRole.teacher.rawValue { counts.rosterTeachers = row[2] } else { counts.rosterStudents = row[2] }
+                result[row[0] as String] = counts
+            }
+            return result
+        }
+    }
+
+    /// Applies a change in one transaction: terminals, their MACs, a history row each, the roster, the operation.
+    /// Refused with `conflict` when the register changed since `basedOn`.
+    public func apply(_ change: Change) throws(StoreError) {
+        try database.write("applying fleet operation \(change.operation.id)") { db in
+            let version = try Int64.fetchOne(db, sql: "SELECT version FROM fleet_version WHERE id = 1") ?? 0
+            guard version == change.basedOn else {
+                throw StoreError(
+                    .conflict,
+                    "the terminal register changed since this plan was made (version \(change.basedOn), now \(version)); nothing was changed, plan again"
+                )
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let upsert = try db.makeStatement(
+                sql: """
+                    INSERT INTO terminals (serial, school, state, holder, fields, changed_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(serial) DO UPDATE SET school = excluded.school, state = excluded.state, holder = excluded.holder,
+                        fields = excluded.fields, changed_at = excluded.changed_at
+                    """)
+            let addMAC = try db.makeStatement(sql: "INSERT INTO terminal_macs (mac, serial) VALUES (?, ?)")
+            let removeMAC = try db.makeStatement(sql: "DELETE FROM terminal_macs WHERE mac = ? AND serial = ?")
+            let history = try db.makeStatement(
+                sql: "INSERT INTO terminal_history (serial, operation, at, by, why, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let operation = change.operation
+            let at = operation.at.timeIntervalSince1970
+            let remove = try db.makeStatement(sql: "DELETE FROM terminals WHERE serial = ?")
+            for change in change.terminals {
+                let fields = try change.after.map { try encoder.encode($0.registerFields) }
+                if let after = change.after {
+                    try upsert.execute(arguments: [after.serial, after.school, after.state.rawValue, after.holder?.value, fields, at])
+                } else {
+                    try remove.execute(arguments: [change.serial])
+                }
+                let old = Set(change.before?.macs ?? [])
+                let new = Set(change.after?.macs ?? [])
+                for mac in old.subtracting(new) { try removeMAC.execute(arguments: [Int64(mac.value), change.serial]) }
+                for mac in new.subtracting(old) {
+                    do { try addMAC.execute(arguments: [Int64(mac.value), change.serial]) } catch let error as DatabaseError
+                        where error.resultCode == .SQLITE_CONSTRAINT
+                    {
+                        throw StoreError(.conflict, "MAC \(mac) of terminal \(change.serial) is already on another terminal; nothing was changed")
+                    }
+                }
+                try history.execute(arguments: [
+                    change.serial, operation.id, at, operation.by, operation.why, try change.before.map { try encoder.encode($0.registerFields) },
+                    fields,
+                ])
+            }
+            let roster = try db.makeStatement(sql: "INSERT OR REPLACE INTO roster (id, school, class, role, name) VALUES (?, ?, ?, ?, ?)")
+            for entry in change.roster {
+                try roster.execute(arguments: [entry.id.value, entry.school, entry.className, entry.role.rawValue, entry.name])
+            }
+            try db.execute(
+                sql: "INSERT INTO fleet_operations (id, kind, at, by, why, terminals) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [operation.id, operation.kind, at, operation.by, operation.why, change.terminals.count])
+            if let undone = change.undoing {
+                try db.execute(sql: "UPDATE fleet_operations SET undone_by = ? WHERE id = ?", arguments: [operation.id, undone])
+            }
+            try db.execute(sql: "UPDATE fleet_version SET version = version + 1 WHERE id = 1")
+        }
+        database.terminalMACs.withLock { $0 = nil }
+    }
+}
+
+/// Which terminal each Wi-Fi address belongs to, as of a register version: what a poll matches its clients against
+/// without a query per client.
+struct TerminalMACIndex: Sendable {
+    var version: Int64
+    var owners: [UInt64: String]
+    /// The city day each terminal's seen-day bit was last written, so that it is written once a day, not each poll.
+    var dayRecorded: [String: Int] = [:]
+}
+
+extension FleetStore {
+    /// Marks the terminals among `stations` as seen at `time` by `controller`: where (AP, SSID) and the day.
+    /// Runs inside the poll's own transaction; returns the index to keep once that transaction has committed.
+    /// Clients that are no terminal of the register are skipped.
+    static func recordSightings(
+        _ stations: [StationReading], controller: String, at time: Date, database: StoreDatabase, _ db: Database
+    ) throws -> TerminalMACIndex {
+        let version = try Int64.fetchOne(db, sql: "SELECT version FROM fleet_version WHERE id = 1") ?? 0
+        let cached = database.terminalMACs.withLock { $0 }
+        var index: TerminalMACIndex
+        if let cached, cached.version == version {
+            index = cached
+        } else {
+            var owners: [UInt64: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT mac, serial FROM terminal_macs")
+            while let row = try rows.next() { owners[UInt64(row[0] as Int64)] = row[1] }
+            index = TerminalMACIndex(version: version, owners: owners, dayRecorded: cached?.dayRecorded ?? [:])
+        }
+        guard !index.owners.isEmpty else { return index }
+        let day = SchoolDays.day(of: time)
+        let seen = try db.makeStatement(
+            sql: "UPDATE terminals SET last_seen_at = ?, last_seen_controller = ?, last_seen_ap = ?, last_seen_ssid = ? WHERE serial = ?")
+        let markDay = try db.makeStatement(
+            sql:
+                "INSERT INTO terminal_days (serial, month, days) VALUES (?, ?, ?) ON CONFLICT(serial, month) DO UPDATE SET days = days | excluded.days"
+        )
+        let seconds = time.timeIntervalSince1970
+        for station in stations {
+            guard let serial = index.owners[station.mac.value] else { continue }
+            try seen.execute(arguments: [seconds, controller, station.accessPoint, station.ssid, serial])
+            if index.dayRecorded[serial] != day {
+                try markDay.execute(arguments: [serial, day / 100, Int64(1) << Int64(day % 100 - 1)])
+                index.dayRecorded[serial] = day
+            }
+        }
+        return index
+    }
+}
