@@ -54,6 +54,11 @@ public final class FleetStore: Sendable {
         }
     }
 
+    /// The register's version: what a plan is made on.
+    public func version() throws(StoreError) -> Int64 {
+        try database.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM fleet_version WHERE id = 1") ?? 0 }
+    }
+
     public func register() throws(StoreError) -> Register {
         try database.read { db in
             let version = try Int64.fetchOne(db, sql: "SELECT version FROM fleet_version WHERE id = 1") ?? 0
@@ -145,22 +150,6 @@ public final class FleetStore: Sendable {
                 serial: row[0], at: Date(timeIntervalSince1970: row[1]), by: row[2], why: row[3], operation: row[4],
                 before: try (row[5] as Data?).map { try decoder.decode(Terminal.self, from: $0) },
                 after: try (row[6] as Data?).map { try decoder.decode(Terminal.self, from: $0) })
-        }
-    }
-
-    /// The days each terminal was seen from `firstDay` (`yyyymmdd`) on, by serial.
-    public func daysSeen(since firstDay: Int) throws(StoreError) -> [String: Set<Int>] {
-        try database.read { db in
-            var result: [String: Set<Int>] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT serial, month, days FROM terminal_days WHERE month >= ?", arguments: [firstDay / 100])
-            while let row = try rows.next() {
-                let month: Int = row[1]
-                let bits: Int64 = row[2]
-                for day in 1...31 where bits & (1 << (day - 1)) != 0 && month * 100 + day >= firstDay {
-                    result[row[0] as String, default: []].insert(month * 100 + day)
-                }
-            }
-            return result
         }
     }
 

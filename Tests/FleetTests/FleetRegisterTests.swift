@@ -43,7 +43,7 @@ struct FleetRegisterTests {
         }
         if bom { bytes = [0xEF, 0xBB, 0xBF] + bytes }
         let path = directory.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "the fixture \(name) is written")
         return try CSVFile.read(path)
     }
 

@@ -131,18 +131,27 @@ public struct CSVFile: Sendable {
 }
 
 /// Which column of a CSV file holds which field, from header names in Chinese or English.
-struct CSVColumns<Field: Hashable & CaseIterable & Sendable>: Sendable {
+struct CSVColumns<Field: Hashable & CaseIterable & Sendable & RawRepresentable>: Sendable where Field.RawValue == String {
     private(set) var index: [Field: Int] = [:]
-    /// Headers that name no known field, with their column numbers.
-    private(set) var unknown: [(column: Int, name: String)] = []
+    let aliases: [Field: [String]]
 
     /// `aliases` gives each field's accepted header names, compared without case, spaces, `_` and `-`.
     init(header: [String], aliases: [Field: [String]]) {
+        self.aliases = aliases
         func key(_ text: String) -> String { text.lowercased().filter { !" _-　".contains($0) } }
         var byName: [String: Field] = [:]
         for (field, names) in aliases { for name in names { byName[key(name)] = field } }
         for (column, name) in header.enumerated() {
-            if let field = byName[key(name)], index[field] == nil { index[field] = column } else { unknown.append((column + 1, name)) }
+            if let field = byName[key(name)], index[field] == nil { index[field] = column }
+        }
+    }
+
+    /// A problem at the header for each of `required` that no column names, saying which names it may have.
+    func missing(_ required: [Field], in file: CSVFile) -> [Diagnostic] {
+        required.filter { index[$0] == nil }.map { field in
+            Diagnostic(
+                "no \(field.rawValue) column", at: SourceLocation(file: file.path, line: 1, column: 1),
+                help: "name one of the columns " + (aliases[field] ?? []).prefix(4).map { "`\($0)`" }.joined(separator: ", "))
         }
     }
 

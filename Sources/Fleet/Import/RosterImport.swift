@@ -23,12 +23,7 @@ enum RosterImport {
         func at(_ row: CSVFile.Row, _ field: Field) -> SourceLocation {
             SourceLocation(file: file.path, line: row.line, column: columns.column(field))
         }
-        for required in [Field.school, .id] where columns.index[required] == nil {
-            problems.append(
-                Diagnostic(
-                    "no \(required.rawValue) column", at: SourceLocation(file: file.path, line: 1, column: 1),
-                    help: "name one of the columns " + aliases[required]!.prefix(4).map { "`\($0)`" }.joined(separator: ", ")))
-        }
+        problems += columns.missing([Field.school, .id], in: file)
         guard problems.isEmpty else { throw TerminalImport.invalid(file, problems) }
         let stored = Dictionary(existing.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var seen: [PersonalID: Int] = [:]

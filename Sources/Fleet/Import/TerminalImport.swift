@@ -30,12 +30,7 @@ enum TerminalImport {
         func at(_ row: CSVFile.Row, _ field: Field) -> SourceLocation {
             SourceLocation(file: file.path, line: row.line, column: columns.column(field))
         }
-        for required in [Field.serial, .school] where columns.index[required] == nil {
-            problems.append(
-                Diagnostic(
-                    "no \(required.rawValue) column", at: SourceLocation(file: file.path, line: 1, column: 1),
-                    help: "name one of the columns " + aliases[required]!.prefix(3).map { "`\($0)`" }.joined(separator: ", ")))
-        }
+        problems += columns.missing([Field.serial, .school], in: file)
         guard problems.isEmpty else { throw invalid(file, problems) }
         let registeredMACs = register.terminals.values.reduce(into: [MACAddress: String]()) { owners, terminal in
             for mac in terminal.macs { owners[mac] = terminal.serial }

@@ -28,8 +28,12 @@ public struct FleetRegister: Sendable {
     /// The plan of a roster CSV import.
     public func planRosterImport(_ file: CSVFile) throws(FleetError) -> FleetPlan {
         let existing: [RosterEntry]
-        do { existing = try store.roster() } catch { throw FleetError(error) }
-        return try RosterImport.plan(file, existing: existing, version: try register().version, schools: schools)
+        let version: Int64
+        do {
+            existing = try store.roster()
+            version = try store.version()
+        } catch { throw FleetError(error) }
+        return try RosterImport.plan(file, existing: existing, version: version, schools: schools)
     }
 
     /// The school's id for an id or a name, or `notFound` with a did-you-mean.

@@ -6,11 +6,6 @@ public struct MACAddress: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// The address in the low 48 bits.
     public let value: UInt64
 
-    public init?(value: UInt64) {
-        guard value >> 48 == 0 else { return nil }
-        self.value = value
-    }
-
     /// Six octets, as SNMP tables carry a MAC (an OctetString, or six sub-identifiers of an index).
     public init?<C: Collection>(octets: C) where C.Element: BinaryInteger {
         guard octets.count == 6 else { return nil }

@@ -45,13 +45,6 @@ public struct WirelessPoller: Sendable {
             }
             return result
         }
-        func integer(_ value: SNMPValue?) -> Int? {
-            switch value {
-            case .integer32(let v)?: Int(v)
-            case .counter32(let v)?, .gauge32(let v)?: Int(v)
-            default: nil
-            }
-        }
         let apMACs = byMAC(table.apMAC)
         let apNames = byMAC(table.apName)
         let ssids = byMAC(table.ssid)
@@ -90,15 +83,17 @@ public struct WirelessPoller: Sendable {
         return stations
     }
 
+    /// A whole-number cell (INTEGER, Counter32, Gauge32), else nil.
+    static func integer(_ value: SNMPValue?) -> Int? {
+        switch value {
+        case .integer32(let v)?: Int(v)
+        case .counter32(let v)?, .gauge32(let v)?: Int(v)
+        default: nil
+        }
+    }
+
     /// Builds the readings from the walked cells, by column; separate from the walk so it is tested exactly.
     static func readings(profile: WirelessProfile, cells: [WirelessProfile.Column: [OID: SNMPValue]]) -> [AccessPointReading] {
-        func integer(_ value: SNMPValue?) -> Int? {
-            switch value {
-            case .integer32(let v)?: Int(v)
-            case .counter32(let v)?, .gauge32(let v)?: Int(v)
-            default: nil
-            }
-        }
         // Radios by their AP's index (the radio index without its last number).
         var radioCount: [OID: Int] = [:]
         var radioClients: [OID: Int] = [:]
