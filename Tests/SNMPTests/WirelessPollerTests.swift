@@ -93,7 +93,9 @@ struct WirelessPollerTests {
     @Test func arubaClientsByAPNameWithoutRates() async throws {
         let (aps, clients) = try await stations("aruba-7210", .aruba)
         #expect(clients.count == 82)
-        #expect(clients.filter { $0.accessPoint == "WRD-WN" }.count == 21, "23 nUserTable rows (by MAC and IP) name WRD-WN: 21 MACs")
+        #expect(
+            clients.filter { $0.accessPoint == "WRD-WN" }.count == 21,
+            "89 nUserTable rows (by MAC and IP) for 82 MACs; by each MAC's first row, 21 are on WRD-WN")
         #expect(clients.allSatisfy { $0.rateMbps == nil } && aps.allSatisfy { $0.clientRateMbps == nil })
     }
 

@@ -40,8 +40,10 @@ public struct WirelessPoller: Sendable {
         func byMAC(_ column: WirelessProfile.Column?) -> [MACAddress: SNMPValue] {
             guard let column, let values = cells[column] else { return [:] }
             var result: [MACAddress: SNMPValue] = [:]
-            for (index, value) in values {
-                if let mac = MACAddress(octets: index.components.prefix(6)) { result[mac] = value }
+            // A client may have several rows (Aruba's user table has one per MAC and IP, and a roaming client's rows
+            // can name two APs): the first in index order counts, so that every poll reads the same.
+            for (index, value) in values.sorted(by: { $0.key < $1.key }) {
+                if let mac = MACAddress(octets: index.components.prefix(6)), result[mac] == nil { result[mac] = value }
             }
             return result
         }
