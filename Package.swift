@@ -88,6 +88,8 @@ let package = Package(
         .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
         // The batched-insert benchmark (scripts/bench-store.sh).
         .executableTarget(name: "store-bench", dependencies: ["Store", "Model"]),
+        // The e-book fleet benchmark (scripts/bench-fleet.sh).
+        .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "Store", "Model"]),
         // The alert-storm benchmark (scripts/bench-alerts.sh).
         .executableTarget(name: "alert-bench", dependencies: ["Alerting", "Store", "Model", .product(name: "Logging", package: "swift-log")]),
         // Helpers the test targets share: the process runners, the SNMP agents on loopback and the simulated city,
@@ -109,7 +111,7 @@ let package = Package(
             name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "TestSupport"]),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Store", "Model"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Store", "Model", "Compliance", "Daemon", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
         .testTarget(

@@ -40,6 +40,12 @@ echo "==> applying the city (its copy with the simulation's port) to $EDUNET_DB"
 "$edunet" inventory apply --inventory "$out/simnet/inventory" | tail -1
 "$edunet" counties list
 
+# The sample fleet (scripts/simnet.py): the roster as Excel on a Chinese Windows saves it (GB18030), the terminals
+# with BOM; the controllers' client tables list some of them, so the daemon's polls see them on Wi-Fi.
+echo "==> importing the sample e-book fleet: rosters and terminals ($out/simnet/fleet)"
+"$edunet" fleet import roster "$out/simnet/fleet/roster.csv" --by demo --why "sample roster" | tail -2
+"$edunet" fleet import terminals "$out/simnet/fleet/terminals.csv" --by demo --why "sample fleet, term start" | tail -2
+
 # The counties' receivers are on 127.0.0.1:9099 in the sample policies: a sink stands in for them. The demo's
 # signing secrets are made up here, in the environment and a file, as real ones would be.
 rm -rf "$out/policies" "$out/secrets" "$out/webhooks.jsonl"
@@ -102,7 +108,13 @@ echo "==> bandwidth compliance of 灵武市 over the last $window (the whole cit
 "$edunet" report bandwidth --window "$window" --format html --output "$out/report.html" || true
 "$edunet" report bandwidth --window "$window" --format csv --output "$out/report.csv" || true
 
-echo "==> alerts raised (compliance failures, the trap); sent to each county's receiver after the 30-s group wait"
+echo "==> e-book terminals against one per student and teacher, per county (the whole city: edunet report fleet)"
+"$edunet" report fleet --window "$window" | sed -n '/^COUNTY\|^县区/,/^$/p' || true
+lost=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['fleet']['lost_seen'])" "$out/simnet/truth.json")
+echo "==> a terminal reported lost, seen on Wi-Fi by the daemon (edunet fleet show $lost)"
+"$edunet" fleet show "$lost"
+
+echo "==> alerts raised (compliance failures, the trap, the fleet); sent to each county's receiver after the 30-s group wait"
 for _ in $(seq 1 60); do   # until the compliance alerts' groups have gone out (at most a minute)
     "$edunet" status --format json | python3 -c 'import json,sys; o=json.load(sys.stdin)["status"]["alerts"]["outbox"]; sys.exit(0 if o.get("delivered",0) > 1 and not o.get("pending") else 1)' && break
     sleep 1
@@ -130,3 +142,4 @@ echo "Open $out/report.html in a browser (中文 / English switch at the top)."
 echo "Try: EDUNET_DB=$EDUNET_DB $edunet aps list --county yongning"
 echo "     EDUNET_DB=$EDUNET_DB $edunet alerts show 1"
 echo "     EDUNET_DB=$EDUNET_DB $edunet schools show lingwu-vocational-12"
+echo "     EDUNET_DB=$EDUNET_DB $edunet fleet list --school xingqing-primary-01 --not-seen 1d"

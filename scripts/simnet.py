@@ -11,6 +11,9 @@ Writes
   OUT_DIR/truth.json               what the simulation sets: every interface's speed and bits per second in each
                                    direction, every access point's state and clients, every server's figures
   OUT_DIR/endpoints.txt            ADDRESS:PORT per line, for the responder
+  OUT_DIR/fleet/roster.csv         the sample fleet: every school's students and teachers by class (GB18030, as Excel
+  OUT_DIR/fleet/terminals.csv      on a Chinese Windows saves it) and its e-book terminals (UTF-8 with BOM), for
+                                   `edunet fleet import`
 
 Where the devices come from
   - Huawei S5720-36C-EI school core switches are the real recording `network/router/huawei-s5720` of the PyPI
@@ -26,10 +29,18 @@ What the simulation sets (deterministic: the same inventory gives the same city)
   - downstream utilisation 5-55 % and upstream 2-22 % of the speed, from a hash of the link id; about one
     county-school link in twelve is congested (86-94 % downstream);
   - about one access point in eleven is down (Huawei: run state fault; Ruijie: offline), the others have 0-40
-    clients; a few Ruijie APs have 100 Mbit/s uplinks.
+    clients; a few Ruijie APs have 100 Mbit/s uplinks;
+  - the sample fleet: a roster of each school's planning figures (a few schools' rosters differ from them), one
+    terminal for every person on it, except about one school in six that is 5-28 % short; 1 % spares in stock;
+  - each controller's client (station) table lists, per AP, as many clients as its AP table says, all of them
+    terminals of the AP's school, with transmit rates (Huawei; about one AP in four serves slow clients, median
+    under 100 Mbit/s); Ruijie's lists the AP MAC only. One listed terminal is registered lost (the import says
+    so), one belongs to another school; every other terminal is never seen.
 """
 import argparse
 import bz2
+import csv
+import datetime
 import glob
 import hashlib
 import json
@@ -130,14 +141,15 @@ def mac(*parts):
     return [int(fraction(*parts, i) * 256) for i in range(6)]
 
 
-def wireless_lines(controller, aps, truth):
-    """The controller's AP table in its vendor's MIB, with the columns EduNet's profiles read."""
+def wireless_lines(controller, aps, fleet, truth):
+    """The controller's AP table in its vendor's MIB, with the columns EduNet's profiles read, and its client table."""
     lines, readings = [], []
     for n, ap in enumerate(aps):
         index = ".".join(map(str, mac(ap, "mac")))
         up = fraction(ap, "state") >= 0.09
         clients = int(fraction(ap, "clients") * 41) if up else 0
         reading = {"name": ap, "index": index, "up": up, "clients": clients}
+        lines += station_lines(controller, ap, index, fleet.serve(controller.id, ap, clients), reading)
         if controller.vendor == "Ruijie":
             base = "1.3.6.1.4.1.4881.1.1.10.2.56.2.1.1.1"
             uplink = 100 if fraction(ap, "uplink") < 0.15 else 1000
@@ -155,6 +167,129 @@ def wireless_lines(controller, aps, truth):
         readings.append(reading)
     truth["access_points"][controller.id] = readings
     return lines
+
+
+HT_RATES = [72, 86, 144, 173, 216, 286, 300, 400, 433, 573, 600, 866]
+SLOW_RATES = [24, 39, 52, 65, 72, 86, 130]
+
+
+def station_lines(controller, ap, ap_index, terminals, reading):
+    """The client table rows of one AP: HUAWEI-WLAN-STATION-MIB hwWlanStationTable (AP MAC, AP name, transmit rate,
+    SSID) or Ruijie's station table (AP MAC), indexed by the client's MAC."""
+    ap_mac = "".join(f"{int(x):02x}" for x in ap_index.split("."))
+    lines, rates = [], []
+    slow = fraction(ap, "slow clients") < 0.25
+    for terminal in terminals:
+        index = ".".join(str(int(terminal["mac"][i:i + 2], 16)) for i in range(0, 12, 2))
+        if controller.vendor == "Ruijie":
+            lines.append(f"1.3.6.1.4.1.4881.1.1.10.2.56.5.1.1.1.2.{index}|4x|{ap_mac}")
+            continue
+        choices = SLOW_RATES if slow else HT_RATES
+        rate = choices[int(fraction(terminal["serial"], "rate") * len(choices))]
+        rates.append(rate)
+        station = "1.3.6.1.4.1.2011.6.139.18.1.2.1"
+        lines += [f"{station}.3.{index}|4x|{ap_mac}", value_line(f"{station}.4.{index}", "4", ap), f"{station}.15.{index}|66|{rate}",
+                  value_line(f"{station}.16.{index}", "4", "YC-EDU")]
+    # The median the poller reports: nearest rank.
+    reading["client_rate_mbps"] = sorted(rates)[(len(rates) + 1) // 2 - 1] if rates else None
+    return lines
+
+
+GRADES = {
+    "primary": ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级"],
+    "nine-year": ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级"],
+    "junior-secondary": ["七年级", "八年级", "九年级"],
+    "senior-secondary": ["高一", "高二", "高三"],
+    "secondary-vocational": ["中职一年级", "中职二年级", "中职三年级"],
+    "vocational": ["大一", "大二", "大三"],
+    "kindergarten": ["小班", "中班", "大班"],
+}
+AREA_CODES = {"xingqing": "640104", "xixia": "640105", "jinfeng": "640106", "yongning": "640121", "helan": "640122", "lingwu": "640181"}
+MODELS = [("MatePad 11", "HarmonyOS 4.2"), ("Lenovo TB-J716F", "Android 13"), ("iPad (10th gen)", "iPadOS 17.6")]
+
+
+def student_number(area, n):
+    """A national student number (学籍号): G and an ID-card number of the county's area code, a birth date, a
+    sequence and the ISO 7064 MOD 11-2 check character. Unique for every n."""
+    born = datetime.date(2008, 9, 1) + datetime.timedelta(days=n // 900)
+    body = f"{area}{born:%Y%m%d}{100 + n % 900:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return "G" + body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+
+
+class Fleet:
+    """The sample fleet: the roster of every school and its terminals; the controllers' client tables draw on it."""
+
+    def __init__(self, schools):
+        self.roster, self.terminals, self.by_school, self.cursor, self.served, self.ap_school = [], [], {}, {}, {}, {}
+        people = 0
+        for school in schools:
+            sid, county = school["id"], school["county"]
+            grades = GRADES.get(school["kind"], GRADES["primary"])
+            students, teachers = school.get("students", 0), school.get("teachers", 0)
+            if fraction(sid, "roster") < 0.1:  # the roster has moved on from the planning figures
+                students += int(fraction(sid, "roster change") * 40) - 20
+            size = 30 if school["kind"] == "kindergarten" else 45
+            holders = []
+            for i in range(students):
+                number = student_number(AREA_CODES.get(county, "640100"), people)
+                people += 1
+                grade, group = divmod(i // size, len(grades))
+                self.roster.append([school["name"], number, f"{grades[group]}{grade + 1}班", "学生"])
+                holders.append(number)
+            for i in range(teachers):
+                number = f"JS{sid.split('-')[-1]}{AREA_CODES.get(county, '640100')}{i + 1:04d}"
+                self.roster.append([school["name"], number, "", "教师"])
+                holders.append(number)
+            short = fraction(sid, "fleet") < 1 / 6
+            covered = int(len(holders) * (0.72 + 0.23 * fraction(sid, "coverage"))) if short else len(holders)
+            spares = len(holders) // 100
+            own = []
+            for i in range(covered + spares):
+                n = len(self.terminals)
+                model, os_version = MODELS[int(fraction(sid, "model") * len(MODELS))]
+                terminal = {"serial": f"EB{AREA_CODES.get(county, '640100')[-3:]}{n + 1:06d}", "mac": f"d06544{n:06x}", "model": model,
+                            "os": os_version, "batch": "2025-1", "school": sid, "state": "assigned" if i < covered else "in-stock",
+                            "holder": holders[i] if i < covered else ""}
+                self.terminals.append(terminal)
+                own.append(terminal)
+            self.by_school[sid] = [t for t in own if t["state"] == "assigned"]
+
+    def serve(self, controller, ap, count):
+        """The next `count` assigned terminals of the AP's school, each listed at one AP only."""
+        school = self.ap_school.get(ap)
+        pool = self.by_school.get(school, [])
+        start = self.cursor.get(school, 0)
+        self.cursor[school] = start + count
+        for terminal in pool[start:start + count]:
+            self.served[terminal["serial"]] = {"controller": controller, "ap": ap, "school": school}
+        return pool[start:start + count]
+
+    def write(self, directory, truth):
+        """The CSVs, with the one lost terminal and the one at another school; the truth of who is where."""
+        os.makedirs(directory, exist_ok=True)
+        served = self.served
+        listed = sorted(served, key=lambda s: (served[s]["controller"], served[s]["ap"], s))
+        lost = next(s for s in listed if served[s]["controller"].startswith("wlc-"))
+        wanderer = next(s for s in reversed(listed) if served[s]["school"] != served[lost]["school"])
+        for terminal in self.terminals:
+            if terminal["serial"] == lost:
+                terminal["state"] = "lost"
+        home = next(t for t in self.terminals if t["serial"] == wanderer)
+        other = next(s for s in sorted(self.by_school) if s != home["school"] and self.by_school[s])
+        home["school"], home["holder"] = other, ""
+        home["state"] = "in-stock"
+        with open(os.path.join(directory, "roster.csv"), "w", encoding="gb18030", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["学校", "学籍号", "班级", "角色"])
+            writer.writerows(self.roster)
+        with open(os.path.join(directory, "terminals.csv"), "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["序列号", "MAC地址", "型号", "系统版本", "批次", "学校", "状态", "持有人"])
+            writer.writerows([t["serial"], t["mac"], t["model"], t["os"], t["batch"], t["school"], t["state"], t["holder"]]
+                             for t in self.terminals)
+        truth["fleet"] = {"terminals": len(self.terminals), "roster": len(self.roster), "served": served, "lost_seen": lost,
+                          "wrong_school": {"serial": wanderer, "registered": other, "seen": served[wanderer]["school"]}}
 
 
 def host_lines(device, truth):
@@ -178,14 +313,14 @@ def host_lines(device, truth):
     return lines
 
 
-def generated(device, truth, aps):
+def generated(device, truth, aps, fleet):
     descr = f"{device.vendor} {device.model} (EduNet simulated city)".replace("  ", " ")
     lines = system_lines(device, descr, "1.3.6.1.4.1." + ENTERPRISE.get(device.vendor, "8072.3.2.10"))
     for index, (name, spec) in enumerate(sorted(device.interfaces.items()), start=1):
         lines += interface_lines(device, index, name, spec)
     lines.append(f"1.3.6.1.2.1.2.1.0|2|{len(device.interfaces)}")
     if device.role == "wireless-controller":
-        lines += wireless_lines(device, aps, truth)
+        lines += wireless_lines(device, aps, fleet, truth)
     if device.role == "server":
         lines += host_lines(device, truth)
     return lines
@@ -240,9 +375,11 @@ def main():
         targets = {t["tier"]: bandwidth(t["minimum"]) for t in yaml.safe_load(f)["links"]}
     devices = {e["id"]: Device(e) for e in entries if e.get("management") and e.get("snmp_profile")}
     aps = {}
+    fleet = Fleet([s for _, doc in docs for s in doc.get("schools") or []])
     for e in entries:
         if e["role"] == "access-point" and e.get("controller"):
             aps.setdefault(e["controller"], []).append(e["id"])
+            fleet.ap_school[e["id"]] = e.get("school")
 
     truth = {"port": args.port, "devices": {}, "access_points": {}, "hosts": {}, "congested": []}
     for link in sorted(links, key=lambda l: l["id"]):
@@ -278,7 +415,7 @@ def main():
             device.interfaces.pop("MEth0/0/1")  # the recording has its own
             lines = from_recording(device, s5720)
         else:
-            lines = generated(device, truth, aps.get(device.id, []))
+            lines = generated(device, truth, aps.get(device.id, []), fleet)
         with open(os.path.join(data, device.address + ".snmprec"), "w", encoding="latin-1", newline="\n") as f:
             f.write("\n".join(sorted(lines, key=oid_key)) + "\n")
         truth["devices"][device.id] = {
@@ -289,6 +426,8 @@ def main():
     # for that, its name is the simulation's community.
     with open(os.path.join(data, "edunet-sim.snmprec"), "w") as f:
         f.write("1.3.6.1.2.1.1.1.0|4|EduNet simulated city: no device at this address\n")
+
+    fleet.write(os.path.join(args.out, "fleet"), truth)
 
     inventory = os.path.join(args.out, "inventory")
     shutil.rmtree(inventory, ignore_errors=True)
@@ -305,7 +444,8 @@ def main():
         json.dump(truth, f, ensure_ascii=False, indent=1, sort_keys=True)
     print(f"simnet: {len(devices)} devices ({sum(1 for d in devices.values() if d.role == 'core-switch' and d.vendor == 'Huawei' and d.model == HUAWEI_RECORDING[1])} "
           f"from the huawei-s5720 recording), {sum(len(v) for v in truth['access_points'].values())} access points, "
-          f"{len(truth['congested'])} congested links -> {args.out}", file=sys.stderr)
+          f"{len(truth['congested'])} congested links, {len(fleet.terminals)} terminals ({len(fleet.served)} on Wi-Fi) -> {args.out}",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -63,12 +63,9 @@ public final class FleetStore: Sendable {
         try database.read { db in
             let version = try Int64.fetchOne(db, sql: "SELECT version FROM fleet_version WHERE id = 1") ?? 0
             var terminals: [String: Terminal] = [:]
-            let decoder = JSONDecoder()
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT fields, last_seen_at, last_seen_controller, last_seen_ap, last_seen_ssid FROM terminals")
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.terminalColumns) FROM \(Self.lastSeenJoin)")
             while let row = try rows.next() {
-                var terminal = try decoder.decode(Terminal.self, from: row[0] as Data)
-                terminal.lastSeen = Self.sighting(row, from: 1)
+                let terminal = Self.terminal(row)
                 terminals[terminal.serial] = terminal
             }
             return Register(version: version, terminals: terminals)
@@ -78,15 +75,27 @@ public final class FleetStore: Sendable {
     /// One terminal, or nil.
     public func terminal(_ serial: String) throws(StoreError) -> Terminal? {
         try database.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT fields, last_seen_at, last_seen_controller, last_seen_ap, last_seen_ssid FROM terminals WHERE serial = ?",
-                    arguments: [serial])
-            else { return nil }
-            var terminal = try JSONDecoder().decode(Terminal.self, from: row[0] as Data)
-            terminal.lastSeen = Self.sighting(row, from: 1)
-            return terminal
+            try Row.fetchOne(db, sql: "SELECT \(Self.terminalColumns) FROM \(Self.lastSeenJoin) WHERE t.serial = ?", arguments: [serial]).map(
+                Self.terminal)
         }
+    }
+
+    /// The columns `terminal(_:)` reads, in its order, from `terminals t`.
+    private static let terminalColumns =
+        "serial, macs, model, os_version, batch, purchased, warranty_end, school, state, holder, \(lastSeenColumns)"
+
+    /// Where and when a terminal was last seen, from `terminals t` joined `lastSeenJoin`: a terminal its controller's
+    /// latest poll listed was seen at that poll.
+    private static let lastSeenColumns =
+        "CASE WHEN t.present = 1 THEN p.polled_at ELSE t.last_seen_at END, t.last_seen_controller, t.last_seen_ap, t.last_seen_ssid"
+    private static let lastSeenJoin = "terminals t LEFT JOIN controller_polls p ON p.controller = t.last_seen_controller"
+
+    private static func terminal(_ row: Row) -> Terminal {
+        Terminal(
+            serial: row[0], macs: (row[1] as String).split(separator: ",").compactMap { MACAddress(parsing: String($0)) }, model: row[2],
+            osVersion: row[3], batch: row[4], purchased: row[5], warrantyEnd: row[6], school: row[7],
+            state: TerminalState(rawValue: row[8]) ?? .inStock, holder: (row[9] as String?).map(PersonalID.init),
+            lastSeen: sighting(row, from: 10))
     }
 
     private static func sighting(_ row: Row, from column: Int) -> Terminal.Sighting? {
@@ -166,7 +175,7 @@ public final class FleetStore: Sendable {
     public func statuses() throws(StoreError) -> [TerminalStatus] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT serial, school, state, changed_at, last_seen_at, last_seen_controller, last_seen_ap, last_seen_ssid FROM terminals"
+                db, sql: "SELECT serial, school, state, changed_at, \(Self.lastSeenColumns) FROM \(Self.lastSeenJoin)"
             ).map { row in
                 TerminalStatus(
                     serial: row[0], school: row[1], state: TerminalState(rawValue: row[2]) ?? .inStock,
@@ -181,25 +190,31 @@ public final class FleetStore: Sendable {
         try database.read { db in
             var result: [String: FleetCounts] = [:]
             let days = Set(schoolDays)
-            var daysSeen: [String: Int] = [:]
+            // Per terminal, the school days of the window it was seen on (yyyymmdd).
+            var daysSeen: [String: [Int]] = [:]
             if let first = schoolDays.min() {
                 let rows = try Row.fetchCursor(db, sql: "SELECT serial, month, days FROM terminal_days WHERE month >= ?", arguments: [first / 100])
                 while let row = try rows.next() {
                     let month: Int = row[1]
                     let bits: Int64 = row[2]
-                    let seen = (1...31).count { bits & (1 << ($0 - 1)) != 0 && days.contains(month * 100 + $0) }
-                    if seen > 0 { daysSeen[row[0] as String, default: 0] += seen }
+                    let seen = (1...31).map { month * 100 + $0 }.filter { bits & (1 << ($0 % 100 - 1)) != 0 && days.contains($0) }
+                    if !seen.isEmpty { daysSeen[row[0] as String, default: []] += seen }
                 }
             }
+            var watched: [String: Set<Int>] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT serial, school, state, last_seen_at IS NOT NULL FROM terminals")
             while let row = try rows.next() {
                 let state = TerminalState(rawValue: row[2]) ?? .inStock
-                var counts = result[row[1] as String] ?? FleetCounts()
+                let school: String = row[1]
+                var counts = result[school] ?? FleetCounts()
                 counts.add(state)
                 if row[3] as Bool { counts.everSeen += 1 }
-                if state == .assigned, daysSeen[row[0] as String, default: 0] >= seenAtLeast { counts.inUse += 1 }
-                result[row[1] as String] = counts
+                let seen = daysSeen[row[0] as String] ?? []
+                if state == .assigned, seen.count >= seenAtLeast { counts.inUse += 1 }
+                if !seen.isEmpty { watched[school, default: []].formUnion(seen) }
+                result[school] = counts
             }
+            for (school, days) in watched { result[school]?.schoolDaysWatched = days.count }
             for row in try Row.fetchAll(db, sql: "SELECT school, role, COUNT(*) FROM roster GROUP BY school, role") {
                 var counts = result[row[0] as String] ?? FleetCounts()
                 if row[1] as String == HolderRole.teacher.rawValue { counts.rosterTeachers = row[2] } else { counts.rosterStudents = row[2] }
@@ -224,9 +239,11 @@ public final class FleetStore: Sendable {
             encoder.outputFormatting = .sortedKeys
             let upsert = try db.makeStatement(
                 sql: """
-                    INSERT INTO terminals (serial, school, state, holder, fields, changed_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(serial) DO UPDATE SET school = excluded.school, state = excluded.state, holder = excluded.holder,
-                        fields = excluded.fields, changed_at = excluded.changed_at
+                    INSERT INTO terminals (serial, macs, model, os_version, batch, purchased, warranty_end, school, state, holder, changed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(serial) DO UPDATE SET macs = excluded.macs, model = excluded.model, os_version = excluded.os_version,
+                        batch = excluded.batch, purchased = excluded.purchased, warranty_end = excluded.warranty_end, school = excluded.school,
+                        state = excluded.state, holder = excluded.holder, changed_at = excluded.changed_at
                     """)
             let addMAC = try db.makeStatement(sql: "INSERT INTO terminal_macs (mac, serial) VALUES (?, ?)")
             let removeMAC = try db.makeStatement(sql: "DELETE FROM terminal_macs WHERE mac = ? AND serial = ?")
@@ -238,7 +255,10 @@ public final class FleetStore: Sendable {
             for change in change.terminals {
                 let fields = try change.after.map { try encoder.encode($0.registerFields) }
                 if let after = change.after {
-                    try upsert.execute(arguments: [after.serial, after.school, after.state.rawValue, after.holder?.value, fields, at])
+                    try upsert.execute(arguments: [
+                        after.serial, after.macs.map(\.description).joined(separator: ","), after.model, after.osVersion, after.batch,
+                        after.purchased, after.warrantyEnd, after.school, after.state.rawValue, after.holder?.value, at,
+                    ])
                 } else {
                     try remove.execute(arguments: [change.serial])
                 }
@@ -273,50 +293,114 @@ public final class FleetStore: Sendable {
     }
 }
 
-/// Which terminal each Wi-Fi address belongs to, as of a register version: what a poll matches its clients against
-/// without a query per client.
+/// Which terminal each Wi-Fi address belongs to, as of a register version, and what each controller's last poll
+/// listed: what a poll matches its clients against without a query per client, and writes only what changed.
+/// Terminals are numbered as first met (the numbers outlive register versions), so that a poll's work is integer
+/// lookups, not string hashing.
 struct TerminalMACIndex: Sendable {
-    var version: Int64
-    var owners: [UInt64: String]
-    /// The city day each terminal's seen-day bit was last written, so that it is written once a day, not each poll.
-    var dayRecorded: [String: Int] = [:]
+    var version: Int64 = -1
+    var owners: [UInt64: Int32] = [:]
+    /// Terminal number → serial, and back.
+    var serials: [String] = []
+    var numbers: [String: Int32] = [:]
+    /// By terminal number, the city day its seen-day bit was last written, so that it is written once a day.
+    var dayRecorded: [Int32] = []
+    /// Per controller, its last poll: when, and the terminals it listed where.
+    var listings: [String: Listing] = [:]
+
+    struct Place: Hashable, Sendable {
+        var accessPoint: String?
+        var ssid: String?
+    }
+
+    struct Listing: Sendable {
+        var polledAt: Double
+        var terminals: [Int32: Place]
+    }
+
+    mutating func number(_ serial: String) -> Int32 {
+        if let number = numbers[serial] { return number }
+        let number = Int32(serials.count)
+        serials.append(serial)
+        numbers[serial] = number
+        dayRecorded.append(0)
+        return number
+    }
 }
 
 extension FleetStore {
-    /// Marks the terminals among `stations` as seen at `time` by `controller`: where (AP, SSID) and the day.
-    /// Runs inside the poll's own transaction; returns the index to keep once that transaction has committed.
-    /// Clients that are no terminal of the register are skipped.
+    /// Marks the terminals among `stations` as seen at `time` by `controller`, runs inside the poll's own transaction
+    /// and returns the index to keep once that transaction has committed. Written are only changes against the
+    /// controller's previous poll: a terminal newly listed or on another AP or SSID (where and since when), one no
+    /// longer listed (last seen at the previous poll), the first sighting of each day; and the poll's time, which is
+    /// the last-seen time of every terminal it lists. Clients that are no terminal of the register are skipped.
     static func recordSightings(
         _ stations: [StationReading], controller: String, at time: Date, database: StoreDatabase, _ db: Database
     ) throws -> TerminalMACIndex {
         let version = try Int64.fetchOne(db, sql: "SELECT version FROM fleet_version WHERE id = 1") ?? 0
-        let cached = database.terminalMACs.withLock { $0 }
-        var index: TerminalMACIndex
-        if let cached, cached.version == version {
-            index = cached
-        } else {
-            var owners: [UInt64: String] = [:]
+        var index = database.terminalMACs.withLock { $0 } ?? TerminalMACIndex()
+        if index.version != version {
+            index.owners = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT mac, serial FROM terminal_macs")
-            while let row = try rows.next() { owners[UInt64(row[0] as Int64)] = row[1] }
-            index = TerminalMACIndex(version: version, owners: owners, dayRecorded: cached?.dayRecorded ?? [:])
+            while let row = try rows.next() { index.owners[UInt64(row[0] as Int64)] = index.number(row[1]) }
+            index.version = version
         }
         guard !index.owners.isEmpty else { return index }
-        let day = SchoolDays.day(of: time)
-        let seen = try db.makeStatement(
-            sql: "UPDATE terminals SET last_seen_at = ?, last_seen_controller = ?, last_seen_ap = ?, last_seen_ssid = ? WHERE serial = ?")
+        let previous = try index.listings[controller] ?? listing(of: controller, &index, db)
+        var current: [Int32: TerminalMACIndex.Place] = [:]
+        current.reserveCapacity(stations.count)
+        let seconds = time.timeIntervalSince1970
+        let arrived = try db.makeStatement(
+            sql: "UPDATE terminals SET last_seen_at = ?, last_seen_controller = ?, last_seen_ap = ?, last_seen_ssid = ?, present = 1 WHERE serial = ?"
+        )
         let markDay = try db.makeStatement(
             sql:
                 "INSERT INTO terminal_days (serial, month, days) VALUES (?, ?, ?) ON CONFLICT(serial, month) DO UPDATE SET days = days | excluded.days"
         )
-        let seconds = time.timeIntervalSince1970
+        let day = SchoolDays.day(of: time)
         for station in stations {
-            guard let serial = index.owners[station.mac.value] else { continue }
-            try seen.execute(arguments: [seconds, controller, station.accessPoint, station.ssid, serial])
-            if index.dayRecorded[serial] != day {
+            // A client listed twice (a roaming client on two APs) counts at its first row, as the poller orders them.
+            guard let number = index.owners[station.mac.value] else { continue }
+            let place = TerminalMACIndex.Place(accessPoint: station.accessPoint, ssid: station.ssid)
+            if let first = current.updateValue(place, forKey: number) {
+                current[number] = first
+                continue
+            }
+            let serial = index.serials[Int(number)]
+            if previous?.terminals[number] != place { try arrived.execute(arguments: [seconds, controller, place.accessPoint, place.ssid, serial]) }
+            if index.dayRecorded[Int(number)] != day {
                 try markDay.execute(arguments: [serial, day / 100, Int64(1) << Int64(day % 100 - 1)])
-                index.dayRecorded[serial] = day
+                index.dayRecorded[Int(number)] = Int32(day)
             }
         }
+        if let previous {
+            // Gone since the previous poll, unless another controller has listed it since.
+            let left = try db.makeStatement(
+                sql: "UPDATE terminals SET last_seen_at = ?, present = 0 WHERE serial = ? AND present = 1 AND last_seen_controller = ?")
+            for number in previous.terminals.keys where current[number] == nil {
+                try left.execute(arguments: [previous.polledAt, index.serials[Int(number)], controller])
+            }
+        }
+        try db.execute(
+            sql:
+                "INSERT INTO controller_polls (controller, polled_at) VALUES (?, ?) ON CONFLICT(controller) DO UPDATE SET polled_at = excluded.polled_at",
+            arguments: [controller, seconds])
+        index.listings[controller] = TerminalMACIndex.Listing(polledAt: seconds, terminals: current)
         return index
+    }
+
+    /// What the controller's last poll listed, as stored (after a restart, before its first poll); nil if it never
+    /// listed a terminal.
+    private static func listing(of controller: String, _ index: inout TerminalMACIndex, _ db: Database) throws -> TerminalMACIndex.Listing? {
+        guard let polledAt = try Double.fetchOne(db, sql: "SELECT polled_at FROM controller_polls WHERE controller = ?", arguments: [controller])
+        else { return nil }
+        var terminals: [Int32: TerminalMACIndex.Place] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT serial, last_seen_ap, last_seen_ssid FROM terminals WHERE present = 1 AND last_seen_controller = ?",
+            arguments: [controller])
+        {
+            terminals[index.number(row[0])] = TerminalMACIndex.Place(accessPoint: row[1], ssid: row[2])
+        }
+        return TerminalMACIndex.Listing(polledAt: polledAt, terminals: terminals)
     }
 }

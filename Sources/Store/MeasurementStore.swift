@@ -29,7 +29,6 @@ public final class MeasurementStore: Sendable {
     /// Stores all that one poll of one device produced in one transaction: all of it or none of it.
     public func record(_ observations: DeviceObservations) throws(StoreError) {
         var sightings: TerminalMACIndex?
-        defer { if let sightings { database.terminalMACs.withLock { $0 = sightings } } }
         try write("storing the poll of \(observations.device)") { db, created in
             try insert(observations.rates, db, created: &created)
             let time = observations.time.timeIntervalSince1970
@@ -55,7 +54,7 @@ public final class MeasurementStore: Sendable {
                     ])
                 }
             }
-            if let stations = observations.stations, !stations.isEmpty {
+            if let stations = observations.stations {
                 sightings = try FleetStore.recordSightings(stations, controller: observations.device, at: observations.time, database: database, db)
             }
             if let host = observations.host {
@@ -72,6 +71,8 @@ public final class MeasurementStore: Sendable {
                     ])
             }
         }
+        // Only once the poll has committed: a failed transaction wrote none of the sightings the index remembers.
+        if let sightings { database.terminalMACs.withLock { $0 = sightings } }
     }
 
     private func insert(_ measurements: [InterfaceMeasurement], _ db: Database, created: inout [SeriesKey: Int64]) throws {

@@ -241,19 +241,32 @@ enum Migrations {
             }
         }
         migrator.registerMigration("v8-fleet") { db in
-            // The e-book terminal register: one row a terminal (the filterable fields as columns, the rest as JSON),
-            // its Wi-Fi addresses (a MAC is on one terminal at most), where the network last saw it.
+            // The e-book terminal register: one row a terminal, its Wi-Fi addresses (a MAC is on one terminal at most,
+            // as terminal_macs keeps them), where the network last saw it.
             try db.create(table: "terminals") { t in
                 t.primaryKey("serial", .text)
+                t.column("macs", .text).notNull()  // canonical, comma-separated
+                t.column("model", .text)
+                t.column("os_version", .text)
+                t.column("batch", .text)
+                t.column("purchased", .text)
+                t.column("warranty_end", .text)
                 t.column("school", .text).notNull().indexed()
                 t.column("state", .text).notNull()
                 t.column("holder", .text).indexed()
-                t.column("fields", .blob).notNull()  // Terminal (register fields) as JSON
                 t.column("changed_at", .double).notNull()  // the register's last change of it
                 t.column("last_seen_at", .double)
                 t.column("last_seen_controller", .text)
                 t.column("last_seen_ap", .text)
                 t.column("last_seen_ssid", .text)
+                // 1 while the last poll of last_seen_controller listed it: then it was last seen at that poll
+                // (controller_polls), and last_seen_at is when this association began.
+                t.column("present", .integer).notNull().defaults(to: 0)
+            }
+            // Each controller's latest poll that read its client table.
+            try db.create(table: "controller_polls") { t in
+                t.primaryKey("controller", .text)
+                t.column("polled_at", .double).notNull()
             }
             try db.create(table: "terminal_macs", options: [.withoutRowID]) { t in
                 t.primaryKey("mac", .integer)

@@ -42,10 +42,25 @@ struct ChangeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Why, for the history.", valueName: "text"))
     var why: String = ""
 
+    @Flag(help: "List every change of the plan (a table shows the first \(FleetContext.planRows) otherwise).")
+    var all = false
+
     var author: String {
         let environment = ProcessInfo.processInfo.environment
         return by ?? environment["SUDO_USER"] ?? environment["USER"] ?? "unknown"
     }
+}
+
+/// Whom a term operation is for: `--grade` or `--class`, one of them.
+struct ClassOptions: ParsableArguments {
+    @Option(help: "A whole grade: every class whose name starts with it (六年级 → 六年级1班, 六年级2班 …).") var grade: String?
+    @Option(name: .customLong("class"), help: "One class, as the roster writes it (三年级2班).") var className: String?
+
+    func validate() throws {
+        guard (grade == nil) != (className == nil) else { throw ValidationError("give --grade or --class (one of them)") }
+    }
+
+    var selection: ClassSelection { grade.map(ClassSelection.grade) ?? .className(className ?? "") }
 }
 
 /// Options shared by the commands that show holders.
@@ -65,17 +80,21 @@ struct FleetContext {
         register = FleetRegister(store: FleetStore(database: db), inventory: inventory)
     }
 
+    /// The changes a plan's table shows without `--all`: a term's import is tens of thousands.
+    static let planRows = 20
+
     /// Prints a plan's warnings and notes, the plan itself and its counts; applies it when `apply`.
     func run(_ plan: FleetPlan, apply: Bool, change: ChangeOptions, reveal: Bool, format: OutputFormat = .table) throws {
         for warning in plan.warnings { Terminal.error(warning.description) }
         if !plan.changes.isEmpty {
-            Terminal.print(try FleetListings.plan(plan.changes.map { ($0.serial, $0.before, $0.after) }, reveal: reveal).render(format))
+            let shown = change.all || format != .table ? plan.changes[...] : plan.changes.prefix(Self.planRows)
+            Terminal.print(try FleetListings.plan(shown.map { ($0.serial, $0.before, $0.after) }, reveal: reveal).render(format))
+            if shown.count < plan.changes.count { Terminal.print("… and \(plan.changes.count - shown.count) more (--all lists every one)") }
         }
         for note in plan.notes { Terminal.error("note: \(note)") }
-        var counts = "\(plan.added) to add, \(plan.changed) to change, \(plan.removed) to remove, \(plan.unchanged) unchanged"
-        if plan.kind == "import-roster" || !plan.roster.isEmpty {
-            counts = "roster: \(plan.roster.count) to add or change, \(plan.rosterUnchanged) unchanged; terminals: " + counts
-        }
+        let terminals = "\(plan.added) to add, \(plan.changed) to change, \(plan.removed) to remove, \(plan.unchanged) unchanged"
+        let roster = "roster: \(plan.roster.count) to add or change, \(plan.rosterUnchanged) unchanged"
+        let counts = plan.kind == "import-roster" ? roster : plan.roster.isEmpty ? terminals : "\(roster); terminals: \(terminals)"
         guard apply, !plan.isEmpty else {
             Terminal.print(counts + (plan.isEmpty ? "; nothing to do" : "; nothing changed yet: run again with --apply"))
             return
@@ -238,10 +257,10 @@ struct FleetHistory: EdunetSubcommand {
 struct FleetAssign: EdunetSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "assign",
-        abstract: "Term start: pair a school's in-stock terminals with the class's holders who have none.",
+        abstract: "Term start: pair a school's in-stock terminals with the holders of a class or a grade who have none.",
         discussion: "Prints the plan; changes the register only with --apply, as one operation. --roster imports that roster with it.")
     @Option(help: "The school (id or name).") var school: String
-    @Option(name: .customLong("class"), help: "The class, as the roster writes it (三年级2班).") var className: String
+    @OptionGroup var classes: ClassOptions
     @Option(help: ArgumentHelp("A roster CSV to import with the assignment.", valueName: "file")) var roster: String?
     @Flag(help: "Apply the plan.") var apply = false
     @OptionGroup var change: ChangeOptions
@@ -251,7 +270,7 @@ struct FleetAssign: EdunetSubcommand {
     func execute() throws {
         let context = try FleetContext(database)
         let rosterPlan = try roster.map { try context.register.planRosterImport(try CSVFile.read($0)) }
-        let plan = try context.register.planAssign(school: school, className: className, roster: rosterPlan)
+        let plan = try context.register.planAssign(school: school, classes: classes.selection, roster: rosterPlan)
         try context.run(plan, apply: apply, change: change, reveal: reveal.reveal)
     }
 }
@@ -260,23 +279,18 @@ struct FleetReturn: EdunetSubcommand {
     static let configuration = CommandConfiguration(
         commandName: "return",
         abstract: "Year end: the assigned terminals of a grade or a class back in stock.",
-        discussion: "--grade matches every class whose name starts with it (六年级 → 六年级1班, 六年级2班). Prints the plan; --apply applies it.")
+        discussion: "Prints the plan; --apply applies it, as one operation.")
     @Option(help: "The school (id or name).") var school: String
-    @Option(help: "The graduating grade (六年级).") var grade: String?
-    @Option(name: .customLong("class"), help: "One class.") var className: String?
+    @OptionGroup var classes: ClassOptions
     @Flag(help: "Apply the plan.") var apply = false
     @OptionGroup var change: ChangeOptions
     @OptionGroup var reveal: RevealOption
     @OptionGroup var database: DatabaseOptions
 
-    func validate() throws {
-        guard (grade == nil) != (className == nil) else { throw ValidationError("give --grade or --class (one of them)") }
-    }
-
     func execute() throws {
         let context = try FleetContext(database)
         try context.run(
-            try context.register.planReturn(school: school, grade: grade, className: className), apply: apply, change: change, reveal: reveal.reveal)
+            try context.register.planReturn(school: school, classes: classes.selection), apply: apply, change: change, reveal: reveal.reveal)
     }
 }
 

@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
         )
         @OptionGroup var report: ReportOptions
 
-        func execute() throws { try report.run(rules: nil) }
+        func execute() throws { try report.run(rules: nil, title: .bandwidth) }
     }
 
     struct Fleet: EdunetSubcommand {
@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
                 """)
         @OptionGroup var report: ReportOptions
 
-        func execute() throws { try report.run(rules: [.terminalRatio, .terminalUse]) }
+        func execute() throws { try report.run(rules: [.terminalRatio, .terminalUse], title: .fleet) }
     }
 }
 
@@ -62,7 +62,7 @@ struct ReportOptions: ParsableArguments {
     enum Language: String, ExpressibleByArgument, CaseIterable { case zh, en }
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
 
-    func run(rules: Set<Finding.Rule>?) throws {
+    func run(rules: Set<Finding.Rule>?, title: ComplianceReport.Title) throws {
         let (start, end) = try window.interval(defaultWindow: "7d")
         let db = try database.openDatabase()
         let configuration = try InventoryStore(database: db).currentConfiguration()
@@ -77,7 +77,7 @@ struct ReportOptions: ParsableArguments {
         let report = ComplianceReport(
             findings: try evaluator.evaluate(from: start, to: end), inventory: inventory, from: start, to: end,
             fleet: try evaluator.fleetCounts(at: end)
-        ).filtered(county: county, school: school, rules: rules, inventory: inventory)
+        ).filtered(county: county, school: school, rules: rules, title: title, inventory: inventory)
         if let explain {
             guard let finding = report.findings.first(where: { $0.id == explain }) else {
                 let near = report.findings.map(\.id).filter { $0.contains(explain) || explain.contains($0) }.prefix(5)

@@ -104,16 +104,26 @@ struct FleetRegisterTests {
                 "roster.csv",
                 "学校,学籍号,班级,角色,姓名\n兴庆区第一小学,G640104201501010014,三年级2班,学生,张三\n兴庆区第一小学,T0001,三年级2班,教师,\n"))
         try register.apply(roster, by: "test", why: "", at: at)
-        let plan = try register.planAssign(school: "xingqing-primary-01", className: "三年级2班")
+        let plan = try register.planAssign(school: "xingqing-primary-01", classes: .className("三年级2班"))
         #expect(plan.changes.map { $0.after?.holder?.masked } == ["G640************014", "T0001".map { _ in "*" }.joined()])
         let operation = try register.apply(plan, by: "test", why: "term start", at: at)
         #expect(try register.store.terminal("SN001")?.state == .assigned)
         try register.apply(try register.planUndo(operation.id), by: "test", why: "wrong class", at: at)
         #expect(try register.store.register().terminals.values.allSatisfy { $0.state == .inStock && $0.holder == nil })
-        let second = try register.apply(try register.planAssign(school: "xingqing-primary-01", className: "三年级2班"), by: "t", why: "", at: at)
+        let second = try register.apply(
+            try register.planAssign(school: "xingqing-primary-01", classes: .className("三年级2班")), by: "t", why: "", at: at)
         try register.apply(try register.planMove("repair", serials: ["SN001"]), by: "t", why: "", at: at)
         let error = try #require(throws: FleetError.self) { try register.planUndo(second.id) }
         #expect(error.code == .refused && error.message.contains("1 of its 2 terminals changed since: SN001"))
+    }
+
+    @Test func rowsSplitAsRFC4180SaysAndKeepTheirLines() throws {
+        let csv = try CSVFile.parse(
+            Array("序列号,备注\r\nSN1,\"两行\n备注, 有逗号\"\r\n\r\n,,\nSN2,\"说 \"\"好\"\"\"\nSN3,末行".utf8), path: "x.csv")
+        #expect(csv.header == ["序列号", "备注"])
+        #expect(csv.rows.map(\.line) == [2, 6, 7], "the quoted line break counts; the blank and the empty-field rows are dropped")
+        #expect(csv.rows.map(\.fields) == [["SN1", "两行\n备注, 有逗号"], ["SN2", "说 \"好\""], ["SN3", "末行"]])
+        #expect(" \u{3000}SN1\t".trimmed == "SN1" && "SN1".trimmed == "SN1" && "".trimmed == "")
     }
 
     @Test func studentNumbersAreCheckedAndMasked() {
@@ -125,5 +135,12 @@ struct FleetRegisterTests {
         #expect(MACAddress(parsing: "AA-BB-CC-DD-EE-FF")?.description == "aa:bb:cc:dd:ee:ff")
         #expect(MACAddress(parsing: "aabb.ccdd.eeff") == MACAddress(parsing: "aa:bb:cc:dd:ee:ff"))
         #expect(MACAddress(parsing: "aa:bb-cc:dd:ee:ff") == nil && MACAddress(parsing: "aabb.ccdd") == nil)
+        #expect(MACAddress(parsing: " AABB-CCDD-EEFF\t")?.description == "aa:bb:cc:dd:ee:ff" && MACAddress(parsing: "AABBCCDDEEFF") != nil)
+        for bad in [
+            "aa.bb.cc.dd.ee.ff", "aabb:ccdd:eeff", "aa:bb:cc:dd:ee:f", "aa:bb:cc:dd:ee:fff", "aa::bb:cc:dd:ee", "aabbccddeeff0", "gg:bb:cc:dd:ee:ff",
+            "",
+        ] {
+            #expect(MACAddress(parsing: bad) == nil, "\(bad)")
+        }
     }
 }

@@ -44,12 +44,16 @@ struct WirelessPollerTests {
         #expect(aps.filter { $0.up == true }.allSatisfy { $0.state == "normal" && $0.radios == 3 })
     }
 
-    @Test func ruijieControllerThousandsOfAPsWithUplinkSpeed() async throws {
-        let aps = try await poll("ruijie-m18000", .ruijie)
+    /// The station table's 2,788 rows were recorded at another moment than the AP table's client counts (2,439).
+    @Test func ruijieControllerThousandsOfAPsWithUplinkSpeedAndClientsByAPMAC() async throws {
+        let (aps, clients) = try await stations("ruijie-m18000", .ruijie)
         #expect(aps.count == 3239)
         #expect(aps.allSatisfy { $0.up == true && $0.state == "online" })
         #expect(aps.reduce(0) { $0 + ($1.clients ?? 0) } == 2439)
         #expect(aps.filter { $0.uplinkMbps == 1000 }.count == 3227 && aps.filter { $0.uplinkMbps == 100 }.count == 12)
+        #expect(clients.count == 2788 && clients.allSatisfy { $0.accessPoint != nil }, "every client's AP MAC indexes the AP table")
+        #expect(clients.filter { $0.accessPoint == "W_Lib_F2_2" }.count == 76)
+        #expect(clients.allSatisfy { $0.rateMbps == nil && $0.ssid == nil })
     }
 
     @Test func standaloneAPThroughIEEE80211MIB() async throws {

@@ -27,6 +27,13 @@ struct TerminalUseRule: ComplianceRule {
                     zh: "本校终端从未在无线网中出现：控制器可能不报告终端")
                 return finding
             }
+            guard counts.schoolDaysWatched >= policy.inUseSeenDays else {
+                finding.explain(
+                    "Wi-Fi has seen this school's terminals on \(counts.schoolDaysWatched) of the last \(policy.inUseSchoolDays) school days; "
+                        + "a terminal is in use once seen on \(policy.inUseSeenDays), so the share is judged after \(policy.inUseSeenDays) school days of sightings",
+                    zh: "最近 \(policy.inUseSchoolDays) 个上学日中仅 \(counts.schoolDaysWatched) 天见到本校终端；满 \(policy.inUseSeenDays) 天后判定")
+                return finding
+            }
             finding.measured(
                 "\(counts.inUse) of \(counts.assigned) in use (\(RateText.percent(used)))",
                 zh: "\(counts.assigned) 台中 \(counts.inUse) 台在用（\(RateText.percent(used))）")

@@ -47,20 +47,22 @@ public struct FleetRegister: Sendable {
 
     /// Term-start check-out: the school's in-stock terminals paired, in serial order, with the holders of the class
     /// (by id) who hold none. `roster`, when given, is a roster import applied with it.
-    public func planAssign(school schoolText: String, className: String, roster: FleetPlan? = nil) throws(FleetError) -> FleetPlan {
+    public func planAssign(school schoolText: String, classes: ClassSelection, roster: FleetPlan? = nil) throws(FleetError) -> FleetPlan {
         let school = try school(schoolText)
         let register = try register()
         var entries: [PersonalID: RosterEntry] = [:]
         do { for entry in try store.roster(school: school.id) { entries[entry.id] = entry } } catch { throw FleetError(error) }
         for entry in roster?.roster ?? [] where entry.school == school.id { entries[entry.id] = entry }
-        let holders = entries.values.filter { $0.className == className }.map(\.id).sorted()
+        // Class by class, as the roster orders them, so that a grade's terminals go out in class order.
+        let holders = entries.values.filter { classes.matches($0.className) }.sorted { ($0.className, $0.id.value) < ($1.className, $1.id.value) }
+            .map(\.id)
         guard !holders.isEmpty else {
-            let classes = Set(entries.values.map(\.className)).sorted()
+            let names = Set(entries.values.map(\.className)).sorted()
             throw FleetError(
                 .notFound,
-                "no one in class \(className) of \(school.id) in the roster"
-                    + (classes.isEmpty
-                        ? "; import the roster with `edunet fleet import roster FILE`" : "; its classes: " + classes.joined(separator: ", ")))
+                "no one in \(classes) of \(school.id) in the roster"
+                    + (names.isEmpty
+                        ? "; import the roster with `edunet fleet import roster FILE`" : "; its classes: " + names.joined(separator: ", ")))
         }
         let holding = Set(register.terminals.values.filter { $0.state == .assigned || $0.state == .repair }.compactMap(\.holder))
         let waiting = holders.filter { !holding.contains($0) }
@@ -83,24 +85,17 @@ public struct FleetRegister: Sendable {
         return plan
     }
 
-    /// Year-end check-in: the assigned terminals of the holders of a class, or of every class whose name starts with
-    /// `grade` (`三年级` matches 三年级1班, 三年级2班 …), back in stock.
-    public func planReturn(school schoolText: String, grade: String?, className: String?) throws(FleetError) -> FleetPlan {
+    /// Year-end check-in: the assigned terminals of the holders of a class or a grade, back in stock.
+    public func planReturn(school schoolText: String, classes: ClassSelection) throws(FleetError) -> FleetPlan {
         let school = try school(schoolText)
         let register = try register()
         let roster: [RosterEntry]
         do { roster = try store.roster(school: school.id) } catch { throw FleetError(error) }
-        let holders = Set(
-            roster.filter { entry in
-                if let className { return entry.className == className }
-                if let grade { return entry.className.hasPrefix(grade) }
-                return false
-            }.map(\.id))
+        let holders = Set(roster.filter { classes.matches($0.className) }.map(\.id))
         guard !holders.isEmpty else {
             throw FleetError(
                 .notFound,
-                "no one in \(className ?? grade ?? "?") of \(school.id) in the roster; classes: "
-                    + Set(roster.map(\.className)).sorted().joined(separator: ", "))
+                "no one in \(classes) of \(school.id) in the roster; classes: " + Set(roster.map(\.className)).sorted().joined(separator: ", "))
         }
         let theirs = register.terminals.values.filter { $0.school == school.id && $0.holder.map(holders.contains) == true }.sorted {
             $0.serial < $1.serial

@@ -18,6 +18,10 @@ public struct FleetCounts: Sendable, Hashable, Codable {
     public var inUse = 0
     /// Terminals Wi-Fi ever saw.
     public var everSeen = 0
+    /// Of the policy's last school days, those on which Wi-Fi saw any of the terminals: until it has seen them on
+    /// the policy's `seen_days`, no terminal can be in use and the share is not yet a verdict. For a county or the
+    /// city, the most of any of its schools.
+    public var schoolDaysWatched = 0
 
     public init() {}
 
@@ -61,6 +65,7 @@ public struct FleetCounts: Sendable, Hashable, Codable {
         sum.retired = a.retired + b.retired
         sum.inUse = a.inUse + b.inUse
         sum.everSeen = a.everSeen + b.everSeen
+        sum.schoolDaysWatched = max(a.schoolDaysWatched, b.schoolDaysWatched)
         return sum
     }
 }

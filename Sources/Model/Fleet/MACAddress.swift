@@ -18,20 +18,43 @@ public struct MACAddress: Sendable, Hashable, Comparable, Codable, CustomStringC
     }
 
     /// Parses any of the usual spellings: groups of two hex digits separated by `:` or `-`, groups of four
-    /// separated by `.` or `-`, or twelve hex digits; upper or lower case. Nil for anything else.
+    /// separated by `.` or `-`, or twelve hex digits; upper or lower case; spaces or tabs around. Nil for anything
+    /// else. One pass over the UTF-8 bytes: an import reads one or more a row.
     public init?(parsing text: some StringProtocol) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let separators: Set<Character> = [":", "-", "."]
-        let groups = trimmed.split(omittingEmptySubsequences: false, whereSeparator: { separators.contains($0) })
-        let separatorsUsed = Set(trimmed.filter { separators.contains($0) })
-        guard separatorsUsed.count <= 1 else { return nil }
-        switch groups.count {
-        case 1: guard trimmed.count == 12 else { return nil }
-        case 3: guard groups.allSatisfy({ $0.count == 4 }), !separatorsUsed.contains(":") else { return nil }
-        case 6: guard groups.allSatisfy({ $0.count == 2 }), !separatorsUsed.contains(".") else { return nil }
+        var value: UInt64 = 0
+        var digits = 0
+        var group = 0
+        var groups = 1
+        var groupSize: Int?
+        var separator: UInt8?
+        var utf8 = Substring(text).utf8[...]
+        while let first = utf8.first, first == 0x20 || first == 0x09 { utf8 = utf8.dropFirst() }
+        while let last = utf8.last, last == 0x20 || last == 0x09 { utf8 = utf8.dropLast() }
+        for byte in utf8 {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            case UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                guard separator == nil || separator == byte, group > 0, groupSize == nil || groupSize == group else { return nil }
+                separator = byte
+                groupSize = group
+                group = 0
+                groups += 1
+                continue
+            default: return nil
+            }
+            digits += 1
+            group += 1
+            guard digits <= 12 else { return nil }
+            value = value << 4 | UInt64(digit)
+        }
+        guard digits == 12, groupSize == nil || groupSize == group else { return nil }
+        switch (groups, separator.map { Character(Unicode.Scalar($0)) }) {
+        case (1, nil), (3, "."?), (3, "-"?), (6, ":"?), (6, "-"?): break
         default: return nil
         }
-        guard let value = UInt64(groups.joined(), radix: 16) else { return nil }
         self.value = value
     }
 
@@ -45,11 +68,17 @@ public struct MACAddress: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// A group address: never the address of one terminal.
     public var isMulticast: Bool { (value >> 40) & 0x01 != 0 }
 
-    public var description: String { octets.map { hex($0) }.joined(separator: ":") }
-
-    private func hex(_ octet: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(octet >> 4)], digits[Int(octet & 0x0F)]])
+    public var description: String {
+        String(unsafeUninitializedCapacity: 17) { buffer in
+            let digits = Array("0123456789abcdef".utf8)
+            for i in 0..<6 {
+                let octet = Int(truncatingIfNeeded: value >> (40 - 8 * UInt64(i))) & 0xFF
+                buffer[i * 3] = digits[octet >> 4]
+                buffer[i * 3 + 1] = digits[octet & 0x0F]
+                if i < 5 { buffer[i * 3 + 2] = UInt8(ascii: ":") }
+            }
+            return 17
+        }
     }
 
     public static func < (lhs: MACAddress, rhs: MACAddress) -> Bool { lhs.value < rhs.value }

@@ -96,6 +96,10 @@ extension StationTable {
             rate: .ciscoTxRateSet(rate: column(client, 17), band: column(client, 6), channelWidth: column("1.3.6.1.4.1.9.9.612.1.1.1.1", 2)))
     }()
 
+    /// Ruijie's station table (1.3.6.1.4.1.4881.1.1.10.2.56.5.1.1, beside ruijieApTable in the same WLAN subtree):
+    /// column 2 is the AP's MAC, which indexes ruijieApTable. No SSID or rate column is known.
+    public static let ruijie = StationTable(apMAC: column("1.3.6.1.4.1.4881.1.1.10.2.56.5.1.1.1", 2), apName: nil, ssid: nil, rate: nil)
+
     /// WLSX-USER-MIB nUserTable (AP name; indexed by MAC and IP) and WLSX-WLAN-MIB wlsxWlanStationTable (SSID). The
     /// station table's transmit rate is 255 (not known) on the controllers recorded, so the rate is not read.
     public static let aruba = StationTable(

@@ -98,14 +98,14 @@ extension WirelessProfile {
             radios: RadioTable(clients: column(radio, 7), state: nil), stations: .aruba)
     }()
 
-    /// RUIJIE-AC-MGMT-MIB ruijieApTable (Ruijie WS-series controllers): state, clients and uplink speed per AP.
+    /// RUIJIE-AC-MGMT-MIB ruijieApTable (Ruijie WS-series controllers): state, clients and uplink speed per AP; its station table.
     public static let ruijie: WirelessProfile = {
         let ap: OID = "1.3.6.1.4.1.4881.1.1.10.2.56.2.1.1.1"
         return WirelessProfile(
             id: "ruijie-ac", mib: "RUIJIE-AC-MGMT-MIB", vendors: ["ruijie", "锐捷"], enterprises: ["1.3.6.1.4.1.4881"],
             name: column(ap, 2),
             state: StateColumn(column: column(ap, 48), up: [1], names: [1: "online", 2: "offline"]),
-            clients: column(ap, 34), uplinkMbps: column(ap, 24), rateSet: nil, radios: nil)
+            clients: column(ap, 34), uplinkMbps: column(ap, 24), rateSet: nil, radios: nil, stations: .ruijie)
     }()
 
     /// IEEE802dot11-MIB dot11StationConfigTable: a standalone AP reports itself, one row per radio interface,

@@ -13,13 +13,13 @@ extension ComplianceReport {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>带宽达标报告 Bandwidth compliance</title>
+            <title>\(title.zh) \(title.en)</title>
             <style>\(Self.style)</style>
             </head>
             <body>
             <header>
             <div class="switch"><button type="button" onclick="document.documentElement.dataset.lang='zh'">中文</button><button type="button" onclick="document.documentElement.dataset.lang='en'">English</button></div>
-            <h1>\(Self.both("互联网+教育 带宽达标报告", "Internet + Education: bandwidth compliance"))</h1>
+            <h1>\(Self.both("互联网+教育 \(title.zh)", "Internet + Education: \(title.en.lowercased())"))</h1>
             <p class="window">\(Self.both("统计区间", "Window")) <time datetime="\(Self.iso(from))">\(CityTime.minute(from))</time> – <time datetime="\(Self.iso(to))">\(CityTime.minute(to))</time></p>
             </header>
             <section id="city">

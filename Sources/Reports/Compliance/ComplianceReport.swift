@@ -52,6 +52,16 @@ public struct ComplianceReport: Sendable, Encodable {
     let fleetBySchool: [String: FleetCounts]
     /// The subjects' names, for the text and HTML forms (JSON and CSV keep the ids).
     let names: SubjectNames
+    /// What the text and HTML forms are headed: the whole report, or the rules it was filtered to.
+    public var title = Title.bandwidth
+
+    /// A report's heading in both languages.
+    public struct Title: Sendable, Hashable {
+        public var zh: String
+        public var en: String
+        public static let bandwidth = Title(zh: "带宽达标报告", en: "Bandwidth compliance")
+        public static let fleet = Title(zh: "电子书包达标报告", en: "E-book terminal compliance")
+    }
 
     private enum CodingKeys: String, CodingKey { case from, to, findings, city, counties, schools, fleet }
 
@@ -79,14 +89,18 @@ public struct ComplianceReport: Sendable, Encodable {
 
     /// Only the findings about one county or one school, of the rules given (all when nil); the counts are
     /// recomputed for them.
-    public func filtered(county: String?, school: String?, rules: Set<Finding.Rule>? = nil, inventory: Inventory) -> ComplianceReport {
+    public func filtered(
+        county: String?, school: String?, rules: Set<Finding.Rule>? = nil, title: Title = .bandwidth, inventory: Inventory
+    ) -> ComplianceReport {
         let countyOf = Dictionary(inventory.schools.map { ($0.id, $0.county) }, uniquingKeysWith: { a, _ in a })
-        return ComplianceReport(
+        var report = ComplianceReport(
             findings: findings.filter { finding in
                 (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
                     && (rules?.contains(finding.rule) ?? true)
             }, inventory: inventory, from: from, to: to,
             fleet: fleetBySchool.filter { id, _ in (county == nil || countyOf[id] == county) && (school == nil || id == school) })
+        report.title = title
+        return report
     }
 
     public func json() throws -> Data { try JSONDocument.encode(schema: "edunet.report.bandwidth/v1", key: "report", self) }
@@ -112,7 +126,7 @@ public struct ComplianceReport: Sendable, Encodable {
     public func text(english: Bool = false) -> String {
         func label(_ zh: String, _ en: String) -> String { english ? en : "\(zh) \(en)" }
         var out =
-            (english ? "Bandwidth compliance" : "带宽达标报告 Bandwidth compliance")
+            (english ? title.en : "\(title.zh) \(title.en)")
             + "  \(CityTime.minute(from)) – \(CityTime.minute(to))\n\n"
         let summaryRows =
             counties.filter { $0.counts.total > 0 }.map { c in
