@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "edunet", "edunetd", "Daemon", "Alerting", "Compliance", "Model", "Monitor", "SNMP", "Store", "TestSupport",
+                "edunet", "edunetd", "Daemon", "Alerting", "Compliance", "Fleet", "Model", "Monitor", "SNMP", "Store", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]),
     ],

@@ -109,10 +109,12 @@ echo "==> bandwidth compliance of 灵武市 over the last $window (the whole cit
 "$edunet" report bandwidth --window "$window" --format csv --output "$out/report.csv" || true
 
 echo "==> e-book terminals against one per student and teacher, per county (the whole city: edunet report fleet)"
-"$edunet" report fleet --window "$window" | sed -n '/^COUNTY\|^县区/,/^$/p' || true
+"$edunet" report fleet --window "$window" | sed -n '/^电子书包 E-book terminals/,/^$/p' || true
 lost=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['fleet']['lost_seen'])" "$out/simnet/truth.json")
 echo "==> a terminal reported lost, seen on Wi-Fi by the daemon (edunet fleet show $lost)"
 "$edunet" fleet show "$lost"
+"$edunet" alerts list --rule terminal_lost_seen
+"$edunet" alerts list --rule terminal_wrong_school
 
 echo "==> alerts raised (compliance failures, the trap, the fleet); sent to each county's receiver after the 30-s group wait"
 for _ in $(seq 1 60); do   # until the compliance alerts' groups have gone out (at most a minute)

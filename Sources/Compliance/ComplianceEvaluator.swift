@@ -39,6 +39,7 @@ public struct ComplianceEvaluator: Sendable {
         for school in configuration.inventory.schools {
             counts[school.id, default: FleetCounts()].students = school.students
             counts[school.id, default: FleetCounts()].teachers = school.teachers
+            counts[school.id, default: FleetCounts()].seenDaysRequired = policy.inUseSeenDays
         }
         return counts
     }

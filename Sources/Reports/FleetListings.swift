@@ -14,6 +14,8 @@ public enum FleetListings {
         public var model: String?
         public var osVersion: String?
         public var macs: [MACAddress]
+        public var batch: String?
+        public var purchased: String?
         public var warrantyEnd: String?
         public var lastSeenAt: Date?
         public var lastSeenAccessPoint: String?
@@ -27,7 +29,7 @@ public enum FleetListings {
         return TerminalRow(
             serial: terminal.serial, school: terminal.school, state: terminal.state, holder: terminal.holder?.text(reveal: reveal),
             className: terminal.holder.flatMap { classOf[$0] }, model: terminal.model, osVersion: terminal.osVersion, macs: terminal.macs,
-            warrantyEnd: terminal.warrantyEnd, lastSeenAt: terminal.lastSeen?.at,
+            batch: terminal.batch, purchased: terminal.purchased, warrantyEnd: terminal.warrantyEnd, lastSeenAt: terminal.lastSeen?.at,
             lastSeenAccessPoint: place?.accessPoint ?? terminal.lastSeen?.accessPoint, lastSeenSchool: place?.school,
             lastSeenArea: place?.areas.first, lastSeenSSID: terminal.lastSeen?.ssid)
     }

@@ -30,7 +30,10 @@ public struct TextTable: Sendable {
                 return isLast && !columns[index].alignRight ? cell : DisplayWidth.pad(cell, to: widths[index], alignRight: columns[index].alignRight)
             }.joined(separator: "  ")
         }
-        var out = [line(columns.map(\.title)), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
+        // Columns without titles (a list of fields and values) get no header.
+        var out =
+            columns.allSatisfy(\.title.isEmpty)
+            ? [] : [line(columns.map(\.title)), widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")]
         out += rows.map(line)
         return out.joined(separator: "\n") + "\n"
     }

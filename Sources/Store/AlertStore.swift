@@ -188,12 +188,16 @@ public final class AlertStore: Sendable {
     }
 
     /// Alerts for the CLI: by state (nil for all) and county, newest first.
-    public func alerts(state: AlertState?, county: String?, limit: Int) throws(StoreError) -> [Alert] {
+    public func alerts(state: AlertState?, county: String?, rule: String? = nil, limit: Int) throws(StoreError) -> [Alert] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let state {
             conditions.append("state = ?")
             arguments += [state.rawValue]
+        }
+        if let rule {
+            conditions.append("rule = ?")
+            arguments += [rule]
         }
         if let county {
             conditions.append("json_extract(labels, '$.county') = ?")

@@ -38,15 +38,26 @@ struct AlertsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Alerts, newest first: firing ones by default.")
         @Option(help: "firing, resolved or all.") var state: StateFilter = .firing
         @Option(help: "Only alerts of this county (its id, e.g. yongning, or its name, e.g. 永宁县).") var county: String?
+        @Option(help: "Only alerts of this rule (terminal_lost_seen, link_down, compliance_fail, …; docs/alerting.md lists them).")
+        var rule: String?
         @Option(help: "At most this many.") var limit = 500
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: FormatOptions
+
+        func validate() throws {
+            if let rule, !AlertingPolicy.Rules.names.contains(rule) {
+                let near = Suggestion.closest(to: rule, among: AlertingPolicy.Rules.names)
+                throw ValidationError(
+                    "no alert rule `\(rule)`"
+                        + (near.map { "; did you mean \($0)?" } ?? "; the rules: " + AlertingPolicy.Rules.names.joined(separator: ", ")))
+            }
+        }
 
         func execute() throws {
             let db = try database.openDatabase()
             let county = try self.county.map { try AlertsCommand.countyID($0, database: db) }
             let alerts = try AlertStore(database: db).alerts(
-                state: state == .all ? nil : AlertState(rawValue: state.rawValue), county: county, limit: limit)
+                state: state == .all ? nil : AlertState(rawValue: state.rawValue), county: county, rule: rule, limit: limit)
             let listing = Listing(
                 columns: [
                     .init("ID", key: "id", numeric: true), .init("状态 State", key: "state"), .init("级别 Severity", key: "severity"),

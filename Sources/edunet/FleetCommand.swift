@@ -225,14 +225,16 @@ struct FleetShow: EdunetSubcommand {
         let row = FleetListings.row(terminal, classOf: classOf, places: context.inventory.accessPointPlaces, reveal: reveal.reveal)
         guard output.format == .table else { return Terminal.print(try FleetListings.terminals([row]).render(output.format)) }
         let seen = row.lastSeenAt.map { at in
-            "\(CityTime.minute(at)) on \(row.lastSeenAccessPoint ?? "an unknown AP")"
-                + ([row.lastSeenSchool, row.lastSeenArea].compactMap { $0 }.map { " (\($0))" }.joined())
+            let school = row.lastSeenSchool.flatMap { id in context.inventory.schools.first { $0.id == id }?.name } ?? row.lastSeenSchool
+            let place = [school, row.lastSeenArea].compactMap { $0 }.joined(separator: " ")
+            return "\(CityTime.minute(at)) on \(row.lastSeenAccessPoint ?? "an unknown AP")" + (place.isEmpty ? "" : " (\(place))")
                 + (row.lastSeenSSID.map { ", SSID \($0)" } ?? "")
         }
         let lines: [(String, String)] = [
             ("序列号 Serial", row.serial), ("学校 School", row.school), ("状态 State", "\(row.state.rawValue) \(row.state.chinese)"),
             ("持有人 Holder", row.holder.map { $0 + (row.className.map { " (\($0))" } ?? "") } ?? "—"), ("型号 Model", row.model ?? "—"),
-            ("系统 OS", row.osVersion ?? "—"), ("MAC", row.macs.map(\.description).joined(separator: " ")), ("保修 Warranty", row.warrantyEnd ?? "—"),
+            ("系统 OS", row.osVersion ?? "—"), ("MAC", row.macs.map(\.description).joined(separator: " ")), ("批次 Batch", row.batch ?? "—"),
+            ("采购 Purchased", row.purchased ?? "—"), ("保修 Warranty", row.warrantyEnd ?? "—"),
             ("最近在线 Last seen", seen ?? "never seen on Wi-Fi 从未在线"),
         ]
         Terminal.print(TextTable(columns: [.init(""), .init("")], rows: lines.map { [$0.0, $0.1] }).render())

@@ -1,3 +1,5 @@
+import Daemon
+import Fleet
 import Foundation
 import Model
 import Monitor
@@ -16,7 +18,7 @@ struct SimulatedCityTests {
     /// the daemon's interval, and the database. Two devices in flight: snmpsim answers one request at a time in
     /// Python, and with more queued its answers leave up to 0.3 s after it read the counters, which is simulator
     /// noise of 3 % at an 8 s interval; real agents answer in milliseconds.
-    static func workspace(_ city: SimulatedCity, interval: Double) throws -> URL {
+    static func workspace(_ city: SimulatedCity, interval: Double, receiver: WebhookReceiver) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-city-\(UUID().uuidString)")
         let policies = directory.appendingPathComponent("policies")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -25,12 +27,20 @@ struct SimulatedCityTests {
         let text = try String(contentsOf: fleet, encoding: .utf8)
         try String(text[..<text.range(of: "poll_interval_seconds:")!.lowerBound]).write(to: fleet, atomically: true, encoding: .utf8)
         try """
+        receivers:
+          - {id: city-noc, name: 市教育网络中心, kind: generic, url: "\(receiver.url("/hooks/city-noc"))", secret: {env: CITY_WEBHOOK_SECRET}}
+        default_receiver: city-noc
+        grouping: {group_wait_seconds: 0, group_interval_seconds: 0}
+
+        """.write(to: policies.appendingPathComponent("alerting.yaml"), atomically: true, encoding: .utf8)
+        try """
         database: city.sqlite
         inventory: \(city.directory.appendingPathComponent("inventory").path)
         policies: policies
         http: {listen: "127.0.0.1:0"}
         traps: {port: 0}
         poll: {interval_seconds: \(interval), timeout_seconds: 3, retries: 1, max_devices_in_flight: 2}
+        alerts: {tick_seconds: 0.2, evaluate_seconds: 2}
         """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
         return directory
     }
@@ -39,7 +49,7 @@ struct SimulatedCityTests {
     static func startDaemon(_ city: SimulatedCity, in directory: URL) throws -> pid_t {
         let edunetd = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("edunetd").path
         return try TestProcess.spawn(
-            "set -a; . '\(city.directory.appendingPathComponent("env.sh").path)'; exec '\(edunetd)' "
+            "set -a; . '\(city.directory.appendingPathComponent("env.sh").path)'; CITY_WEBHOOK_SECRET='\(AlertingDaemonTests.secret)' exec '\(edunetd)' "
                 + "--config '\(directory.appendingPathComponent("edunetd.yaml").path)' > '\(directory.appendingPathComponent("edunetd.log").path)' 2>&1 < /dev/null"
         )
     }
@@ -66,11 +76,33 @@ struct SimulatedCityTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
+    /// The fleet alerts in what the receiver got: rule → the alerts' labels.
+    static func fleetAlerts(_ receiver: WebhookReceiver) -> [String: [[String: String]]] {
+        Dictionary(
+            grouping: receiver.received.flatMap { ($0.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? [] }.filter {
+                AlertSources.fleetRules.contains($0["rule"] as? String ?? "")
+            }, by: { $0["rule"] as! String }
+        ).mapValues { $0.map { $0["labels"] as? [String: String] ?? [:] } }
+    }
+
     @Test func measuresTheRatesTheSimulationSetsAndTheAccessPointsItServes() async throws {
         let city = await TestAgents.simulatedCity()
         let truth = try city.truth()
-        let directory = try Self.workspace(city, interval: 10)
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        let directory = try Self.workspace(city, interval: 10, receiver: receiver)
         defer { try? FileManager.default.removeItem(at: directory) }
+        // The sample fleet, registered a month ago: the terminal the import says is lost has been lost since, and the
+        // assigned terminals no client table lists have not been seen for as long.
+        let configuration = try ConfigurationLoader.load(
+            inventoryDirectory: city.directory.appendingPathComponent("inventory").path,
+            policiesDirectory: directory.appendingPathComponent("policies").path)
+        let register = FleetRegister(
+            store: FleetStore(database: try StoreDatabase(path: directory.appendingPathComponent("city.sqlite").path)),
+            inventory: configuration.inventory)
+        let terminals = try CSVFile.read(city.directory.appendingPathComponent("fleet/terminals.csv").path)
+        try register.apply(try register.planTerminalImport(terminals), by: "test", why: "sample fleet", at: Date().addingTimeInterval(-30 * 86_400))
+        #expect(try register.store.register().terminals.count == truth.fleet.terminals)
         let started = Date()
         let pid = try Self.startDaemon(city, in: directory)
         let port = try await Self.httpPort(directory)
@@ -92,6 +124,8 @@ struct SimulatedCityTests {
             }
             try await Task.sleep(for: .milliseconds(500))
         }
+        // The fleet alerts, through the daemon's pipeline to the receiver.
+        try? await waitFor("the fleet alerts", within: 60) { Self.fleetAlerts(receiver).count == 3 }
         let health = try await Self.get(port, "/healthz")
         let status = DaemonPollingTests.stop(pid)
         let log = Self.log(directory)
@@ -147,6 +181,32 @@ struct SimulatedCityTests {
                 #expect(found.stateSamples >= 2 && found.upSamples == (ap.up ? found.stateSamples : 0))
             }
         }
+        // Clients: every terminal the client tables list, last seen at its AP; the APs' median client rates.
+        let seen = try register.store.register().terminals
+        for (serial, place) in truth.fleet.served {
+            let sighting = try #require(seen[serial]?.lastSeen, "\(serial) listed at \(place.ap)")
+            #expect(sighting.controller == place.controller && sighting.accessPoint == place.ap, "\(serial): \(sighting)")
+        }
+        #expect(seen.values.filter { $0.lastSeen != nil }.count == truth.fleet.served.count, "no other terminal seen")
+        for (controller, aps) in truth.access_points where controller.hasPrefix("wlc-") {
+            for ap in aps where ap.up {
+                #expect(reported.first { $0.controller == controller && $0.reading.name == ap.name }?.reading.clientRateMbps == ap.client_rate_mbps)
+            }
+        }
+        let alerts = Self.fleetAlerts(receiver)
+        let lost = try #require(alerts["terminal_lost_seen"]?.first, "\(alerts)\n\(log.suffix(3000))")
+        let lostPlace = try #require(truth.fleet.served[truth.fleet.lost_seen])
+        #expect(
+            lost["terminal"] == truth.fleet.lost_seen && lost["ap"] == lostPlace.ap && lost["school"] == lostPlace.school
+                && lost["category"] == "security")
+        let stray = try #require(alerts["terminal_wrong_school"]?.first)
+        #expect(stray["terminal"] == truth.fleet.wrong_school.serial && stray["school"] == truth.fleet.wrong_school.registered)
+        #expect(stray["seen_school"] == truth.fleet.wrong_school.seen)
+        // One message a school whose controller lists clients, and only those: the others cannot tell.
+        let watched = Set(
+            truth.fleet.served.map { $0.key == truth.fleet.wrong_school.serial ? truth.fleet.wrong_school.registered : $0.value.school })
+        #expect(Set(alerts["terminals_not_seen"]?.compactMap { $0["school"] } ?? []) == watched)
+
         // Servers: HOST-RESOURCES processor load.
         for (id, host) in truth.hosts {
             let latest = try #require(try store.latestHost(device: id))
@@ -189,5 +249,6 @@ struct SimulatedCityTests {
         #expect(aps.status == 0 && expected.allSatisfy { ap in aps.stdout.contains(#""id" : "\#(ap.name)""#) }, "\(aps.stdout)")
         let statusCommand = try SNMPCommandTests.run(["status", "--db", db])
         #expect(statusCommand.stdout.contains("last cycle"), "\(statusCommand.stdout)")
+        await receiver.stop()
     }
 }

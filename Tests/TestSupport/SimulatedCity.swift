@@ -22,6 +22,26 @@ package struct SimulatedCity: Sendable {
             package let clients: Int
             package let state: String
             package let uplink_mbps: Int?
+            /// The median of the transmit rates its client-table rows carry (Huawei controllers).
+            package let client_rate_mbps: Double?
+        }
+        /// The sample fleet: where each terminal the client tables list is, the one registered lost, the one listed
+        /// at a school it is not registered to.
+        package struct Fleet: Decodable {
+            package struct Place: Decodable {
+                package let controller: String
+                package let ap: String
+                package let school: String
+            }
+            package struct Stray: Decodable {
+                package let serial: String
+                package let registered: String
+                package let seen: String
+            }
+            package let terminals: Int
+            package let served: [String: Place]
+            package let lost_seen: String
+            package let wrong_school: Stray
         }
         package struct Host: Decodable {
             package let processors: Int
@@ -31,6 +51,7 @@ package struct SimulatedCity: Sendable {
         package let access_points: [String: [AccessPoint]]
         package let hosts: [String: Host]
         package let congested: [String]
+        package let fleet: Fleet
     }
 
     package func truth() throws -> Truth {

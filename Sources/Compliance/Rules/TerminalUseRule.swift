@@ -17,7 +17,7 @@ struct TerminalUseRule: ComplianceRule {
                 zh: "已分配终端中 ≥ \(share) 在最近 \(policy.inUseSchoolDays) 个上学日中至少 \(policy.inUseSeenDays) 天在线",
                 targetValue: policy.inUseMinimumShare, source: "client tables of the wireless controllers, matched to the register's MACs")
             finding.evidence.samples = counts.assigned
-            guard let used = counts.inUseShare else {
+            guard counts.assigned > 0 else {
                 finding.explain("no terminal is assigned", zh: "尚无已分配终端")
                 return finding
             }
@@ -34,6 +34,7 @@ struct TerminalUseRule: ComplianceRule {
                     zh: "最近 \(policy.inUseSchoolDays) 个上学日中仅 \(counts.schoolDaysWatched) 天见到本校终端；满 \(policy.inUseSeenDays) 天后判定")
                 return finding
             }
+            let used = Double(counts.inUse) / Double(counts.assigned)
             finding.measured(
                 "\(counts.inUse) of \(counts.assigned) in use (\(RateText.percent(used)))",
                 zh: "\(counts.assigned) 台中 \(counts.inUse) 台在用（\(RateText.percent(used))）")

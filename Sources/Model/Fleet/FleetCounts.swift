@@ -22,6 +22,8 @@ public struct FleetCounts: Sendable, Hashable, Codable {
     /// the policy's `seen_days`, no terminal can be in use and the share is not yet a verdict. For a county or the
     /// city, the most of any of its schools.
     public var schoolDaysWatched = 0
+    /// The policy's `in_use.seen_days`: until `schoolDaysWatched` reaches it the share in use is not known.
+    public var seenDaysRequired = 0
 
     public init() {}
 
@@ -36,8 +38,10 @@ public struct FleetCounts: Sendable, Hashable, Codable {
     /// Terminals assigned per student and teacher (planning figures); nil without any.
     public var ratio: Double? { students + teachers == 0 ? nil : Double(assigned) / Double(students + teachers) }
 
-    /// Terminals in use over terminals assigned; nil when none is assigned.
-    public var inUseShare: Double? { assigned == 0 ? nil : Double(inUse) / Double(assigned) }
+    /// Terminals in use over terminals assigned; nil when none is assigned or Wi-Fi has not watched long enough.
+    public var inUseShare: Double? {
+        assigned == 0 || schoolDaysWatched < seenDaysRequired ? nil : Double(inUse) / Double(assigned)
+    }
 
     public mutating func add(_ state: TerminalState) {
         switch state {
@@ -66,6 +70,7 @@ public struct FleetCounts: Sendable, Hashable, Codable {
         sum.inUse = a.inUse + b.inUse
         sum.everSeen = a.everSeen + b.everSeen
         sum.schoolDaysWatched = max(a.schoolDaysWatched, b.schoolDaysWatched)
+        sum.seenDaysRequired = max(a.seenDaysRequired, b.seenDaysRequired)
         return sum
     }
 }

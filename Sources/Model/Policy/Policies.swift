@@ -165,6 +165,11 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
 
     /// When each source raises its alert and how severe it is (`rules:`).
     public struct Rules: Sendable, Hashable, Codable {
+        /// Every alert rule's name, as alerts and `rules:` spell it.
+        public static let names = [
+            "device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
+            "snmp_auth_failure", "delivery_failed", "ap_down", "terminal_lost_seen", "terminals_not_seen", "terminal_wrong_school",
+        ]
         /// NAV's two stages: a device that has not answered for this long is a warning, then critical.
         public var unreachableWarningSeconds: Double = 60
         public var unreachableCriticalSeconds: Double = 240

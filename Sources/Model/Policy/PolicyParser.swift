@@ -178,11 +178,7 @@ struct PolicyParser {
 
     /// `rules:`: per rule its severity and timing; every key optional.
     private func alertRules(_ value: YAMLValue, into rules: inout AlertingPolicy.Rules) {
-        let names = [
-            "device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
-            "snmp_auth_failure", "delivery_failed", "ap_down", "terminal_lost_seen", "terminals_not_seen", "terminal_wrong_school",
-        ]
-        guard let m = value.mapping("`rules`", keys: names) else { return }
+        guard let m = value.mapping("`rules`", keys: AlertingPolicy.Rules.names) else { return }
         func severity(_ rule: YAMLMapping, _ name: String, _ key: String = "severity") -> AlertSeverity? {
             rule[key]?.choice("rules.\(name).\(key)", of: AlertSeverity.self)
         }
