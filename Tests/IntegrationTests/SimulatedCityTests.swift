@@ -109,7 +109,8 @@ struct SimulatedCityTests {
         // Until every simulated device has two measured intervals stored and a cycle is over, as /metrics says.
         let database = directory.appendingPathComponent("city.sqlite").path
         var metrics = (status: 0, body: "")
-        let deadline = Date().addingTimeInterval(120)
+        // Alone, about 40 s; beside the recording walks on a 2-core machine, several times that.
+        let deadline = Date().addingTimeInterval(300)
         while Date() < deadline {
             metrics = try await Self.get(port, "/metrics")
             if metrics.body.contains("edunet_poll_cycle_seconds "), let stored = try? MeasurementStore(database: StoreDatabase(path: database)),
@@ -217,8 +218,10 @@ struct SimulatedCityTests {
         let cycle = try #require(metrics.body.split(separator: "\n").first { $0.hasPrefix("edunet_poll_cycle_seconds ") })
         let cycleSeconds = try #require(Double(cycle.split(separator: " ")[1]))
         // A cycle lasts from its start to the last poll due in it: about the interval (10 s), longer when the daemon
-        // falls behind (on a busy 2-core CI machine snmpsim shares the cores with the recording tests).
-        #expect(cycleSeconds > 9 && cycleSeconds < 30, "\(cycle)")
+        // falls behind: on a busy 2-core CI machine the one Python process that answers for the whole city shares the
+        // cores with the recording walks, and a cycle has been seen to take 33 s. What the rates measured then is
+        // checked above, gaps included; here, that the metric is a cycle's length and not nonsense.
+        #expect(cycleSeconds > 9 && cycleSeconds < 120, "\(cycle)")
         #expect(
             metrics.body.contains("edunet_polls_total ") && metrics.body.contains("edunet_snmp_varbinds_total ")
                 && metrics.body.contains("edunet_poll_failures_total 0"), "\(metrics.body)")
