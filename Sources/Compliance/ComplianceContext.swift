@@ -20,6 +20,8 @@ struct ComplianceContext: Sendable {
     let fleetPolicy: FleetPolicy
     /// Each school's e-book terminals at the end of the window.
     let fleet: [String: FleetCounts]
+    /// The imports the register rests on at the end of the window (the latest of terminals and of the roster).
+    let fleetImports: [FleetOperation]
 
     init(evaluator: ComplianceEvaluator, from: Date, to: Date) throws(StoreError) {
         self.from = from
@@ -36,6 +38,7 @@ struct ComplianceContext: Sendable {
         interfaceStates = try evaluator.store.allInterfaces()
         fleetPolicy = evaluator.configuration.policies.fleet
         fleet = try evaluator.fleetCounts(at: to)
+        fleetImports = try FleetStore(database: evaluator.store.database).lastImports(by: to)
     }
 
     /// The interfaces of a device as last polled; nil when it never was.

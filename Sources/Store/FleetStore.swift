@@ -135,6 +135,22 @@ public final class FleetStore: Sendable {
     }
 
     /// One operation and the changes it made, or nil.
+    /// The latest terminals import and the latest roster import applied by `date` and not undone: what a finding on
+    /// the register rests on.
+    public func lastImports(by date: Date) throws(StoreError) -> [FleetOperation] {
+        try database.read { db in
+            try ["import-terminals", "import-roster"].compactMap { kind in
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT id, kind, at, by, why, terminals, undone_by FROM fleet_operations
+                        WHERE kind = ? AND undone_by IS NULL AND at <= ? ORDER BY at DESC, id DESC LIMIT 1
+                        """, arguments: [kind, date.timeIntervalSince1970]
+                ).map(Self.operation)
+            }
+        }
+    }
+
     public func operation(_ id: String) throws(StoreError) -> (operation: FleetOperation, changes: [TerminalHistoryEntry])? {
         try database.read { db in
             guard

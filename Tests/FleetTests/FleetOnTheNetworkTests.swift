@@ -106,6 +106,7 @@ struct FleetOnTheNetworkTests {
         let ratio = try #require(findings.values.first { $0.rule == .terminalRatio && $0.subject.id == "v1" })
         #expect(ratio.verdict == .fail && ratio.measuredValue == 4000 && ratio.targetValue == 5300)
         #expect(ratio.reason?.contains("1300 short of one terminal per student and teacher; 10 are in stock to assign") == true, "\(ratio)")
+        #expect(ratio.evidence.source.contains("; as of import-terminals-20261102-0000-1 (2026-11-02 00:00 UTC+8, test)"), "\(ratio.evidence.source)")
         #expect(findings.values.first { $0.rule == .terminalRatio && $0.subject.id == "s1" }?.verdict == .pass)
         let use = try #require(findings.values.first { $0.rule == .terminalUse && $0.subject.id == "s1" })
         #expect(use.verdict == .pass && use.measured == "1100 of 1280 in use (85.9 %)", "\(use)")

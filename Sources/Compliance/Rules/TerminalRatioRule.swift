@@ -8,13 +8,16 @@ struct TerminalRatioRule: ComplianceRule {
     func findings(in context: ComplianceContext, linkFindings: [Finding]) -> [Finding] {
         // A city that keeps no register in EduNet gets no fleet findings rather than an unknown for every school.
         guard context.fleet.values.contains(where: { $0.registered > 0 }) else { return [] }
+        let imports = context.fleetImports.map { "\($0.id) (\(CityTime.minute($0.at)), \($0.by))" }
+        let source =
+            "the terminal register (edunet fleet\(imports.isEmpty ? "" : "; as of " + imports.joined(separator: " and "))) and the inventory's students and teachers"
         return context.inventory.schools.map { school in
             let counts = context.fleet[school.id] ?? FleetCounts()
             let required = counts.required(context.fleetPolicy)
             let target = Int(required.rounded(.up))
             var finding = Finding(
                 rule: .terminalRatio, subject: context.subject(school), target: "≥ \(target) assigned", zh: "已分配 ≥ \(target) 台",
-                targetValue: required, source: "the terminal register (edunet fleet) and the inventory's students and teachers")
+                targetValue: required, source: source)
             finding.evidence.samples = counts.registered
             guard counts.registered > 0 else {
                 finding.explain(
