@@ -84,12 +84,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the benchmark executables share: their command line and the process's CPU time.
+        .target(name: "BenchSupport"),
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
-        .executableTarget(name: "snmp-bench", dependencies: ["SNMP"]),
+        .executableTarget(name: "snmp-bench", dependencies: ["SNMP", "BenchSupport"]),
         // The batched-insert benchmark (scripts/bench-store.sh).
-        .executableTarget(name: "store-bench", dependencies: ["Store", "Model"]),
+        .executableTarget(name: "store-bench", dependencies: ["Store", "Model", "BenchSupport"]),
         // The e-book fleet benchmark (scripts/bench-fleet.sh).
-        .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "Store", "Model"]),
+        .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "Store", "Model", "BenchSupport"]),
         // The alert-storm benchmark (scripts/bench-alerts.sh).
         .executableTarget(name: "alert-bench", dependencies: ["Alerting", "Store", "Model", .product(name: "Logging", package: "swift-log")]),
         // Helpers the test targets share: the process runners, the SNMP agents on loopback and the simulated city,

@@ -1,3 +1,4 @@
+import BenchSupport
 import Fleet
 import Foundation
 import Model
@@ -11,21 +12,11 @@ import Store
 @main
 struct FleetBench {
     static func main() throws {
-        var arguments = Array(CommandLine.arguments.dropFirst())
-        func option(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
-                return fallback
-            }
-            arguments.removeSubrange(index...(index + 1))
-            return value
-        }
-        let terminals = option("--terminals", 50_000)
-        let grade = option("--grade", 2_000)
-        let clients = option("--clients", 10_000)
-        guard let path = arguments.first else {
-            FileHandle.standardError.write(Data("usage: fleet-bench DATABASE [--terminals N] [--grade N] [--clients N]\n".utf8))
-            exit(64)
-        }
+        var command = BenchCommandLine()
+        let terminals = command.option("--terminals", 50_000)
+        let grade = command.option("--grade", 2_000)
+        let clients = command.option("--clients", 10_000)
+        guard let path = command.arguments.first else { BenchCommandLine.usage("fleet-bench DATABASE [--terminals N] [--grade N] [--clients N]") }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         let database = try StoreDatabase(path: path)
         let inventory = city(schools: 100)
@@ -80,10 +71,10 @@ struct FleetBench {
         measure("poll-with-clients", rows: 20) { for minute in 40..<60 { try poll(minute, stations: stations) } }
     }
 
-    /// One step: wall and CPU seconds (CPU from CLOCK_PROCESS_CPUTIME_ID, nanoseconds).
+    /// One step: wall and CPU seconds.
     static func measure(_ step: String, rows: Int, _ body: () throws -> Void) {
         let clock = ContinuousClock()
-        let cpu = processCPU()
+        let cpu = BenchCommandLine.processCPU()
         let start = clock.now
         do { try body() } catch {
             FileHandle.standardError.write(Data("fleet-bench: \(step): \(error)\n".utf8))
@@ -91,13 +82,7 @@ struct FleetBench {
         }
         let wall = clock.now - start
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-        print("step=\(step) seconds=\(seconds) cpu=\(processCPU() - cpu) rows=\(rows)")
-    }
-
-    static func processCPU() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        print("step=\(step) seconds=\(seconds) cpu=\(BenchCommandLine.processCPU() - cpu) rows=\(rows)")
     }
 
     static func mac(_ n: Int) -> String { String(format: "d0:65:44:%02x:%02x:%02x", n >> 16 & 0xFF, n >> 8 & 0xFF, n & 0xFF) }

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import SNMP
 
@@ -8,27 +9,18 @@ import SNMP
 @main
 struct SNMPBench {
     static func main() async throws {
-        var arguments = Array(CommandLine.arguments.dropFirst())
-        func option(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
-                return fallback
-            }
-            arguments.removeSubrange(index...(index + 1))
-            return value
-        }
-        let concurrency = option("--concurrency", 1000)
-        let maxInFlight = option("--max-in-flight", 1000)
-        let perAgent = option("--max-in-flight-per-agent", 64)
-        let maxRepetitions = option("--max-repetitions", Int(ProcessInfo.processInfo.environment["MAXREP"] ?? "") ?? 25)
-        let timeout = option("--timeout", Int(ProcessInfo.processInfo.environment["SNMP_TIMEOUT"] ?? "") ?? 5)
-        let retries = option("--retries", Int(ProcessInfo.processInfo.environment["SNMP_RETRIES"] ?? "") ?? 3)
+        var command = BenchCommandLine()
+        let concurrency = command.option("--concurrency", 1000)
+        let maxInFlight = command.option("--max-in-flight", 1000)
+        let perAgent = command.option("--max-in-flight-per-agent", 64)
+        let maxRepetitions = command.option("--max-repetitions", Int(ProcessInfo.processInfo.environment["MAXREP"] ?? "") ?? 25)
+        let timeout = command.option("--timeout", Int(ProcessInfo.processInfo.environment["SNMP_TIMEOUT"] ?? "") ?? 5)
+        let retries = command.option("--retries", Int(ProcessInfo.processInfo.environment["SNMP_RETRIES"] ?? "") ?? 3)
         let community = ProcessInfo.processInfo.environment["COMMUNITY"] ?? "public"
-        guard let file = arguments.first, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            FileHandle.standardError.write(
-                Data(
-                    "usage: snmp-bench TARGETS_FILE [--concurrency N] [--max-in-flight N] [--max-in-flight-per-agent N] [--max-repetitions N] [--timeout S] [--retries N]\n"
-                        .utf8))
-            exit(64)
+        guard let file = command.arguments.first, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            BenchCommandLine.usage(
+                "snmp-bench TARGETS_FILE [--concurrency N] [--max-in-flight N] [--max-in-flight-per-agent N] [--max-repetitions N] [--timeout S] [--retries N]"
+            )
         }
         let targets = text.split(whereSeparator: \.isNewline).compactMap { line -> SNMPTarget? in
             let parts = line.split(separator: ":")

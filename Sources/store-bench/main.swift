@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import Model
 import Store
@@ -8,28 +9,18 @@ import Store
 @main
 struct StoreBench {
     static func main() throws {
-        var arguments = Array(CommandLine.arguments.dropFirst())
-        func option(_ name: String, _ fallback: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
-                return fallback
-            }
-            arguments.removeSubrange(index...(index + 1))
-            return value
-        }
-        let devices = option("--devices", 1000)
-        let interfaces = option("--interfaces", 49)
-        let polls = option("--polls", 5)
-        guard let path = arguments.first else {
-            FileHandle.standardError.write(Data("usage: store-bench DATABASE [--devices N] [--interfaces N] [--polls N]\n".utf8))
-            exit(64)
-        }
+        var command = BenchCommandLine()
+        let devices = command.option("--devices", 1000)
+        let interfaces = command.option("--interfaces", 49)
+        let polls = command.option("--polls", 5)
+        guard let path = command.arguments.first else { BenchCommandLine.usage("store-bench DATABASE [--devices N] [--interfaces N] [--polls N]") }
         let store = MeasurementStore(database: try StoreDatabase(path: path))
         let names = (0..<interfaces).map { "GigabitEthernet0/0/\($0 + 1)" }
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)
         var rng = SystemRandomNumberGenerator()
         let clock = ContinuousClock()
         let start = clock.now
-        let cpu = processCPU()
+        let cpu = BenchCommandLine.processCPU()
         for poll in 0..<polls {
             for device in 0..<devices {
                 let time = t0.addingTimeInterval(Double(poll * 60) + Double(device) * 0.01)
@@ -42,12 +33,7 @@ struct StoreBench {
             }
         }
         let seconds = (clock.now - start) / .seconds(1)
-        print("rows=\(devices * interfaces * polls) seconds=\(seconds) cpu=\(processCPU() - cpu)")
+        print("rows=\(devices * interfaces * polls) seconds=\(seconds) cpu=\(BenchCommandLine.processCPU() - cpu)")
     }
 
-    static func processCPU() -> Double {
-        var usage = rusage()
-        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
 }

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The command line of a benchmark executable (`NAME ARGUMENT… [--option N]…`): integer options taken out by
+/// name with their defaults, the positional arguments left, and the process's CPU time. The benchmarks share it
+/// so that each says only what it measures.
+public struct BenchCommandLine {
+    /// What is left once the options are taken: the positional arguments.
+    public private(set) var arguments: [String]
+
+    public init(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) { self.arguments = arguments }
+
+    /// `--name N`, taken out of the arguments; `fallback` when absent or not a number.
+    public mutating func option(_ name: String, _ fallback: Int) -> Int {
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
+            return fallback
+        }
+        arguments.removeSubrange(index...(index + 1))
+        return value
+    }
+
+    /// Prints the usage line and exits with 64 (wrong usage).
+    public static func usage(_ line: String) -> Never {
+        FileHandle.standardError.write(Data("usage: \(line)\n".utf8))
+        exit(64)
+    }
+
+    /// CPU seconds this process has used, user and system (CLOCK_PROCESS_CPUTIME_ID: nanoseconds, every thread).
+    public static func processCPU() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
