@@ -345,16 +345,16 @@ struct TerminalMACIndex: Sendable {
 }
 
 extension FleetStore {
-    /// Marks the terminals among `stations` as seen at `time` by `controller`, runs inside the poll's own transaction
-    /// and returns the index to keep once that transaction has committed. Written are only changes against the
+    /// Marks the terminals among `stations` as seen at `time` by `controller`, from the index `start`; runs inside the
+    /// poll's own transaction and returns the index to keep once that transaction has committed. Written are only changes against the
     /// controller's previous poll: a terminal newly listed or on another AP or SSID (where and since when), one no
     /// longer listed (last seen at the previous poll), the first sighting of each day; and the poll's time, which is
     /// the last-seen time of every terminal it lists. Clients that are no terminal of the register are skipped.
     static func recordSightings(
-        _ stations: [StationReading], controller: String, at time: Date, database: StoreDatabase, _ db: Database
+        _ stations: [StationReading], controller: String, at time: Date, index start: TerminalMACIndex, _ db: Database
     ) throws -> TerminalMACIndex {
         let version = try Int64.fetchOne(db, sql: "SELECT version FROM fleet_version WHERE id = 1") ?? 0
-        var index = database.terminalMACs.withLock { $0 } ?? TerminalMACIndex()
+        var index = start
         if index.version != version {
             index.owners = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT mac, serial FROM terminal_macs")

@@ -28,7 +28,23 @@ public final class MeasurementStore: Sendable {
 
     /// Stores all that one poll of one device produced in one transaction: all of it or none of it.
     public func record(_ observations: DeviceObservations) throws(StoreError) {
-        var sightings: TerminalMACIndex?
+        guard observations.stations != nil else {
+            var none: TerminalMACIndex?
+            return try record(observations, sightings: &none)
+        }
+        // A poll with a client table holds the terminals' MAC index through its transaction, so that two controllers'
+        // polls never start from the same index and overwrite each other's listing; the index changes only once the
+        // transaction has committed.
+        try database.terminalMACs.withLock { (index: inout TerminalMACIndex?) throws(StoreError) in
+            var updated: TerminalMACIndex? = index ?? TerminalMACIndex()
+            try record(observations, sightings: &updated)
+            index = updated
+        }
+    }
+
+    /// `record(_:)`, with the MAC index the sightings start from (nil: the poll has no client table) and end with.
+    private func record(_ observations: DeviceObservations, sightings: inout TerminalMACIndex?) throws(StoreError) {
+        var index = sightings
         try write("storing the poll of \(observations.device)") { db, created in
             try insert(observations.rates, db, created: &created)
             let time = observations.time.timeIntervalSince1970
@@ -54,8 +70,8 @@ public final class MeasurementStore: Sendable {
                     ])
                 }
             }
-            if let stations = observations.stations {
-                sightings = try FleetStore.recordSightings(stations, controller: observations.device, at: observations.time, database: database, db)
+            if let stations = observations.stations, let start = index {
+                index = try FleetStore.recordSightings(stations, controller: observations.device, at: observations.time, index: start, db)
             }
             if let host = observations.host {
                 let memory = host.total(.memory)
@@ -72,7 +88,7 @@ public final class MeasurementStore: Sendable {
             }
         }
         // Only once the poll has committed: a failed transaction wrote none of the sightings the index remembers.
-        if let sightings { database.terminalMACs.withLock { $0 = sightings } }
+        sightings = index
     }
 
     private func insert(_ measurements: [InterfaceMeasurement], _ db: Database, created: inout [SeriesKey: Int64]) throws {

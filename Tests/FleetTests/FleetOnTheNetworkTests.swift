@@ -3,6 +3,7 @@ import Daemon
 import Foundation
 import Model
 import Store
+import Synchronization
 import TestSupport
 import Testing
 
@@ -98,6 +99,38 @@ struct FleetOnTheNetworkTests {
         #expect(try seen(2) == Terminal.Sighting(at: t[4], controller: "wlc2", accessPoint: "v1-ap01", ssid: "YC-EDU"), "not gone: elsewhere")
         try record(restarted, "wlc2", t[6], [station(2, "v1-ap01")])
         #expect(try seen(2)?.at == t[6])
+    }
+
+    /// Two controllers polled at the same moments, round after round, each listing one half of its terminals then
+    /// the other: when both stop listing anything, every terminal was last seen at the last round that listed it.
+    @Test func concurrentControllerPollsKeepEachOthersListings() throws {
+        let rounds = 40
+        let times = (0...rounds).map { Self.schoolDays[0].addingTimeInterval(Double($0) * 60) }
+        @Sendable func listing(_ first: Int, _ round: Int) -> [StationReading] {
+            (first + (round % 2) * 100..<first + (round % 2) * 100 + 100).map {
+                StationReading(mac: MACAddress(parsing: Self.mac($0))!, accessPoint: "s1-ap01", ssid: nil, rateMbps: nil)
+            }
+        }
+        let store = fixture.store
+        let failures = Mutex<[String]>([])
+        for round in 0..<rounds {
+            DispatchQueue.concurrentPerform(iterations: 2) { controller in
+                do {
+                    try store.record(
+                        DeviceObservations(
+                            device: "wlc\(controller)", time: times[round], rates: [], stations: listing(controller * 2000, round)))
+                } catch { failures.withLock { $0.append("\(error)") } }
+            }
+        }
+        for controller in 0..<2 { try store.record(DeviceObservations(device: "wlc\(controller)", time: times[rounds], rates: [], stations: [])) }
+        #expect(failures.withLock { $0 } == [])
+        let terminals = try register.store.register().terminals
+        for controller in 0..<2 {
+            for n in controller * 2000..<controller * 2000 + 200 {
+                let lastRound = (n - controller * 2000) / 100 == (rounds - 1) % 2 ? rounds - 1 : rounds - 2
+                #expect(terminals[Self.serial(n)]?.lastSeen?.at == times[lastRound], "terminal \(n)")
+            }
+        }
     }
 
     @Test func findingsJudgeTheRatioUseAndWifiFromClientRates() throws {
