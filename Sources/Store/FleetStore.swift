@@ -127,14 +127,16 @@ public final class FleetStore: Sendable {
     public func operations(limit: Int = 50) throws(StoreError) -> [FleetOperation] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, kind, at, by, why, terminals, undone_by FROM fleet_operations ORDER BY at DESC, id DESC LIMIT ?",
+                db, sql: "SELECT \(Self.operationColumns) FROM fleet_operations ORDER BY at DESC, id DESC LIMIT ?",
                 arguments: [limit]
             )
             .map(Self.operation)
         }
     }
 
-    /// One operation and the changes it made, or nil.
+    /// The columns `operation(_ row:)` reads, in its order.
+    private static let operationColumns = "id, kind, at, by, why, terminals, undone_by"
+
     /// The latest terminals import and the latest roster import applied by `date` and not undone: what a finding on
     /// the register rests on.
     public func lastImports(by date: Date) throws(StoreError) -> [FleetOperation] {
@@ -143,7 +145,7 @@ public final class FleetStore: Sendable {
                 try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT id, kind, at, by, why, terminals, undone_by FROM fleet_operations
+                        SELECT \(Self.operationColumns) FROM fleet_operations
                         WHERE kind = ? AND undone_by IS NULL AND at <= ? ORDER BY at DESC, id DESC LIMIT 1
                         """, arguments: [kind, date.timeIntervalSince1970]
                 ).map(Self.operation)
@@ -151,11 +153,12 @@ public final class FleetStore: Sendable {
         }
     }
 
+    /// One operation and the changes it made, or nil.
     public func operation(_ id: String) throws(StoreError) -> (operation: FleetOperation, changes: [TerminalHistoryEntry])? {
         try database.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT id, kind, at, by, why, terminals, undone_by FROM fleet_operations WHERE id = ?", arguments: [id])
+                    db, sql: "SELECT \(Self.operationColumns) FROM fleet_operations WHERE id = ?", arguments: [id])
             else { return nil }
             return (Self.operation(row), try Self.history(db, where: "operation = ?", id))
         }

@@ -99,6 +99,12 @@ public struct CSVFile: Sendable {
                 rows.append(Row(line: rowLine, fields: fields))
                 fields = []
             }
+            /// Moves `i` to the next comma or line break (or the end) and returns where it started.
+            func skipToSeparator() -> Int {
+                let start = i
+                while i < bytes.count, bytes[i] != comma, bytes[i] != cr, bytes[i] != lf { i += 1 }
+                return start
+            }
             while i < bytes.count {
                 // One field, from i.
                 if bytes[i] == quote {
@@ -119,13 +125,11 @@ public struct CSVFile: Sendable {
                         i += 1
                     }
                     // Anything between the closing quote and the separator belongs to the field, as Excel reads it.
-                    let rest = i
-                    while i < bytes.count, bytes[i] != comma, bytes[i] != cr, bytes[i] != lf { i += 1 }
+                    let rest = skipToSeparator()
                     field += bytes[rest..<i]
                     fields.append(String(decoding: field, as: UTF8.self))
                 } else {
-                    let start = i
-                    while i < bytes.count, bytes[i] != comma, bytes[i] != cr, bytes[i] != lf { i += 1 }
+                    let start = skipToSeparator()
                     fields.append(String(decoding: bytes[start..<i], as: UTF8.self))
                 }
                 guard i < bytes.count else {
@@ -134,8 +138,10 @@ public struct CSVFile: Sendable {
                 }
                 if bytes[i] == comma {
                     i += 1
-                    if i == bytes.count { fields.append("") }
-                    if i == bytes.count { endRow() }
+                    if i == bytes.count {  // a trailing comma: an empty last field
+                        fields.append("")
+                        endRow()
+                    }
                     continue
                 }
                 // A line break ends the row: \r\n, \n or a lone \r.
