@@ -46,7 +46,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // The plan's rules evaluated against the stored inventory and measurements into findings: one file per rule.
-        .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor"]),
+        .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor", "Pool"]),
+        // The education cloud: the register of allocations, admission control and the pool's verdicts.
+        .target(name: "Pool", dependencies: ["Model", "Store", "Reports"]),
         // The e-book terminal register: CSV imports, term operations, undo.
         .target(name: "Fleet", dependencies: ["Model", "Store"]),
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
@@ -64,16 +66,17 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP",
+                "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP", "Pool",
                 .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .executableTarget(
             name: "edunet",
             dependencies: [
-                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting", "Fleet",
+                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting", "Fleet", "Pool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,6 +95,8 @@ let package = Package(
         .executableTarget(name: "store-bench", dependencies: ["Store", "Model", "BenchSupport"]),
         // The e-book fleet benchmark (scripts/bench-fleet.sh).
         .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "Store", "Model", "BenchSupport"]),
+        // The education cloud: its verdicts over a month of 500 hosts' polls, and allocation requests (scripts/bench-pool.sh).
+        .executableTarget(name: "pool-bench", dependencies: ["Pool", "Store", "Model", "BenchSupport"]),
         // The alert-storm benchmark (scripts/bench-alerts.sh).
         .executableTarget(name: "alert-bench", dependencies: ["Alerting", "Store", "Model", .product(name: "Logging", package: "swift-log")]),
         // Helpers the test targets share: the process runners, the SNMP agents on loopback and the simulated city,
@@ -114,6 +119,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "TestSupport"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Store", "Model", "Compliance", "Daemon", "TestSupport"]),
+        .testTarget(name: "PoolTests", dependencies: ["Pool", "Store", "Model", "Compliance", "Daemon", "Monitor", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
         .testTarget(
@@ -129,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "edunet", "edunetd", "Daemon", "Alerting", "Compliance", "Fleet", "Model", "Monitor", "SNMP", "Store", "TestSupport",
+                "edunet", "edunetd", "Daemon", "Alerting", "Compliance", "Fleet", "Pool", "Model", "Monitor", "SNMP", "Store", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]),
     ],

@@ -98,6 +98,10 @@ PY
 echo "==> Lingwu: the kindergarten on a 1G uplink (plan: 2.5G) and the single-homed vocational college"
 "$edunet" links list --county lingwu --window 1h | grep -E 'ID|─|kindergarten-09|vocational-12'
 
+echo "==> the education cloud (教育云): the sites side by side, and which services are active-active"
+"$edunet" pool status || true
+"$edunet" pool services || true
+
 echo "==> access points of 灵武市职业技术学院 (Ruijie controller)"
 "$edunet" aps list --school lingwu-vocational-12
 

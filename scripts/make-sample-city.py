@@ -153,18 +153,30 @@ def cloud(city):
     f = "cloud.yaml"
     lines = ["compute_pool:", "  sites:",
              "    - {id: cloud-a, name: 教育云A中心（金凤）, node: city-core-a}",
-             "    - {id: cloud-b, name: 教育云B中心（兴庆）, node: city-core-b}", "  hosts:"]
+             "    - {id: cloud-b, name: 教育云B中心（兴庆）, node: city-core-b}", "  storage_pools:",
+             "    - {id: data-a, name: A中心数据存储池, site: cloud-a, mount: /data}",
+             "    - {id: data-b, name: B中心数据存储池, site: cloud-b, mount: /data}", "  hosts:"]
     for s, side in enumerate("ab"):
         for h in range(1, 4):
             dev = f"cloud-{side}-host{h}"
             city.device(f, dev, f"教育云{side.upper()}中心计算节点{h}", "server", "Inspur", "NF5280M6",
                         node=f"city-core-{side}", address=f"127.4.{s + 1}.{h}", profile="cloud-v3")
-            lines.append(f"    - {{id: {side}{h}, site: cloud-{side}, device: {dev}, vcpus: 96, memory_gib: 768, storage_tib: 46.0}}")
+            lines.append(f"    - {{id: {side}{h}, site: cloud-{side}, device: {dev}, vcpus: 96, memory_gib: 768, storage_tib: 46.0, "
+                         f"storage_pool: data-{side}}}")
     lines.append("  services:")
-    # Deliberate: the e-book terminal service runs in site A only (the plan wants active-active).
-    for sid, name, hosts in [("resources", "教育资源公共服务平台", "[a1, b1]"), ("live-class", "同步课堂平台", "[a2, b2]"),
-                             ("student-records", "学籍管理系统", "[a3, b3]"), ("ebook", "电子书包管理平台", "[a1, a2]")]:
-        lines.append(f"    - {{id: {sid}, name: {name}, hosts: {hosts}}}")
+    # Deliberate: the e-book terminal service runs in site A only (the plan wants active-active). Each site's replica of
+    # the live-class platform answers a health check, served by the simulated city on the host's address.
+    for sid, name, hosts, replica in [
+            ("resources", "教育资源公共服务平台", "[a1, b1]", "{vcpus: 32, memory: 128GiB, storage: 8TiB}"),
+            ("live-class", "同步课堂平台", "[a2, b2]", "{vcpus: 48, memory: 192GiB, storage: 4TiB}"),
+            ("student-records", "学籍管理系统", "[a3, b3]", "{vcpus: 16, memory: 64GiB, storage: 2TiB}"),
+            ("ebook", "电子书包管理平台", "[a1, a2]", "{vcpus: 16, memory: 64GiB, storage: 6TiB}")]:
+        health = (", health: {cloud-a: 'http://127.4.1.2:18080/healthz/live-class', cloud-b: 'http://127.4.2.2:18080/healthz/live-class'}"
+                  if sid == "live-class" else "")
+        lines.append(f"    - {{id: {sid}, name: {name}, hosts: {hosts}, replica: {replica}{health}}}")
+    lines.append("  platforms:")
+    lines.append("    - {id: city-platform, name: 银川市智慧教育平台}")
+    lines.append("    - {id: exam-centre, name: 市考试中心阅卷系统}")
     city.add(f, "compute_pool", lines)
 
 

@@ -293,23 +293,38 @@ class Fleet:
 
 
 def host_lines(device, truth):
-    """HOST-RESOURCES-MIB: eight processors, memory and two file systems."""
+    """HOST-RESOURCES-MIB: eight processors, memory with net-snmp's buffers and cache rows, two file systems and a
+    volume too large for its allocation units; /data (the storage pool's file system) grows at a set rate."""
     loads = [int(10 + fraction(device.id, "cpu", i) * 60) for i in range(8)]
     lines = []
     for i, load in enumerate(loads):
         lines += [f"1.3.6.1.2.1.25.3.3.1.1.{196608 + i}|6|0.0", f"1.3.6.1.2.1.25.3.3.1.2.{196608 + i}|2|{load}"]
-    # (index, type, description, allocation unit, size in bytes, share used); sizes count allocation units,
-    # which must fit an Integer32.
-    storage = [(1, "1.3.6.1.2.1.25.2.1.2", "Physical memory", 1024, 768 * 2**30, fraction(device.id, "mem")),
-               (31, "1.3.6.1.2.1.25.2.1.4", "/", 4096, 100 * 2**30, fraction(device.id, "root")),
-               (36, "1.3.6.1.2.1.25.2.1.4", "/data", 65536, 46 * 2**40, fraction(device.id, "data"))]
-    for index, kind, descr, units, size_bytes, used in storage:
+    # (index, type, description, allocation unit, size in bytes, share used, growth in allocation units a second);
+    # sizes count allocation units, which must fit an Integer32.
+    other = "1.3.6.1.2.1.25.2.1.1"
+    growth = int(200 + fraction(device.id, "growth") * 800)
+    storage = [(1, "1.3.6.1.2.1.25.2.1.2", "Physical memory", 1024, 768 * 2**30, fraction(device.id, "mem"), 0),
+               (6, other, "Memory buffers", 1024, 768 * 2**30, 0.02, 0),
+               (7, other, "Cached memory", 1024, 768 * 2**30, 0.10, 0),
+               (31, "1.3.6.1.2.1.25.2.1.4", "/", 4096, 100 * 2**30, fraction(device.id, "root"), 0),
+               (36, "1.3.6.1.2.1.25.2.1.4", "/data", 65536, 46 * 2**40, fraction(device.id, "data"), growth),
+               (41, "1.3.6.1.2.1.25.2.1.4", "/backup", 1024, (2**31 - 1) * 1024, 0.5, 0)]
+    used_bytes = {}
+    for index, kind, descr, units, size_bytes, used, rate in storage:
         size = size_bytes // units
-        used_units = int(size * (0.2 + 0.6 * used))
+        # Buffers and cache take the share given; the others between 20 % and 80 %.
+        used_units = int(size * (used if kind == other else 0.2 + 0.6 * used))
+        used_bytes[descr] = used_units * units
         b = "1.3.6.1.2.1.25.2.3.1"
+        used_line = (f"{b}.6.{index}|2:numeric|initial={used_units},rate={rate},max={size}" if rate else f"{b}.6.{index}|2|{used_units}")
         lines += [f"{b}.1.{index}|2|{index}", f"{b}.2.{index}|6|{kind}", value_line(f"{b}.3.{index}", "4", descr),
-                  f"{b}.4.{index}|2|{units}", f"{b}.5.{index}|2|{size}", f"{b}.6.{index}|2|{used_units}"]
-    truth["hosts"][device.id] = {"processors": 8, "mean_load": sum(loads) / len(loads)}
+                  f"{b}.4.{index}|2|{units}", f"{b}.5.{index}|2|{size}", used_line]
+        if rate:
+            truth.setdefault("storage", {})[device.id] = {
+                "mount": descr, "size": size * units, "rate_bytes_per_second": rate * units}
+    truth["hosts"][device.id] = {
+        "processors": 8, "mean_load": sum(loads) / len(loads),
+        "memory_used": used_bytes["Physical memory"] - used_bytes["Memory buffers"] - used_bytes["Cached memory"]}
     return lines
 
 
@@ -436,8 +451,17 @@ def main():
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(path, encoding="utf-8") as f:
             text = f.read()
+        # The health checks answer on TCP at the simulation's (UDP) SNMP port, so that one port number is the run's.
+        text = text.replace(", port: 161}", f", port: {args.port}}}").replace(":18080/", f":{args.port}/")
         with open(target, "w", encoding="utf-8") as f:
-            f.write(text.replace(", port: 161}", f", port: {args.port}}}"))
+            f.write(text)
+    services = [s for _, doc in docs for s in (doc.get("compute_pool") or {}).get("services") or []]
+    with open(os.path.join(args.out, "health.txt"), "w") as f:
+        for service in services:
+            for url in (service.get("health") or {}).values():
+                rest = url.split("://", 1)[1].replace(":18080/", f":{args.port}/")
+                endpoint, path = rest.split("/", 1)
+                f.write(f"{endpoint} /{path}\n")
     with open(os.path.join(args.out, "endpoints.txt"), "w") as f:
         f.write("".join(f"{d.address}:{args.port}\n" for d in devices.values()))
     with open(os.path.join(args.out, "truth.json"), "w", encoding="utf-8") as f:

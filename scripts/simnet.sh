@@ -20,6 +20,7 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
 stop() {
+    stop_pidfile "$dir/health.pid"
     if [ -f "$dir/snmpsim.pid" ]; then
         stop_pidfile "$dir/snmpsim.pid"
         stop_under "$dir/data"
@@ -50,6 +51,9 @@ ENV
         --v3-priv-key=simnet-cloud-priv --v3-priv-proto=AES256BLMT \
         --log-level=error --logging-method=file:"$dir/snmpsim.log" >"$dir/responder.out" 2>&1 &
     echo $! > "$dir/snmpsim.pid"
+    rm -f "$dir/health-down"
+    nohup ${SIMNET_TTL:+timeout "$SIMNET_TTL"} python3 "$here/simnet-health.py" "$dir" >"$dir/health.out" 2>&1 &
+    echo $! > "$dir/health.pid"
     # The first start indexes every data file; wait until the last device answers.
     last=$(tail -1 "$dir/endpoints.txt")
     for _ in $(seq 1 240); do

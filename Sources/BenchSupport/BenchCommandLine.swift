@@ -30,4 +30,19 @@ public struct BenchCommandLine {
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
+
+    /// Runs one step of a benchmark and prints `step=… seconds=… cpu=… rows=…` (wall and CPU seconds); a failing
+    /// step stops the benchmark with `tool`'s name and the error.
+    public static func measure(_ tool: String, _ step: String, rows: Int, _ body: () throws -> Void) {
+        let clock = ContinuousClock()
+        let cpu = processCPU()
+        let start = clock.now
+        do { try body() } catch {
+            FileHandle.standardError.write(Data("\(tool): \(step): \(error)\n".utf8))
+            exit(1)
+        }
+        let wall = clock.now - start
+        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        print("step=\(step) seconds=\(seconds) cpu=\(processCPU() - cpu) rows=\(rows)")
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Monitor
+import Pool
 import Store
 
 /// What one evaluation reads once: interface states by device, APs by inventory id, tiers by school.
@@ -22,6 +23,8 @@ struct ComplianceContext: Sendable {
     let fleet: [String: FleetCounts]
     /// The imports the register rests on at the end of the window (the latest of terminals and of the roster).
     let fleetImports: [FleetOperation]
+    /// The education cloud's verdicts at the end of the window.
+    let pool: PoolVerdicts
 
     init(evaluator: ComplianceEvaluator, from: Date, to: Date) throws(StoreError) {
         self.from = from
@@ -39,6 +42,9 @@ struct ComplianceContext: Sendable {
         fleetPolicy = evaluator.configuration.policies.fleet
         fleet = try evaluator.fleetCounts(at: to)
         fleetImports = try FleetStore(database: evaluator.store.database).lastImports(by: to)
+        do {
+            pool = try PoolVerdicts.read(register: evaluator.poolRegister, at: to, freshness: evaluator.hostFreshness)
+        } catch { throw StoreError(.readFailed, error.message) }
     }
 
     /// The interfaces of a device as last polled; nil when it never was.

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Monitor
+import Pool
 import Store
 
 extension ComplianceEvaluator {
@@ -102,6 +103,34 @@ extension ComplianceEvaluator {
                                     + "\(reading.clientRateMbps.map { "\($0)M" } ?? "—"), max rate \(reading.maxRateMbps.map { "\($0)M" } ?? "—")"
                             } ?? "not reported by its controller"))
                 }
+            }
+        case .poolSiteLoss, .poolElasticCompute:
+            for site in context.pool.use.sites {
+                lines.append(
+                    "\(site.site.id) \(site.site.name): "
+                        + Resources.Kind.allCases.map { kind in
+                            "\(kind.rawValue) capacity \(Resources.text(site.capacity[kind] ?? 0, kind)), replicas \(Resources.text(site.replicas[kind] ?? 0, kind)), "
+                                + "allocations \(Resources.text(site.allocated[kind] ?? 0, kind))"
+                        }.joined(separator: "; ")
+                        + "; p95 CPU \(site.measuredCPU.map { Resources.text($0, .vcpu) } ?? "—"), memory \(site.measuredMemory.map { Resources.text($0, .memory) } ?? "—") "
+                        + "over \(site.samples) host samples")
+            }
+            let policy = context.pool.use.policy
+            lines.append(
+                "overcommit " + Resources.Kind.allCases.map { "\($0.rawValue) \(policy.ratio($0)):1" }.joined(separator: ", ")
+                    + "; headroom \(Int(policy.headroom * 100)) %; the largest site is the one lost")
+        case .poolActiveActive:
+            if let service = configuration.inventory.computePool.services.first(where: { $0.id == finding.subject.id }) {
+                for replica in context.pool.replicas(of: service) {
+                    lines.append("\(replica.site) \(replica.host): " + (replica.healthy ? "healthy" : replica.why))
+                }
+            }
+        case .poolStorage:
+            if let trend = context.pool.storage[finding.subject.id] {
+                lines.append(
+                    String(format: "%d samples over %.1f h; ", trend.samples, trend.spanHours)
+                        + "used \(ByteSize(bytes: trend.used)) of \(ByteSize(bytes: trend.size)); least-squares growth "
+                        + (trend.growthPerDay.map { String(format: "%.0f bytes a day", $0) } ?? "—") + "; days until full = free ÷ growth")
             }
         case .terminalRatio, .terminalUse:
             let counts = context.fleet[finding.subject.id] ?? FleetCounts()

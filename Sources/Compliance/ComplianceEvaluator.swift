@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Monitor
+import Pool
 import Store
 import Synchronization
 
@@ -17,7 +18,7 @@ public struct ComplianceEvaluator: Sendable {
     /// Every rule, in the order their findings are listed.
     static let rules: [any ComplianceRule] = [
         ProvisionedCapacityRule(), DeliveredCapacityRule(), LiveClassHeadroomRule(), RedundancyRule(), WifiCoverageRule(), WirelessAccessRule(),
-        TerminalRatioRule(), TerminalUseRule(),
+        TerminalRatioRule(), TerminalUseRule(), PoolRule(),
     ]
 
     public init(configuration: CityConfiguration, store: MeasurementStore) {
@@ -29,6 +30,15 @@ public struct ComplianceEvaluator: Sendable {
     public var criteria: LinkUtilisation.Criteria {
         .init(congestionThreshold: configuration.policies.bandwidth.congestionThreshold, minimumCoverage: minimumCoverage)
     }
+
+    /// The education cloud's register, over the same store.
+    public var poolRegister: PoolRegister {
+        PoolRegister(store: PoolStore(database: store.database), measurements: store, configuration: configuration)
+    }
+
+    /// A cloud host whose latest poll is older than this does not answer: three of the servers' poll intervals, and
+    /// at least three minutes.
+    public var hostFreshness: TimeInterval { max(180, 3 * (configuration.policies.fleet.pollIntervalSeconds[.server] ?? 60)) }
 
     /// Each school's e-book terminals as of `date`, with its planning figures: what the fleet findings and the
     /// report's fleet section are made of. Terminals are in use when seen on the policy's days of its last school days.

@@ -58,8 +58,9 @@ public enum ConfigurationLoader {
         let fleet = root("fleet.yaml").flatMap { parser.fleet($0) }
         let security = root("security.yaml").flatMap { parser.security($0) }
         let alerting = root("alerting.yaml").flatMap { parser.alerting($0) }
-        guard let bandwidth, let fleet, let security, let alerting else { return nil }
-        return PolicySet(bandwidth: bandwidth, fleet: fleet, security: security, alerting: alerting)
+        let pool = root("pool.yaml").flatMap { parser.pool($0) }
+        guard let bandwidth, let fleet, let security, let alerting, let pool else { return nil }
+        return PolicySet(bandwidth: bandwidth, fleet: fleet, security: security, alerting: alerting, pool: pool)
     }
 }
 

@@ -45,12 +45,15 @@ extension MeasurementStore {
         }
     }
 
-    /// The newest processor and storage figures of a server, when it has been polled.
-    public func latestHost(device: String) throws(StoreError) -> (
+    /// The newest processor and storage figures of a server (polled at or before `notAfter`), when it has been polled.
+    public func latestHost(device: String, notAfter: Date = .distantFuture) throws(StoreError) -> (
         time: Date, cpuLoad: Double?, memory: (used: Int64, size: Int64)?, disk: (used: Int64, size: Int64)?
     )? {
         try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM host_samples WHERE device = ? ORDER BY time DESC LIMIT 1", arguments: [device])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM host_samples WHERE device = ? AND time <= ? ORDER BY time DESC LIMIT 1",
+                    arguments: [device, notAfter.timeIntervalSince1970])
             else {
                 return nil
             }

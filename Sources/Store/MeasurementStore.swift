@@ -85,6 +85,7 @@ public final class MeasurementStore: Sendable {
                         observations.device, time, host.meanProcessorLoad, memory.map { Int64(clamping: $0.used) },
                         memory.map { Int64(clamping: $0.size) }, disk.map { Int64(clamping: $0.used) }, disk.map { Int64(clamping: $0.size) },
                     ])
+                try PoolStore.recordStorage(host.storage.filter { $0.kind == .disk }, device: observations.device, at: time, db)
             }
         }
         // Only once the poll has committed: a failed transaction wrote none of the sightings the index remembers.

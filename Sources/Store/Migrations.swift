@@ -318,6 +318,59 @@ enum Migrations {
             // What the clients of each AP are associated at (the median over clients with a known rate).
             try db.alter(table: "access_point_samples") { t in t.add(column: "client_rate_mbps", .double) }
         }
+        migrator.registerMigration("v9-pool") { db in
+            // The education cloud's allocations: one row each, released ones kept (released_at set); their history
+            // is append-only.
+            try db.create(table: "pool_allocations") { t in
+                t.primaryKey("id", .integer)
+                t.column("tenant", .text).notNull().indexed()
+                t.column("name", .text).notNull()
+                t.column("service", .text)
+                t.column("site", .text).notNull()
+                t.column("vcpus", .integer).notNull()
+                t.column("memory", .integer).notNull()  // bytes
+                t.column("storage", .integer).notNull()  // bytes
+                t.column("forced", .boolean).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("released_at", .double)
+            }
+            try db.create(table: "pool_history") { t in
+                t.primaryKey("seq", .integer)
+                t.column("at", .double).notNull()
+                t.column("allocation", .integer).notNull().indexed()
+                t.column("action", .text).notNull()  // allocate, release
+                t.column("forced", .boolean).notNull()
+                t.column("by", .text).notNull()
+                t.column("why", .text).notNull()
+                t.column("verdict", .text)  // what admission control said, when it was forced past a refusal
+            }
+            // Storage use by day, per host and file system, as the sums a least-squares fit needs (t in seconds from
+            // the day's start), so that the trend over 30 days of polls is exact from 30 rows.
+            try db.create(table: "host_storage_days", options: [.withoutRowID]) { t in
+                t.column("device", .text).notNull()
+                t.column("storage", .text).notNull()  // hrStorageDescr
+                t.column("day", .double).notNull()  // start of the UTC day, seconds since 1970
+                t.column("n", .integer).notNull()
+                t.column("sum_t", .double).notNull()
+                t.column("sum_u", .double).notNull()
+                t.column("sum_tt", .double).notNull()
+                t.column("sum_tu", .double).notNull()
+                t.column("size", .integer).notNull()  // bytes, at the day's last sample
+                t.column("first_time", .double).notNull()
+                t.column("last_time", .double).notNull()
+                t.column("last_used", .integer).notNull()
+                t.primaryKey(["device", "storage", "day"])
+            }
+            // The last answer of each service replica's health check.
+            try db.create(table: "service_health", options: [.withoutRowID]) { t in
+                t.column("service", .text).notNull()
+                t.column("site", .text).notNull()
+                t.column("checked_at", .double).notNull()
+                t.column("ok", .boolean).notNull()
+                t.column("detail", .text).notNull()
+                t.primaryKey(["service", "site"])
+            }
+        }
         return migrator
     }
 }

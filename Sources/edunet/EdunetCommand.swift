@@ -2,6 +2,7 @@ import ArgumentParser
 import Fleet
 import Foundation
 import Model
+import Pool
 import Reports
 import Store
 
@@ -25,7 +26,7 @@ struct Edunet: AsyncParsableCommand {
             """,
         subcommands: [
             InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, AccessPointsCommand.self,
-            FleetCommand.self, ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self,
+            FleetCommand.self, PoolCommand.self, ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self,
         ]
     )
 }
@@ -47,7 +48,7 @@ struct SourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Inventory directory (all .yaml files below it are read).", valueName: "dir"))
     var inventory = "inventory"
 
-    @Option(help: ArgumentHelp("Policies directory (bandwidth-tiers.yaml, fleet.yaml, security.yaml, alerting.yaml).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Policies directory (bandwidth-tiers.yaml, fleet.yaml, security.yaml, alerting.yaml, pool.yaml).", valueName: "dir"))
     var policies = "policies"
 
     func load() throws(ModelError) -> CityConfiguration {
@@ -81,6 +82,9 @@ extension EdunetSubcommand {
         } catch let error as FleetError {
             Terminal.error(error.description)
             throw ExitCode(error.storeError.map(Self.exitCode) ?? 1)
+        } catch let error as PoolError {
+            Terminal.error(error.description)
+            throw ExitCode(error.code == .store ? 3 : 1)
         }
     }
 

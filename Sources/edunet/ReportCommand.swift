@@ -2,13 +2,14 @@ import ArgumentParser
 import Compliance
 import Foundation
 import Model
+import Pool
 import Reports
 import Store
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Compliance reports against the plan's targets.",
-        subcommands: [Bandwidth.self, Fleet.self])
+        subcommands: [Bandwidth.self, Fleet.self, PoolReport.self])
 
     struct Bandwidth: EdunetSubcommand {
         static let configuration = CommandConfiguration(
@@ -46,6 +47,26 @@ struct ReportCommand: ParsableCommand {
     }
 }
 
+extension ReportCommand {
+    struct PoolReport: EdunetSubcommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pool",
+            abstract: "Where the education cloud stands: site-loss survival, active-active, elastic compute and dynamic storage.",
+            discussion: """
+                Rules (pool.yaml): site-loss survival (after losing the largest site, every reservation — service replicas \
+                and allocations — fits the rest under the overcommit ratios, and the measured p95 CPU and memory fit with \
+                the headroom), active-active (every service has a healthy replica in every site: its host answering SNMP \
+                under host_load_threshold, and its health check answering where it has one), elastic compute (each site's \
+                p95 CPU and memory within 1 − headroom) and dynamic storage (days until each storage pool is full at the \
+                least-squares trend of its use, against storage.finding_days). The cloud section shows the sites side by \
+                side. Exit status 0 when nothing fails, 1 when something fails.
+                """)
+        @OptionGroup var report: ReportOptions
+
+        func execute() throws { try report.run(rules: Finding.Rule.pool, title: .pool) }
+    }
+}
+
 /// What both reports take: the subjects, the window, the language, the format and where it goes.
 struct ReportOptions: ParsableArguments {
     @Option(help: "Only findings in this county.") var county: String?
@@ -74,10 +95,14 @@ struct ReportOptions: ParsableArguments {
             throw StoreError(.notFound, "no school with id `\(school)`; `edunet schools list` shows the ids")
         }
         let evaluator = ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db))
-        let report = ComplianceReport(
+        var report = ComplianceReport(
             findings: try evaluator.evaluate(from: start, to: end), inventory: inventory, from: start, to: end,
-            fleet: try evaluator.fleetCounts(at: end)
-        ).filtered(county: county, school: school, rules: rules, title: title, inventory: inventory)
+            fleet: try evaluator.fleetCounts(at: end))
+        if !inventory.computePool.sites.isEmpty {
+            report.cloud = PoolListings.cloudRows(
+                try PoolVerdicts.read(register: evaluator.poolRegister, at: end, freshness: evaluator.hostFreshness).use)
+        }
+        report = report.filtered(county: county, school: school, rules: rules, title: title, inventory: inventory)
         if let explain {
             guard let finding = report.findings.first(where: { $0.id == explain }) else {
                 let near = report.findings.map(\.id).filter { $0.contains(explain) || explain.contains($0) }.prefix(5)

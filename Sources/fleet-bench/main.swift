@@ -72,18 +72,7 @@ struct FleetBench {
     }
 
     /// One step: wall and CPU seconds.
-    static func measure(_ step: String, rows: Int, _ body: () throws -> Void) {
-        let clock = ContinuousClock()
-        let cpu = BenchCommandLine.processCPU()
-        let start = clock.now
-        do { try body() } catch {
-            FileHandle.standardError.write(Data("fleet-bench: \(step): \(error)\n".utf8))
-            exit(1)
-        }
-        let wall = clock.now - start
-        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-        print("step=\(step) seconds=\(seconds) cpu=\(BenchCommandLine.processCPU() - cpu) rows=\(rows)")
-    }
+    static func measure(_ step: String, rows: Int, _ body: () throws -> Void) { BenchCommandLine.measure("fleet-bench", step, rows: rows, body) }
 
     static func mac(_ n: Int) -> String { String(format: "d0:65:44:%02x:%02x:%02x", n >> 16 & 0xFF, n >> 8 & 0xFF, n & 0xFF) }
 

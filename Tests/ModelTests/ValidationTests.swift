@@ -301,7 +301,7 @@ struct ValidationTests {
         do {
             _ = try ConfigurationLoader.load(inventoryDirectory: "/nonexistent/inventory", policiesDirectory: "/nonexistent/policies")
         } catch {
-            #expect(error.diagnostics.count == 5)
+            #expect(error.diagnostics.count == 6)  // the inventory, and each of the five policy files
             #expect(error.diagnostics.allSatisfy { $0.location == nil })
         }
     }

@@ -1,9 +1,9 @@
 import Foundation
 import Model
-import Monitor
 import TestSupport
 import Testing
 
+@testable import Monitor
 @testable import SNMP
 
 /// The wireless profiles against the real controller recordings of snmpsim-data. The expected figures were
@@ -137,5 +137,35 @@ struct HostResourcesPollerTests {
         #expect(memory.size >= physical * 9 / 10 && memory.size <= physical * 11 / 10, "hrStorageRam ≈ physical memory \(physical)")
         #expect(memory.used <= memory.size)
         #expect(host.storage.contains { $0.kind == .disk && $0.description == "/" && $0.sizeBytes > 0 })
+        // Linux counts buffers and the page cache in "Physical memory"'s use: what is in use is what is left without
+        // them, and with them added back it is what /proc/meminfo calls MemTotal − MemFree (memory moves between the
+        // two reads: within 5 % of the total).
+        let reclaimable = host.storage.filter { ["Memory buffers", "Cached memory"].contains($0.description) }.reduce(UInt64(0)) { $0 + $1.usedBytes }
+        #expect(reclaimable > 0, "net-snmp lists buffers and cache on Linux")
+        let meminfo = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
+        func kib(_ key: String) -> Double {
+            Double(meminfo.split(separator: "\n").first { $0.hasPrefix(key + ":") }?.split(separator: " ").dropFirst().first ?? "0") ?? 0 * 1024
+        }
+        let busy = (kib("MemTotal") - kib("MemFree")) * 1024
+        #expect(abs(Double(memory.used + reclaimable) - busy) < 0.05 * Double(memory.size), "used \(memory.used) + \(reclaimable) vs \(busy)")
+        #expect(memory.used < memory.size - reclaimable)
+    }
+
+    @Test func sizesAtTheInteger32CapAreFlaggedNotTakenForTheVolumes() {
+        func row(_ index: UInt32, _ descr: String, units: UInt32, size: UInt32, used: UInt32) -> SNMPTable.Row {
+            SNMPTable.Row(
+                index: OID([index]),
+                cells: [
+                    2: .objectIdentifier("1.3.6.1.2.1.25.2.1.4"), 3: .octetString(Array(descr.utf8)), 4: .integer32(Int32(units)),
+                    5: .integer32(Int32(bitPattern: size)), 6: .integer32(Int32(bitPattern: used)),
+                ])
+        }
+        let reading = HostResourcesPoller.reading(
+            processors: SNMPTable(entry: "1.3.6.1.2.1.25.3.3.1", columns: [], rows: []),
+            storage: SNMPTable(
+                entry: "1.3.6.1.2.1.25.2.3.1", columns: [2, 3, 4, 5, 6],
+                rows: [row(31, "/", units: 4096, size: 1_000_000, used: 500_000), row(41, "/backup", units: 1024, size: 2_147_483_647, used: 3)]))
+        #expect(reading.storage.map(\.capped) == [false, true])
+        #expect(reading.total(.disk)?.size == 4096 * 1_000_000, "the capped volume is left out of the total")
     }
 }

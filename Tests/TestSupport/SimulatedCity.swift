@@ -46,7 +46,16 @@ package struct SimulatedCity: Sendable {
         package struct Host: Decodable {
             package let processors: Int
             package let mean_load: Double
+            /// "Physical memory"'s use less net-snmp's buffers and cache rows.
+            package let memory_used: Int64
         }
+        /// Each server's growing file system (the storage pools' /data).
+        package struct Storage: Decodable {
+            package let mount: String
+            package let size: UInt64
+            package let rate_bytes_per_second: Double
+        }
+        package let storage: [String: Storage]
         package let devices: [String: Device]
         package let access_points: [String: [AccessPoint]]
         package let hosts: [String: Host]

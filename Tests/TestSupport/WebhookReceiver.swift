@@ -42,7 +42,8 @@ package final class WebhookReceiver: Sendable {
     /// Starts listening; returns once the port is open.
     package func start() async throws {
         let router = Router()
-        router.post("**") { [state] request, _ -> Response in
+        // POSTs are webhooks; GETs are health checks (the education cloud's replicas), answered the same way.
+        let handle: @Sendable (Request, BasicRequestContext) async throws -> Response = { [state] request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
@@ -57,6 +58,8 @@ package final class WebhookReceiver: Sendable {
             if let retryAfter = answer.retryAfter { responseHeaders[.retryAfter] = retryAfter }
             return Response(status: .init(code: answer.status), headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
+        router.post("**", use: handle)
+        router.get("**", use: handle)
         let (running, ready) = AsyncStream.makeStream(of: Void.self)
         var quiet = Logger(label: "webhook-receiver")
         quiet.logLevel = .critical  // stopping by cancellation logs errors that are not

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Model
 import Monitor
+import Pool
 import SNMP
 import Store
 
@@ -45,7 +46,13 @@ public actor AlertMonitor {
 
     private var rules: AlertingPolicy.Rules { configuration.policies.alerting.rules }
 
-    /// Reachability, link state and congestion, as they are at `now`.
+    /// The e-book terminal alerts read the whole register (a city's 100,000 terminals and more): they are about
+    /// conditions of minutes (a lost terminal seen) to days (not seen), so they are judged at most this often.
+    static let fleetEvery: TimeInterval = 60
+    private var lastFleet: Date?
+
+    /// Reachability, link state, congestion, APs, the cloud, and (at most every `fleetEvery`) the e-book terminals,
+    /// as they are at `now`.
     public func evaluate(at now: Date) async throws(StoreError) {
         if let down = await downSince() {
             let firing = await engine.firing(rule: "device_unreachable")
@@ -68,11 +75,35 @@ public actor AlertMonitor {
         try await engine.evaluate(
             rules: AlertSources.accessPointRules,
             active: AlertSources.accessPointsDown(register, topology: topology, rules: rules), at: now)
-        try await engine.evaluate(
-            rules: AlertSources.fleetRules,
-            active: AlertSources.fleet(
-                try FleetStore(database: measurements.database).statuses(), at: now, policy: configuration.policies.fleet, topology: topology,
-                rules: rules), at: now)
+        if lastFleet.map({ now.timeIntervalSince($0) >= Self.fleetEvery }) ?? true {
+            lastFleet = now
+            try await engine.evaluate(
+                rules: AlertSources.fleetRules,
+                active: AlertSources.fleet(
+                    try FleetStore(database: measurements.database).statuses(), at: now, policy: configuration.policies.fleet,
+                    topology: topology, rules: rules), at: now)
+        }
+        // As compliance does, the cloud waits for the first poll cycle: before it, a host not polled yet would read as down.
+        if await downSince() != nil { try await evaluatePool(at: now) }
+    }
+
+    /// The replicas' health checks asked, then the education cloud's alerts from its verdicts.
+    func evaluatePool(at now: Date) async throws(StoreError) {
+        let pool = configuration.inventory.computePool
+        guard !pool.sites.isEmpty else { return }
+        let evaluator = ComplianceEvaluator(configuration: configuration, store: measurements)
+        let register = evaluator.poolRegister
+        if pool.services.contains(where: { !$0.health.isEmpty }) {
+            let checks = await ServiceHealthProbe(timeout: register.policy.healthTimeoutSeconds).check(pool, at: now)
+            // Checks cut short by the daemon stopping say nothing about the replicas.
+            guard !Task.isCancelled else { return }
+            try register.store.record(checks)
+        }
+        let verdicts: PoolVerdicts
+        do { verdicts = try PoolVerdicts.read(register: register, at: now, freshness: evaluator.hostFreshness) } catch {
+            throw StoreError(.readFailed, error.message)
+        }
+        try await engine.evaluate(rules: AlertSources.poolRules, active: AlertSources.pool(verdicts, rules: rules), at: now)
     }
 
     /// Compliance over the policy's window ending at `now`.

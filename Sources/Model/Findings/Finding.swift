@@ -23,6 +23,17 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         case terminalRatio = "terminal-ratio"
         /// Assigned terminals Wi-Fi sees on enough school days, against the policy's share.
         case terminalUse = "terminal-use"
+        /// 教育云: after losing either site, the reservations and the measured p95 use still fit the other.
+        case poolSiteLoss = "pool-site-loss"
+        /// 双活: every service has a healthy replica in every site.
+        case poolActiveActive = "pool-active-active"
+        /// Elastic compute: a site's measured p95 CPU and memory leave the policy's headroom.
+        case poolElasticCompute = "pool-elastic-compute"
+        /// Dynamic storage: days until a storage pool is full at its trend, against the policy's days.
+        case poolStorage = "pool-storage"
+
+        /// The education cloud's rules, which `edunet report pool` shows.
+        public static let pool: Set<Rule> = [.poolSiteLoss, .poolActiveActive, .poolElasticCompute, .poolStorage]
 
         /// How the report names the rule, in Chinese and English.
         public var title: (zh: String, en: String) {
@@ -36,6 +47,10 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
             case .liveClassHeadroom: ("同步课堂余量", "Live-class headroom")
             case .terminalRatio: ("电子书包配备", "Terminal ratio")
             case .terminalUse: ("电子书包使用", "Terminals in use")
+            case .poolSiteLoss: ("教育云容灾", "Site-loss survival")
+            case .poolActiveActive: ("教育云双活", "Active-active")
+            case .poolElasticCompute: ("弹性计算", "Elastic compute")
+            case .poolStorage: ("动态存储", "Dynamic storage")
             }
         }
     }
@@ -46,7 +61,7 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
 
     /// What the finding is about.
     public struct Subject: Sendable, Hashable, Codable {
-        public enum Kind: String, Sendable, Hashable, Codable { case link, school, node, area }
+        public enum Kind: String, Sendable, Hashable, Codable { case link, school, node, area, cloud }
         public var kind: Kind
         public var id: String
         public var county: String?

@@ -190,65 +190,6 @@ public struct SNMPProfile: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
-/// The education cloud: two sites running active-active, their hosts and the services placed on them.
-public struct ComputePool: Sendable, Hashable, Codable {
-    /// A data-centre site of the education cloud.
-    public struct Site: Sendable, Hashable, Codable, Identifiable {
-        public var id: String
-        public var name: String
-        /// The backbone node the site hangs off.
-        public var node: String
-
-        public init(id: String, name: String, node: String) {
-            self.id = id
-            self.name = name
-            self.node = node
-        }
-    }
-
-    /// A compute host in a site, backed by a `server` device.
-    public struct Host: Sendable, Hashable, Codable, Identifiable {
-        public var id: String
-        public var site: String
-        public var device: String
-        public var vcpus: Int
-        public var memoryGiB: Int
-        public var storageTiB: Double
-
-        public init(id: String, site: String, device: String, vcpus: Int, memoryGiB: Int, storageTiB: Double) {
-            self.id = id
-            self.site = site
-            self.device = device
-            self.vcpus = vcpus
-            self.memoryGiB = memoryGiB
-            self.storageTiB = storageTiB
-        }
-    }
-
-    /// A service of the education cloud and the hosts it runs on.
-    public struct Service: Sendable, Hashable, Codable, Identifiable {
-        public var id: String
-        public var name: String
-        public var hosts: [String]
-
-        public init(id: String, name: String, hosts: [String]) {
-            self.id = id
-            self.name = name
-            self.hosts = hosts
-        }
-    }
-
-    public var sites: [Site]
-    public var hosts: [Host]
-    public var services: [Service]
-
-    public init(sites: [Site] = [], hosts: [Host] = [], services: [Service] = []) {
-        self.sites = sites
-        self.hosts = hosts
-        self.services = services
-    }
-}
-
 /// The whole city network as declared in `inventory/`.
 public struct Inventory: Sendable, Hashable, Codable {
     public var counties: [County]

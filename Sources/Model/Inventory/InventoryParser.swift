@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns the YAML of inventory files into entities, logging every problem with its place and
 /// recording ids and references for the cross-file checks in `InventoryLoader`.
 struct InventoryParser {
@@ -228,7 +230,7 @@ struct InventoryParser {
     }
 
     private mutating func computePool(_ value: YAMLValue) {
-        guard let m = value.mapping("`compute_pool`", keys: ["sites", "hosts", "services"]) else { return }
+        guard let m = value.mapping("`compute_pool`", keys: ["sites", "hosts", "storage_pools", "services", "platforms"]) else { return }
         for item in m["sites"]?.list("sites") ?? [] {
             guard let s = item.mapping("a cloud site", keys: ["id", "name", "node"], required: ["id", "name", "node"]),
                 let id = s["id"]?.identifier("id"), let name = s["name"]?.string("name"),
@@ -238,9 +240,19 @@ struct InventoryParser {
             references.refer(to: .node, node, at: nodeAt, context: "cloud site `\(id)`")
             inventory.computePool.sites.append(.init(id: id, name: name, node: node))
         }
+        for item in m["storage_pools"]?.list("storage_pools") ?? [] {
+            let keys = ["id", "name", "site", "mount"]
+            guard let p = item.mapping("a storage pool", keys: keys, required: keys), let id = p["id"]?.identifier("id"),
+                let name = p["name"]?.string("name"), let site = p["site"]?.identifier("site"), let mount = p["mount"]?.string("mount")
+            else { continue }
+            references.define(.storagePool, id, at: p.location, log: log)
+            if let at = p["site"]?.location { references.refer(to: .site, site, at: at, context: "storage pool `\(id)`") }
+            inventory.computePool.storagePools.append(.init(id: id, name: name, site: site, mount: mount))
+        }
         for item in m["hosts"]?.list("hosts") ?? [] {
-            let keys = ["id", "site", "device", "vcpus", "memory_gib", "storage_tib"]
-            guard let h = item.mapping("a cloud host", keys: keys, required: keys), let id = h["id"]?.identifier("id") else { continue }
+            let required = ["id", "site", "device", "vcpus", "memory_gib", "storage_tib"]
+            guard let h = item.mapping("a cloud host", keys: required + ["storage_pool"], required: required), let id = h["id"]?.identifier("id")
+            else { continue }
             references.define(.host, id, at: h.location, log: log)
             let site = h["site"]?.identifier("site")
             let device = h["device"]?.identifier("device")
@@ -248,14 +260,17 @@ struct InventoryParser {
             if let device, let at = h["device"]?.location {
                 references.refer(to: .device, device, at: at, context: "cloud host `\(id)`", roles: [.server])
             }
+            let pool = h["storage_pool"]?.identifier("storage_pool")
+            if let pool, let at = h["storage_pool"]?.location { references.refer(to: .storagePool, pool, at: at, context: "cloud host `\(id)`") }
             guard let site, let device, let vcpus = h["vcpus"]?.int("vcpus", in: 1...100_000),
                 let memory = h["memory_gib"]?.int("memory_gib", in: 1...100_000_000),
-                let storage = h["storage_tib"]?.double("storage_tib", in: 0...1_000_000)
+                let storage = h["storage_tib"]?.double("storage_tib", in: 0...1_000_000), h["storage_pool"] == nil || pool != nil
             else { continue }
-            inventory.computePool.hosts.append(.init(id: id, site: site, device: device, vcpus: vcpus, memoryGiB: memory, storageTiB: storage))
+            inventory.computePool.hosts.append(
+                .init(id: id, site: site, device: device, vcpus: vcpus, memoryGiB: memory, storageTiB: storage, storagePool: pool))
         }
         for item in m["services"]?.list("services") ?? [] {
-            guard let s = item.mapping("a cloud service", keys: ["id", "name", "hosts"], required: ["id", "name", "hosts"]),
+            guard let s = item.mapping("a cloud service", keys: ["id", "name", "hosts", "replica", "health"], required: ["id", "name", "hosts"]),
                 let id = s["id"]?.identifier("id"), let name = s["name"]?.string("name")
             else { continue }
             references.define(.service, id, at: s.location, log: log)
@@ -265,7 +280,51 @@ struct InventoryParser {
                 references.refer(to: .host, hostID, at: host.location, context: "cloud service `\(id)`")
                 hosts.append(hostID)
             }
-            inventory.computePool.services.append(.init(id: id, name: name, hosts: hosts))
+            let replica = s["replica"].flatMap { resources($0, field: "replica") }
+            var health: [String: String] = [:]
+            if let checks = s["health"] {
+                switch checks.node {
+                case .mapping(let pairs):
+                    for (key, url) in pairs {
+                        let site = YAMLValue(node: key, file: checks.file, log: log)
+                        guard let siteID = site.identifier("health"),
+                            let text = YAMLValue(node: url, file: checks.file, log: log).string("health.\(siteID)")
+                        else { continue }
+                        references.refer(to: .site, siteID, at: site.location, context: "health check of cloud service `\(id)`")
+                        guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                            log.error(
+                                "`health.\(siteID)` `\(text)` is not an http(s) URL", at: YAMLValue(node: url, file: checks.file, log: log).location,
+                                help: "write the replica's health check as `http://10.1.2.3:8080/healthz`")
+                            continue
+                        }
+                        health[siteID] = text
+                    }
+                default:
+                    log.error(
+                        "`health` must be a mapping of site to URL, found \(checks.shapeDescription)", at: checks.location,
+                        help: "write `health: {cloud-a: http://…/healthz, cloud-b: http://…/healthz}`")
+                }
+            }
+            guard s["replica"] == nil || replica != nil else { continue }
+            inventory.computePool.services.append(.init(id: id, name: name, hosts: hosts, replica: replica, health: health))
         }
+        for item in m["platforms"]?.list("platforms") ?? [] {
+            guard let p = item.mapping("a cloud platform", keys: ["id", "name"], required: ["id", "name"]),
+                let id = p["id"]?.identifier("id"), let name = p["name"]?.string("name")
+            else { continue }
+            references.define(.platform, id, at: p.location, log: log)
+            inventory.computePool.platforms.append(.init(id: id, name: name))
+        }
+    }
+
+    /// `{vcpus: 8, memory: 32GiB, storage: 1TiB}`: sizes with their units.
+    private func resources(_ value: YAMLValue, field: String) -> Resources? {
+        let keys = ["vcpus", "memory", "storage"]
+        guard let m = value.mapping("`\(field)` (vcpus, memory, storage)", keys: keys, required: keys) else { return nil }
+        let vcpus = m["vcpus"]?.int("\(field).vcpus", in: 0...100_000)
+        let memory = m["memory"]?.byteSize("\(field).memory")
+        let storage = m["storage"]?.byteSize("\(field).storage")
+        guard let vcpus, let memory, let storage else { return nil }
+        return Resources(vcpus: vcpus, memory: memory, storage: storage)
     }
 }

@@ -9,6 +9,8 @@ struct ReferenceTable {
         case site = "cloud site"
         case host = "cloud host"
         case service = "cloud service"
+        case storagePool = "storage pool"
+        case platform = "cloud platform"
         case tier = "bandwidth tier"
         case receiver = "alert receiver"
     }

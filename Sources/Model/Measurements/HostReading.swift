@@ -10,12 +10,16 @@ public struct HostReading: Sendable, Hashable, Codable {
         public var kind: Kind
         public var sizeBytes: UInt64
         public var usedBytes: UInt64
+        /// The size or the use is the largest count hrStorageSize/Used can hold (2³¹−1 allocation units): the agent
+        /// did not scale its units to the volume, and the figures are a cap, not the volume's.
+        public var capped: Bool
 
-        public init(description: String, kind: Kind, sizeBytes: UInt64, usedBytes: UInt64) {
+        public init(description: String, kind: Kind, sizeBytes: UInt64, usedBytes: UInt64, capped: Bool = false) {
             self.description = description
             self.kind = kind
             self.sizeBytes = sizeBytes
             self.usedBytes = usedBytes
+            self.capped = capped
         }
     }
 
@@ -37,9 +41,9 @@ public struct HostReading: Sendable, Hashable, Codable {
         processorLoads.isEmpty ? nil : Double(processorLoads.reduce(0, +)) / Double(processorLoads.count)
     }
 
-    /// Totals of one kind of storage: used and size in bytes.
+    /// Totals of one kind of storage: used and size in bytes, of the entries whose figures are not capped.
     public func total(_ kind: Storage.Kind) -> (used: UInt64, size: UInt64)? {
-        let entries = storage.filter { $0.kind == kind }
+        let entries = storage.filter { $0.kind == kind && !$0.capped }
         guard !entries.isEmpty else { return nil }
         return entries.reduce((used: UInt64(0), size: UInt64(0))) { ($0.used + $1.usedBytes, $0.size + $1.sizeBytes) }
     }

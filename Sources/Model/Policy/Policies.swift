@@ -169,6 +169,7 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         public static let names = [
             "device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
             "snmp_auth_failure", "delivery_failed", "ap_down", "terminal_lost_seen", "terminals_not_seen", "terminal_wrong_school",
+            "pool_site_loss", "pool_active_active_lost", "pool_storage_full",
         ]
         /// NAV's two stages: a device that has not answered for this long is a warning, then critical.
         public var unreachableWarningSeconds: Double = 60
@@ -200,6 +201,11 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         public var terminalLostSeenSeverity: AlertSeverity = .critical
         public var terminalsNotSeenSeverity: AlertSeverity = .info
         public var terminalWrongSchoolSeverity: AlertSeverity = .warning
+        /// The education cloud: the pool no longer survives a site loss, a service lost its active-active, a storage
+        /// pool full within `pool.yaml`'s `storage.alert_days`.
+        public var poolSiteLossSeverity: AlertSeverity = .critical
+        public var poolActiveActiveSeverity: AlertSeverity = .critical
+        public var poolStorageFullSeverity: AlertSeverity = .warning
 
         public init() {}
 
@@ -230,6 +236,9 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
             try read(.terminalLostSeenSeverity, \.terminalLostSeenSeverity)
             try read(.terminalsNotSeenSeverity, \.terminalsNotSeenSeverity)
             try read(.terminalWrongSchoolSeverity, \.terminalWrongSchoolSeverity)
+            try read(.poolSiteLossSeverity, \.poolSiteLossSeverity)
+            try read(.poolActiveActiveSeverity, \.poolActiveActiveSeverity)
+            try read(.poolStorageFullSeverity, \.poolStorageFullSeverity)
             self = rules
         }
     }
@@ -303,10 +312,51 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
     }
 }
 
+/// The education cloud's admission control and verdicts (`pool.yaml`): how far each resource may be overcommitted,
+/// the headroom measured use must leave, and when storage filling up is a finding and when an alert.
+public struct PoolPolicy: Sendable, Hashable, Codable {
+    /// Allocated ÷ physical that each resource may reach (vCPU 4 is 4:1; memory and storage 1 are no overcommit).
+    public var overcommit: [Resources.Kind: Double]
+    /// The share of capacity measured p95 use must leave free (0.2: use at most 80 %).
+    public var headroom: Double
+    /// A replica's host is healthy while its CPU load is under this share.
+    public var hostLoadThreshold: Double
+    /// The window of measured use (p95 CPU and memory), in hours.
+    public var windowHours: Double
+    /// Days until a storage pool is full under which it is a finding, and under which it is an alert.
+    public var storageFindingDays: Double
+    public var storageAlertDays: Double
+    /// The trend of storage use is fitted over this many days of roll-ups, and needs at least `minimumTrendHours`.
+    public var trendDays: Int
+    public var minimumTrendHours: Double
+    /// How long a health check may take before it counts as failed, in seconds.
+    public var healthTimeoutSeconds: Double
+
+    public init(
+        overcommit: [Resources.Kind: Double], headroom: Double, hostLoadThreshold: Double, windowHours: Double, storageFindingDays: Double,
+        storageAlertDays: Double, trendDays: Int, minimumTrendHours: Double, healthTimeoutSeconds: Double
+    ) {
+        self.overcommit = overcommit
+        self.headroom = headroom
+        self.hostLoadThreshold = hostLoadThreshold
+        self.windowHours = windowHours
+        self.storageFindingDays = storageFindingDays
+        self.storageAlertDays = storageAlertDays
+        self.trendDays = trendDays
+        self.minimumTrendHours = minimumTrendHours
+        self.healthTimeoutSeconds = healthTimeoutSeconds
+    }
+
+    /// The ratio for one resource (1: none set, no overcommit).
+    public func ratio(_ kind: Resources.Kind) -> Double { overcommit[kind] ?? 1 }
+}
+
 /// All policies, loaded together from `policies/`.
 public struct PolicySet: Sendable, Hashable, Codable {
     public var bandwidth: BandwidthPolicy
     public var fleet: FleetPolicy
     public var security: SecurityPolicy
     public var alerting: AlertingPolicy
+    /// Nil only in configurations stored before `pool.yaml` existed.
+    public var pool: PoolPolicy?
 }

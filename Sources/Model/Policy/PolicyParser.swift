@@ -1,8 +1,8 @@
 import Foundation
 
-/// Reads the four policy files, logging every problem with its place.
+/// Reads the five policy files, logging every problem with its place.
 struct PolicyParser {
-    static let files = ["bandwidth-tiers.yaml", "fleet.yaml", "security.yaml", "alerting.yaml"]
+    static let files = ["bandwidth-tiers.yaml", "fleet.yaml", "security.yaml", "alerting.yaml", "pool.yaml"]
 
     let log: DiagnosticLog
     var references: ReferenceTable
@@ -115,6 +115,34 @@ struct PolicyParser {
         return policy
     }
 
+    func pool(_ root: YAMLValue) -> PoolPolicy? {
+        let required = ["overcommit", "headroom", "host_load_threshold", "window_hours", "storage"]
+        guard let m = root.mapping("pool.yaml", keys: required + ["health_timeout_seconds"], required: required) else { return nil }
+        var overcommit: [Resources.Kind: Double] = [:]
+        let ratios = m["overcommit"]?.mapping("`overcommit` (ratio by resource)", keys: Resources.Kind.allCases.map(\.rawValue))
+        for kind in Resources.Kind.allCases {
+            if let ratio = ratios?[kind.rawValue]?.double("overcommit.\(kind.rawValue)", in: 0.1...100) { overcommit[kind] = ratio }
+        }
+        let storageKeys = ["finding_days", "alert_days", "trend_days", "minimum_trend_hours"]
+        let storage = m["storage"]?.mapping(
+            "`storage` (finding_days, alert_days, trend_days, minimum_trend_hours)", keys: storageKeys, required: storageKeys)
+        // Every value read before any is required, so that one pass reports every problem.
+        let headroom = m["headroom"]?.double("headroom", in: 0...0.9)
+        let threshold = m["host_load_threshold"]?.double("host_load_threshold", in: 0.05...1)
+        let window = m["window_hours"]?.double("window_hours", in: 0.01...24 * 90)
+        let findingDays = storage?["finding_days"]?.double("storage.finding_days", in: 0...3650)
+        let alertDays = storage?["alert_days"]?.double("storage.alert_days", in: 0...(findingDays ?? 3650))
+        let trendDays = storage?["trend_days"]?.int("storage.trend_days", in: 1...365)
+        let minimumHours = storage?["minimum_trend_hours"]?.double("storage.minimum_trend_hours", in: 0.001...Double((trendDays ?? 365) * 24))
+        guard let ratios, ratios.entries.count == overcommit.count, let headroom, let threshold, let window, let findingDays, let alertDays,
+            let trendDays, let minimumHours
+        else { return nil }
+        let timeout = m["health_timeout_seconds"]?.double("health_timeout_seconds", in: 0.1...60) ?? 5
+        return PoolPolicy(
+            overcommit: overcommit, headroom: headroom, hostLoadThreshold: threshold, windowHours: window, storageFindingDays: findingDays,
+            storageAlertDays: alertDays, trendDays: trendDays, minimumTrendHours: minimumHours, healthTimeoutSeconds: timeout)
+    }
+
     func security(_ root: YAMLValue) -> SecurityPolicy? {
         let keys = ["graded_protection_level", "forbidden_communities", "snmp_v3_required_roles", "authorized_dhcp_servers", "blocked_domains"]
         guard let m = root.mapping("security.yaml", keys: keys, required: keys),
@@ -224,6 +252,9 @@ struct PolicyParser {
             ("terminal_lost_seen", \AlertingPolicy.Rules.terminalLostSeenSeverity),
             ("terminals_not_seen", \AlertingPolicy.Rules.terminalsNotSeenSeverity),
             ("terminal_wrong_school", \AlertingPolicy.Rules.terminalWrongSchoolSeverity),
+            ("pool_site_loss", \AlertingPolicy.Rules.poolSiteLossSeverity),
+            ("pool_active_active_lost", \AlertingPolicy.Rules.poolActiveActiveSeverity),
+            ("pool_storage_full", \AlertingPolicy.Rules.poolStorageFullSeverity),
         ] {
             if let r = m[name]?.mapping("`rules.\(name)`", keys: ["severity"]), let v = severity(r, name) { rules[keyPath: path] = v }
         }

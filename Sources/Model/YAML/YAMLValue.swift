@@ -102,6 +102,16 @@ struct YAMLValue {
         textual(field, as: "a bandwidth", help: "write a rate such as `2.5G`, `10G` or `100M` (bits per second)")
     }
 
+    func byteSize(_ field: String) -> ByteSize? {
+        if case .scalar(let scalar) = node, let number = Double(scalar.string) {
+            log.error(
+                "`\(field)` `\(number == number.rounded() ? String(Int(number)) : String(number))` has no unit", at: location,
+                help: "write a size with its unit, such as `64GiB`, `2TiB` or `500GB`")
+            return nil
+        }
+        return textual(field, as: "a size", help: "write a size with its unit, such as `64GiB`, `2TiB` or `500GB`")
+    }
+
     func ipAddress(_ field: String) -> IPAddress? {
         textual(field, as: "an IP address", help: "write an IPv4 or IPv6 address, e.g. `127.3.1.1`")
     }

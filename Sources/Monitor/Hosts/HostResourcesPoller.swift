@@ -11,6 +11,10 @@ public struct HostResourcesPoller: Sendable {
         static let hrStorageType: UInt32 = 2, hrStorageDescr: UInt32 = 3, hrStorageAllocationUnits: UInt32 = 4
         static let hrStorageSize: UInt32 = 5, hrStorageUsed: UInt32 = 6
         static let hrStorageRam: OID = "1.3.6.1.2.1.25.2.1.2", hrStorageFixedDisk: OID = "1.3.6.1.2.1.25.2.1.4"
+        /// hrStorageSize and hrStorageUsed are Integer32: a volume of more than 2³¹−1 allocation units reads as that.
+        static let countLimit: UInt64 = 2_147_483_647
+        /// net-snmp's rows for the part of "Physical memory" the kernel can take back.
+        static let reclaimableMemory: Set<String> = ["Memory buffers", "Cached memory"]
     }
 
     public let engine: SNMPEngine
@@ -27,7 +31,7 @@ public struct HostResourcesPoller: Sendable {
         let loads = processors.rows.compactMap { row -> Int? in
             if case .integer32(let load)? = row.cells[Objects.hrProcessorLoad] { Int(load) } else { nil }
         }
-        let entries = storage.rows.compactMap { row -> HostReading.Storage? in
+        var entries = storage.rows.compactMap { row -> HostReading.Storage? in
             guard let units = row.cells[Objects.hrStorageAllocationUnits]?.unsignedValue, let size = row.cells[Objects.hrStorageSize]?.unsignedValue,
                 let used = row.cells[Objects.hrStorageUsed]?.unsignedValue, units > 0
             else { return nil }
@@ -38,8 +42,16 @@ public struct HostResourcesPoller: Sendable {
                 default: .other
                 }
             return HostReading.Storage(
-                description: row.cells[Objects.hrStorageDescr]?.displayText ?? "", kind: kind,
-                sizeBytes: size * units, usedBytes: used * units)
+                description: row.cells[Objects.hrStorageDescr]?.displayText ?? "", kind: kind, sizeBytes: size * units, usedBytes: used * units,
+                capped: size >= Objects.countLimit || used >= Objects.countLimit)
+        }
+        // Linux (net-snmp) counts buffers and the page cache in "Physical memory"'s use and lists them as rows of their
+        // own: the memory in use is what is left without them.
+        let reclaimable = entries.filter { $0.kind == .other && Objects.reclaimableMemory.contains($0.description) }.reduce(UInt64(0)) {
+            $0 + $1.usedBytes
+        }
+        if reclaimable > 0, let physical = entries.firstIndex(where: { $0.kind == .memory }) {
+            entries[physical].usedBytes -= min(reclaimable, entries[physical].usedBytes)
         }
         return HostReading(processors: processors.rows.count, processorLoads: loads, storage: entries)
     }

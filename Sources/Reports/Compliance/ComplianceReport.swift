@@ -48,6 +48,8 @@ public struct ComplianceReport: Sendable, Encodable {
     public var schools: [String: Counts]
     /// The e-book terminals per county and for the city (empty when none is registered).
     public var fleet: [FleetRow]
+    /// The education cloud's sites side by side (empty when the city has none, or the report leaves it out).
+    public var cloud: [CloudRow] = []
     /// Each school's terminals, for `filtered`.
     let fleetBySchool: [String: FleetCounts]
     /// The subjects' names, for the text and HTML forms (JSON and CSV keep the ids).
@@ -61,9 +63,10 @@ public struct ComplianceReport: Sendable, Encodable {
         public var en: String
         public static let bandwidth = Title(zh: "带宽达标报告", en: "Bandwidth compliance")
         public static let fleet = Title(zh: "电子书包达标报告", en: "E-book terminal compliance")
+        public static let pool = Title(zh: "教育云达标报告", en: "Education cloud compliance")
     }
 
-    private enum CodingKeys: String, CodingKey { case from, to, findings, city, counties, schools, fleet }
+    private enum CodingKeys: String, CodingKey { case from, to, findings, city, counties, schools, fleet, cloud }
 
     /// `fleet` holds each school's terminals (`ComplianceEvaluator.fleetCounts`).
     public init(findings: [Finding], inventory: Inventory, from: Date, to: Date, fleet: [String: FleetCounts] = [:]) {
@@ -100,6 +103,7 @@ public struct ComplianceReport: Sendable, Encodable {
             }, inventory: inventory, from: from, to: to,
             fleet: fleetBySchool.filter { id, _ in (county == nil || countyOf[id] == county) && (school == nil || id == school) })
         report.title = title
+        report.cloud = county == nil && school == nil && (rules.map { !$0.isDisjoint(with: Finding.Rule.pool) } ?? true) ? cloud : []
         return report
     }
 
@@ -140,6 +144,7 @@ public struct ComplianceReport: Sendable, Encodable {
             ], rows: summaryRows
         ).render()
         out += fleetText(english: english)
+        out += cloudText(english: english)
         for (verdict, title) in [(Finding.Verdict.fail, label("不达标", "Failing")), (.unknown, label("无法判定", "Unknown"))] {
             let rows = findings.filter { $0.verdict == verdict }
             out += "\n\(title): \(rows.count)\n"
