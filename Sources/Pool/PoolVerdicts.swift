@@ -47,11 +47,9 @@ public struct PoolVerdicts: Sendable {
         let hosts = Dictionary(use.pool.hosts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return service.hosts.compactMap { id in
             guard let host = hosts[id] else { return nil }
-            guard let latest = use.latest[host.device], use.to.timeIntervalSince(latest.time) <= freshness else {
-                return (
-                    host.site, id, false,
-                    "\(host.device) does not answer SNMP" + (use.latest[host.device].map { " since \(CityTime.minute($0.time))" } ?? "")
-                )
+            guard let latest = use.latest[host.device] else { return (host.site, id, false, "\(host.device) not polled yet") }
+            guard use.to.timeIntervalSince(latest.time) <= freshness else {
+                return (host.site, id, false, "\(host.device) does not answer SNMP since \(CityTime.minute(latest.time))")
             }
             if let load = latest.cpuLoad, load >= use.policy.hostLoadThreshold * 100 {
                 return (
@@ -129,11 +127,13 @@ public struct PoolVerdicts: Sendable {
             if p95 > limit { problems.append("measured p95 \(kind.rawValue) \(Resources.text(p95, kind)) > \(Resources.text(limit, kind))") }
         }
         // A site none of whose hosts answers is lost already: the pool runs on the others and survives no further loss.
-        let answering = { (site: PoolUse.Site) in
-            site.hosts.contains { host in use.latest[host.device].map { use.to.timeIntervalSince($0.time) <= freshness } ?? false }
+        // (A site whose hosts were never polled is not known to be down.)
+        let silent = { (site: PoolUse.Site) in
+            site.hosts.contains { use.latest[$0.device] != nil }
+                && !site.hosts.contains { host in use.latest[host.device].map { use.to.timeIntervalSince($0.time) <= freshness } ?? false }
         }
         if !use.latest.isEmpty {
-            for site in use.sites where !site.hosts.isEmpty && !answering(site) {
+            for site in use.sites where silent(site) {
                 problems.append("\(site.site.id) is down (none of its \(site.hosts.count) hosts answers SNMP): the pool runs on one site already")
             }
         }
