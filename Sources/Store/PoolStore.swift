@@ -148,7 +148,6 @@ extension PoolStore {
         public var last: Date
         public var lastUsed: UInt64
         public var size: UInt64
-        public var days: Int
         /// The agent reports the file system at the Integer32 cap (its size is not known).
         public var capped: Bool
     }
@@ -200,7 +199,7 @@ extension PoolStore {
                         StorageSeries(
                             device: device, storage: storage, origin: Date(timeIntervalSince1970: day), samples: 0,
                             first: Date(timeIntervalSince1970: row["first_time"]), last: Date(timeIntervalSince1970: row["first_time"]), lastUsed: 0,
-                            size: 0, days: 0, capped: false))
+                            size: 0, capped: false))
                 }
                 // Σ(t+c) = Σt + nc, Σ(t+c)² = Σt² + 2cΣt + nc², Σ(t+c)u = Σtu + cΣu, with c this day's offset from the origin.
                 let c = day - series[series.count - 1].origin.timeIntervalSince1970
@@ -214,7 +213,6 @@ extension PoolStore {
                 let size: Int64 = row["size"]
                 series[series.count - 1].size = UInt64(max(0, size))
                 if size < 0 { series[series.count - 1].capped = true }
-                series[series.count - 1].days += 1
             }
             return series
         }

@@ -147,8 +147,6 @@ public struct Resources: Sendable, Hashable, Codable {
         self.storage = storage
     }
 
-    public static let zero = Resources(vcpus: 0, memory: ByteSize(bytes: 0), storage: ByteSize(bytes: 0))
-
     public static func + (lhs: Resources, rhs: Resources) -> Resources {
         Resources(vcpus: lhs.vcpus + rhs.vcpus, memory: lhs.memory + rhs.memory, storage: lhs.storage + rhs.storage)
     }
