@@ -93,9 +93,9 @@ public struct PoolRegister: Sendable {
         var decision: PoolAdmission.Decision?
         let stored: PoolStore.Allocation?
         do {
-            stored = try store.allocate(at: now, by: by, why: why) { current in
+            stored = try store.allocate(at: now, by: by, why: why) { held in
                 // Admission is decided again inside the transaction, on the allocations held at this moment.
-                let answer = PoolAdmission(use: measured.with(allocations: current)).check(request.resources, site: request.site)
+                let answer = PoolAdmission(use: measured.with(held: held)).check(request.resources, site: request.site)
                 decision = answer
                 guard let site = answer.site, answer.accepted || force else { return nil }
                 return PoolStore.NewAllocation(

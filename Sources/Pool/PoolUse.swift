@@ -39,7 +39,8 @@ public struct PoolUse: Sendable {
     public let pool: ComputePool
     public let policy: PoolPolicy
     public var sites: [Site]
-    public private(set) var allocations: [PoolStore.Allocation]
+    /// The allocations held that were forced past admission control (the site-loss finding names them).
+    public let forced: [PoolStore.Allocation]
     public let latest: [String: HostState]
     public let health: [String: [String: PoolStore.HealthCheck]]
     public let from: Date
@@ -56,26 +57,23 @@ public struct PoolUse: Sendable {
         do {
             let devices = pool.hosts.map(\.device)
             let use = try store.hostPercentiles(devices: devices, from: from, to: to)
-            var latest: [String: HostState] = [:]
-            for device in devices {
-                if let sample = try measurements.latestHost(device: device, notAfter: to.addingTimeInterval(Self.lateSampleTolerance)) {
-                    latest[device] = HostState(time: sample.time, cpuLoad: sample.cpuLoad)
-                }
+            let latest = try measurements.latestHosts(devices: devices, notAfter: to.addingTimeInterval(Self.lateSampleTolerance)).mapValues {
+                HostState(time: $0.time, cpuLoad: $0.cpuLoad)
             }
             return PoolUse(
-                pool: pool, policy: policy, allocations: try store.allocations(), hostUse: use, latest: latest, health: try store.healthChecks(),
-                from: from, to: to)
+                pool: pool, policy: policy, held: try store.held(), forced: try store.allocations(forcedOnly: true), hostUse: use, latest: latest,
+                health: try store.healthChecks(), from: from, to: to)
         } catch { throw PoolError(error) }
     }
 
     public init(
-        pool: ComputePool, policy: PoolPolicy, allocations: [PoolStore.Allocation],
+        pool: ComputePool, policy: PoolPolicy, held: [String: Resources], forced: [PoolStore.Allocation],
         hostUse: [String: PoolStore.HostPercentiles], latest: [String: HostState],
         health: [String: [String: PoolStore.HealthCheck]], from: Date, to: Date
     ) {
         self.pool = pool
         self.policy = policy
-        self.allocations = allocations
+        self.forced = forced
         self.latest = latest
         self.health = health
         self.from = from
@@ -90,7 +88,7 @@ public struct PoolUse: Sendable {
                     sum + Double(service.hosts.filter { siteOfHost[$0] == site.id }.count) * (service.replica?[kind] ?? 0)
                 }
             }
-            figures.allocated = Self.allocated(allocations, site: site.id)
+            figures.allocated = Self.allocated(held, site: site.id)
             var cpu: Double?
             var memory: Double?
             for host in hosts {
@@ -105,16 +103,15 @@ public struct PoolUse: Sendable {
         }
     }
 
-    private static func allocated(_ allocations: [PoolStore.Allocation], site: String) -> [Resources.Kind: Double] {
-        let here = allocations.filter { $0.site == site }
-        return Dictionary(uniqueKeysWithValues: Resources.Kind.allCases.map { kind in (kind, here.reduce(0) { $0 + $1.resources[kind] }) })
+    private static func allocated(_ held: [String: Resources], site: String) -> [Resources.Kind: Double] {
+        Dictionary(uniqueKeysWithValues: Resources.Kind.allCases.map { ($0, held[site]?[$0] ?? 0) })
     }
 
-    /// The same use with other allocations held (admission decided again inside the allocation's transaction).
-    public func with(allocations: [PoolStore.Allocation]) -> PoolUse {
+    /// The same use with what the allocations held at this moment reserve, by site (admission decided again inside
+    /// the allocation's transaction).
+    public func with(held: [String: Resources]) -> PoolUse {
         var copy = self
-        copy.allocations = allocations
-        for index in copy.sites.indices { copy.sites[index].allocated = Self.allocated(allocations, site: copy.sites[index].site.id) }
+        for index in copy.sites.indices { copy.sites[index].allocated = Self.allocated(held, site: copy.sites[index].site.id) }
         return copy
     }
 

@@ -139,7 +139,7 @@ public struct PoolVerdicts: Sendable {
         }
         finding.evidence.samples = use.sites.reduce(0) { $0 + $1.samples }
         finding.measured(lines.joined(separator: "; "), zh: lines.joined(separator: "；"))
-        let forced = use.allocations.filter(\.forced)
+        let forced = use.forced
         let forcedNote =
             forced.isEmpty ? "" : "; forced past admission control: " + forced.map { "#\($0.id) \($0.tenant)/\($0.name)" }.joined(separator: ", ")
         if !problems.isEmpty {

@@ -45,23 +45,33 @@ extension MeasurementStore {
         }
     }
 
-    /// The newest processor and storage figures of a server (polled at or before `notAfter`), when it has been polled.
-    public func latestHost(device: String, notAfter: Date = .distantFuture) throws(StoreError) -> (
-        time: Date, cpuLoad: Double?, memory: (used: Int64, size: Int64)?, disk: (used: Int64, size: Int64)?
-    )? {
+    /// A server's processor and storage figures of one poll, and when it was polled.
+    public typealias LatestHost = (time: Date, cpuLoad: Double?, memory: (used: Int64, size: Int64)?, disk: (used: Int64, size: Int64)?)
+
+    /// The newest figures of a server, when it has been polled at or before `notAfter`.
+    public func latestHost(device: String, notAfter: Date = .distantFuture) throws(StoreError) -> LatestHost? {
+        try latestHosts(devices: [device], notAfter: notAfter)[device]
+    }
+
+    /// The newest figures of each of `devices` that has been polled at or before `notAfter`, in one read (a pool's
+    /// hundreds of hosts are read at every allocation request).
+    public func latestHosts(devices: [String], notAfter: Date = .distantFuture) throws(StoreError) -> [String: LatestHost] {
         try database.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM host_samples WHERE device = ? AND time <= ? ORDER BY time DESC LIMIT 1",
-                    arguments: [device, notAfter.timeIntervalSince1970])
-            else {
-                return nil
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT time, cpu_load, memory_used, memory_size, disk_used, disk_size FROM host_samples
+                    WHERE device = ? AND time <= ? ORDER BY time DESC LIMIT 1
+                    """)
+            var latest: [String: LatestHost] = [:]
+            for device in devices {
+                guard let row = try Row.fetchOne(statement, arguments: [device, notAfter.timeIntervalSince1970]) else { continue }
+                func pair(_ used: Int, _ size: Int) -> (used: Int64, size: Int64)? {
+                    guard let u: Int64 = row[used], let s: Int64 = row[size] else { return nil }
+                    return (u, s)
+                }
+                latest[device] = (Date(timeIntervalSince1970: row[0]), row[1], pair(2, 3), pair(4, 5))
             }
-            func pair(_ used: String, _ size: String) -> (used: Int64, size: Int64)? {
-                guard let u: Int64 = row[used], let s: Int64 = row[size] else { return nil }
-                return (u, s)
-            }
-            return (Date(timeIntervalSince1970: row["time"]), row["cpu_load"], pair("memory_used", "memory_size"), pair("disk_used", "disk_size"))
+            return latest
         }
     }
 }

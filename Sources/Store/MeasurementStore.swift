@@ -86,6 +86,7 @@ public final class MeasurementStore: Sendable {
                         memory.map { Int64(clamping: $0.size) }, disk.map { Int64(clamping: $0.used) }, disk.map { Int64(clamping: $0.size) },
                     ])
                 try PoolStore.recordStorage(host.storage.filter { $0.kind == .disk }, device: observations.device, at: time, db)
+                try PoolStore.forgetPercentiles(device: observations.device, at: time, db)
             }
         }
         // Only once the poll has committed: a failed transaction wrote none of the sightings the index remembers.
@@ -176,6 +177,8 @@ public final class MeasurementStore: Sendable {
     public func prune(olderThan date: Date) throws(StoreError) -> Int {
         var removed = try deleteBySeries(from: "interface_rates", where: "time", before: date)
         for table in ["access_point_samples", "host_samples"] { removed += try deleteRows(of: table, where: "time", before: date) }
+        // The hosts' percentiles kept over windows that held pruned polls are no longer what those windows hold.
+        _ = try deleteRows(of: "host_percentiles", where: "window_from", before: date)
         return removed
     }
 

@@ -371,6 +371,18 @@ enum Migrations {
                 t.primaryKey(["service", "site"])
             }
         }
+        migrator.registerMigration("v10-host-percentiles") { db in
+            // Each server's p95 of processor load and memory in use over the window it was last worked out for, kept
+            // while exact (PoolStore.hostPercentiles), so that an allocation request does not rank a week of polls.
+            try db.create(table: "host_percentiles", options: [.withoutRowID]) { t in
+                t.primaryKey("device", .text)
+                t.column("window_from", .double).notNull()
+                t.column("window_to", .double).notNull()
+                t.column("samples", .integer).notNull()
+                t.column("cpu", .double)
+                t.column("memory", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -57,30 +57,48 @@ public struct PoolStore: Sendable {
         public var verdict: String?
     }
 
+    /// The columns `allocation(_:)` reads, in its order (by position: thousands of allocations are read per request).
+    private static let allocationColumns = "id, tenant, name, service, site, vcpus, memory, storage, forced, created_at, released_at"
+
     private static func allocation(_ row: Row) -> Allocation {
         Allocation(
-            id: row["id"], tenant: row["tenant"], name: row["name"], service: row["service"], site: row["site"],
-            resources: Resources(
-                vcpus: row["vcpus"], memory: ByteSize(bytes: UInt64(row["memory"] as Int64)),
-                storage: ByteSize(bytes: UInt64(row["storage"] as Int64))),
-            forced: row["forced"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            releasedAt: (row["released_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            id: row[0], tenant: row[1], name: row[2], service: row[3], site: row[4],
+            resources: Resources(vcpus: row[5], memory: ByteSize(bytes: UInt64(row[6] as Int64)), storage: ByteSize(bytes: UInt64(row[7] as Int64))),
+            forced: row[8], createdAt: Date(timeIntervalSince1970: row[9]), releasedAt: (row[10] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
-    /// The allocations held now (and, with `released`, those given back), oldest first.
-    public func allocations(released: Bool = false) throws(StoreError) -> [Allocation] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM pool_allocations \(released ? "" : "WHERE released_at IS NULL ") ORDER BY id").map(
-                Self.allocation)
+    /// The allocations held now (and, with `released`, those given back; with `forcedOnly`, only those forced past
+    /// admission control), oldest first.
+    public func allocations(released: Bool = false, forcedOnly: Bool = false) throws(StoreError) -> [Allocation] {
+        let conditions: [String] = (released ? [] : ["released_at IS NULL"]) + (forcedOnly ? ["forced"] : [])
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.allocationColumns) FROM pool_allocations \(filter) ORDER BY id").map(Self.allocation)
         }
     }
 
-    /// Asks `admit` with the allocations held now and stores what it accepts, in one transaction: two requests at
-    /// once cannot both be admitted against the same free capacity. Nil when `admit` refused (nothing is written).
-    public func allocate(at: Date, by: String, why: String, admit: ([Allocation]) -> NewAllocation?) throws(StoreError) -> Allocation? {
+    /// What the allocations held now reserve, by site.
+    public func held() throws(StoreError) -> [String: Resources] {
+        try database.read { try Self.held($0) }
+    }
+
+    private static func held(_ db: Database) throws -> [String: Resources] {
+        var held: [String: Resources] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT site, SUM(vcpus), SUM(memory), SUM(storage) FROM pool_allocations WHERE released_at IS NULL GROUP BY site")
+        {
+            held[row[0]] = Resources(
+                vcpus: row[1], memory: ByteSize(bytes: UInt64(row[2] as Int64)), storage: ByteSize(bytes: UInt64(row[3] as Int64)))
+        }
+        return held
+    }
+
+    /// Asks `admit` with what the allocations held now reserve, by site, and stores what it accepts, in one
+    /// transaction: two requests at once cannot both be admitted against the same free capacity. Nil when `admit`
+    /// refused (nothing is written).
+    public func allocate(at: Date, by: String, why: String, admit: ([String: Resources]) -> NewAllocation?) throws(StoreError) -> Allocation? {
         try database.write("the allocation") { db in
-            let current = try Row.fetchAll(db, sql: "SELECT * FROM pool_allocations WHERE released_at IS NULL ORDER BY id").map(Self.allocation)
-            guard let new = admit(current) else { return nil }
+            guard let new = admit(try Self.held(db)) else { return nil }
             try db.execute(
                 sql: """
                     INSERT INTO pool_allocations (tenant, name, service, site, vcpus, memory, storage, forced, created_at)
@@ -101,7 +119,10 @@ public struct PoolStore: Sendable {
     /// Gives an allocation back; notFound when there is no such allocation held.
     public func release(_ id: Int64, at: Date, by: String, why: String) throws(StoreError) -> Allocation {
         let released = try database.write("the release") { db -> Allocation? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pool_allocations WHERE id = ? AND released_at IS NULL", arguments: [id]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.allocationColumns) FROM pool_allocations WHERE id = ? AND released_at IS NULL", arguments: [id])
+            else {
                 return nil
             }
             try db.execute(sql: "UPDATE pool_allocations SET released_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, id])
@@ -275,35 +296,70 @@ extension PoolStore {
         }
     }
 
-    /// Each host's p95 over `[from, to)`, worked out in SQLite (a week of 500 hosts' polls is millions of rows: they
-    /// are ranked where they are stored, and 500 rows come back).
+    /// Each host's p95 over `[from, to)`. A week of 500 hosts' polls is half a million rows, too many to rank at every
+    /// allocation request, so each host's figures are kept with the window they were worked out over
+    /// (`host_percentiles`) and reused while they are exact: while no poll of the host lies where the two windows
+    /// differ (none arrived since, none left the window's start). Polls stored inside a kept window, and pruning,
+    /// drop the figures they touch. Only the hosts whose figures are not exact are ranked again, in one pass.
     public func hostPercentiles(devices: [String], from: Date, to: Date) throws(StoreError) -> [String: HostPercentiles] {
         guard !devices.isEmpty else { return [:] }
-        let list = devices.map { _ in "?" }.joined(separator: ",")
-        var arguments: StatementArguments = [from.timeIntervalSince1970, to.timeIntervalSince1970]
-        arguments += StatementArguments(devices)
-        func p95(_ column: String) -> String {
-            """
-            SELECT device, value, n FROM (
-                SELECT device, \(column) AS value, ROW_NUMBER() OVER (PARTITION BY device ORDER BY \(column)) AS rank,
-                    COUNT(*) OVER (PARTITION BY device) AS n
-                FROM host_samples WHERE time >= ? AND time < ? AND device IN (\(list)) AND \(column) IS NOT NULL)
-            WHERE rank = (95 * n + 99) / 100
-            """
-        }
-        return try database.read { db in
+        let (start, end) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
+        return try database.write("working out the hosts' use") { db in
             var result: [String: HostPercentiles] = [:]
+            let list = devices.map { _ in "?" }.joined(separator: ",")
             for row in try Row.fetchAll(
-                db, sql: "SELECT device, COUNT(*) AS n FROM host_samples WHERE time >= ? AND time < ? AND device IN (\(list)) GROUP BY device",
-                arguments: arguments)
+                db,
+                sql: """
+                    SELECT c.device, c.samples, c.cpu, c.memory FROM host_percentiles c
+                    WHERE NOT EXISTS (SELECT 1 FROM host_samples h
+                            WHERE h.device = c.device AND h.time >= MIN(c.window_from, ?) AND h.time < MAX(c.window_from, ?))
+                        AND NOT EXISTS (SELECT 1 FROM host_samples h
+                            WHERE h.device = c.device AND h.time >= MIN(c.window_to, ?) AND h.time < MAX(c.window_to, ?))
+                        AND c.device IN (\(list))
+                    """, arguments: [start, start, end, end] + StatementArguments(devices))
             {
-                result[row["device"]] = HostPercentiles(samples: row["n"], cpu: nil, memory: nil)
+                result[row[0]] = HostPercentiles(samples: row[1], cpu: row[2], memory: row[3])
             }
-            for row in try Row.fetchAll(db, sql: p95("cpu_load"), arguments: arguments) { result[row["device"]]?.cpu = row["value"] }
-            for row in try Row.fetchAll(db, sql: p95("memory_used"), arguments: arguments) {
-                result[row["device"]]?.memory = (row["value"] as Int64?).map(Double.init)
+            let stale = devices.filter { result[$0] == nil }
+            for (device, figures) in try Self.rankPercentiles(devices: stale, from: start, to: end, db) {
+                result[device] = figures
             }
-            return result
+            return result.filter { $0.value.samples > 0 }
         }
+    }
+
+    /// Ranks the polls of `devices` in `[from, to)` and keeps the figures with their window (a host without polls
+    /// there too, as none).
+    private static func rankPercentiles(devices: [String], from: Double, to: Double, _ db: Database) throws -> [String: HostPercentiles] {
+        guard !devices.isEmpty else { return [:] }
+        var polls: [String: (samples: Int, cpu: [Double], memory: [Int64])] = [:]
+        for device in devices { polls[device] = (0, [], []) }
+        let list = devices.map { _ in "?" }.joined(separator: ",")
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT device, cpu_load, memory_used FROM host_samples WHERE device IN (\(list)) AND time >= ? AND time < ?",
+            arguments: StatementArguments(devices) + [from, to])
+        while let row = try rows.next() {
+            let device: String = row[0]
+            polls[device]?.samples += 1
+            if let cpu: Double = row[1] { polls[device]?.cpu.append(cpu) }
+            if let memory: Int64 = row[2] { polls[device]?.memory.append(memory) }
+        }
+        // The nearest-rank 95th percentile: the value at rank ⌈0.95 n⌉.
+        func p95<T: Comparable>(_ values: [T]) -> T? { values.isEmpty ? nil : values.sorted()[(95 * values.count + 99) / 100 - 1] }
+        let keep = try db.makeStatement(
+            sql: "INSERT OR REPLACE INTO host_percentiles (device, window_from, window_to, samples, cpu, memory) VALUES (?, ?, ?, ?, ?, ?)")
+        var result: [String: HostPercentiles] = [:]
+        for (device, poll) in polls {
+            let memory = p95(poll.memory)
+            let figures = HostPercentiles(samples: poll.samples, cpu: p95(poll.cpu), memory: memory.map(Double.init))
+            try keep.execute(arguments: [device, from, to, figures.samples, figures.cpu, memory])
+            result[device] = figures
+        }
+        return result
+    }
+
+    /// Drops kept percentiles whose window holds a poll stored now (one stored late, or stored again).
+    static func forgetPercentiles(device: String, at time: Double, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM host_percentiles WHERE device = ? AND window_from <= ? AND window_to > ?", arguments: [device, time, time])
     }
 }
