@@ -329,30 +329,33 @@ extension PoolStore {
     }
 
     /// Ranks the polls of `devices` in `[from, to)` and keeps the figures with their window (a host without polls
-    /// there too, as none).
+    /// there too, as none). One host at a time along the primary key, so that no row carries the device's name back.
     private static func rankPercentiles(devices: [String], from: Double, to: Double, _ db: Database) throws -> [String: HostPercentiles] {
-        guard !devices.isEmpty else { return [:] }
-        var polls: [String: (samples: Int, cpu: [Double], memory: [Int64])] = [:]
-        for device in devices { polls[device] = (0, [], []) }
-        let list = devices.map { _ in "?" }.joined(separator: ",")
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT device, cpu_load, memory_used FROM host_samples WHERE device IN (\(list)) AND time >= ? AND time < ?",
-            arguments: StatementArguments(devices) + [from, to])
-        while let row = try rows.next() {
-            let device: String = row[0]
-            polls[device]?.samples += 1
-            if let cpu: Double = row[1] { polls[device]?.cpu.append(cpu) }
-            if let memory: Int64 = row[2] { polls[device]?.memory.append(memory) }
-        }
-        // The nearest-rank 95th percentile: the value at rank ⌈0.95 n⌉.
-        func p95<T: Comparable>(_ values: [T]) -> T? { values.isEmpty ? nil : values.sorted()[(95 * values.count + 99) / 100 - 1] }
-        let keep = try db.makeStatement(
+        let polls = try db.cachedStatement(sql: "SELECT cpu_load, memory_used FROM host_samples WHERE device = ? AND time >= ? AND time < ?")
+        let keep = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO host_percentiles (device, window_from, window_to, samples, cpu, memory) VALUES (?, ?, ?, ?, ?, ?)")
+        // The nearest-rank 95th percentile: the value at rank ⌈0.95 n⌉.
+        func p95<T: Comparable>(_ values: inout [T]) -> T? {
+            guard !values.isEmpty else { return nil }
+            values.sort()
+            return values[(95 * values.count + 99) / 100 - 1]
+        }
         var result: [String: HostPercentiles] = [:]
-        for (device, poll) in polls {
-            let memory = p95(poll.memory)
-            let figures = HostPercentiles(samples: poll.samples, cpu: p95(poll.cpu), memory: memory.map(Double.init))
-            try keep.execute(arguments: [device, from, to, figures.samples, figures.cpu, memory])
+        var cpu: [Double] = []
+        var memory: [Int64] = []
+        for device in devices {
+            var samples = 0
+            cpu.removeAll(keepingCapacity: true)
+            memory.removeAll(keepingCapacity: true)
+            let rows = try Row.fetchCursor(polls, arguments: [device, from, to])
+            while let row = try rows.next() {
+                samples += 1
+                if let load: Double = row[0] { cpu.append(load) }
+                if let used: Int64 = row[1] { memory.append(used) }
+            }
+            let memoryP95 = p95(&memory)
+            let figures = HostPercentiles(samples: samples, cpu: p95(&cpu), memory: memoryP95.map(Double.init))
+            try keep.execute(arguments: [device, from, to, figures.samples, figures.cpu, memoryP95])
             result[device] = figures
         }
         return result
