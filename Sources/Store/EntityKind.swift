@@ -1,4 +1,5 @@
 import Foundation
+internal import GRDB
 import Model
 
 /// The kinds of inventory entity the store keeps, each in its own table, and how a diff names them.
@@ -8,6 +9,8 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
     case cloudSite = "cloud-site"
     case cloudHost = "cloud-host"
     case cloudService = "cloud-service"
+    case storagePool = "storage-pool"
+    case platform
 
     var table: String {
         switch self {
@@ -20,6 +23,23 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
         case .cloudSite: "cloud_sites"
         case .cloudHost: "cloud_hosts"
         case .cloudService: "cloud_services"
+        case .storagePool: "cloud_storage_pools"
+        case .platform: "cloud_platforms"
+        }
+    }
+}
+
+extension EntityKind {
+    /// Replaces the rows of this kind's table with `records`, in their order.
+    func replaceRecords(with records: [EntityRecord], _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(table)")
+        for (position, record) in records.enumerated() {
+            let extra = record.columns.sorted { $0.key < $1.key }
+            let names = (["id", "position", "label", "json"] + extra.map(\.key)).joined(separator: ", ")
+            let marks = Array(repeating: "?", count: 4 + extra.count).joined(separator: ", ")
+            var values: [(any DatabaseValueConvertible)?] = [record.id, position, record.label, record.json]
+            values += extra.map(\.value)
+            try db.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))", arguments: StatementArguments(values))
         }
     }
 }
@@ -55,6 +75,8 @@ extension Inventory {
             .cloudSite: try make(computePool.sites, label: \.name),
             .cloudHost: try make(computePool.hosts, label: { "\($0.site)/\($0.device)" }),
             .cloudService: try make(computePool.services, label: \.name),
+            .storagePool: try make(computePool.storagePools, label: { "\($0.site)/\($0.mount)" }),
+            .platform: try make(computePool.platforms, label: \.name),
         ]
     }
 }

@@ -56,17 +56,7 @@ public final class InventoryStore: Sendable {
                 let revision = Revision(
                     number: Int(db.lastInsertedRowID), appliedAt: date, source: source,
                     added: change.count(.added), changed: change.count(.changed), removed: change.count(.removed))
-                for kind in EntityKind.allCases {
-                    try db.execute(sql: "DELETE FROM \(kind.table)")
-                    for (position, record) in (new[kind] ?? []).enumerated() {
-                        let extra = record.columns.sorted { $0.key < $1.key }
-                        let names = (["id", "position", "label", "json"] + extra.map(\.key)).joined(separator: ", ")
-                        let marks = Array(repeating: "?", count: 4 + extra.count).joined(separator: ", ")
-                        var values: [(any DatabaseValueConvertible)?] = [record.id, position, record.label, record.json]
-                        values += extra.map(\.value)
-                        try db.execute(sql: "INSERT INTO \(kind.table) (\(names)) VALUES (\(marks))", arguments: StatementArguments(values))
-                    }
-                }
+                for kind in EntityKind.allCases { try kind.replaceRecords(with: new[kind] ?? [], db) }
                 return (change, revision)
             }
         } catch {

@@ -1,4 +1,6 @@
+import Foundation
 internal import GRDB
+import Model
 
 /// The schema, one migration per change; a database is always brought to the newest before use.
 enum Migrations {
@@ -18,15 +20,9 @@ enum Migrations {
                 .node: ["kind", "county"], .link: ["tier", "a_device", "b_device"], .school: ["county", "kind"],
                 .device: ["role", "school", "node"],
             ]
-            for kind in EntityKind.allCases {
-                try db.create(table: kind.table) { t in
-                    t.primaryKey("id", .text)
-                    t.column("position", .integer).notNull()
-                    t.column("label", .text).notNull()
-                    for column in extraColumns[kind] ?? [] { t.column(column, .text).indexed() }
-                    t.column("json", .blob).notNull()
-                }
-            }
+            // The kinds there were then; later kinds get their tables in their own migration.
+            let kinds: [EntityKind] = [.county, .node, .link, .school, .device, .snmpProfile, .cloudSite, .cloudHost, .cloudService]
+            for kind in kinds { try createEntityTable(kind, extraColumns: extraColumns[kind] ?? [], db) }
         }
         migrator.registerMigration("v2-interface-rates") { db in
             // One row per interface and poll interval; unknown intervals keep their reason and no rate.
@@ -383,6 +379,29 @@ enum Migrations {
                 t.column("memory", .integer)
             }
         }
+        migrator.registerMigration("v11-storage-pools-and-platforms") { db in
+            // The pool's storage pools and platforms as entities, so that a diff and a revision count them; filled
+            // from the current revision, so that the next diff does not show them all as added.
+            try createEntityTable(.storagePool, extraColumns: [], db)
+            try createEntityTable(.platform, extraColumns: [], db)
+            struct Stored: Decodable { var inventory: Inventory }
+            guard let data = try Data.fetchOne(db, sql: "SELECT configuration FROM revisions ORDER BY id DESC LIMIT 1") else { return }
+            // A revision that cannot be read leaves them empty (reading the configuration says what is wrong with it);
+            // the next apply fills them.
+            guard let stored = try? JSONDecoder().decode(Stored.self, from: data) else { return }
+            let records = try stored.inventory.records()
+            for kind in [EntityKind.storagePool, .platform] { try kind.replaceRecords(with: records[kind] ?? [], db) }
+        }
         return migrator
+    }
+
+    private static func createEntityTable(_ kind: EntityKind, extraColumns: [String], _ db: Database) throws {
+        try db.create(table: kind.table) { t in
+            t.primaryKey("id", .text)
+            t.column("position", .integer).notNull()
+            t.column("label", .text).notNull()
+            for column in extraColumns { t.column(column, .text).indexed() }
+            t.column("json", .blob).notNull()
+        }
     }
 }

@@ -96,7 +96,9 @@ struct InventoryCommand: ParsableCommand {
     static func counts(_ inventory: Inventory) -> String {
         "\(inventory.counties.count) counties, \(inventory.schools.count) schools, \(inventory.devices.count) devices, "
             + "\(inventory.links.count) links, \(inventory.snmpProfiles.count) SNMP profiles, "
-            + "\(inventory.computePool.sites.count) cloud sites"
+            + "\(inventory.computePool.sites.count) cloud sites, \(inventory.computePool.hosts.count) cloud hosts, "
+            + "\(inventory.computePool.storagePools.count) storage pools, \(inventory.computePool.services.count) cloud services, "
+            + "\(inventory.computePool.platforms.count) platforms"
     }
 }
 

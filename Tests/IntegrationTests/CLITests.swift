@@ -22,6 +22,7 @@ struct CLITests {
         let outcome = try Self.run(["inventory", "validate"])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.hasPrefix("ok: 6 counties, 68 schools"))
+        #expect(outcome.stdout.contains("2 cloud sites, 6 cloud hosts, 2 storage pools, 4 cloud services, 2 platforms — valid"))
         #expect(outcome.stderr.isEmpty)
     }
 

@@ -82,6 +82,40 @@ struct InventoryStoreTests {
         #expect(try store.history().map(\.number) == [2, 1])
     }
 
+    @Test func storagePoolsAndPlatformsAreEntitiesOfADiff() throws {
+        defer { cleanUp() }
+        let store = try InventoryStore(path: path)
+        var configuration = try sample()
+        _ = try store.apply(configuration, source: "sample", at: t0)
+        let pool = try #require(configuration.inventory.computePool.storagePools.first)
+        configuration.inventory.computePool.storagePools[0].mount = "/data2"
+        configuration.inventory.computePool.platforms.append(.init(id: "test-platform", name: "测试平台"))
+        let change = try store.diff(configuration)
+        #expect(
+            change.entries.map { "\($0.action.rawValue) \($0.kind.rawValue) \($0.id)" } == [
+                "changed storage-pool \(pool.id)", "added platform test-platform",
+            ])
+        #expect(change.entries.first?.fields.map { "\($0.name): \($0.old) → \($0.new)" } == ["mount: \(pool.mount) → /data2"])
+        let (_, revision) = try store.apply(configuration, source: "edited", at: t0.addingTimeInterval(60))
+        #expect(revision?.added == 1 && revision?.changed == 1 && revision?.removed == 0)
+    }
+
+    /// A database whose inventory was applied before storage pools and platforms were entities: the migration that
+    /// makes them fills their tables from the current revision, so that the next diff shows nothing added.
+    @Test func theMigrationToStoragePoolsFillsThemFromTheCurrentRevision() throws {
+        defer { cleanUp() }
+        let configuration = try sample()
+        _ = try InventoryStore(path: path).apply(configuration, source: "sample", at: t0)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "DROP TABLE cloud_storage_pools; DROP TABLE cloud_platforms")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v11-storage-pools-and-platforms'")
+        }
+        let store = try InventoryStore(path: path)
+        #expect(try store.diff(configuration).isEmpty)
+        let pools = try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT id FROM cloud_storage_pools ORDER BY position") }
+        #expect(pools == configuration.inventory.computePool.storagePools.map(\.id) && !pools.isEmpty)
+    }
+
     @Test func aFailurePartWayLeavesThePreviousRevisionIntact() throws {
         defer { cleanUp() }
         let store = try InventoryStore(path: path)
