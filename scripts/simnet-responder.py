@@ -7,9 +7,13 @@ overrides the old `handleMgmtOperation`. The simulated city needs one device per
 the same community, so this wrapper adds that selection: a request that arrived on the N-th
 `--agent-udpv4-endpoint` (transport domain 1.3.6.1.6.1.1.N) is answered from `<that endpoint's address>.snmprec`.
 Every other argument goes to snmpsim unchanged.
+
+An address listed in DIR/silent (one a line, DIR being the data directory's parent) gets no answer, as if its
+device had stopped, so that a test can take hosts down; the file is read again at most once a second.
 """
 import os
 import sys
+import time
 
 os.environ.setdefault("SNMPSIM_ALLOW_ROOT", "true")  # as root, snmpsim otherwise insists on dropping privileges
 
@@ -18,6 +22,22 @@ from snmpsim.commands import responder  # noqa: E402
 
 ENDPOINTS = [arg.split("=", 1)[1].rsplit(":", 1)[0] for arg in sys.argv if arg.startswith("--agent-udpv4-endpoint=")]
 OFFSET = next((int(arg.split("=", 1)[1]) for arg in sys.argv if arg.startswith("--transport-id-offset=")), 0)
+DATA_DIR = next((arg.split("=", 1)[1] for arg in sys.argv if arg.startswith("--data-dir=")), None)
+SILENT_FILE = os.path.join(os.path.dirname(os.path.abspath(DATA_DIR)), "silent") if DATA_DIR else None
+silent = {"addresses": frozenset(), "read": float("-inf")}
+
+
+def silenced():
+    """The addresses DIR/silent lists now (read again at most once a second)."""
+    now = time.monotonic()
+    if SILENT_FILE and now - silent["read"] >= 1:
+        silent["read"] = now
+        try:
+            with open(SILENT_FILE) as f:
+                silent["addresses"] = frozenset(line.strip() for line in f if line.strip())
+        except FileNotFoundError:
+            silent["addresses"] = frozenset()
+    return silent["addresses"]
 
 
 def device_context(snmp_engine, context_name):
@@ -29,7 +49,11 @@ def device_context(snmp_engine, context_name):
 
 def by_endpoint(base):
     def handle_management_operation(self, snmp_engine, state_reference, context_name, pdu, *rest):
-        return base.handle_management_operation(self, snmp_engine, state_reference, device_context(snmp_engine, context_name), pdu, *rest)
+        context = device_context(snmp_engine, context_name)
+        if context.decode(errors="replace") in silenced():
+            self.release_state_information(state_reference)  # no answer: the device is down
+            return None
+        return base.handle_management_operation(self, snmp_engine, state_reference, context, pdu, *rest)
     return handle_management_operation
 
 

@@ -51,7 +51,7 @@ ENV
         --v3-priv-key=simnet-cloud-priv --v3-priv-proto=AES256BLMT \
         --log-level=error --logging-method=file:"$dir/snmpsim.log" >"$dir/responder.out" 2>&1 &
     echo $! > "$dir/snmpsim.pid"
-    rm -f "$dir/health-down"
+    rm -f "$dir/health-down" "$dir/silent"
     nohup ${SIMNET_TTL:+timeout "$SIMNET_TTL"} python3 "$here/simnet-health.py" "$dir" >"$dir/health.out" 2>&1 &
     echo $! > "$dir/health.pid"
     # The first start indexes every data file; wait until the last device answers.

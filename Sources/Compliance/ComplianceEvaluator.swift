@@ -36,9 +36,11 @@ public struct ComplianceEvaluator: Sendable {
         PoolRegister(store: PoolStore(database: store.database), measurements: store, configuration: configuration)
     }
 
-    /// A cloud host whose latest poll is older than this does not answer: three of the servers' poll intervals, and
-    /// at least three minutes.
-    public var hostFreshness: TimeInterval { max(180, 3 * (configuration.policies.fleet.pollIntervalSeconds[.server] ?? 60)) }
+    /// A cloud host whose latest poll is older than this does not answer: `pool.yaml`'s `host_silent_seconds`, and at
+    /// least three of the servers' poll intervals where `fleet.yaml` sets them.
+    public var hostFreshness: TimeInterval {
+        max(configuration.policies.pool?.hostSilentSeconds ?? 180, 3 * (configuration.policies.fleet.pollIntervalSeconds[.server] ?? 0))
+    }
 
     /// Each school's e-book terminals as of `date`, with its planning figures: what the fleet findings and the
     /// report's fleet section are made of. Terminals are in use when seen on the policy's days of its last school days.

@@ -36,7 +36,9 @@ struct SimulatedCityTests {
         """.write(to: policies.appendingPathComponent("alerting.yaml"), atomically: true, encoding: .utf8)
         // A storage trend from the run's own few minutes of polls (the policy asks for 72 hours).
         let pool = policies.appendingPathComponent("pool.yaml")
+        // A host silent for a minute does not answer (the sample waits three minutes): the site-loss check's wait.
         try (try String(contentsOf: pool, encoding: .utf8)).replacingOccurrences(of: "minimum_trend_hours: 72", with: "minimum_trend_hours: 0.005")
+            .replacingOccurrences(of: "host_silent_seconds: 180", with: "host_silent_seconds: 60")
             .write(to: pool, atomically: true, encoding: .utf8)
         try """
         database: city.sqlite
@@ -145,10 +147,37 @@ struct SimulatedCityTests {
             Self.fleetAlerts(receiver).count == 3 && Self.alerts(receiver, rules: AlertSources.poolRules).count == 4
         }
         let health = try await Self.get(port, "/healthz")
+        let cloudAlerts = Self.alerts(receiver, rules: AlertSources.poolRules)
+        let logBeforeSiteLoss = Self.log(directory)
+        #expect(!logBeforeSiteLoss.contains("device down"), "every simulated device answers:\n\(logBeforeSiteLoss)")
+
+        // Cloud-b's three hosts stop answering SNMP: a minute later (`host_silent_seconds` here) the pool has lost a
+        // site, so it cannot survive losing one, and no service keeps a healthy replica in both sites.
+        let cloudB = Set(configuration.inventory.computePool.hosts.filter { $0.site == "cloud-b" }.map(\.device))
+        let silenced = configuration.inventory.devices.filter { cloudB.contains($0.id) }.compactMap { $0.management.map { "\($0.address)" } }
+        #expect(silenced.count == 3)
+        let silent = city.directory.appendingPathComponent("silent")
+        try (silenced.joined(separator: "\n") + "\n").write(to: silent, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: silent) }
+        try? await waitFor("the site-loss alerts", within: 180) {
+            let alerts = Self.alerts(receiver, rules: AlertSources.poolRules)
+            return alerts["pool_site_loss"] != nil && alerts["pool_active_active_lost"]?.count == 4
+        }
+        try? FileManager.default.removeItem(at: silent)
+        let siteLost = Self.alerts(receiver, rules: AlertSources.poolRules)
+        #expect(siteLost["pool_site_loss"]?.count == 1, "\(siteLost)")
+        #expect(
+            Set(siteLost["pool_active_active_lost"]?.compactMap { $0["service"] } ?? []) == ["resources", "live-class", "student-records", "ebook"],
+            "\(siteLost)")
+        let siteLossSummaries = receiver.received.map { String(decoding: $0.body, as: UTF8.self) }.filter { $0.contains("pool_site_loss") }
+        #expect(siteLossSummaries.contains { $0.contains("cloud-b is down") }, "\(siteLossSummaries)")
         let status = DaemonPollingTests.stop(pid)
         let log = Self.log(directory)
         #expect(status == 0, "\(log)")
-        #expect(!log.contains("device down"), "every simulated device answers:\n\(log)")
+        // The silenced hosts, and only they, were down.
+        let downLines = log.split(separator: "\n").filter { $0.contains("device down") }
+        let down = Set(cloudB.filter { id in downLines.contains { $0.contains("device=\(id) ") } })
+        #expect(down == cloudB && downLines.allSatisfy { line in cloudB.contains { line.contains("device=\($0) ") } }, "\(downLines)")
 
         // Rates: every interval of every interface with traffic within 2 % of what the simulation sets. An interval
         // may be a gap only when it truly was one: on a starved 2-core CI machine a poll can come more than 2.5
@@ -251,7 +280,6 @@ struct SimulatedCityTests {
             verdicts.findings().filter { $0.rule == .poolActiveActive }.map { ($0.subject.id, $0) }, uniquingKeysWith: { a, _ in a })
         #expect(activeActive.mapValues(\.verdict) == ["resources": .pass, "student-records": .pass, "live-class": .fail, "ebook": .fail])
         #expect(activeActive["live-class"]?.reason?.contains("HTTP 503") == true, "\(activeActive["live-class"]?.reason ?? "")")
-        let cloudAlerts = Self.alerts(receiver, rules: AlertSources.poolRules)
         #expect(Set(cloudAlerts["pool_active_active_lost"]?.compactMap { $0["service"] } ?? []) == ["live-class", "ebook"], "\(cloudAlerts)")
         #expect(Set(cloudAlerts["pool_storage_full"]?.compactMap { $0["storage_pool"] } ?? []) == ["data-a", "data-b"], "\(cloudAlerts)")
 

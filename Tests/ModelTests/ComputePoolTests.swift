@@ -98,4 +98,16 @@ struct ComputePoolTests {
         try FileManager.default.removeItem(atPath: fixture.policies + "/pool.yaml")
         #expect(fixture.diagnostics().map(\.message).contains("missing policy file `\(fixture.policies)/pool.yaml`"))
     }
+
+    @Test func howLongAHostMayBeSilentIsAPolicy() throws {
+        let fixture = try InventoryFixture()
+        defer { fixture.remove() }
+        let pool = try String(contentsOfFile: fixture.policies + "/pool.yaml", encoding: .utf8)
+        #expect(try fixture.load().policies.pool?.hostSilentSeconds == 180, "the sample's")
+        try fixture.writePolicy("pool.yaml", pool.replacingOccurrences(of: "host_silent_seconds: 180", with: "host_silent_seconds: 45"))
+        #expect(try fixture.load().policies.pool?.hostSilentSeconds == 45)
+        try fixture.writePolicy("pool.yaml", pool.replacingOccurrences(of: "host_silent_seconds: 180", with: "host_silent_seconds: 0"))
+        let silent = try #require(fixture.diagnostics().first { $0.message.contains("host_silent_seconds") })
+        #expect(silent.location?.file == fixture.policies + "/pool.yaml", "\(silent)")
+    }
 }

@@ -331,10 +331,13 @@ public struct PoolPolicy: Sendable, Hashable, Codable {
     public var minimumTrendHours: Double
     /// How long a health check may take before it counts as failed, in seconds.
     public var healthTimeoutSeconds: Double
+    /// A host whose latest poll is older than this (and than three of the servers' poll intervals) does not answer,
+    /// in seconds; nil in configurations stored before it existed (180).
+    public var hostSilentSeconds: Double?
 
     public init(
         overcommit: [Resources.Kind: Double], headroom: Double, hostLoadThreshold: Double, windowHours: Double, storageFindingDays: Double,
-        storageAlertDays: Double, trendDays: Int, minimumTrendHours: Double, healthTimeoutSeconds: Double
+        storageAlertDays: Double, trendDays: Int, minimumTrendHours: Double, healthTimeoutSeconds: Double, hostSilentSeconds: Double = 180
     ) {
         self.overcommit = overcommit
         self.headroom = headroom
@@ -345,6 +348,7 @@ public struct PoolPolicy: Sendable, Hashable, Codable {
         self.trendDays = trendDays
         self.minimumTrendHours = minimumTrendHours
         self.healthTimeoutSeconds = healthTimeoutSeconds
+        self.hostSilentSeconds = hostSilentSeconds
     }
 
     /// The ratio for one resource (1: none set, no overcommit).

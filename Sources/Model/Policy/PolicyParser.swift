@@ -117,7 +117,9 @@ struct PolicyParser {
 
     func pool(_ root: YAMLValue) -> PoolPolicy? {
         let required = ["overcommit", "headroom", "host_load_threshold", "window_hours", "storage"]
-        guard let m = root.mapping("pool.yaml", keys: required + ["health_timeout_seconds"], required: required) else { return nil }
+        guard let m = root.mapping("pool.yaml", keys: required + ["health_timeout_seconds", "host_silent_seconds"], required: required) else {
+            return nil
+        }
         var overcommit: [Resources.Kind: Double] = [:]
         let ratios = m["overcommit"]?.mapping("`overcommit` (ratio by resource)", keys: Resources.Kind.allCases.map(\.rawValue))
         for kind in Resources.Kind.allCases {
@@ -138,9 +140,11 @@ struct PolicyParser {
             let trendDays, let minimumHours
         else { return nil }
         let timeout = m["health_timeout_seconds"]?.double("health_timeout_seconds", in: 0.1...60) ?? 5
+        let silent = m["host_silent_seconds"]?.double("host_silent_seconds", in: 1...86_400) ?? 180
         return PoolPolicy(
             overcommit: overcommit, headroom: headroom, hostLoadThreshold: threshold, windowHours: window, storageFindingDays: findingDays,
-            storageAlertDays: alertDays, trendDays: trendDays, minimumTrendHours: minimumHours, healthTimeoutSeconds: timeout)
+            storageAlertDays: alertDays, trendDays: trendDays, minimumTrendHours: minimumHours, healthTimeoutSeconds: timeout,
+            hostSilentSeconds: silent)
     }
 
     func security(_ root: YAMLValue) -> SecurityPolicy? {
