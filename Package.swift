@@ -137,6 +137,7 @@ let package = Package(
             dependencies: [
                 "edunet", "edunetd", "Daemon", "Alerting", "Compliance", "Fleet", "Pool", "Model", "Monitor", "SNMP", "Store", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
     ],
     swiftLanguageModes: [.v6]

@@ -44,6 +44,7 @@ import datetime
 import glob
 import hashlib
 import json
+import math
 import os
 import shutil
 import sys
@@ -294,11 +295,18 @@ class Fleet:
 
 def host_lines(device, truth):
     """HOST-RESOURCES-MIB: eight processors, memory with net-snmp's buffers and cache rows, two file systems and a
-    volume too large for its allocation units; /data (the storage pool's file system) grows at a set rate."""
-    loads = [int(10 + fraction(device.id, "cpu", i) * 60) for i in range(8)]
+    volume too large for its allocation units; /data (the storage pool's file system) grows at a set rate. Each
+    processor's load moves: its base plus a sine of the host's amplitude and period (snmpsim's `numeric` variation),
+    so that a host's p95 is not its mean."""
+    # Loads of 10-40 % moving by 10 %: the sample pool's p95 use survives the loss of a site (< 80 % of one site).
+    loads = [int(10 + fraction(device.id, "cpu", i) * 30) for i in range(8)]
+    amplitude = 10
+    period = 50 + int(fraction(device.id, "period") * 40)
     lines = []
     for i, load in enumerate(loads):
-        lines += [f"1.3.6.1.2.1.25.3.3.1.1.{196608 + i}|6|0.0", f"1.3.6.1.2.1.25.3.3.1.2.{196608 + i}|2|{load}"]
+        lines += [f"1.3.6.1.2.1.25.3.3.1.1.{196608 + i}|6|0.0",
+                  f"1.3.6.1.2.1.25.3.3.1.2.{196608 + i}|2:numeric|function=sin,rate={2 * math.pi / period:.6f},"
+                  f"scale={amplitude},offset={load},min=0,max=100"]
     # (index, type, description, allocation unit, size in bytes, share used, growth in allocation units a second);
     # sizes count allocation units, which must fit an Integer32.
     other = "1.3.6.1.2.1.25.2.1.1"
@@ -323,7 +331,7 @@ def host_lines(device, truth):
             truth.setdefault("storage", {})[device.id] = {
                 "mount": descr, "size": size * units, "rate_bytes_per_second": rate * units}
     truth["hosts"][device.id] = {
-        "processors": 8, "mean_load": sum(loads) / len(loads),
+        "processors": 8, "mean_load": sum(loads) / len(loads), "load_amplitude": amplitude, "load_period_seconds": period,
         "memory_used": used_bytes["Physical memory"] - used_bytes["Memory buffers"] - used_bytes["Cached memory"]}
     return lines
 

@@ -1,6 +1,7 @@
 import Daemon
 import Fleet
 import Foundation
+import GRDB
 import Model
 import Monitor
 import Pool
@@ -148,6 +149,7 @@ struct SimulatedCityTests {
         }
         let health = try await Self.get(port, "/healthz")
         let cloudAlerts = Self.alerts(receiver, rules: AlertSources.poolRules)
+        #expect(cloudAlerts["pool_site_loss"] == nil, "the pool survives a site loss while both answer: \(cloudAlerts)")
         let logBeforeSiteLoss = Self.log(directory)
         #expect(!logBeforeSiteLoss.contains("device down"), "every simulated device answers:\n\(logBeforeSiteLoss)")
 
@@ -257,10 +259,23 @@ struct SimulatedCityTests {
             truth.fleet.served.map { $0.key == truth.fleet.wrong_school.serial ? truth.fleet.wrong_school.registered : $0.value.school })
         #expect(Set(alerts["terminals_not_seen"]?.compactMap { $0["school"] } ?? []) == watched)
 
-        // Servers: HOST-RESOURCES processor load, and memory in use without buffers and cache.
+        // Servers: memory in use without buffers and cache, and HOST-RESOURCES processor load that moves as the
+        // simulation sets it: each processor's base plus a sine of the host's amplitude, truncated to whole percent by
+        // the agent, so a poll's mean lies in [mean base − amplitude − 1, mean base + amplitude]; and the pool's p95 of
+        // a host is the nearest rank of the loads stored for it.
+        let samples = try DatabaseQueue(path: database)
         for (id, host) in truth.hosts {
             let latest = try #require(try store.latestHost(device: id))
-            #expect(latest.cpuLoad == host.mean_load && latest.memory?.used == host.memory_used && latest.disk != nil)
+            #expect(latest.memory?.used == host.memory_used && latest.disk != nil)
+            let loads = try await samples.read {
+                try Double.fetchAll(
+                    $0, sql: "SELECT cpu_load FROM host_samples WHERE device = ? AND time >= ?", arguments: [id, started.timeIntervalSince1970])
+            }
+            let (low, high) = (host.mean_load - host.load_amplitude - 1, host.mean_load + host.load_amplitude)
+            #expect(loads.count >= 3 && loads.allSatisfy { $0 >= low && $0 <= high }, "\(id): \(loads) outside [\(low), \(high)]")
+            #expect((loads.max() ?? 0) - (loads.min() ?? 0) >= 3, "\(id): the load does not move: \(loads)")
+            let p95 = try PoolStore(database: store.database).hostPercentiles(devices: [id], from: started, to: Date())[id]?.cpu
+            #expect(p95 == loads.sorted()[(95 * loads.count + 99) / 100 - 1], "\(id): p95 \(p95 ?? -1) of \(loads)")
         }
         // The education cloud: each storage pool's growth is what the simulation sets for its hosts' /data (within
         // 5 %), and its days until full follow from it; the e-book platform runs in one site only and live-class's

@@ -45,7 +45,10 @@ package struct SimulatedCity: Sendable {
         }
         package struct Host: Decodable {
             package let processors: Int
+            /// The processors' mean base load; each moves by a sine of `load_amplitude` over `load_period_seconds`.
             package let mean_load: Double
+            package let load_amplitude: Double
+            package let load_period_seconds: Double
             /// "Physical memory"'s use less net-snmp's buffers and cache rows.
             package let memory_used: Int64
         }
