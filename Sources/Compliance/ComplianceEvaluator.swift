@@ -39,7 +39,9 @@ public struct ComplianceEvaluator: Sendable {
     /// A cloud host whose latest poll is older than this does not answer: `pool.yaml`'s `host_silent_seconds`, and at
     /// least three of the servers' poll intervals where `fleet.yaml` sets them.
     public var hostFreshness: TimeInterval {
-        max(configuration.policies.pool?.hostSilentSeconds ?? 180, 3 * (configuration.policies.fleet.pollIntervalSeconds[.server] ?? 0))
+        max(
+            configuration.policies.pool?.hostSilentSeconds ?? PoolPolicy.defaultHostSilentSeconds,
+            3 * (configuration.policies.fleet.pollIntervalSeconds[.server] ?? 0))
     }
 
     /// Each school's e-book terminals as of `date`, with its planning figures: what the fleet findings and the

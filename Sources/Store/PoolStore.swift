@@ -300,7 +300,7 @@ extension PoolStore {
     /// allocation request, so each host's figures are kept with the window they were worked out over
     /// (`host_percentiles`) and reused while they are exact: while no poll of the host lies where the two windows
     /// differ (none arrived since, none left the window's start). Polls stored inside a kept window, and pruning,
-    /// drop the figures they touch. Only the hosts whose figures are not exact are ranked again, in one pass.
+    /// drop the figures they touch. Only the hosts whose figures are not exact are ranked again.
     public func hostPercentiles(devices: [String], from: Date, to: Date) throws(StoreError) -> [String: HostPercentiles] {
         guard !devices.isEmpty else { return [:] }
         let (start, end) = (from.timeIntervalSince1970, to.timeIntervalSince1970)

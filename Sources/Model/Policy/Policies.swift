@@ -332,12 +332,15 @@ public struct PoolPolicy: Sendable, Hashable, Codable {
     /// How long a health check may take before it counts as failed, in seconds.
     public var healthTimeoutSeconds: Double
     /// A host whose latest poll is older than this (and than three of the servers' poll intervals) does not answer,
-    /// in seconds; nil in configurations stored before it existed (180).
+    /// in seconds; nil in configurations stored before it existed (`defaultHostSilentSeconds`).
     public var hostSilentSeconds: Double?
+    /// `host_silent_seconds` when pool.yaml does not say: three minutes.
+    public static let defaultHostSilentSeconds: Double = 180
 
     public init(
         overcommit: [Resources.Kind: Double], headroom: Double, hostLoadThreshold: Double, windowHours: Double, storageFindingDays: Double,
-        storageAlertDays: Double, trendDays: Int, minimumTrendHours: Double, healthTimeoutSeconds: Double, hostSilentSeconds: Double = 180
+        storageAlertDays: Double, trendDays: Int, minimumTrendHours: Double, healthTimeoutSeconds: Double,
+        hostSilentSeconds: Double = PoolPolicy.defaultHostSilentSeconds
     ) {
         self.overcommit = overcommit
         self.headroom = headroom

@@ -140,7 +140,7 @@ struct PolicyParser {
             let trendDays, let minimumHours
         else { return nil }
         let timeout = m["health_timeout_seconds"]?.double("health_timeout_seconds", in: 0.1...60) ?? 5
-        let silent = m["host_silent_seconds"]?.double("host_silent_seconds", in: 1...86_400) ?? 180
+        let silent = m["host_silent_seconds"]?.double("host_silent_seconds", in: 1...86_400) ?? PoolPolicy.defaultHostSilentSeconds
         return PoolPolicy(
             overcommit: overcommit, headroom: headroom, hostLoadThreshold: threshold, windowHours: window, storageFindingDays: findingDays,
             storageAlertDays: alertDays, trendDays: trendDays, minimumTrendHours: minimumHours, healthTimeoutSeconds: timeout,
