@@ -54,7 +54,9 @@ public actor AlertMonitor {
     /// Reachability, link state, congestion, APs, the cloud, and (at most every `fleetEvery`) the e-book terminals,
     /// as they are at `now`.
     public func evaluate(at now: Date) async throws(StoreError) {
-        if let down = await downSince() {
+        // Nil until the first poll cycle is over.
+        let down = await downSince()
+        if let down {
             let firing = await engine.firing(rule: "device_unreachable")
             try await engine.evaluate(
                 rules: AlertSources.reachabilityRules,
@@ -75,7 +77,9 @@ public actor AlertMonitor {
         try await engine.evaluate(
             rules: AlertSources.accessPointRules,
             active: AlertSources.accessPointsDown(register, topology: topology, rules: rules), at: now)
-        if lastFleet.map({ now.timeIntervalSince($0) >= Self.fleetEvery }) ?? true {
+        // The terminals wait for the first poll cycle too: judged before the controllers' first polls, every terminal
+        // would read as not seen, and the next judgement would be a minute away.
+        if down != nil, lastFleet.map({ now.timeIntervalSince($0) >= Self.fleetEvery }) ?? true {
             lastFleet = now
             try await engine.evaluate(
                 rules: AlertSources.fleetRules,
@@ -84,7 +88,7 @@ public actor AlertMonitor {
                     topology: topology, rules: rules), at: now)
         }
         // As compliance does, the cloud waits for the first poll cycle: before it, a host not polled yet would read as down.
-        if await downSince() != nil { try await evaluatePool(at: now) }
+        if down != nil { try await evaluatePool(at: now) }
     }
 
     /// The replicas' health checks asked, then the education cloud's alerts from its verdicts.
