@@ -42,13 +42,15 @@ struct PollingLoopTests {
             devices: [huge] + small, poller: DevicePoller(engine: SNMPEngine()), store: store, settings: settings, logger: Logger(label: "test"))
         let alone = PollingLoop(
             devices: control, poller: DevicePoller(engine: SNMPEngine()), store: store, settings: settings, logger: Logger(label: "test"))
-        let running = [Task { await loop.run() }, Task { await alone.run() }]
-        try await Task.sleep(for: .milliseconds(4500))
-        for task in running { task.cancel() }
-        for task in running { await task.value }
         func rates(_ device: PolledDevice) throws -> Int {
             try store.rates(device: device.id, interface: "lo", from: .distantPast, to: .distantFuture).count
         }
+        let running = [Task { await loop.run() }, Task { await alone.run() }]
+        // Until the control has three rates each (about 4 s alone; longer on a loaded machine, where a fixed 4.5 s
+        // once left it with none), then both loops stop at the same moment.
+        try? await waitFor("three rates of each control switch", within: 60) { try control.map(rates).min() ?? 0 >= 3 }
+        for task in running { task.cancel() }
+        for task in running { await task.value }
         let expected = try control.map(rates).min() ?? 0
         #expect(expected >= 1, "the control switches were polled")
         for device in small {
