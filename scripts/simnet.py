@@ -57,6 +57,8 @@ PORT_SPEEDS = [100e6, 1e9, 2.5e9, 10e9, 25e9, 40e9, 100e9]
 ENTERPRISE = {"Huawei": "2011.2.23.419", "H3C": "25506.1.1190", "Ruijie": "4881.1.1.10.1.230", "Cisco": "9.1.2494",
               "Inspur": "8072.3.2.10"}
 HUAWEI_RECORDING = ("network/router/huawei-s5720", "S5720-36C-EI")
+# A compute host that keeps restarting: its hrSystemUptime starts again from zero every this many seconds.
+RESTARTING_HOST, RESTART_PERIOD = "cloud-a-host3", 60
 
 
 def fraction(*parts):
@@ -294,15 +296,18 @@ class Fleet:
 
 
 def host_lines(device, truth):
-    """HOST-RESOURCES-MIB: eight processors, memory with net-snmp's buffers and cache rows, two file systems and a
-    volume too large for its allocation units; /data (the storage pool's file system) grows at a set rate. Each
-    processor's load moves: its base plus a sine of the host's amplitude and period (snmpsim's `numeric` variation),
-    so that a host's p95 is not its mean."""
+    """HOST-RESOURCES-MIB: the host's uptime, eight processors, memory with net-snmp's buffers and cache rows, two
+    file systems and a volume too large for its allocation units; /data (the storage pool's file system) grows at a
+    set rate. Each processor's load moves: its base plus a sine of the host's amplitude and period (snmpsim's `numeric`
+    variation), so that a host's p95 is not its mean. Uptimes count from when the responder started (the `numeric`
+    variation's time), one host's wrapping every RESTART_PERIOD seconds as if it restarted."""
     # Loads of 10-40 % moving by 10 %: the sample pool's p95 use survives the loss of a site (< 80 % of one site).
     loads = [int(10 + fraction(device.id, "cpu", i) * 30) for i in range(8)]
     amplitude = 10
     period = 50 + int(fraction(device.id, "period") * 40)
-    lines = []
+    initial = 0 if device.id == RESTARTING_HOST else 86_400 * (5 + int(fraction(device.id, "boot") * 60))
+    wrap = f",max={RESTART_PERIOD * 100},wrap=1" if device.id == RESTARTING_HOST else ""
+    lines = [f"1.3.6.1.2.1.25.1.1.0|67:numeric|initial={initial * 100},rate=100{wrap}"]
     for i, load in enumerate(loads):
         lines += [f"1.3.6.1.2.1.25.3.3.1.1.{196608 + i}|6|0.0",
                   f"1.3.6.1.2.1.25.3.3.1.2.{196608 + i}|2:numeric|function=sin,rate={2 * math.pi / period:.6f},"
@@ -332,7 +337,8 @@ def host_lines(device, truth):
                 "mount": descr, "size": size * units, "rate_bytes_per_second": rate * units}
     truth["hosts"][device.id] = {
         "processors": 8, "mean_load": sum(loads) / len(loads), "load_amplitude": amplitude, "load_period_seconds": period,
-        "memory_used": used_bytes["Physical memory"] - used_bytes["Memory buffers"] - used_bytes["Cached memory"]}
+        "memory_used": used_bytes["Physical memory"] - used_bytes["Memory buffers"] - used_bytes["Cached memory"],
+        "uptime_at_start": initial, "restart_period_seconds": RESTART_PERIOD if device.id == RESTARTING_HOST else None}
     return lines
 
 

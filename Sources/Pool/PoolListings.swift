@@ -41,6 +41,11 @@ public enum PoolListings {
         public var replicas: [String]
         public var lastPolled: Date?
         public var cpuLoad: Double?
+        /// hrSystemUptime at the last poll, seconds, and the boot it dates.
+        public var uptimeSeconds: Double?
+        public var bootedAt: Date?
+        /// When the host booted at each restart its polls found in the window.
+        public var restarts: [Date]
     }
 
     public static func hosts(_ use: PoolUse) -> Listing {
@@ -48,7 +53,8 @@ public enum PoolListings {
             HostRow(
                 id: host.id, site: host.site, device: host.device, capacity: host.capacity, storagePool: host.storagePool,
                 replicas: use.pool.services.filter { $0.hosts.contains(host.id) }.map(\.id), lastPolled: use.latest[host.device]?.time,
-                cpuLoad: use.latest[host.device]?.cpuLoad)
+                cpuLoad: use.latest[host.device]?.cpuLoad, uptimeSeconds: use.latest[host.device]?.uptime,
+                bootedAt: use.latest[host.device]?.bootedAt, restarts: use.latest[host.device]?.restarts ?? [])
         }
         return Listing(
             columns: [
@@ -56,6 +62,7 @@ public enum PoolListings {
                 .init("vCPU", key: "vcpus", numeric: true),
                 .init("内存 Memory", key: "memory", numeric: true), .init("存储 Storage", key: "storage", numeric: true),
                 .init("存储池 Pool", key: "storage_pool"), .init("服务 Replicas", key: "replicas"), .init("CPU", key: "cpu_load", numeric: true),
+                .init("运行 Up", key: "uptime", numeric: true), .init("重启 Restarts", key: "restarts", numeric: true),
                 .init("最近轮询 Polled", key: "last_polled"),
             ],
             rows: rows.map { r in
@@ -63,7 +70,7 @@ public enum PoolListings {
                     r.id, r.site, r.device, String(r.capacity.vcpus), r.capacity.memory.description, r.capacity.storage.description,
                     r.storagePool ?? "—",
                     r.replicas.joined(separator: ","), r.cpuLoad.map { String(format: "%.0f %%", $0) } ?? "—",
-                    r.lastPolled.map(CityTime.minute) ?? "never",
+                    r.uptimeSeconds.map(CityTime.span) ?? "—", String(r.restarts.count), r.lastPolled.map(CityTime.minute) ?? "never",
                 ]
             },
             json: { try JSONDocument.encode(schema: "edunet.pool.hosts/v1", key: "hosts", rows) })

@@ -30,10 +30,17 @@ public struct PoolUse: Sendable {
         }
     }
 
-    /// A host's latest poll.
+    /// A host's latest poll, and the restarts its polls found in the window.
     public struct HostState: Sendable {
         public var time: Date
         public var cpuLoad: Double?
+        /// hrSystemUptime at that poll, seconds.
+        public var uptime: Double?
+        /// When the host booted at each restart in the window, oldest first.
+        public var restarts: [Date] = []
+
+        /// When the host booted, as its latest poll's uptime says (within 497.1 days, the span of a TimeTicks).
+        public var bootedAt: Date? { uptime.map { time.addingTimeInterval(-$0) } }
     }
 
     public let pool: ComputePool
@@ -57,9 +64,12 @@ public struct PoolUse: Sendable {
         do {
             let devices = pool.hosts.map(\.device)
             let use = try store.hostPercentiles(devices: devices, from: from, to: to)
-            let latest = try measurements.latestHosts(devices: devices, notAfter: to.addingTimeInterval(Self.lateSampleTolerance)).mapValues {
-                HostState(time: $0.time, cpuLoad: $0.cpuLoad)
-            }
+            let restarts = try measurements.restarts(devices: devices, from: from, to: to.addingTimeInterval(Self.lateSampleTolerance))
+            let latest = try measurements.latestHosts(devices: devices, notAfter: to.addingTimeInterval(Self.lateSampleTolerance))
+                .reduce(into: [String: HostState]()) { states, entry in
+                    states[entry.key] = HostState(
+                        time: entry.value.time, cpuLoad: entry.value.cpuLoad, uptime: entry.value.uptime, restarts: restarts[entry.key] ?? [])
+                }
             return PoolUse(
                 pool: pool, policy: policy, held: try store.held(), forced: try store.allocations(forcedOnly: true), hostUse: use, latest: latest,
                 health: try store.healthChecks(), from: from, to: to)

@@ -45,8 +45,10 @@ extension MeasurementStore {
         }
     }
 
-    /// A server's processor and storage figures of one poll, and when it was polled.
-    public typealias LatestHost = (time: Date, cpuLoad: Double?, memory: (used: Int64, size: Int64)?, disk: (used: Int64, size: Int64)?)
+    /// A server's processor and storage figures of one poll, its uptime then (seconds), and when it was polled.
+    public typealias LatestHost = (
+        time: Date, cpuLoad: Double?, memory: (used: Int64, size: Int64)?, disk: (used: Int64, size: Int64)?, uptime: Double?
+    )
 
     /// The newest figures of a server, when it has been polled at or before `notAfter`.
     public func latestHost(device: String, notAfter: Date = .distantFuture) throws(StoreError) -> LatestHost? {
@@ -59,7 +61,7 @@ extension MeasurementStore {
         try database.read { db in
             let statement = try db.cachedStatement(
                 sql: """
-                    SELECT time, cpu_load, memory_used, memory_size, disk_used, disk_size FROM host_samples
+                    SELECT time, cpu_load, memory_used, memory_size, disk_used, disk_size, uptime FROM host_samples
                     WHERE device = ? AND time <= ? ORDER BY time DESC LIMIT 1
                     """)
             var latest: [String: LatestHost] = [:]
@@ -69,9 +71,23 @@ extension MeasurementStore {
                     guard let u: Int64 = row[used], let s: Int64 = row[size] else { return nil }
                     return (u, s)
                 }
-                latest[device] = (Date(timeIntervalSince1970: row[0]), row[1], pair(2, 3), pair(4, 5))
+                latest[device] = (Date(timeIntervalSince1970: row[0]), row[1], pair(2, 3), pair(4, 5), row[6])
             }
             return latest
+        }
+    }
+
+    /// The restarts the polls of `devices` found in `[from, to)`: when each host was booted, oldest first.
+    public func restarts(devices: [String], from: Date, to: Date) throws(StoreError) -> [String: [Date]] {
+        try database.read { db in
+            let statement = try db.cachedStatement(
+                sql: "SELECT booted_at FROM host_restarts WHERE device = ? AND time >= ? AND time < ? ORDER BY time")
+            var restarts: [String: [Date]] = [:]
+            for device in devices {
+                let booted = try Double.fetchAll(statement, arguments: [device, from.timeIntervalSince1970, to.timeIntervalSince1970])
+                if !booted.isEmpty { restarts[device] = booted.map(Date.init(timeIntervalSince1970:)) }
+            }
+            return restarts
         }
     }
 }

@@ -76,14 +76,16 @@ public final class MeasurementStore: Sendable {
             if let host = observations.host {
                 let memory = host.total(.memory)
                 let disk = host.total(.disk)
+                if let uptime = host.uptimeSeconds { try Self.recordRestart(device: observations.device, at: time, uptime: uptime, db) }
                 try db.execute(
                     sql: """
-                        INSERT OR REPLACE INTO host_samples (device, time, cpu_load, memory_used, memory_size, disk_used, disk_size)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT OR REPLACE INTO host_samples (device, time, cpu_load, memory_used, memory_size, disk_used, disk_size, uptime)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         observations.device, time, host.meanProcessorLoad, memory.map { Int64(clamping: $0.used) },
                         memory.map { Int64(clamping: $0.size) }, disk.map { Int64(clamping: $0.used) }, disk.map { Int64(clamping: $0.size) },
+                        host.uptimeSeconds,
                     ])
                 try PoolStore.recordStorage(host.storage.filter { $0.kind == .disk }, device: observations.device, at: time, db)
                 try PoolStore.forgetPercentiles(device: observations.device, at: time, db)
@@ -91,6 +93,19 @@ public final class MeasurementStore: Sendable {
         }
         // Only once the poll has committed: a failed transaction wrote none of the sightings the index remembers.
         sightings = index
+    }
+
+    /// Records a restart when the host's uptime fell back since its previous poll (only that one poll is read: a host
+    /// whose agent never reported an uptime must not cost a scan of its polls).
+    private static func recordRestart(device: String, at time: Double, uptime: Double, _ db: Database) throws {
+        let previous = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT time, uptime FROM host_samples WHERE device = ? AND time < ? ORDER BY time DESC LIMIT 1"),
+            arguments: [device, time])
+        guard let previous, let previousUptime: Double = previous["uptime"],
+            HostReading.restarted(previous: (previous["time"], previousUptime), time: time, uptime: uptime)
+        else { return }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO host_restarts (device, time, booted_at) VALUES (?, ?, ?)", arguments: [device, time, time - uptime])
     }
 
     private func insert(_ measurements: [InterfaceMeasurement], _ db: Database, created: inout [SeriesKey: Int64]) throws {
@@ -172,11 +187,11 @@ public final class MeasurementStore: Sendable {
         }
     }
 
-    /// Deletes rates, AP and server samples older than `date` (the retention window); returns how many rows.
+    /// Deletes rates, AP and server samples (and the servers' restarts) older than `date` (the retention window); returns how many rows.
     @discardableResult
     public func prune(olderThan date: Date) throws(StoreError) -> Int {
         var removed = try deleteBySeries(from: "interface_rates", where: "time", before: date)
-        for table in ["access_point_samples", "host_samples"] { removed += try deleteRows(of: table, where: "time", before: date) }
+        for table in ["access_point_samples", "host_samples", "host_restarts"] { removed += try deleteRows(of: table, where: "time", before: date) }
         // The hosts' percentiles kept over windows that held pruned polls are no longer what those windows hold.
         _ = try deleteRows(of: "host_percentiles", where: "window_from", before: date)
         return removed

@@ -392,6 +392,17 @@ enum Migrations {
             let records = try stored.inventory.records()
             for kind in [EntityKind.storagePool, .platform] { try kind.replaceRecords(with: records[kind] ?? [], db) }
         }
+        migrator.registerMigration("v12-host-uptime") { db in
+            // hrSystemUptime at each server poll, and each restart the polls saw (an uptime that fell back), so that
+            // `edunet pool hosts` says how long a host has been up and how often it restarted without reading its polls.
+            try db.alter(table: "host_samples") { t in t.add(column: "uptime", .double) }
+            try db.create(table: "host_restarts", options: [.withoutRowID]) { t in
+                t.column("device", .text).notNull()
+                t.column("time", .double).notNull()  // the poll that found the host restarted
+                t.column("booted_at", .double).notNull()
+                t.primaryKey(["device", "time"])
+            }
+        }
         return migrator
     }
 

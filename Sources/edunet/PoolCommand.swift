@@ -84,7 +84,8 @@ struct PoolStatus: EdunetSubcommand {
 }
 
 struct PoolHosts: EdunetSubcommand {
-    static let configuration = CommandConfiguration(commandName: "hosts", abstract: "The hosts: capacity, storage pool, replicas, latest load.")
+    static let configuration = CommandConfiguration(
+        commandName: "hosts", abstract: "The hosts: capacity, storage pool, replicas, latest load, uptime and restarts in the window.")
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 

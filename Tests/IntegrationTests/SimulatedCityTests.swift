@@ -62,6 +62,59 @@ struct SimulatedCityTests {
         )
     }
 
+    /// `edunet pool hosts` against the simulation's uptimes: the steady hosts booted when the responder started less
+    /// their uptime then (so that all of them date the same start), and the restarting host restarted at multiples of
+    /// its period after it, once for each period its polls spanned at least.
+    static func checkUptimes(_ truth: SimulatedCity.Truth, db: String, samples: DatabaseQueue) async throws {
+        struct Listed: Decodable {
+            struct Host: Decodable {
+                var device: String
+                var uptimeSeconds: Double?
+                var bootedAt: Date?
+                var restarts: [Date]
+            }
+            var hosts: [Host]
+        }
+        let command = try SNMPCommandTests.run(["pool", "hosts", "--format", "json", "--db", db])
+        #expect(command.status == 0, "\(command.stderr)")
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let hosts = Dictionary(
+            try decoder.decode(Listed.self, from: Data(command.stdout.utf8)).hosts.map { ($0.device, $0) }, uniquingKeysWith: { a, _ in a })
+        let responderStarts = try truth.hosts.filter { $0.value.restart_period_seconds == nil }.map { id, host in
+            let listed = try #require(hosts[id], "\(id) is listed")
+            #expect(listed.restarts.isEmpty, "\(id) never restarts: \(listed.restarts)")
+            return try #require(listed.bootedAt, "\(id) reports hrSystemUptime").timeIntervalSince1970 + host.uptime_at_start
+        }
+        let start = try #require(responderStarts.min())
+        #expect(try #require(responderStarts.max()) - start < 5, "the steady hosts date the responder's start alike: \(responderStarts)")
+        for (id, host) in truth.hosts {
+            guard let period = host.restart_period_seconds else { continue }
+            let listed = try #require(hosts[id])
+            #expect(try #require(listed.uptimeSeconds) < period + 1, "\(id): up \(listed.uptimeSeconds ?? -1) s")
+            for boot in listed.restarts + [listed.bootedAt].compactMap({ $0 }) {
+                let offset = (boot.timeIntervalSince1970 - start).truncatingRemainder(dividingBy: period)
+                #expect(offset < 5 || offset > period - 5, "\(id) booted \(offset) s after a multiple of \(period) s")
+            }
+            // A restart is found by the poll after it: one for each pair of consecutive polls with a multiple of the
+            // period between them, give or take three seconds (a poll's time is when its interfaces were read, the
+            // uptime a request later); at least one when the polls span more than a period.
+            let times = try await samples.read {
+                try Double.fetchAll($0, sql: "SELECT time FROM host_samples WHERE device = ? ORDER BY time", arguments: [id])
+            }
+            func crossings(_ margin: Double) -> Int {
+                zip(times, times.dropFirst()).filter {
+                    ((($1 - margin - start) / period).rounded(.down)) > ((($0 + margin - start) / period).rounded(.down))
+                }.count
+            }
+            let found = listed.restarts.count
+            #expect(
+                (crossings(3)...crossings(-3)).contains(found) && (found > 0 || (times.last ?? 0) - (times.first ?? 0) < period + 6),
+                "\(id): \(found) restarts found, \(crossings(3))–\(crossings(-3)) in the polls at \(times)")
+        }
+    }
+
     static func log(_ directory: URL) -> String {
         (try? String(contentsOf: directory.appendingPathComponent("edunetd.log"), encoding: .utf8)) ?? ""
     }
@@ -336,6 +389,7 @@ struct SimulatedCityTests {
         #expect(aps.status == 0 && expected.allSatisfy { ap in aps.stdout.contains(#""id" : "\#(ap.name)""#) }, "\(aps.stdout)")
         let statusCommand = try SNMPCommandTests.run(["status", "--db", db])
         #expect(statusCommand.stdout.contains("last cycle"), "\(statusCommand.stdout)")
+        try await Self.checkUptimes(truth, db: db, samples: samples)
         await receiver.stop()
     }
 }

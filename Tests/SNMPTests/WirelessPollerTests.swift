@@ -137,6 +137,10 @@ struct HostResourcesPollerTests {
         #expect(memory.size >= physical * 9 / 10 && memory.size <= physical * 11 / 10, "hrStorageRam ≈ physical memory \(physical)")
         #expect(memory.used <= memory.size)
         #expect(host.storage.contains { $0.kind == .disk && $0.description == "/" && $0.sizeBytes > 0 })
+        // hrSystemUptime is the machine's uptime (not the agent's, which sysUpTime counts): Linux's /proc/uptime.
+        let procUptime = try #require(Double(try String(contentsOfFile: "/proc/uptime", encoding: .utf8).split(separator: " ")[0]))
+        let uptime = try #require(host.uptimeSeconds, "snmpd reports hrSystemUptime")
+        #expect(abs(uptime - procUptime) < 2, "hrSystemUptime \(uptime) s, /proc/uptime \(procUptime) s")
         // Linux counts buffers and the page cache in "Physical memory"'s use: what is in use is what is left without
         // them, and with them added back it is what /proc/meminfo calls MemTotal − MemFree (memory moves between the
         // two reads: within 5 % of the total).
@@ -144,7 +148,7 @@ struct HostResourcesPollerTests {
         #expect(reclaimable > 0, "net-snmp lists buffers and cache on Linux")
         let meminfo = try String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
         func kib(_ key: String) -> Double {
-            Double(meminfo.split(separator: "\n").first { $0.hasPrefix(key + ":") }?.split(separator: " ").dropFirst().first ?? "0") ?? 0 * 1024
+            Double(meminfo.split(separator: "\n").first { $0.hasPrefix(key + ":") }?.split(separator: " ").dropFirst().first ?? "0") ?? 0
         }
         let busy = (kib("MemTotal") - kib("MemFree")) * 1024
         #expect(abs(Double(memory.used + reclaimable) - busy) < 0.05 * Double(memory.size), "used \(memory.used) + \(reclaimable) vs \(busy)")

@@ -51,6 +51,10 @@ package struct SimulatedCity: Sendable {
             package let load_period_seconds: Double
             /// "Physical memory"'s use less net-snmp's buffers and cache rows.
             package let memory_used: Int64
+            /// hrSystemUptime when the responder started, seconds; a host with a restart period starts again from
+            /// zero at each multiple of it after that.
+            package let uptime_at_start: Double
+            package let restart_period_seconds: Double?
         }
         /// Each server's growing file system (the storage pools' /data).
         package struct Storage: Decodable {

@@ -11,6 +11,16 @@ public enum CityTime {
     /// `2026-12-01 08:30:15 UTC+8`.
     public static func second(_ date: Date) -> String { format(date, "yyyy-MM-dd HH:mm:ss") + " " + zoneName }
 
+    /// A span in its two largest units, as a person reads an uptime: `12 d 3 h`, `3 h 5 m`, `4 m 10 s`, `42 s`.
+    public static func span(_ seconds: Double) -> String {
+        let whole = Int(max(0, seconds))
+        let (days, hours, minutes) = (whole / 86_400, whole % 86_400 / 3_600, whole % 3_600 / 60)
+        if days > 0 { return "\(days) d \(hours) h" }
+        if hours > 0 { return "\(hours) h \(minutes) m" }
+        if minutes > 0 { return "\(minutes) m \(whole % 60) s" }
+        return "\(whole) s"
+    }
+
     /// `UTC+8`.
     public static var zoneName: String {
         let seconds = zone.secondsFromGMT()

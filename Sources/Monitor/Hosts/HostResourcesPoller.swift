@@ -2,9 +2,10 @@ import Foundation
 import Model
 import SNMP
 
-/// Reads HOST-RESOURCES-MIB hrProcessorTable and hrStorageTable side by side.
+/// Reads HOST-RESOURCES-MIB hrSystemUptime, and hrProcessorTable and hrStorageTable side by side.
 public struct HostResourcesPoller: Sendable {
     enum Objects {
+        static let hrSystemUptime: OID = "1.3.6.1.2.1.25.1.1.0"
         static let hrProcessorTable: OID = "1.3.6.1.2.1.25.3.3"
         static let hrStorageTable: OID = "1.3.6.1.2.1.25.2.3"
         static let hrProcessorLoad: UInt32 = 2
@@ -23,11 +24,12 @@ public struct HostResourcesPoller: Sendable {
 
     /// The server's figures, and how many varbinds were read for them.
     public func poll(_ target: SNMPTarget) async throws(SNMPError) -> (reading: HostReading, varbinds: Int) {
+        let uptime = try await engine.get(target, [Objects.hrSystemUptime]).first?.value
         let tables = try await engine.tables(target, [Objects.hrProcessorTable, Objects.hrStorageTable])
-        return (Self.reading(processors: tables[0], storage: tables[1]), tables[0].cellCount + tables[1].cellCount)
+        return (Self.reading(uptime: uptime, processors: tables[0], storage: tables[1]), 1 + tables[0].cellCount + tables[1].cellCount)
     }
 
-    static func reading(processors: SNMPTable, storage: SNMPTable) -> HostReading {
+    static func reading(uptime: SNMPValue? = nil, processors: SNMPTable, storage: SNMPTable) -> HostReading {
         let loads = processors.rows.compactMap { row -> Int? in
             if case .integer32(let load)? = row.cells[Objects.hrProcessorLoad] { Int(load) } else { nil }
         }
@@ -53,6 +55,7 @@ public struct HostResourcesPoller: Sendable {
         if reclaimable > 0, let physical = entries.firstIndex(where: { $0.kind == .memory }) {
             entries[physical].usedBytes -= min(reclaimable, entries[physical].usedBytes)
         }
-        return HostReading(processors: processors.rows.count, processorLoads: loads, storage: entries)
+        let uptimeSeconds: Double? = if case .timeTicks(let ticks)? = uptime { Double(ticks) / 100 } else { nil }
+        return HostReading(processors: processors.rows.count, processorLoads: loads, storage: entries, uptimeSeconds: uptimeSeconds)
     }
 }
