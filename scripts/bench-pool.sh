@@ -6,19 +6,21 @@
 # week of polls again, the worst case of a request. No peer is run here: vSphere's HA admission control is not
 # available to measure.
 #
-#   scripts/bench-pool.sh              HOSTS=500 SERVICES=200 ALLOCATIONS=5000 REQUESTS=200
+#   scripts/bench-pool.sh              HOSTS=500 SERVICES=200 ALLOCATIONS=5000 REQUESTS=200 POLL_SECONDS=120
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOSTS=${HOSTS:-500}
 SERVICES=${SERVICES:-200}
 ALLOCATIONS=${ALLOCATIONS:-5000}
 REQUESTS=${REQUESTS:-200}
+# The hosts' poll interval over the last week (policies/fleet.yaml polls servers every 120 s).
+POLL_SECONDS=${POLL_SECONDS:-120}
 source scripts/setup.sh
 echo "==> building the pool benchmark (release)" >&2
 swift build -c release --product pool-bench 2>&1 | tail -1 >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-.build/release/pool-bench "$work/pool.sqlite" --hosts "$HOSTS" --services "$SERVICES" --allocations "$ALLOCATIONS" --requests "$REQUESTS" > "$work/steps"
+.build/release/pool-bench "$work/pool.sqlite" --hosts "$HOSTS" --services "$SERVICES" --allocations "$ALLOCATIONS" --requests "$REQUESTS" --poll-seconds "$POLL_SECONDS" > "$work/steps"
 python3 - "$work/steps" "$REQUESTS" <<'PY'
 import sys
 steps = {}
@@ -27,7 +29,8 @@ for line in open(sys.argv[1]):
     steps[fields["step"]] = fields
 requests = int(sys.argv[2])
 print(f"pool benchmark: {int(steps['seed-polls']['rows']):,} host polls stored, {int(steps['seed-allocations']['rows']):,} allocations")
-print(f"  verdicts of the pool        {float(steps['verdicts']['seconds']):8.3f} s wall {float(steps['verdicts']['cpu']):8.3f} s CPU   target < 1 s")
+print(f"  the pool's first verdicts   {float(steps['verdicts-first']['seconds']):8.3f} s wall {float(steps['verdicts-first']['cpu']):8.3f} s CPU   (packing every host's hours)")
+print(f"  verdicts after a poll cycle {float(steps['verdicts']['seconds']):8.3f} s wall {float(steps['verdicts']['cpu']):8.3f} s CPU   target < 1 s")
 per = float(steps['allocate']['seconds']) / requests * 1000
 print(f"  an allocation request       {per:8.2f} ms (mean of {requests})                target < 50 ms")
 cold = float(steps['allocate-after-polls']['seconds']) * 1000

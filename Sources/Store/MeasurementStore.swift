@@ -192,6 +192,8 @@ public final class MeasurementStore: Sendable {
     public func prune(olderThan date: Date) throws(StoreError) -> Int {
         var removed = try deleteBySeries(from: "interface_rates", where: "time", before: date)
         for table in ["access_point_samples", "host_samples", "host_restarts"] { removed += try deleteRows(of: table, where: "time", before: date) }
+        // An hour's packed polls that reach back before the cut held pruned polls.
+        _ = try deleteRows(of: "host_hours", where: "hour", before: date)
         // The hosts' percentiles kept over windows that held pruned polls are no longer what those windows hold.
         _ = try deleteRows(of: "host_percentiles", where: "window_from", before: date)
         return removed

@@ -403,6 +403,17 @@ enum Migrations {
                 t.primaryKey(["device", "time"])
             }
         }
+        migrator.registerMigration("v13-host-hours") { db in
+            // Each host's polls of a whole hour packed in one row (PoolStore+HostHours.swift): a week's p95 reads 168.
+            try db.create(table: "host_hours", options: [.withoutRowID]) { t in
+                t.column("device", .text).notNull()
+                t.column("hour", .double).notNull()  // its start, seconds since 1970
+                t.column("samples", .integer).notNull()
+                t.column("cpu", .blob).notNull()  // processor loads, as little-endian doubles
+                t.column("memory", .blob).notNull()  // memory in use (bytes), likewise
+                t.primaryKey(["device", "hour"])
+            }
+        }
         return migrator
     }
 

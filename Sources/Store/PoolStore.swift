@@ -296,11 +296,12 @@ extension PoolStore {
         }
     }
 
-    /// Each host's p95 over `[from, to)`. A week of 500 hosts' polls is half a million rows, too many to rank at every
-    /// allocation request, so each host's figures are kept with the window they were worked out over
+    /// Each host's p95 over `[from, to)`. A week of 500 hosts' polls every two minutes is 2.5 million rows, too many to
+    /// read at every allocation request, so each host's figures are kept with the window they were worked out over
     /// (`host_percentiles`) and reused while they are exact: while no poll of the host lies where the two windows
     /// differ (none arrived since, none left the window's start). Polls stored inside a kept window, and pruning,
-    /// drop the figures they touch. Only the hosts whose figures are not exact are ranked again.
+    /// drop the figures they touch. Only the hosts whose figures are not exact are ranked again, from their whole
+    /// hours packed one row an hour (PoolStore+HostHours.swift).
     public func hostPercentiles(devices: [String], from: Date, to: Date) throws(StoreError) -> [String: HostPercentiles] {
         guard !devices.isEmpty else { return [:] }
         let (start, end) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
@@ -328,41 +329,4 @@ extension PoolStore {
         }
     }
 
-    /// Ranks the polls of `devices` in `[from, to)` and keeps the figures with their window (a host without polls
-    /// there too, as none). One host at a time along the primary key, so that no row carries the device's name back.
-    private static func rankPercentiles(devices: [String], from: Double, to: Double, _ db: Database) throws -> [String: HostPercentiles] {
-        let polls = try db.cachedStatement(sql: "SELECT cpu_load, memory_used FROM host_samples WHERE device = ? AND time >= ? AND time < ?")
-        let keep = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO host_percentiles (device, window_from, window_to, samples, cpu, memory) VALUES (?, ?, ?, ?, ?, ?)")
-        // The nearest-rank 95th percentile: the value at rank ⌈0.95 n⌉.
-        func p95<T: Comparable>(_ values: inout [T]) -> T? {
-            guard !values.isEmpty else { return nil }
-            values.sort()
-            return values[(95 * values.count + 99) / 100 - 1]
-        }
-        var result: [String: HostPercentiles] = [:]
-        var cpu: [Double] = []
-        var memory: [Int64] = []
-        for device in devices {
-            var samples = 0
-            cpu.removeAll(keepingCapacity: true)
-            memory.removeAll(keepingCapacity: true)
-            let rows = try Row.fetchCursor(polls, arguments: [device, from, to])
-            while let row = try rows.next() {
-                samples += 1
-                if let load: Double = row[0] { cpu.append(load) }
-                if let used: Int64 = row[1] { memory.append(used) }
-            }
-            let memoryP95 = p95(&memory)
-            let figures = HostPercentiles(samples: samples, cpu: p95(&cpu), memory: memoryP95.map(Double.init))
-            try keep.execute(arguments: [device, from, to, figures.samples, figures.cpu, memoryP95])
-            result[device] = figures
-        }
-        return result
-    }
-
-    /// Drops kept percentiles whose window holds a poll stored now (one stored late, or stored again).
-    static func forgetPercentiles(device: String, at time: Double, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM host_percentiles WHERE device = ? AND window_from <= ? AND window_to > ?", arguments: [device, time, time])
-    }
 }

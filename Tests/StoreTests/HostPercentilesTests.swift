@@ -76,4 +76,63 @@ struct HostPercentilesTests {
         polls = polls.filter { $0.key >= 600 }
         #expect(try figures(70, 3070) == expected(polls, from: 70, to: 3070))
     }
+
+    /// A window's whole hours are ranked from each hour's polls packed in one row (`host_hours`), its edges from the
+    /// polls: every window must still give the rank of exactly the polls in it, whatever stored or pruned since.
+    @Test func hoursPackedInRowsGiveTheRankOfThePollsInAnyWindow() throws {
+        defer { cleanUp() }
+        let database = try StoreDatabase(path: path)
+        let measurements = MeasurementStore(database: database)
+        let pool = PoolStore(database: database)
+        // Every two minutes for 30 hours, but for three silent hours (10 h to 13 h), loads varying poll to poll.
+        var polls: [Int: Int] = [:]
+        for s in stride(from: 0, to: 30 * 3600, by: 120) where !(10 * 3600..<13 * 3600).contains(s) {
+            try poll(measurements, at: s)
+            polls[s] = load(s)
+        }
+        func check(_ from: Int, _ to: Int, _ comment: Comment) throws {
+            let figures = try pool.hostPercentiles(devices: ["srv"], from: t0.addingTimeInterval(Double(from)), to: t0.addingTimeInterval(Double(to)))
+            let polled = polls.keys.contains { $0 >= from && $0 < to }
+            #expect(figures["srv"] == (polled ? expected(polls, from: from, to: to) : nil), comment)
+        }
+        // t0 is not on an hour: every window has edges inside hours.
+        let windows = [
+            (0, 30 * 3600), (1, 29 * 3600 + 7), (5000, 5100), (3600, 7200), (9 * 3600 + 59, 14 * 3600 + 1), (10 * 3600 + 60, 12 * 3600),
+            (7 * 3600 + 1234, 25 * 3600 + 4321), (-86_400, 86_400 * 2),
+        ]
+        for (from, to) in windows { try check(from, to, "window \(from)–\(to) s") }
+        let kept = try database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM host_hours") ?? 0 }
+        #expect(kept > 25, "whole hours packed: \(kept)")
+        // The same windows again come from the kept hours (and the kept windows), with the same figures.
+        for (from, to) in windows { try check(from, to, "again: window \(from)–\(to) s") }
+        // A poll stored late into a kept hour, one into a silent hour, one stored again: those hours are ranked again.
+        for (s, load) in [(7201, 100), (11 * 3600 + 17, 99), (20 * 3600, 0)] {
+            try poll(measurements, at: s, load: load)
+            polls[s] = load
+        }
+        for (from, to) in windows { try check(from, to, "after late polls: window \(from)–\(to) s") }
+        // Pruned in the middle of an hour.
+        try measurements.prune(olderThan: t0.addingTimeInterval(5 * 3600 + 999))
+        polls = polls.filter { $0.key >= 5 * 3600 + 999 }
+        for (from, to) in windows { try check(from, to, "after pruning: window \(from)–\(to) s") }
+    }
+
+    /// The selection that finds a rank without sorting, against sorting, on the inputs that break such code: one
+    /// value, two, all equal, many repeats, sorted runs, reversed.
+    @Test func selectionFindsWhatSortingWouldPutAtAnIndex() {
+        // Twenty scrambled inputs of 1 to 1,901 loads in eighths of a percent (a multiplicative hash, the same every run).
+        let scrambled = (1...20).map { n in (0..<(n * 97 % 1901 + 1)).map { i in Double((i &* 2_654_435_761 &+ n) % 800) / 8 } }
+        let inputs: [[Double]] =
+            [
+                [5], [2, 1], Array(repeating: 3, count: 100), (0..<500).map { Double($0 % 7) }, (0..<300).map { Double($0 % 30) },
+                (0..<257).map { Double(257 - $0) },
+            ] + scrambled
+        for values in inputs {
+            let sorted = values.sorted()
+            for index in Set([0, values.count - 1, (95 * values.count + 99) / 100 - 1, values.count / 2]) {
+                var copy = values
+                #expect(HourValues.select(index, in: &copy) == sorted[index], "index \(index) of \(values.count)")
+            }
+        }
+    }
 }
