@@ -90,7 +90,7 @@ let package = Package(
         // What the benchmark executables share: their command line and the process's CPU time.
         .target(name: "BenchSupport"),
         // The SNMP engine's benchmark poller (scripts/bench-snmp.sh).
-        .executableTarget(name: "snmp-bench", dependencies: ["SNMP", "BenchSupport"]),
+        .executableTarget(name: "snmp-bench", dependencies: ["SNMP", "Monitor", "BenchSupport"]),
         // The batched-insert benchmark (scripts/bench-store.sh).
         .executableTarget(name: "store-bench", dependencies: ["Store", "Model", "BenchSupport"]),
         // The e-book fleet benchmark (scripts/bench-fleet.sh).

@@ -11,10 +11,13 @@
 # UPLINKS=1 plans one uplink per switch (its interface lo, to an aggregation switch), as a city's inventory does;
 # FULL_RESOLUTION (fleet.yaml's full_resolution: all, planned-links) says whose rates are kept at poll resolution;
 # WARMUP (seconds, default one interval) lets the roll-ups and the deletion of rolled-up rates reach steady state.
+# EXTRA_CONFIG is appended to the daemon's configuration, e.g. EXTRA_CONFIG='alerts: {evaluate_seconds: 3600}' to see
+# what the alert sources' evaluations cost; WALK_OPTIONS go to the bare walks (snmp-bench's options).
 #
 # Prints: cycle length and latest start behind schedule (from /metrics), daemon CPU per cycle and per device poll,
-# resident memory (peak), rows and database bytes per cycle and per day, and what share of one core a city of
-# 5,000 devices would take at that cost.
+# resident memory (peak), rows and database bytes per cycle and per day, what share of one core a city of 5,000
+# devices would take at that cost, and the ratio of a poll's CPU to the engine's bare walk of the same columns of the
+# same devices (snmp-bench --daemon-columns 1, run after the daemon on the same agents).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
@@ -24,11 +27,13 @@ CYCLES=${CYCLES:-3}
 if [ -z "${_IN_NETNS:-}" ]; then
     source scripts/setup.sh
     command -v unshare >/dev/null && command -v ip >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 util-linux >/dev/null
-    echo "==> building edunetd (release)" >&2
+    echo "==> building edunetd and the engine's benchmark poller (release)" >&2
     swift build -c release --product edunetd 2>&1 | tail -1 >&2
-    exec timeout $(( (CYCLES + 3) * INTERVAL + ${WARMUP:-0} + 600 )) unshare --net env _IN_NETNS=1 BIN="$PWD/.build/release/edunetd" N="$N" \
+    swift build -c release --product snmp-bench 2>&1 | tail -1 >&2
+    exec timeout $(( (CYCLES + 3) * INTERVAL + ${WARMUP:-0} + 600 )) unshare --net env _IN_NETNS=1 BIN="$PWD/.build/release/edunetd" \
+        WALK_BIN="$PWD/.build/release/snmp-bench" N="$N" \
         INTERVAL="$INTERVAL" CYCLES="$CYCLES" WRAP="${WRAP:-}" UPLINKS="${UPLINKS:-0}" FULL_RESOLUTION="${FULL_RESOLUTION:-all}" \
-        WARMUP="${WARMUP:-$INTERVAL}" bash "$0"
+        WARMUP="${WARMUP:-$INTERVAL}" EXTRA_CONFIG="${EXTRA_CONFIG:-}" WALK_OPTIONS="${WALK_OPTIONS:-}" bash "$0"
 fi
 
 # ---- inside a private network namespace: nothing here can reach beyond it ----
@@ -68,6 +73,7 @@ log_level: notice
 http: {listen: "127.0.0.1:0"}
 traps: {port: 0}
 poll: {interval_seconds: $INTERVAL, max_devices_in_flight: 100, timeout_seconds: 5, retries: 2}
+$EXTRA_CONFIG
 YAML
 # WRAP runs the daemon under a profiler (the figures then include its overhead), e.g. WRAP="heaptrack -o /tmp/h".
 BENCH_COMMUNITY=public ${WRAP:-} "$BIN" --config "$work/edunetd.yaml" 2> "$work/edunetd.log" &
@@ -98,10 +104,18 @@ for c in $(seq 1 "$CYCLES"); do sleep "$INTERVAL"; echo "    cycle $c: $(sample)
 last=$(sample)
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$daemon/status")
 kill -TERM $daemon; wait $daemon || true; daemon=
-python3 - "$N" "$INTERVAL" "$CYCLES" "$hwm" $first $last <<'PY'
+# The engine's bare walk of what a poll asks (the system group, then the same 16 columns at the same repetitions) of
+# the same devices, as many rounds as cycles were measured, 100 in flight as the daemon: the cost a poll is held to.
+python3 -c "import sys; [print(f'127.30.{i // 250}.{i % 250 + 1}:11161') for i in range(int(sys.argv[1]))]" "$N" > "$work/targets"
+echo "==> the engine's bare walk of the same columns, $CYCLES rounds of $N devices: 100 in flight, then paced as the daemon" >&2
+walk=$("$WALK_BIN" "$work/targets" --concurrency 100 --daemon-columns 1 --rounds "$CYCLES" --timeout 5 --retries 2 $WALK_OPTIONS | tail -1)
+paced=$("$WALK_BIN" "$work/targets" --daemon-columns 1 --rounds "$CYCLES" --spread-seconds "$INTERVAL" --timeout 5 --retries 2 $WALK_OPTIONS | tail -1)
+echo "    $walk; paced: $paced" >&2
+python3 - "$N" "$INTERVAL" "$CYCLES" "$hwm" $first $last "$walk" "$paced" <<'PY'
 import sys
 n, interval, cycles, hwm = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 a, b = sys.argv[5:13], sys.argv[13:21]
+walk, paced = (dict(part.split("=", 1) for part in arg.split()) for arg in sys.argv[21:23])
 cpu = (float(b[0]) - float(a[0])) / cycles
 db = (int(b[2]) - int(a[2])) / cycles
 rows = (int(b[3]) - int(a[3])) / cycles
@@ -112,6 +126,12 @@ print(f"cycle length {float(b[4]):.1f} s, latest start behind schedule {float(b[
 print(f"CPU a cycle {cpu:.2f} s = {cpu / interval * 100:.1f} % of one core; {cpu / max(polls, 1) * 1000:.2f} ms a device poll")
 print(f"resident memory {int(b[1]) / 1024:.0f} MiB now, {hwm / 1024:.0f} MiB peak")
 print(f"rows a cycle {rows:.0f}; database {db / 2**20:.1f} MiB a cycle, {db * per_day / 2**30:.2f} GiB a day ({db / max(rows, 1):.0f} bytes a row)")
+poll_ms = cpu / max(polls, 1) * 1000
+for name, w in (("100 in flight", walk), (f"paced over {interval:.0f} s as the daemon", paced)):
+    ms = float(w["cpu"]) / max(int(w["ok"]), 1) * 1000
+    per = int(w["varbinds"]) / max(int(w["ok"]), 1)
+    print(f"the engine's bare walk of the same columns, {name}: {ms:.2f} ms CPU a device ({per:.0f} varbinds, "
+          f"{ms * 1000 / max(per, 1):.2f} µs each); a daemon poll costs {poll_ms / ms:.2f}× that")
 five = cpu / max(polls, 1) * 5000
 print(f"a city of 5,000 such devices polled every 60 s: {five:.1f} CPU-s a cycle = {five / 60 * 100:.0f} % of one core")
 PY

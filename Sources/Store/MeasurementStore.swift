@@ -110,10 +110,10 @@ public final class MeasurementStore: Sendable {
 
     private func insert(_ measurements: [InterfaceMeasurement], _ db: Database, created: inout [SeriesKey: Int64]) throws {
         guard !measurements.isEmpty else { return }
-        let statement = try db.makeStatement(sql: "INSERT INTO interface_rates (series, time, in_bps, out_bps, unknown) VALUES (?, ?, ?, ?, ?)")
+        let statement = try db.cachedStatement(sql: "INSERT INTO interface_rates (series, time, in_bps, out_bps, unknown) VALUES (?, ?, ?, ?, ?)")
         let known = seriesIDs.withLock { $0 }
         // Rates stamped in five minutes already rolled up (a poll that landed late) are merged into those roll-ups.
-        let rolledUpThrough = try Double.fetchOne(db, sql: "SELECT through FROM rollup_progress WHERE id = 1") ?? -.infinity
+        let rolledUpThrough = try Double.fetchOne(db.cachedStatement(sql: "SELECT through FROM rollup_progress WHERE id = 1")) ?? -.infinity
         var late: [(series: Int64, measurement: InterfaceMeasurement)] = []
         for m in measurements {
             let key = SeriesKey(device: m.device, interface: m.interface)

@@ -414,6 +414,10 @@ enum Migrations {
                 t.primaryKey(["device", "hour"])
             }
         }
+        migrator.registerMigration("v14-interface-status-times") { db in
+            // When each device's interfaces were written, from the index alone (MeasurementStore.update(_:)).
+            try db.create(index: "interface_status_seen", on: "interface_status", columns: ["device", "seen_at"])
+        }
         return migrator
     }
 

@@ -20,6 +20,8 @@ public actor AlertMonitor {
     private var configuration: CityConfiguration
     private var topology: AlertTopology
     private var lastCompliance: Date?
+    /// Every device's interfaces as last read: each evaluation reads again only those written since.
+    private var interfaceStates = MeasurementStore.InterfaceStates()
 
     /// `downSince` reports the devices whose polls fail and since when (the polling loop's view), nil while it does
     /// not know yet (its first cycle).
@@ -62,7 +64,8 @@ public actor AlertMonitor {
                 rules: AlertSources.reachabilityRules,
                 active: AlertSources.unreachable(downSince: down, firing: firing, at: now, topology: topology, rules: rules), at: now)
         }
-        let interfaces = try measurements.allInterfaces()
+        try measurements.update(&interfaceStates)
+        let interfaces = interfaceStates.byDevice
         let links =
             AlertSources.linksDown(interfaces: interfaces, topology: topology, rules: rules)
             + (try AlertSources.congested(

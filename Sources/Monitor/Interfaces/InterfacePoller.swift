@@ -38,8 +38,18 @@ public struct InterfacePoller: Sendable {
         self.now = now
     }
 
+    /// What a poll asks for: the system group's four objects, then these columns walked side by side at
+    /// `repetitions(maxRepetitions)` each (the daemon benchmark walks the same with the bare engine).
+    public static let systemObjects = [Objects.sysDescr, Objects.sysObjectID, Objects.sysUpTime, Objects.sysName]
+    static let columns = Objects.ifTableColumns.map { (table: 0, column: $0) } + Objects.ifXTableColumns.map { (table: 1, column: $0) }
+    static let entries = [Objects.ifTable.appending(1), Objects.ifXTable.appending(1)]
+    public static let walkedColumns = columns.map { entries[$0.table].appending($0.column) }
+
+    /// As many varbinds an answer as two whole-table cursors at `maxRepetitions` would bring.
+    public static func repetitions(_ maxRepetitions: Int) -> Int { max(1, maxRepetitions * 2 / columns.count) }
+
     public func poll(_ target: SNMPTarget) async throws(SNMPError) -> InterfacePoll {
-        let system = try await engine.get(target, [Objects.sysDescr, Objects.sysObjectID, Objects.sysUpTime, Objects.sysName]).map(\.value)
+        let system = try await engine.get(target, Self.systemObjects).map(\.value)
         let uptime = system.count == 4 ? system[2] : nil
         guard case .timeTicks(let sysUpTime)? = uptime else {
             throw SNMPError(.decodeError, device: target.description, "sysUpTime.0 is missing or not TimeTicks; the agent's system group is broken")
@@ -47,21 +57,18 @@ public struct InterfacePoller: Sendable {
         let started = now()
         let clock = ContinuousClock()
         let start = clock.now
-        let columns = Objects.ifTableColumns.map { (table: 0, column: $0) } + Objects.ifXTableColumns.map { (table: 1, column: $0) }
-        let entries = [Objects.ifTable.appending(1), Objects.ifXTable.appending(1)]
+        let (columns, roots) = (Self.columns, Self.walkedColumns)
         var cells: [[UInt32: [UInt32: SNMPValue]]] = [[:], [:]]  // table → ifIndex → column → value
         // When each row's octet counters came: the HC ones, else the 32-bit ones (columns with holes run ahead of the
         // others, so the time of a row's first cell of any column would not do).
         var arrival: [[UInt32: Duration]] = [[:], [:]]
         var varbinds = system.count
-        // As many varbinds an answer as two whole-table cursors at `maxRepetitions` would bring.
-        let repetitions = max(1, maxRepetitions * 2 / columns.count)
-        try await engine.walk(target, roots: columns.map { entries[$0.table].appending($0.column) }, maxRepetitions: repetitions) {
+        try await engine.walk(target, roots: roots, maxRepetitions: Self.repetitions(maxRepetitions)) {
             root, batch, receivedAt in
             let elapsed = receivedAt - start
             let (table, column) = columns[root]
             for varbind in batch {
-                guard let index = varbind.oid.suffix(after: entries[table].appending(column)), index.count == 1 else { continue }
+                guard let index = varbind.oid.suffix(after: roots[root]), index.count == 1 else { continue }
                 let ifIndex = index.components[0]
                 cells[table][ifIndex, default: [:]][column] = varbind.value
                 if column == (table == 0 ? Objects.ifInOctets : Objects.ifHCInOctets) { arrival[table][ifIndex] = elapsed }
