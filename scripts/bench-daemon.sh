@@ -5,12 +5,14 @@
 #   scripts/bench-daemon.sh                       N=1000 INTERVAL=60 CYCLES=3
 #   N=5000 INTERVAL=60 CYCLES=2 scripts/bench-daemon.sh
 #   WRAP="perf record -g -o /tmp/edunetd.perf --" N=200 INTERVAL=20 scripts/bench-daemon.sh   (a CPU profile)
+#   PERF=/tmp/steady.perf N=1000 INTERVAL=30 CYCLES=2 scripts/bench-daemon.sh     (a profile of the measured cycles only)
 #   WRAP="heaptrack -o /tmp/edunetd" N=1000 INTERVAL=30 CYCLES=1 scripts/bench-daemon.sh      (a heap profile)
 #   UPLINKS=1 FULL_RESOLUTION=planned-links WARMUP=600 CYCLES=5 N=5000 scripts/bench-daemon.sh    (resolution tiers)
 #
 # UPLINKS=1 plans one uplink per switch (its interface lo, to an aggregation switch), as a city's inventory does;
 # FULL_RESOLUTION (fleet.yaml's full_resolution: all, planned-links) says whose rates are kept at poll resolution;
-# WARMUP (seconds, default one interval) lets the roll-ups and the deletion of rolled-up rates reach steady state.
+# WARMUP (seconds, default two intervals: the first cycle stores no rates, having no earlier counters, and the second
+# creates every interface's series) lets the roll-ups and the deletion of rolled-up rates reach steady state.
 # EXTRA_CONFIG is appended to the daemon's configuration, e.g. EXTRA_CONFIG='alerts: {evaluate_seconds: 3600}' to see
 # what the alert sources' evaluations cost; WALK_OPTIONS go to the bare walks (snmp-bench's options).
 #
@@ -30,10 +32,11 @@ if [ -z "${_IN_NETNS:-}" ]; then
     echo "==> building edunetd and the engine's benchmark poller (release)" >&2
     swift build -c release --product edunetd 2>&1 | tail -1 >&2
     swift build -c release --product snmp-bench 2>&1 | tail -1 >&2
-    exec timeout $(( (CYCLES + 3) * INTERVAL + ${WARMUP:-0} + 600 )) unshare --net env _IN_NETNS=1 BIN="$PWD/.build/release/edunetd" \
+    WARMUP=${WARMUP:-$(( 2 * ${INTERVAL%.*} ))}
+    exec timeout $(( (CYCLES * 2 + 3) * ${INTERVAL%.*} + WARMUP + 600 )) unshare --net env _IN_NETNS=1 BIN="$PWD/.build/release/edunetd" \
         WALK_BIN="$PWD/.build/release/snmp-bench" N="$N" \
         INTERVAL="$INTERVAL" CYCLES="$CYCLES" WRAP="${WRAP:-}" UPLINKS="${UPLINKS:-0}" FULL_RESOLUTION="${FULL_RESOLUTION:-all}" \
-        WARMUP="${WARMUP:-$INTERVAL}" EXTRA_CONFIG="${EXTRA_CONFIG:-}" WALK_OPTIONS="${WALK_OPTIONS:-}" bash "$0"
+        WARMUP="$WARMUP" EXTRA_CONFIG="${EXTRA_CONFIG:-}" WALK_OPTIONS="${WALK_OPTIONS:-}" PERF="${PERF:-}" bash "$0"
 fi
 
 # ---- inside a private network namespace: nothing here can reach beyond it ----
@@ -100,7 +103,11 @@ PY
 echo "==> $N devices every $INTERVAL s: $WARMUP s of warm-up, then $CYCLES cycles measured (full resolution: $FULL_RESOLUTION)" >&2
 sleep "$WARMUP"
 first=$(sample)
+# PERF=FILE profiles the measured cycles only (not the warm-up, whose first polls create every series).
+profiler=
+[ -z "${PERF:-}" ] || { perf record -F 299 --call-graph dwarf,32768 -o "$PERF" -p "$daemon" -- sleep $(( CYCLES * ${INTERVAL%.*} )) 2>/dev/null & profiler=$!; }
 for c in $(seq 1 "$CYCLES"); do sleep "$INTERVAL"; echo "    cycle $c: $(sample)" >&2; done
+[ -z "$profiler" ] || wait "$profiler"
 last=$(sample)
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$daemon/status")
 kill -TERM $daemon; wait $daemon || true; daemon=
