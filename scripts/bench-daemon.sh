@@ -83,7 +83,7 @@ BENCH_COMMUNITY=public ${WRAP:-} "$BIN" --config "$work/edunetd.yaml" 2> "$work/
 daemon=$!
 [ -z "${WRAP:-}" ] || { sleep 2; daemon=$(pgrep -f "^$BIN --config" | head -1); }
 for _ in $(seq 1 100); do grep -q 'http listening' "$work/edunetd.log" && break; sleep 0.1; done
-port=$(grep -o 'port=[0-9]*' "$work/edunetd.log" | head -1 | cut -d= -f2)
+port=$(grep 'http listening' "$work/edunetd.log" | grep -o 'port=[0-9]*' | head -1 | cut -d= -f2)
 ticks=$(getconf CLK_TCK)
 sample() {  # cpu seconds, rss KiB, db bytes, rows, metrics of the last cycle
     read -r utime stime < <(awk '{print $14, $15}' "/proc/$daemon/stat")

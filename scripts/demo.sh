@@ -85,7 +85,7 @@ for cycle in $(seq 1 "$cycles"); do
     echo "    after $((cycle * interval)) s: $("$edunet" status --format json | python3 -c 'import json,sys; d=json.load(sys.stdin)["status"]["daemon"]; print(d["polls"], "polls,", d["measurements"], "interface rates,", len(d["devices_down"]), "devices down")')"
 done
 sleep 2
-port=$(grep -o 'port=[0-9]*' "$out/edunetd.log" | head -1 | cut -d= -f2)
+port=$(grep 'http listening' "$out/edunetd.log" | grep -o 'port=[0-9]*' | head -1 | cut -d= -f2)
 echo "==> /healthz: $(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$port/healthz').read().decode().strip())")"
 "$edunet" status
 
@@ -102,9 +102,10 @@ PY
 echo "==> Lingwu: the kindergarten on a 1G uplink (plan: 2.5G) and the single-homed vocational college"
 "$edunet" links list --county lingwu --window 1h | grep -E 'ID|─|kindergarten-09|vocational-12'
 
-echo "==> the education cloud (教育云): the sites side by side, and which services are active-active"
+echo "==> the education cloud (教育云): the sites side by side, which services are active-active, and the hosts' uptime"
 "$edunet" pool status || true
 "$edunet" pool services || true
+"$edunet" pool hosts || true
 
 echo "==> access points of 灵武市职业技术学院 (Ruijie controller)"
 "$edunet" aps list --school lingwu-vocational-12

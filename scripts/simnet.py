@@ -305,7 +305,7 @@ def host_lines(device, truth):
     loads = [int(10 + fraction(device.id, "cpu", i) * 30) for i in range(8)]
     amplitude = 10
     period = 50 + int(fraction(device.id, "period") * 40)
-    initial = 0 if device.id == RESTARTING_HOST else 86_400 * (5 + int(fraction(device.id, "boot") * 60))
+    initial = 0 if device.id == RESTARTING_HOST else int(86_400 * (5 + fraction(device.id, "boot") * 60))
     wrap = f",max={RESTART_PERIOD * 100},wrap=1" if device.id == RESTARTING_HOST else ""
     lines = [f"1.3.6.1.2.1.25.1.1.0|67:numeric|initial={initial * 100},rate=100{wrap}"]
     for i, load in enumerate(loads):
