@@ -128,7 +128,12 @@ struct HostResourcesPollerTests {
     @Test func snmpdReportsProcessorsMemoryAndDisks() async throws {
         let engine = SNMPEngine()
         let target = TestAgents.target(await TestAgents.snmpd(), community: "edunet-test")
+        func procUptime() throws -> Double {
+            try #require(Double(try String(contentsOfFile: "/proc/uptime", encoding: .utf8).split(separator: " ")[0]))
+        }
+        let upBefore = try procUptime()
         let (host, varbinds) = try await HostResourcesPoller(engine: engine).poll(target)
+        let upAfter = try procUptime()
         #expect(varbinds > 0)
         #expect(host.processors == ProcessInfo.processInfo.processorCount)
         #expect(host.processorLoads.allSatisfy { (0...100).contains($0) })
@@ -137,10 +142,10 @@ struct HostResourcesPollerTests {
         #expect(memory.size >= physical * 9 / 10 && memory.size <= physical * 11 / 10, "hrStorageRam ≈ physical memory \(physical)")
         #expect(memory.used <= memory.size)
         #expect(host.storage.contains { $0.kind == .disk && $0.description == "/" && $0.sizeBytes > 0 })
-        // hrSystemUptime is the machine's uptime (not the agent's, which sysUpTime counts): Linux's /proc/uptime.
-        let procUptime = try #require(Double(try String(contentsOfFile: "/proc/uptime", encoding: .utf8).split(separator: " ")[0]))
+        // hrSystemUptime is the machine's uptime (not the agent's, which sysUpTime counts): Linux's /proc/uptime, read
+        // by snmpd during the poll, so between the two reads here (a second either way: net-snmp's own rounding).
         let uptime = try #require(host.uptimeSeconds, "snmpd reports hrSystemUptime")
-        #expect(abs(uptime - procUptime) < 2, "hrSystemUptime \(uptime) s, /proc/uptime \(procUptime) s")
+        #expect(uptime >= upBefore - 1 && uptime <= upAfter + 1, "hrSystemUptime \(uptime) s, /proc/uptime \(upBefore)–\(upAfter) s")
         // Linux counts buffers and the page cache in "Physical memory"'s use: what is in use is what is left without
         // them, and with them added back it is what /proc/meminfo calls MemTotal − MemFree (memory moves between the
         // two reads: within 5 % of the total).
