@@ -50,11 +50,11 @@ public enum PoolListings {
 
     public static func hosts(_ use: PoolUse) -> Listing {
         let rows = use.pool.hosts.map { host in
-            HostRow(
+            let latest = use.latest[host.device]
+            return HostRow(
                 id: host.id, site: host.site, device: host.device, capacity: host.capacity, storagePool: host.storagePool,
-                replicas: use.pool.services.filter { $0.hosts.contains(host.id) }.map(\.id), lastPolled: use.latest[host.device]?.time,
-                cpuLoad: use.latest[host.device]?.cpuLoad, uptimeSeconds: use.latest[host.device]?.uptime,
-                bootedAt: use.latest[host.device]?.bootedAt, restarts: use.latest[host.device]?.restarts ?? [])
+                replicas: use.pool.services.filter { $0.hosts.contains(host.id) }.map(\.id), lastPolled: latest?.time, cpuLoad: latest?.cpuLoad,
+                uptimeSeconds: latest?.uptime, bootedAt: latest?.bootedAt, restarts: latest?.restarts ?? [])
         }
         return Listing(
             columns: [
