@@ -55,17 +55,24 @@ struct AlertingDaemonTests {
         }
 
         func startDaemon() async throws -> pid_t {
-            let starts = (try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1
+            var logged: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+            let starts = logged.components(separatedBy: "traps listening").count
             let pid = try EdunetTool.start(
                 ["--config", directory.appendingPathComponent("edunetd.yaml").path], in: directory,
                 environment: ["LAB_COMMUNITY": "none", "LAB_TRAP_COMMUNITY": "lab-traps", "LAB_WEBHOOK_SECRET": secret], log: log, append: true)
+            var exited: Int32?
             do {
-                try await waitFor("traps listening") {
-                    ((try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "traps listening").count ?? 1) > starts
+                // A daemon that stopped fails the test at once, with its log.
+                try await waitFor("traps listening", within: 60, diagnosis: { logged }) {
+                    exited = TestProcess.status(ifExited: pid)
+                    if let exited { throw WaitTimedOut(description: "edunetd exited with \(exited) before listening:\n\(logged)") }
+                    return logged.components(separatedBy: "traps listening").count > starts
                 }
             } catch {
-                kill(pid, SIGKILL)
-                _ = try? TestProcess.wait(pid)
+                if exited == nil {
+                    kill(pid, SIGKILL)
+                    _ = try? TestProcess.wait(pid)
+                }
                 throw error
             }
             return pid

@@ -23,4 +23,11 @@ public enum TestProcess {
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return (status >> 8) & 0xFF
     }
+
+    /// The exit status if the process has ended (it is reaped then), nil while it runs.
+    public static func status(ifExited pid: pid_t) -> Int32? {
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+        return (status >> 8) & 0xFF
+    }
 }

@@ -17,4 +17,6 @@ package func waitFor(
 /// What `waitFor` throws when its condition did not come true: the test fails with what was seen.
 package struct WaitTimedOut: Error, CustomStringConvertible {
     package let description: String
+
+    package init(description: String) { self.description = description }
 }

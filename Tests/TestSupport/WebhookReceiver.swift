@@ -82,25 +82,28 @@ package final class WebhookReceiver: Sendable {
     /// Ports handed out in this process, so that two receivers (one of them perhaps not listening yet) never share one.
     private static let handedOut = Mutex<Set<Int>>([])
 
-    /// A TCP port nobody listens on now and no other receiver of this process was given.
+    /// A port of 127.0.0.1 that nobody holds now, over TCP or UDP, and no other caller of this process was given.
+    /// It is drawn below the kernel's ephemeral range (32768 and up), so that no process's outgoing socket can take it
+    /// between the test choosing it and a server binding it: a daemon restarted by a test rebinds its trap port.
     package static func freePort() -> Int {
         while true {
-            let port = unusedPort()
-            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+            let port = Int.random(in: 10_000..<32_768)
+            if unused(port, type: SOCK_STREAM), unused(port, type: SOCK_DGRAM), handedOut.withLock({ $0.insert(port).inserted }) {
+                return port
+            }
         }
     }
 
-    private static func unusedPort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    private static func unused(_ port: Int, type: __socket_type) -> Bool {
+        let fd = socket(AF_INET, Int32(type.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
 }
 
