@@ -41,7 +41,9 @@ fi
 
 # ---- inside a private network namespace: nothing here can reach beyond it ----
 work=$(mktemp -d)
-trap 'kill $(cat "$work/snmpd.pid" 2>/dev/null) 2>/dev/null; kill $daemon 2>/dev/null; rm -rf "$work"' EXIT
+# Each kill may find nothing to stop (the daemon is already reaped): `|| true` keeps `set -e` from turning that into
+# the script's exit status.
+trap 'kill $(cat "$work/snmpd.pid" 2>/dev/null) 2>/dev/null || true; [ -z "$daemon" ] || kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
 daemon=
 ip link set lo up
 for i in $(seq 0 23); do ip link add "bench$i" type veth peer name "benchp$i" && ip link set "bench$i" up && ip link set "benchp$i" up; done

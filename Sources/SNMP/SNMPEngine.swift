@@ -81,36 +81,53 @@ public final class SNMPEngine: Sendable {
         guard request.oids.count <= 1000 else {
             throw SNMPError(.invalidRequest, device: target.description, "too many OIDs in one request (\(request.oids.count))")
         }
-        let token = tokens.wrappingAdd(1, ordering: .relaxed).newValue
-        let core = self.core
-        let result: Result<SNMPResponse, SNMPError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let entry = EngineCore.Request(token: token, target: target, pdu: request) { continuation.resume(returning: $0) }
-                thread.execute { core.submit(entry) }
-            }
-        } onCancel: { [thread] in
-            thread.execute { core.cancel(token: token) }
+        let result: Result<SNMPResponse, SNMPError> = await onThread { token, _, resume in
+            EngineCore.Request(token: token, target: target, pdu: request, completion: resume)
         }
         return try result.get()
     }
 
+    /// Runs a walk's round trips on the net-snmp thread, from `cursor` and its request `next`, until it ends, fails,
+    /// or has `limit` varbinds for the caller.
+    func walkChunk(_ cursor: WalkCursor, next: PDURequest, of target: SNMPTarget, limit: Int) async -> WalkChain.Chunk {
+        await onThread { token, core, resume in
+            WalkChain(cursor: cursor, token: token, target: target, limit: limit, core: core, resume: resume).request(next)
+        }
+    }
+
+    /// Submits the request `make` builds (with its token, the engine's core and the function that resumes the
+    /// caller) on the net-snmp thread and waits until it resumes; cancelling the task cancels the request.
+    private func onThread<Value: Sendable>(
+        _ make: @escaping @Sendable (Int, EngineCore, @escaping @Sendable (Value) -> Void) -> EngineCore.Request
+    ) async -> Value {
+        let token = tokens.wrappingAdd(1, ordering: .relaxed).newValue
+        let core = self.core
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                thread.execute { core.submit(make(token, core) { continuation.resume(returning: $0) }) }
+            }
+        } onCancel: { [thread] in
+            thread.execute { core.cancel(token: token) }
+        }
+    }
+
     /// GET: the values of exactly these OIDs (exceptions such as `noSuchObject` stand in for missing ones).
     public func get(_ target: SNMPTarget, _ oids: [OID]) async throws(SNMPError) -> [VarBind] {
-        try checked(await send(.get(oids), to: target), target: target).varbinds
+        try Self.checked(await send(.get(oids), to: target), target: target).varbinds
     }
 
     /// GET-NEXT: for each OID, the next object in the agent's MIB order.
     public func getNext(_ target: SNMPTarget, _ oids: [OID]) async throws(SNMPError) -> [VarBind] {
-        try checked(await send(.getNext(oids), to: target), target: target).varbinds
+        try Self.checked(await send(.getNext(oids), to: target), target: target).varbinds
     }
 
     /// GET-BULK (v2c/v3): the first `nonRepeaters` OIDs once, then up to `maxRepetitions` successors of each of the rest.
     public func getBulk(_ target: SNMPTarget, _ oids: [OID], nonRepeaters: Int = 0, maxRepetitions: Int) async throws(SNMPError) -> [VarBind] {
-        try checked(await send(.getBulk(oids, nonRepeaters: nonRepeaters, maxRepetitions: maxRepetitions), to: target), target: target).varbinds
+        try Self.checked(await send(.getBulk(oids, nonRepeaters: nonRepeaters, maxRepetitions: maxRepetitions), to: target), target: target).varbinds
     }
 
     /// Turns an error status in the answer into an `SNMPError` naming the OID at fault.
-    func checked(_ response: SNMPResponse, target: SNMPTarget) throws(SNMPError) -> SNMPResponse {
+    static func checked(_ response: SNMPResponse, target: SNMPTarget) throws(SNMPError) -> SNMPResponse {
         guard response.errorStatus != 0 else { return response }
         let index = response.errorIndex - 1
         let at = response.varbinds.indices.contains(index) ? " at \(response.varbinds[index].oid)" : ""

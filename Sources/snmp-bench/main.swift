@@ -9,7 +9,8 @@ import SNMP
 /// as its last line, the contract of the peer benchmark (scripts/bench-snmp.sh). With `--daemon-columns 1` it asks
 /// what the daemon's interface poll asks (the system group, then its 16 columns at its repetitions), `--rounds`
 /// times over the file, and adds `cpu=<seconds>`: the bare walk beside which scripts/bench-daemon.sh puts a poll;
-/// `--spread-seconds S` paces each round over S seconds, as the daemon spreads a cycle over its interval.
+/// `--spread-seconds S` paces each round over S seconds, as the daemon spreads a cycle over its interval, and
+/// `--slot-milliseconds T` starts the walks due in each T ms together, as the daemon starts its polls.
 @main
 struct SNMPBench {
     static func main() async throws {
@@ -24,11 +25,12 @@ struct SNMPBench {
         let rounds = command.option("--rounds", 1)
         // Rounds paced as the daemon paces a cycle: device k of a round starts k/N of the way through its seconds.
         let spread = command.option("--spread-seconds", 0)
+        let slot = Double(command.option("--slot-milliseconds", 0)) / 1000
         let idleSession = command.option("--idle-session-seconds", 10)
         let community = ProcessInfo.processInfo.environment["COMMUNITY"] ?? "public"
         guard let file = command.arguments.first, let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             BenchCommandLine.usage(
-                "snmp-bench TARGETS_FILE [--concurrency N] [--max-in-flight N] [--max-in-flight-per-agent N] [--max-repetitions N] [--timeout S] [--retries N] [--daemon-columns 1] [--rounds N] [--spread-seconds S] [--idle-session-seconds S]"
+                "snmp-bench TARGETS_FILE [--concurrency N] [--max-in-flight N] [--max-in-flight-per-agent N] [--max-repetitions N] [--timeout S] [--retries N] [--daemon-columns 1] [--rounds N] [--spread-seconds S] [--slot-milliseconds MS] [--idle-session-seconds S]"
             )
         }
         let targets = text.split(whereSeparator: \.isNewline).compactMap { line -> SNMPTarget? in
@@ -57,7 +59,8 @@ struct SNMPBench {
                 var target = targets[next % targets.count]
                 target.name = "device-\(next % targets.count)"
                 next += 1
-                let due = Duration.seconds(Double(spread) * Double(next - 1) / Double(targets.count))
+                let offset = Double(spread) * Double(next - 1) / Double(targets.count)
+                let due = Duration.seconds(slot > 0 ? (offset / slot).rounded(.down) * slot : offset)
                 group.addTask {
                     var count = 0
                     if spread > 0 { try? await Task.sleep(until: began + due, clock: clock) }

@@ -14,14 +14,15 @@ struct DaemonConfigurationTests {
     @Test func httpListenAndTrapPortWithLoopbackDefaults() throws {
         let defaults = DaemonConfiguration()
         #expect(defaults.httpHost == "127.0.0.1" && defaults.httpPort == 9464 && defaults.trapPort == 1162)
+        #expect(defaults.pollsStartedTogether == 50)
         let path = try write(
-            "http: {listen: \"[::1]:0\"}\ntraps: {port: 10162, host: 0.0.0.0, community: {env: EDUNET_TRAP_COMMUNITY}}\nalerts: {tick_seconds: 0.5, evaluate_seconds: 30}\n"
+            "poll: {start_together: 1}\nhttp: {listen: \"[::1]:0\"}\ntraps: {port: 10162, host: 0.0.0.0, community: {env: EDUNET_TRAP_COMMUNITY}}\nalerts: {tick_seconds: 0.5, evaluate_seconds: 30}\n"
         )
         let settings = try DaemonConfiguration.load(path: path)
         #expect(settings.httpHost == "::1" && settings.httpPort == 0 && settings.trapPort == 10162 && settings.trapHost == "0.0.0.0")
         #expect(
             settings.trapCommunity == .environment("EDUNET_TRAP_COMMUNITY") && settings.alertTick == .milliseconds(500)
-                && settings.alertEvaluation == .seconds(30))
+                && settings.alertEvaluation == .seconds(30) && settings.pollsStartedTogether == 1)
         let inline = try write("traps: {community: public}\n")
         #expect(throws: ModelError.self) { try DaemonConfiguration.load(path: inline) }
     }

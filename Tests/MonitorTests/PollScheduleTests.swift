@@ -22,6 +22,16 @@ struct PollScheduleTests {
         #expect(schedule.takeDue(at: .seconds(75)) == .init(at: .seconds(75), device: 1), "one interval after its last due time, not its end")
     }
 
+    @Test func devicesOfOneStepStartTogetherAtItsBeginning() {
+        // Steps of 15 s: offsets 0.1 and 0.2 (6 s, 12 s) share the first, 0.3 (18 s) starts the second, 0.99 the last.
+        var schedule = PollSchedule(intervals: [minute, minute, minute, minute], cycle: minute, offsets: [0.2, 0.99, 0.1, 0.3], step: .seconds(15))
+        #expect(schedule.takeDue(at: .zero) == .init(at: .zero, device: 0))
+        #expect(schedule.takeDue(at: .zero) == .init(at: .zero, device: 2))
+        #expect(schedule.takeDue(at: .zero) == nil && schedule.nextDue == .seconds(15))
+        #expect(schedule.takeDue(at: .seconds(15)) == .init(at: .seconds(15), device: 3))
+        #expect(schedule.nextDue == .seconds(45))
+    }
+
     @Test func failuresBackOffTwiceFourAndEightTimesThenStay() {
         var schedule = PollSchedule(intervals: [minute], cycle: minute, offsets: [0])
         var due = schedule.takeDue(at: .zero)!

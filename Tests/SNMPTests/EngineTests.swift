@@ -161,6 +161,22 @@ struct EngineTests {
         #expect(after.inFlight == 0 && after.queued == 0 && after.openSessions == 0)
     }
 
+    @Test func cancellingAWalkFreesItsRequest() async throws {
+        let slow = SNMPTarget(
+            host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(10), retries: 0)
+        let task = Task { try await engine.walk(slow, "1.3.6.1.2.1.1") }
+        #expect(await waitUntil { $0.inFlight == 1 })
+        task.cancel()
+        let result = await task.result
+        guard case .failure(let error as SNMPError) = result else {
+            Issue.record("expected a cancellation error, got \(result)")
+            return
+        }
+        #expect(error.code == .cancelled)
+        let after = await engine.statistics()
+        #expect(after.inFlight == 0 && after.queued == 0 && after.openSessions == 0)
+    }
+
     @Test func perDeviceCapSerialisesRequestsToOneDevice() async throws {
         let slow = SNMPTarget(
             host: "127.0.0.1", port: await TestAgents.slow().port, credentials: .v2c(community: "edunet-test"), timeout: .seconds(10), retries: 0)
@@ -207,5 +223,30 @@ struct MultiRootWalkTests {
         }
         let tables = try await engine.tables(target, ["1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1"])
         #expect(tables[0].rows.map(\.index) == tables[1].rows.map(\.index), "ifTable and ifXTable have the same rows")
+    }
+
+    /// A walk's round trips run on the net-snmp thread: the caller is resumed once the walk is over, or each time
+    /// about `limit` varbinds wait for it, and the chunks together are what snmpbulkwalk reads.
+    @Test func roundTripsRunOnTheEngineThreadAndComeBackInChunks() async throws {
+        let target = await EngineTests.v2c()
+        let root: OID = "1.3.6.1.2.1.2.2"
+        let reference = try NetSNMPReference.bulkwalk(await TestAgents.snmpd(), community: "edunet-test", root: root.description)
+        #expect(reference.count > 40)
+        // Three varbinds an answer: the whole table in one resumption of the caller.
+        let start = WalkCursor(roots: [root], maxRepetitions: 3, bulk: true)
+        let whole = await engine.walkChunk(start, next: try #require(start.next), of: target, limit: 100_000)
+        #expect(whole.error == nil && whole.cursor.next == nil)
+        #expect(whole.batches.count > reference.count / 3 && whole.batches.flatMap(\.varbinds).map(NetSNMPReference.line) == reference)
+        // Chunks of at least 10 varbinds (the last may hold fewer), resumed from the cursor each gives back.
+        var cursor = start
+        var chunks: [[VarBind]] = []
+        while let next = cursor.next {
+            let chunk = await engine.walkChunk(cursor, next: next, of: target, limit: 10)
+            #expect(chunk.error == nil)
+            chunks.append(chunk.batches.flatMap(\.varbinds))
+            cursor = chunk.cursor
+        }
+        #expect(chunks.dropLast().allSatisfy { (10..<13).contains($0.count) }, "\(chunks.map(\.count))")
+        #expect(chunks.flatMap { $0 }.map(NetSNMPReference.line) == reference)
     }
 }

@@ -48,7 +48,9 @@ public struct PollingLoopFactory: Sendable {
             ])
         return PollingLoop(
             devices: devices, poller: DevicePoller(engine: engine), store: store,
-            settings: .init(interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, seed: settings.seed),
+            settings: .init(
+                interval: settings.pollInterval, maxDevicesInFlight: settings.maxDevicesInFlight, startedTogether: settings.pollsStartedTogether,
+                seed: settings.seed),
             logger: logger, metrics: metrics)
     }
 }

@@ -41,12 +41,17 @@ public struct PollSchedule: Sendable {
     private var cycles: [Int: OpenCycle] = [:]
     private var failures: [Int]
 
-    /// Devices with their own intervals, each first due at its offset (a fraction in [0, 1)) of its interval.
-    public init(intervals: [Duration], cycle interval: Duration, offsets: [Double]) {
+    /// Devices with their own intervals, each first due at its offset (a fraction in [0, 1)) of its interval, rounded
+    /// down to a whole number of `step`s (zero: not rounded), so that the devices of one step start together.
+    public init(intervals: [Duration], cycle interval: Duration, offsets: [Double], step: Duration = .zero) {
         self.interval = interval
         self.intervals = intervals
         failures = [Int](repeating: 0, count: intervals.count)
-        waiting = Heap(zip(intervals.indices, offsets).map { index, offset in Due(at: intervals[index] * offset, device: index) })
+        waiting = Heap(
+            zip(intervals.indices, offsets).map { index, offset in
+                let at = intervals[index] * offset
+                return Due(at: step > .zero ? step * (at / step).rounded(.down) : at, device: index)
+            })
         for due in waiting.unordered { cycles[cycle(of: due.at), default: OpenCycle()].pending += 1 }
     }
 

@@ -19,12 +19,16 @@ public actor PollingLoop {
     public struct Settings: Sendable {
         public var interval: Duration
         public var maxDevicesInFlight: Int
+        /// About how many polls start at each step of the spread: the interval is cut into steps of
+        /// `interval × startedTogether / devices`, and the devices whose offsets fall in one step start at its beginning.
+        public var startedTogether: Int
         /// Seeds the spread of devices over the interval.
         public var seed: UInt64
 
-        public init(interval: Duration, maxDevicesInFlight: Int, seed: UInt64) {
+        public init(interval: Duration, maxDevicesInFlight: Int, startedTogether: Int = 1, seed: UInt64) {
             self.interval = interval
             self.maxDevicesInFlight = max(1, maxDevicesInFlight)
+            self.startedTogether = max(1, startedTogether)
             self.seed = seed
         }
     }
@@ -103,7 +107,8 @@ public actor PollingLoop {
         @Sendable func elapsed() -> Duration { start.duration(to: clock.now) }
         var schedule = PollSchedule(
             intervals: devices.map { $0.interval ?? settings.interval }, cycle: settings.interval,
-            offsets: Self.offsets(count: devices.count, seed: settings.seed))
+            offsets: Self.offsets(count: devices.count, seed: settings.seed),
+            step: settings.interval * min(1, Double(settings.startedTogether) / Double(max(1, devices.count))))
         await withTaskGroup(of: Event.self) { group in
             var running = 0
             var timer: Duration?

@@ -115,18 +115,23 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             request.completion(.failure(Self.cancelled(request.target)))
             return
         }
-        let key = DeviceKey(
-            host: request.target.host, port: request.target.port, credentials: request.target.credentials,
-            name: request.target.name)
-        let device =
-            devices[key]
-            ?? {
-                let created = Device(key: key)
-                devices[key] = created
-                return created
-            }()
+        let device = self.device(for: request.target)
         device.queue.append(request)
         pump(device)
+    }
+
+    /// Queues a walk's next request from inside net-snmp's callback for its last answer (`WalkChain`): nothing may be
+    /// sent there, and `handle` pumps the device once the read returns.
+    func queueFromCallback(_ request: Request) {
+        device(for: request.target).queue.append(request)
+    }
+
+    private func device(for target: SNMPTarget) -> Device {
+        let key = DeviceKey(host: target.host, port: target.port, credentials: target.credentials, name: target.name)
+        if let device = devices[key] { return device }
+        let created = Device(key: key)
+        devices[key] = created
+        return created
     }
 
     func cancel(token: Int) {

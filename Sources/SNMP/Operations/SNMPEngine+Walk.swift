@@ -1,5 +1,3 @@
-internal import CNetSNMP
-
 extension SNMPEngine {
     /// Every object under `root`, in order: GET-BULK with `maxRepetitions` for v2c and v3, GET-NEXT for v1.
     /// A `tooBig` answer is retried with fewer repetitions; an agent that loops or goes backwards stops
@@ -34,49 +32,22 @@ extension SNMPEngine {
         _ target: SNMPTarget, roots: [OID], maxRepetitions: Int = 25,
         _ body: (_ root: Int, [VarBind], _ receivedAt: ContinuousClock.Instant) throws(SNMPError) -> Void
     ) async throws(SNMPError) {
-        var last = roots
-        var open = Array(roots.indices)
-        var repetitions = max(1, maxRepetitions)
-        let useBulk = if case .v1 = target.credentials { false } else { true }
-        while !open.isEmpty {
-            let cursors = open.map { last[$0] }
-            let response = try await send(useBulk ? .getBulk(cursors, nonRepeaters: 0, maxRepetitions: repetitions) : .getNext(cursors), to: target)
-            if response.errorStatus == Int(SNMP_ERR_TOOBIG), repetitions > 1 {
-                repetitions = max(1, repetitions / 2)
-                continue
-            }
-            if response.errorStatus == Int(SNMP_ERR_NOSUCHNAME), !useBulk, open.indices.contains(response.errorIndex - 1) {
-                open.remove(at: response.errorIndex - 1)  // v1: that subtree ran to the end of the MIB
-                continue
-            }
-            let answer = try checked(response, target: target).varbinds
-            // A GET-BULK answer comes repetition by repetition, one varbind per cursor in each.
-            var batches = [[VarBind]](repeating: [], count: open.count)
-            var finished = Set<Int>()
-            for (position, varbind) in answer.enumerated() {
-                let slot = position % open.count
-                let root = open[slot]
-                guard !finished.contains(slot) else { continue }
-                if varbind.value == .endOfMibView || !roots[root].isPrefix(of: varbind.oid)
-                    || varbind.oid == roots[root] && varbind.value.isException
-                {
-                    finished.insert(slot)
-                    continue
-                }
-                guard last[root] < varbind.oid else {
-                    for (slot, batch) in batches.enumerated() where !batch.isEmpty { try body(open[slot], batch, response.receivedAt) }
-                    throw SNMPError(
-                        .nonIncreasing, device: target.description,
-                        "the walk of \(roots[root]) went from \(last[root]) to \(varbind.oid), not forwards; the agent's MIB order is broken")
-                }
-                batches[slot].append(varbind)
-                last[root] = varbind.oid
-            }
-            for (slot, batch) in batches.enumerated() where !batch.isEmpty { try body(open[slot], batch, response.receivedAt) }
-            if answer.isEmpty { return }
-            open = open.enumerated().filter { !finished.contains($0.offset) }.map(\.element)
+        guard roots.count <= 1000 else {
+            throw SNMPError(.invalidRequest, device: target.description, "too many subtrees in one walk (\(roots.count))")
+        }
+        let bulk = if case .v1 = target.credentials { false } else { true }
+        var cursor = WalkCursor(roots: roots, maxRepetitions: maxRepetitions, bulk: bulk)
+        while let next = cursor.next {
+            let chunk = await walkChunk(cursor, next: next, of: target, limit: Self.walkChunkVarbinds)
+            for batch in chunk.batches { try body(batch.root, batch.varbinds, batch.receivedAt) }
+            if let error = chunk.error { throw error }
+            cursor = chunk.cursor
         }
     }
+
+    /// How many varbinds a walk gathers on the net-snmp thread before handing them to the caller: a poll's whole
+    /// walk (about 800) in one go, a controller's table of thousands of access points in a few.
+    static let walkChunkVarbinds = 4096
 
     /// A conceptual table: walks `table` (e.g. IF-MIB ifTable `1.3.6.1.2.1.2.2`) and groups the cells by
     /// row index, so a column with holes leaves those rows without that cell.
