@@ -26,7 +26,9 @@ struct DaemonResilienceTests {
         try "nonsense\n".write(to: directory.appendingPathComponent("community"), atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("edunetd.log").path
         let pid = try DaemonPollingTests.startDaemon(config: directory.appendingPathComponent("edunetd.yaml").path, log: log)
-        try await waitFor("two intervals of each nonsense port", diagnosis: { DaemonPollingTests.text(log) }) {
+        // Bounded at 60 s: beside the recording walks and the engine's hundred-device tests, two polls once took more than
+        // 20 s to be stored. A daemon that never stores them still fails.
+        try await waitFor("two intervals of each nonsense port", within: 60, diagnosis: { DaemonPollingTests.text(log) }) {
             ["port1", "port2", "port3"].allSatisfy { DaemonPollingTests.stored(directory, device: "nonsense-sw", interface: $0) >= 2 }
         }
         let status = DaemonPollingTests.stop(pid)

@@ -230,13 +230,15 @@ struct MultiRootWalkTests {
     @Test func roundTripsRunOnTheEngineThreadAndComeBackInChunks() async throws {
         let target = await EngineTests.v2c()
         let root: OID = "1.3.6.1.2.1.2.2"
-        let reference = try NetSNMPReference.bulkwalk(await TestAgents.snmpd(), community: "edunet-test", root: root.description)
+        // The agent's loopback counters move with other tests' traffic between the walks: their values are left out.
+        func steady(_ line: String) -> String { line.contains(" = Counter32: ") ? String(line.prefix { $0 != ":" }) : line }
+        let reference = try NetSNMPReference.bulkwalk(await TestAgents.snmpd(), community: "edunet-test", root: root.description).map(steady)
         #expect(reference.count > 40)
         // Three varbinds an answer: the whole table in one resumption of the caller.
         let start = WalkCursor(roots: [root], maxRepetitions: 3, bulk: true)
         let whole = await engine.walkChunk(start, next: try #require(start.next), of: target, limit: 100_000)
         #expect(whole.error == nil && whole.cursor.next == nil)
-        #expect(whole.batches.count > reference.count / 3 && whole.batches.flatMap(\.varbinds).map(NetSNMPReference.line) == reference)
+        #expect(whole.batches.count > reference.count / 3 && whole.batches.flatMap(\.varbinds).map { steady(NetSNMPReference.line($0)) } == reference)
         // Chunks of at least 10 varbinds (the last may hold fewer), resumed from the cursor each gives back.
         var cursor = start
         var chunks: [[VarBind]] = []
@@ -247,6 +249,6 @@ struct MultiRootWalkTests {
             cursor = chunk.cursor
         }
         #expect(chunks.dropLast().allSatisfy { (10..<13).contains($0.count) }, "\(chunks.map(\.count))")
-        #expect(chunks.flatMap { $0 }.map(NetSNMPReference.line) == reference)
+        #expect(chunks.flatMap { $0 }.map { steady(NetSNMPReference.line($0)) } == reference)
     }
 }

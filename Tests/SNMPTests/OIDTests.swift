@@ -22,6 +22,10 @@ struct OIDTests {
         #expect(c < a)
         #expect(c.isPrefix(of: a) && !a.isPrefix(of: c))
         #expect(a.suffix(after: c) == "9")
+        #expect(a.lastComponent(under: c) == 9)
+        #expect(OID("1.3.6.1.2.1.2.2.1.10.9.1").lastComponent(under: c) == nil, "two sub-identifiers after the column")
+        #expect(c.lastComponent(under: c) == nil)
+        #expect(OID("1.3.6.1.2.1.2.2.1.11.9").lastComponent(under: c) == nil, "another column")
     }
 
     @Test func displayText() {

@@ -58,7 +58,7 @@ public actor PollingLoop {
     private var lastSuccess: [String: Date] = [:]
     private let startedAt: Date
     /// Interface problems already logged, by device and interface, so that each is logged when it appears.
-    private var loggedProblems: [String: [String]] = [:]
+    private var loggedProblems: [String: [String: [String]]] = [:]
     /// A hash of the interface states last stored per device: they are written again only when they change.
     private var storedInterfaces: [String: Int] = [:]
     public private(set) var statistics = Statistics()
@@ -187,15 +187,16 @@ public actor PollingLoop {
             logger.notice("device up", metadata: ["device": "\(device.id)"])
         }
         defer { previous[device.id] = Dictionary(poll.interfaces.map { ($0.key, $0.sample) }, uniquingKeysWith: { first, _ in first }) }
-        for reading in poll.interfaces {
-            let key = device.id + "\u{0}" + reading.key
-            guard !reading.problems.isEmpty || loggedProblems[key] != nil, loggedProblems[key] != reading.problems else { continue }
-            loggedProblems[key] = reading.problems.isEmpty ? nil : reading.problems
+        var logged = loggedProblems[device.id] ?? [:]
+        for reading in poll.interfaces where !reading.problems.isEmpty || !logged.isEmpty {
+            guard logged[reading.key] != (reading.problems.isEmpty ? nil : reading.problems) else { continue }
+            logged[reading.key] = reading.problems.isEmpty ? nil : reading.problems
             for problem in reading.problems {
                 logger.warning(
                     "device answers nonsense", metadata: ["device": "\(device.id)", "interface": "\(reading.key)", "problem": "\(problem)"])
             }
         }
+        if logged != loggedProblems[device.id] ?? [:] { loggedProblems[device.id] = logged.isEmpty ? nil : logged }
         let before = previous[device.id] ?? [:]
         let measurements = poll.interfaces.compactMap { reading -> InterfaceMeasurement? in
             guard let earlier = before[reading.key] else { return nil }

@@ -85,6 +85,9 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
     let configuration: SNMPEngine.Configuration
     private let thread: NetSNMPThread
     private var devices: [DeviceKey: Device] = [:]
+    /// The devices with a session open: the ones a tick looks at. An engine knows every device of a city, and most
+    /// are idle between their polls with their sessions closed.
+    private var withSession: [ObjectIdentifier: Device] = [:]
     private var inFlight: [Int: InFlight] = [:]
     /// The caps on requests in flight, and the devices waiting for a slot.
     private var admission: RequestAdmission<Agent, Device>
@@ -105,7 +108,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
     var statistics: SNMPEngine.Statistics {
         SNMPEngine.Statistics(
             inFlight: admission.inFlight, queued: devices.values.reduce(0) { $0 + $1.queue.count - $1.queueHead },
-            openSessions: devices.values.filter { $0.session != nil }.count)
+            openSessions: withSession.count)
     }
 
     // MARK: - Requests from callers (run as jobs on the thread)
@@ -265,7 +268,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             if inFlight.removeValue(forKey: token) != nil {
                 admission.finished(at: nil)
                 device.discovering = false
-                closeSession(sessionRecord)
+                closeSession(sessionRecord, of: device)
                 failQueued(device, with: SNMPError(.unreachable, device: target.description, "cannot send the engine-ID discovery"))
             }
         }
@@ -364,6 +367,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             handle: opened.handle, socket: opened.socket,
             tag: thread.watch(session: opened.handle, socket: opened.socket, core: self), now: .now)
         device.session = record
+        withSession[ObjectIdentifier(device)] = device
         return record
     }
 
@@ -379,11 +383,14 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
             }
         }
         session.inFlight.removeAll()
-        if device.session === session { device.session = nil }
-        closeSession(session)
+        closeSession(session, of: device)
     }
 
-    private func closeSession(_ session: Session) {
+    private func closeSession(_ session: Session, of device: Device) {
+        if device.session === session {
+            device.session = nil
+            withSession[ObjectIdentifier(device)] = nil
+        }
         thread.unwatch(tag: session.tag, socket: session.socket)
         snmp_sess_close(session.handle)
     }
@@ -514,10 +521,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
 
     /// Work that must not happen inside a net-snmp callback: closing sessions, sending new requests.
     func afterRead() {
-        for (device, session) in sessionsToClose {
-            if device.session === session { device.session = nil }
-            closeSession(session)
-        }
+        for (device, session) in sessionsToClose { closeSession(session, of: device) }
         sessionsToClose.removeAll()
         let devices = pumpNeeded
         pumpNeeded.removeAll()
@@ -528,7 +532,7 @@ final class EngineCore: @unchecked Sendable, NetSNMPReader {
     func tick(now: ContinuousClock.Instant) {
         var busy: [Session] = []
         var idle: [Device] = []
-        for device in devices.values {
+        for device in withSession.values {
             guard let session = device.session else { continue }
             if !session.inFlight.isEmpty {
                 busy.append(session)

@@ -49,6 +49,15 @@ public struct OID: Sendable, Hashable, Comparable, CustomStringConvertible, Expr
         prefix.isPrefix(of: self) ? OID(Array(components[prefix.components.count...])) : nil
     }
 
+    /// The one sub-identifier after `prefix` when `self` is `prefix` followed by exactly one (the instance of a column
+    /// of a table indexed by one integer, such as ifIndex), else nil. Unlike `suffix(after:)` it copies nothing: a
+    /// poll asks it of every varbind.
+    public func lastComponent(under prefix: OID) -> UInt32? {
+        guard components.count == prefix.components.count + 1 else { return nil }
+        for position in prefix.components.indices where components[position] != prefix.components[position] { return nil }
+        return components[prefix.components.count]
+    }
+
     public func appending(_ more: UInt32...) -> OID { OID(components + more) }
 
     /// Lexicographic order of sub-identifiers, the order of a MIB walk.
