@@ -14,7 +14,7 @@
 # WARMUP (seconds, default two intervals: the first cycle stores no rates, having no earlier counters, and the second
 # creates every interface's series) lets the roll-ups and the deletion of rolled-up rates reach steady state.
 # EXTRA_CONFIG is appended to the daemon's configuration, e.g. EXTRA_CONFIG='alerts: {evaluate_seconds: 3600}' to see
-# what the alert sources' evaluations cost; WALK_OPTIONS go to the bare walks (snmp-bench's options).
+# what the alert sources' evaluations cost; WALK_OPTIONS go to the bare walks (snmp-bench's options; they come first, so they win over the script's own).
 #
 # Prints: cycle length and latest start behind schedule (from /metrics), daemon CPU per cycle and per device poll,
 # resident memory (peak), rows and database bytes per cycle and per day, what share of one core a city of 5,000
@@ -117,8 +117,11 @@ kill -TERM $daemon; wait $daemon || true; daemon=
 # the same devices, as many rounds as cycles were measured, 100 in flight as the daemon: the cost a poll is held to.
 python3 -c "import sys; [print(f'127.30.{i // 250}.{i % 250 + 1}:11161') for i in range(int(sys.argv[1]))]" "$N" > "$work/targets"
 echo "==> the engine's bare walk of the same columns, $CYCLES rounds of $N devices: 100 in flight, then paced as the daemon" >&2
-walk=$("$WALK_BIN" "$work/targets" --concurrency 100 --daemon-columns 1 --rounds "$CYCLES" --timeout 5 --retries 2 $WALK_OPTIONS | tail -1)
-paced=$("$WALK_BIN" "$work/targets" --daemon-columns 1 --rounds "$CYCLES" --spread-seconds "$INTERVAL" --timeout 5 --retries 2 $WALK_OPTIONS | tail -1)
+walk=$("$WALK_BIN" "$work/targets" $WALK_OPTIONS --concurrency 100 --daemon-columns 1 --rounds "$CYCLES" --timeout 5 --retries 2 | tail -1)
+# Paced as the daemon paces a cycle: spread over the interval, the walks of each step of interval × 50 / N (the daemon's
+# default poll.start_together) started together. WALK_OPTIONS come first, so that they can set another slot.
+slot=$(python3 -c "import sys; print(int(float(sys.argv[1]) * 1000 * min(1, 50 / int(sys.argv[2]))))" "$INTERVAL" "$N")
+paced=$("$WALK_BIN" "$work/targets" $WALK_OPTIONS --daemon-columns 1 --rounds "$CYCLES" --spread-seconds "$INTERVAL" --slot-milliseconds "$slot" --timeout 5 --retries 2 | tail -1)
 echo "    $walk; paced: $paced" >&2
 python3 - "$N" "$INTERVAL" "$CYCLES" "$hwm" $first $last "$walk" "$paced" <<'PY'
 import sys

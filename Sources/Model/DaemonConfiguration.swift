@@ -89,7 +89,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
                     result.alertEvaluation = .milliseconds(Int(v * 1000))
                 }
             }
-            if let poll = m["poll"]?.mapping("`poll`", keys: ["interval_seconds", "max_devices_in_flight", "start_together", "timeout_seconds", "retries", "seed"]) {
+            if let poll = m["poll"]?.mapping(
+                "`poll`", keys: ["interval_seconds", "max_devices_in_flight", "start_together", "timeout_seconds", "retries", "seed"])
+            {
                 if let v = poll["interval_seconds"]?.double("interval_seconds", in: 0.1...86_400) {
                     result.pollInterval = .milliseconds(Int(v * 1000))
                 }

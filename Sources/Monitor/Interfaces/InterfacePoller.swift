@@ -102,7 +102,9 @@ public struct InterfacePoller: Sendable {
         // What the agent got wrong, for the log and the interface's record: a value of the wrong type is not read.
         var problems: [String] = []
         func expect(_ column: Column, _ expected: String) {
-            if let value = cells[column], !value.isException, value.typeName != expected { problems.append("\(column) is \(value.typeName), not \(expected)") }
+            if let value = cells[column], !value.isException, value.typeName != expected {
+                problems.append("\(column) is \(value.typeName), not \(expected)")
+            }
         }
         expect(.ifHCInOctets, "Counter64")
         expect(.ifHCOutOctets, "Counter64")
