@@ -27,6 +27,11 @@ let package = Package(
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         // OIDs, typed values, credentials and the asynchronous engine over net-snmp; knows nothing of schools.
         .target(name: "SNMP", dependencies: ["CNetSNMP"]),
+        // libpcap (libpcap-dev) behind a thin shim; only the Capture module imports it.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // Capture files through libpcap and the frames' decoders (Ethernet, VLAN, ARP, IPv4/6, UDP, TCP, DHCP, DNS);
+        // knows nothing of schools.
+        .target(name: "Capture", dependencies: ["CPcap"]),
         // Plain value types for the city network and its policies, loaded and validated from YAML.
         .target(name: "Model", dependencies: ["Yams"]),
         // The SQLite schema, migrations and queries; the only module that writes SQL.
@@ -117,6 +122,7 @@ let package = Package(
         .testTarget(
             name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "TestSupport"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Store", "Model", "Compliance", "Daemon", "TestSupport"]),
         .testTarget(name: "PoolTests", dependencies: ["Pool", "Store", "Model", "Compliance", "Daemon", "Monitor", "TestSupport"]),

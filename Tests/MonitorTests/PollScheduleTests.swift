@@ -32,6 +32,13 @@ struct PollScheduleTests {
         #expect(schedule.nextDue == .seconds(45))
     }
 
+    @Test func noMorePollsStartTogetherThanMayBeInFlight() {
+        // Fifty started together with two in flight would queue 48 of them, each later than its due time.
+        let settings = PollingLoop.Settings(interval: minute, maxDevicesInFlight: 2, startedTogether: 50, seed: 1)
+        #expect(settings.startedTogether == 2 && settings.maxDevicesInFlight == 2)
+        #expect(PollingLoop.Settings(interval: minute, maxDevicesInFlight: 100, startedTogether: 50, seed: 1).startedTogether == 50)
+    }
+
     @Test func failuresBackOffTwiceFourAndEightTimesThenStay() {
         var schedule = PollSchedule(intervals: [minute], cycle: minute, offsets: [0])
         var due = schedule.takeDue(at: .zero)!

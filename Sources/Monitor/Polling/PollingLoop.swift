@@ -21,6 +21,7 @@ public actor PollingLoop {
         public var maxDevicesInFlight: Int
         /// About how many polls start at each step of the spread: the interval is cut into steps of
         /// `interval × startedTogether / devices`, and the devices whose offsets fall in one step start at its beginning.
+        /// Never more than `maxDevicesInFlight`: the polls beyond it would only wait in the queue and start late.
         public var startedTogether: Int
         /// Seeds the spread of devices over the interval.
         public var seed: UInt64
@@ -28,7 +29,7 @@ public actor PollingLoop {
         public init(interval: Duration, maxDevicesInFlight: Int, startedTogether: Int = 1, seed: UInt64) {
             self.interval = interval
             self.maxDevicesInFlight = max(1, maxDevicesInFlight)
-            self.startedTogether = max(1, startedTogether)
+            self.startedTogether = max(1, min(startedTogether, self.maxDevicesInFlight))
             self.seed = seed
         }
     }
