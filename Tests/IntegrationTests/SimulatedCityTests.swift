@@ -47,7 +47,7 @@ struct SimulatedCityTests {
         policies: policies
         http: {listen: "127.0.0.1:0"}
         traps: {port: 0}
-        poll: {interval_seconds: \(interval), timeout_seconds: 3, retries: 1, max_devices_in_flight: 2}
+        poll: {interval_seconds: \(interval), timeout_seconds: 3, retries: 1, max_devices_in_flight: 4}
         alerts: {tick_seconds: 0.2, evaluate_seconds: 2}
         """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
         return directory
