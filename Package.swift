@@ -32,6 +32,9 @@ let package = Package(
         // Capture files through libpcap and the frames' decoders (Ethernet, VLAN, ARP, IPv4/6, UDP, TCP, DHCP, DNS);
         // knows nothing of schools.
         .target(name: "Capture", dependencies: ["CPcap"]),
+        // The packet checks of the city: traffic per school subnet and host, and the detectors (ARP, rogue DHCP,
+        // scans, unknown stations, blocked domains) over the frames Capture decodes.
+        .target(name: "Security", dependencies: ["Capture", "Model", "Reports"]),
         // Plain value types for the city network and its policies, loaded and validated from YAML.
         .target(name: "Model", dependencies: ["Yams"]),
         // The SQLite schema, migrations and queries; the only module that writes SQL.
@@ -81,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "edunet",
             dependencies: [
-                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting", "Fleet", "Pool",
+                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting", "Fleet", "Pool", "Security", "Capture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -122,7 +125,8 @@ let package = Package(
         .testTarget(
             name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
+        .testTarget(name: "SecurityTests", dependencies: ["Security", "Capture", "Model", "TestSupport"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "TestSupport"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Store", "Model", "Compliance", "Daemon", "TestSupport"]),
         .testTarget(name: "PoolTests", dependencies: ["Pool", "Store", "Model", "Compliance", "Daemon", "Monitor", "TestSupport"]),

@@ -32,6 +32,6 @@ swift build --build-tests >/dev/null   # fails the script if the build failed
 # `scripts/test.sh --unit`: the module targets only (no executables as processes, no simulated city): seconds.
 if [ "${1:-}" = --unit ]; then
     shift
-    set -- --filter 'ModelTests|StoreTests|MonitorTests|ComplianceTests|ReportsTests|AlertingTests|DaemonTests|FleetTests|PoolTests|CaptureTests' "$@"
+    set -- --filter 'ModelTests|StoreTests|MonitorTests|ComplianceTests|ReportsTests|AlertingTests|DaemonTests|FleetTests|PoolTests|CaptureTests|SecurityTests' "$@"
 fi
 swift test --skip-build "$@"

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Capture
@@ -7,27 +8,8 @@ import Testing
 /// filters and with damage; and tcpdump's own test captures where `../shared` has them.
 @Suite("Capture files")
 struct CaptureFileTests {
-    /// A classic pcap file (little-endian, microseconds, Ethernet) holding `frames`, each captured whole unless a
-    /// snapshot length is given.
-    static func pcap(_ frames: [[UInt8]], snapshot: Int = 65535, start: UInt32 = 1_764_806_400) -> [UInt8] {
-        func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
-        var bytes = le32(0xA1B2_C3D4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(UInt32(snapshot)) + le32(1)
-        for (index, frame) in frames.enumerated() {
-            let captured = min(frame.count, snapshot)
-            bytes += le32(start + UInt32(index)) + le32(250_000) + le32(UInt32(captured)) + le32(UInt32(frame.count))
-            bytes += frame[..<captured]
-        }
-        return bytes
-    }
-
-    static func write(_ bytes: [UInt8]) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capture-\(UUID().uuidString).pcap").path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     @Test func readsEveryFrameWithItsTimeAndLengths() throws {
-        let path = try Self.write(Self.pcap(DecodedFrameTests.samples, snapshot: 200))
+        let path = try FrameBytes.write(FrameBytes.pcap(DecodedFrameTests.samples, snapshot: 200))
         defer { try? FileManager.default.removeItem(atPath: path) }
         var seen: [(Date, Int, DecodedFrame?)] = []
         let count = try CaptureFile(path: path).forEachFrame { frame in
@@ -42,7 +24,7 @@ struct CaptureFileTests {
     }
 
     @Test func aFilterKeepsWhatItMatches() throws {
-        let path = try Self.write(Self.pcap(DecodedFrameTests.samples))
+        let path = try FrameBytes.write(FrameBytes.pcap(DecodedFrameTests.samples))
         defer { try? FileManager.default.removeItem(atPath: path) }
         var ports: [UInt16] = []
         try CaptureFile(path: path, filter: "udp").forEachFrame { frame in
@@ -54,15 +36,15 @@ struct CaptureFileTests {
     }
 
     @Test func damagedOrForeignFilesSayWhatIsWrong() throws {
-        var cut = Self.pcap(DecodedFrameTests.samples)
+        var cut = FrameBytes.pcap(DecodedFrameTests.samples)
         cut.removeLast(10)
-        let path = try Self.write(cut)
+        let path = try FrameBytes.write(cut)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var read = 0
         let error = #expect(throws: CaptureError.self) { try CaptureFile(path: path).forEachFrame { _ in read += 1 } }
         #expect(read == 3 && error?.code == .readFailed && error?.message.contains("after 3 frames") == true, "\(String(describing: error))")
 
-        let text = try Self.write(Array("not a capture\n".utf8))
+        let text = try FrameBytes.write(Array("not a capture\n".utf8))
         defer { try? FileManager.default.removeItem(atPath: text) }
         let opened = #expect(throws: CaptureError.self) { try CaptureFile(path: text) }
         #expect(opened?.code == .cannotOpen && opened?.message.hasPrefix(text) == true)

@@ -84,7 +84,7 @@ public struct CaptureError: Error, Sendable, CustomStringConvertible {
     public let code: Code
     public let message: String
 
-    init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }

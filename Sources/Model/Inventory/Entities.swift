@@ -80,11 +80,16 @@ public struct School: Sendable, Hashable, Codable, Identifiable {
     public var teachers: Int
     public var subnets: [IPNetwork]
     public var areas: [Area]
+    /// The school's gateway addresses (inside its subnets); when none are listed, the first address of each subnet.
+    /// An ARP change for a gateway is the most serious one: every host of the subnet sends through it. Optional so that
+    /// configurations stored before the key existed still read.
+    public var gateways: [IPAddress]?
 
     public init(
         id: String, name: String, nameEN: String, county: String, kind: SchoolKind,
-        students: Int, teachers: Int, subnets: [IPNetwork], areas: [Area]
+        students: Int, teachers: Int, subnets: [IPNetwork], areas: [Area], gateways: [IPAddress]? = nil
     ) {
+        self.gateways = gateways
         self.id = id
         self.name = name
         self.nameEN = nameEN
@@ -129,12 +134,15 @@ public struct Device: Sendable, Hashable, Codable, Identifiable {
     public var controller: String?
     /// Poll this device every so many seconds instead of the daemon's interval (a slow stacked switch, say).
     public var pollIntervalSeconds: Double?
+    /// The device's own Ethernet address on the school LAN, if listed: a station the unknown-MAC check knows.
+    public var mac: MACAddress?
 
     public init(
         id: String, name: String, role: DeviceRole, vendor: String? = nil, model: String? = nil,
         school: String? = nil, node: String? = nil, management: ManagementAddress? = nil,
-        snmpProfile: String? = nil, controller: String? = nil, pollIntervalSeconds: Double? = nil
+        snmpProfile: String? = nil, controller: String? = nil, pollIntervalSeconds: Double? = nil, mac: MACAddress? = nil
     ) {
+        self.mac = mac
         self.id = id
         self.name = name
         self.role = role

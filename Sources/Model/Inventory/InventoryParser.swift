@@ -92,7 +92,7 @@ struct InventoryParser {
     }
 
     private mutating func school(_ value: YAMLValue) -> School? {
-        let keys = ["id", "name", "name_en", "county", "kind", "students", "teachers", "subnets", "areas"]
+        let keys = ["id", "name", "name_en", "county", "kind", "students", "teachers", "subnets", "areas", "gateways"]
         guard let m = value.mapping("a school", keys: keys, required: ["id", "name", "name_en", "county", "kind", "students", "teachers"]),
             let id = m["id"]?.identifier("id")
         else { return nil }
@@ -112,14 +112,26 @@ struct InventoryParser {
             subnets.append(subnet)
         }
         let areas = m["areas"]?.list("areas") { area($0, school: id) } ?? []
+        var gateways: [IPAddress] = []
+        for item in m["gateways"]?.list("gateways") ?? [] {
+            guard let gateway = item.ipAddress("gateways") else { continue }
+            if !subnets.contains(where: { $0.contains(gateway) }) {
+                log.error(
+                    "gateway \(gateway) of school `\(id)` is in none of its subnets", at: item.location,
+                    help: "list the address the school's hosts send through, inside one of `subnets`")
+            }
+            gateways.append(gateway)
+        }
         guard let name, let nameEN, let county, let kind, let students, let teachers else { return nil }
         return School(
             id: id, name: name, nameEN: nameEN, county: county, kind: kind, students: students,
-            teachers: teachers, subnets: subnets, areas: areas)
+            teachers: teachers, subnets: subnets, areas: areas, gateways: gateways.isEmpty ? nil : gateways)
     }
 
     private mutating func device(_ value: YAMLValue) -> Device? {
-        let keys = ["id", "name", "role", "vendor", "model", "school", "node", "management", "snmp_profile", "controller", "poll_interval_seconds"]
+        let keys = [
+            "id", "name", "role", "vendor", "model", "school", "node", "management", "snmp_profile", "controller", "poll_interval_seconds", "mac",
+        ]
         guard let m = value.mapping("a device", keys: keys, required: ["id", "name", "role"]),
             let id = m["id"]?.identifier("id")
         else { return nil }
@@ -149,11 +161,12 @@ struct InventoryParser {
             checkReachability(id: id, role: role, mapping: m)
         }
         let interval = m["poll_interval_seconds"]?.double("poll_interval_seconds", in: 1...86_400)
-        guard let name, let role, m["poll_interval_seconds"] == nil || interval != nil else { return nil }
+        let mac = m["mac"]?.mac("mac")
+        guard let name, let role, m["poll_interval_seconds"] == nil || interval != nil, m["mac"] == nil || mac != nil else { return nil }
         return Device(
             id: id, name: name, role: role, vendor: m["vendor"]?.string("vendor"), model: m["model"]?.string("model"),
             school: school, node: node, management: management, snmpProfile: profile, controller: controller,
-            pollIntervalSeconds: interval)
+            pollIntervalSeconds: interval, mac: mac)
     }
 
     /// Polled devices need an address and a profile; access points may instead be reached through their controller.

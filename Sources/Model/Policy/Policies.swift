@@ -103,6 +103,22 @@ public struct SecurityPolicy: Sendable, Hashable, Codable {
     /// DHCP servers allowed to answer on school networks; any other is rogue.
     public var authorizedDHCPServers: [IPAddress]
     public var blockedDomains: [String]
+    /// `scan_detection`; nil (the key left out, or a configuration stored before it existed) is the defaults.
+    public var scanDetection: ScanDetectionPolicy?
+}
+
+/// When a source's connection attempts are a port scan or an address sweep (`security.yaml`'s `scan_detection`):
+/// Zeek's scan policy by default (15 ports of one host, or 25 hosts on one port, within 5 minutes), a higher threshold
+/// for sources inside the school subnets (their backup agents and printer discovery), and the bureau's own scanners.
+public struct ScanDetectionPolicy: Sendable, Hashable, Codable {
+    public var windowSeconds: Double = 300
+    public var portScanPorts: Int = 15
+    public var addressSweepHosts: Int = 25
+    public var localPortScanPorts: Int = 50
+    public var localAddressSweepHosts: Int = 100
+    public var allowedScanners: [IPAddress] = []
+
+    public init() {}
 }
 
 /// Who hears about alerts and when: receivers (one or more per county's IT team), the routes to them, how

@@ -148,17 +148,42 @@ struct PolicyParser {
     }
 
     func security(_ root: YAMLValue) -> SecurityPolicy? {
-        let keys = ["graded_protection_level", "forbidden_communities", "snmp_v3_required_roles", "authorized_dhcp_servers", "blocked_domains"]
-        guard let m = root.mapping("security.yaml", keys: keys, required: keys),
+        let required = ["graded_protection_level", "forbidden_communities", "snmp_v3_required_roles", "authorized_dhcp_servers", "blocked_domains"]
+        guard let m = root.mapping("security.yaml", keys: required + ["scan_detection"], required: required),
             let level = m["graded_protection_level"]?.int("graded_protection_level", in: 1...5),
             let communities = m["forbidden_communities"]?.list("forbidden_communities", { $0.string("forbidden_communities") }),
             let roles = m["snmp_v3_required_roles"]?.list("snmp_v3_required_roles", { $0.choice("snmp_v3_required_roles", of: DeviceRole.self) }),
             let dhcp = m["authorized_dhcp_servers"]?.list("authorized_dhcp_servers", { $0.ipAddress("authorized_dhcp_servers") }),
             let domains = m["blocked_domains"]?.list("blocked_domains", { $0.string("blocked_domains") })
         else { return nil }
-        return SecurityPolicy(
+        var policy = SecurityPolicy(
             gradedProtectionLevel: level, forbiddenCommunities: communities, snmpV3RequiredRoles: roles,
             authorizedDHCPServers: dhcp, blockedDomains: domains)
+        if let scan = m["scan_detection"] {
+            guard let detection = scanDetection(scan) else { return nil }
+            policy.scanDetection = detection
+        }
+        return policy
+    }
+
+    private func scanDetection(_ value: YAMLValue) -> ScanDetectionPolicy? {
+        let keys = [
+            "window_seconds", "port_scan_ports", "address_sweep_hosts", "local_port_scan_ports", "local_address_sweep_hosts", "allowed_scanners",
+        ]
+        guard let m = value.mapping("`scan_detection`", keys: keys) else { return nil }
+        var policy = ScanDetectionPolicy()
+        var valid = true
+        func read<T>(_ key: String, _ parse: (YAMLValue) -> T?, into field: WritableKeyPath<ScanDetectionPolicy, T>) {
+            guard let value = m[key] else { return }
+            if let parsed = parse(value) { policy[keyPath: field] = parsed } else { valid = false }
+        }
+        read("window_seconds", { $0.double("window_seconds", in: 1...86_400) }, into: \.windowSeconds)
+        read("port_scan_ports", { $0.int("port_scan_ports", in: 2...65_535) }, into: \.portScanPorts)
+        read("address_sweep_hosts", { $0.int("address_sweep_hosts", in: 2...16_777_216) }, into: \.addressSweepHosts)
+        read("local_port_scan_ports", { $0.int("local_port_scan_ports", in: 2...65_535) }, into: \.localPortScanPorts)
+        read("local_address_sweep_hosts", { $0.int("local_address_sweep_hosts", in: 2...16_777_216) }, into: \.localAddressSweepHosts)
+        read("allowed_scanners", { $0.list("allowed_scanners", { $0.ipAddress("allowed_scanners") }) }, into: \.allowedScanners)
+        return valid ? policy : nil
     }
 
     mutating func alerting(_ root: YAMLValue) -> AlertingPolicy? {

@@ -74,6 +74,11 @@ public struct IPNetwork: Hashable, TextualValue {
         guard Self.masked(address.bytes, prefix) == address.bytes else { return nil }
     }
 
+    /// True when `address` lies in the network.
+    public func contains(_ address: IPAddress) -> Bool {
+        address.isIPv4 == self.address.isIPv4 && Self.masked(address.bytes, prefixLength) == self.address.bytes
+    }
+
     /// True when the two networks share at least one address.
     public func overlaps(_ other: IPNetwork) -> Bool {
         guard address.isIPv4 == other.address.isIPv4 else { return false }

@@ -116,6 +116,15 @@ struct YAMLValue {
         textual(field, as: "an IP address", help: "write an IPv4 or IPv6 address, e.g. `127.3.1.1`")
     }
 
+    func mac(_ field: String) -> MACAddress? {
+        guard let text = string(field) else { return nil }
+        guard let mac = MACAddress(parsing: text) else {
+            log.error("`\(field)` `\(text)` is not a MAC address", at: location, help: "write six hex pairs, e.g. `00:1a:2b:3c:4d:5e`")
+            return nil
+        }
+        return mac
+    }
+
     func ipNetwork(_ field: String) -> IPNetwork? {
         textual(field, as: "a network in CIDR form", help: "write the network address and prefix with host bits zero, e.g. `10.12.0.0/16`")
     }

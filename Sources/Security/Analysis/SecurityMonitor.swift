@@ -1,0 +1,85 @@
+import Capture
+import Foundation
+
+/// Every packet check over one stream of frames: the accounting and each detector, fed frame by frame in capture order.
+/// A file's analysis and the daemon's live capture run the same monitor.
+public struct SecurityMonitor: Sendable {
+    public let context: SecurityContext
+    public private(set) var accounting = TrafficAccounting()
+    /// Frames seen, and those not even an Ethernet header could be read from.
+    public private(set) var frames = 0
+    public private(set) var undecodable = 0
+    private var arp = ARPWatch()
+    private var dhcp = RogueDHCP()
+    private var scans = ScanDetector()
+    private var stations = UnknownStations()
+    private var domains = BlockedDomains()
+
+    public init(context: SecurityContext) { self.context = context }
+
+    /// Reads one frame: `bytes` as captured, `wireLength` as on the wire, `seconds` since 1970.
+    public mutating func observe(_ bytes: UnsafeRawBufferPointer, wireLength: Int, seconds: Double) {
+        frames += 1
+        guard let decoded = DecodedFrame.decode(bytes, wireLength: wireLength) else {
+            undecodable += 1
+            accounting.add(
+                frameBytes: wireLength, ipBytes: 0, minute: Int((seconds / 60).rounded(.down)), source: nil, sourceSubnet: nil, destination: nil,
+                destinationSubnet: nil)
+            return
+        }
+        observe(decoded, seconds: seconds)
+    }
+
+    private mutating func observe(_ frame: DecodedFrame, seconds: Double) {
+        let minute = Int((seconds / 60).rounded(.down))
+        let number = frames
+        var time: Date { Date(timeIntervalSince1970: seconds) }
+        switch frame.ip?.addresses {
+        case .v4(let source, let destination)?:
+            let sourceSubnet = context.subnets.index(of: source)
+            accounting.add(
+                frameBytes: frame.wireLength, ipBytes: frame.ip?.length ?? 0, minute: minute, source: source, sourceSubnet: sourceSubnet,
+                destination: destination, destinationSubnet: context.subnets.index(of: destination))
+            if sourceSubnet != nil {
+                stations.observe(mac: frame.ethernet.source, address: source, frame: number, time: time, context: context)
+            }
+            if let tcp = frame.tcp {
+                scans.observe(tcp, source: source, destination: destination, frame: number, time: time, seconds: seconds, context: context)
+            } else if let udp = frame.udp {
+                if let message = frame.dhcp {
+                    dhcp.observe(message, udp: udp, source: source, ethernet: frame.ethernet, frame: number, time: time, context: context)
+                } else if let message = frame.dns {
+                    let school = sourceSubnet.map { context.schoolOfSubnet[$0] }
+                    domains.observe(message, source: "\(source)", school: school, frame: number, time: time, context: context)
+                }
+            }
+        case .v6(let source, _)?:
+            accounting.add(
+                frameBytes: frame.wireLength, ipBytes: frame.ip?.length ?? 0, minute: minute, source: nil, sourceSubnet: nil, destination: nil,
+                destinationSubnet: nil)
+            if let message = frame.dns { domains.observe(message, source: "\(source)", school: nil, frame: number, time: time, context: context) }
+        case nil:
+            if let message = frame.arp {
+                let subnet = context.subnets.index(of: message.senderIP)
+                accounting.add(
+                    frameBytes: frame.wireLength, ipBytes: 0, minute: minute, source: message.senderIP, sourceSubnet: subnet, destination: nil,
+                    destinationSubnet: nil)
+                arp.observe(message, ethernet: frame.ethernet, frame: number, time: time, context: context)
+                if subnet != nil {
+                    stations.observe(mac: frame.ethernet.source, address: message.senderIP, frame: number, time: time, context: context)
+                }
+            } else {
+                accounting.add(
+                    frameBytes: frame.wireLength, ipBytes: 0, minute: minute, source: nil, sourceSubnet: nil, destination: nil, destinationSubnet: nil
+                )
+            }
+        }
+    }
+
+    /// Every event so far, in the order of the frames that showed them first.
+    public var events: [SecurityEvent] {
+        // By frame; one frame's events in the detectors' order.
+        (arp.log.events + dhcp.log.events + scans.log.events + stations.log.events + domains.log.events).enumerated()
+            .sorted { ($0.element.frame, $0.offset) < ($1.element.frame, $1.offset) }.map(\.element)
+    }
+}

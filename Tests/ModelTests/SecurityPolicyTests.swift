@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import Model
+
+/// What the packet checks read from the inventory and `security.yaml`: gateways, devices' MACs and scan thresholds.
+@Suite("Security settings of the inventory and policies")
+struct SecurityPolicyTests {
+    @Test func gatewaysAndMACsAreReadAndAGatewayOutsideTheSubnetsIsLocated() throws {
+        let base = InventoryFixture.base
+            .replacingOccurrences(of: "subnets: [10.21.0.0/20]", with: "subnets: [10.21.0.0/20]\n    gateways: [10.21.0.254]")
+            .replacingOccurrences(of: "snmp_profile: v2}", with: "snmp_profile: v2, mac: \"00-1A-2B-3C-4D-5E\"}")
+        let fixture = try InventoryFixture(base: base)
+        defer { fixture.remove() }
+        let configuration = try fixture.load()
+        #expect(configuration.inventory.schools.first?.gateways == [IPAddress("10.21.0.254")!])
+        #expect(configuration.inventory.devices.first?.mac == MACAddress(parsing: "00:1a:2b:3c:4d:5e"))
+
+        let outside = try InventoryFixture(base: base.replacingOccurrences(of: "gateways: [10.21.0.254]", with: "gateways: [10.22.0.1]"))
+        defer { outside.remove() }
+        let problem = try #require(outside.diagnostics().first)
+        #expect(problem.message == "gateway 10.22.0.1 of school `xq-01` is in none of its subnets")
+        #expect(
+            problem.location?.file == outside.inventory + "/base.yaml" && problem.location?.line == 25 && problem.location?.column == 16, "\(problem)"
+        )
+
+        let badMAC = try InventoryFixture(base: base.replacingOccurrences(of: "00-1A-2B-3C-4D-5E", with: "00-1A-2B"))
+        defer { badMAC.remove() }
+        #expect(badMAC.diagnostics().map(\.message) == ["`mac` `00-1A-2B` is not a MAC address"])
+    }
+
+    @Test func scanThresholdsDefaultToZeekAndAreChecked() throws {
+        let fixture = try InventoryFixture()
+        defer { fixture.remove() }
+        let sample = try #require(try fixture.load().policies.security.scanDetection)
+        #expect(sample.portScanPorts == 15 && sample.addressSweepHosts == 25 && sample.windowSeconds == 300)
+        #expect(sample.localPortScanPorts == 50 && sample.allowedScanners == [IPAddress("10.0.0.200")!])
+        let text = try String(contentsOfFile: fixture.policies + "/security.yaml", encoding: .utf8)
+        let head = String(text[..<text.range(of: "# Port scans")!.lowerBound])
+        try fixture.writePolicy("security.yaml", head)
+        #expect(try fixture.load().policies.security.scanDetection == nil, "left out: the defaults")
+        #expect(ScanDetectionPolicy().portScanPorts == 15 && ScanDetectionPolicy().addressSweepHosts == 25)
+        try fixture.writePolicy("security.yaml", head + "scan_detection: {port_scan_ports: 1, allowed_scanners: [nowhere]}\n")
+        #expect(
+            fixture.diagnostics().map(\.message).sorted()
+                == [
+                    "`allowed_scanners` `nowhere` is not an IP address", "`port_scan_ports` is 1, outside 2…65535",
+                ].sorted(), "\(fixture.diagnostics().map(\.message))")
+    }
+}
