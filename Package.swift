@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP", "Pool",
+                "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP", "Pool", "Security", "Capture",
                 .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,6 +105,8 @@ let package = Package(
         .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "Store", "Model", "BenchSupport"]),
         // The education cloud: its verdicts over a month of 500 hosts' polls, and allocation requests (scripts/bench-pool.sh).
         .executableTarget(name: "pool-bench", dependencies: ["Pool", "Store", "Model", "BenchSupport"]),
+        // The capture benchmark (scripts/bench-capture.sh): writes a school network's traffic and runs every check over it.
+        .executableTarget(name: "capture-bench", dependencies: ["Security", "Capture", "Model", "BenchSupport"]),
         // The alert-storm benchmark (scripts/bench-alerts.sh).
         .executableTarget(name: "alert-bench", dependencies: ["Alerting", "Store", "Model", .product(name: "Logging", package: "swift-log")]),
         // Helpers the test targets share: the process runners, the SNMP agents on loopback and the simulated city,
@@ -125,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "MonitorTests", dependencies: ["Monitor", "Model", "SNMP", "DaemonHTTP", .product(name: "Prometheus", package: "swift-prometheus")]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport", "BenchSupport"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "Capture", "Model", "TestSupport"]),
         .testTarget(name: "ComplianceTests", dependencies: ["Compliance", "Reports", "Model", "Store", "Monitor", "TestSupport"]),
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Store", "Model", "Compliance", "Daemon", "TestSupport"]),
@@ -146,6 +148,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "edunet", "edunetd", "Daemon", "Alerting", "Compliance", "Fleet", "Pool", "Model", "Monitor", "SNMP", "Store", "TestSupport",
+                "Capture",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),

@@ -50,8 +50,8 @@ export EDUNET_SNMP_PRIV_KEY=simnet-backbone-priv
 export EDUNET_CLOUD_AUTH_KEY=simnet-cloud-auth
 export EDUNET_CLOUD_PRIV_KEY=simnet-cloud-priv
 ENV
-    # The devices dealt to the responders largest data file first, each to the responder with the fewest bytes so
-    # far: the city's 17 big routers (28,000 lines each) are what a cycle's time goes on.
+    # The devices dealt to the responders in turn, largest data file first: each gets a share of the city's 17 big
+    # routers (28,000 lines each, most of a cycle's varbinds) and of the small devices (a poll each, v3 for some).
     cores=$(nproc 2>/dev/null || echo 1)
     responders=${SIMNET_RESPONDERS:-$((cores < 4 ? cores : 4))}
     mapfile -t shards < <(python3 - "$dir" "$responders" <<'DEAL'
@@ -59,11 +59,9 @@ import os, sys
 directory, count = sys.argv[1], int(sys.argv[2])
 endpoints = open(os.path.join(directory, "endpoints.txt")).read().split()
 size = {e: os.path.getsize(os.path.join(directory, "data", e.rsplit(":", 1)[0] + ".snmprec")) for e in endpoints}
-shards, load = [[] for _ in range(count)], [0] * count
-for endpoint in sorted(endpoints, key=lambda e: -size[e]):
-    k = load.index(min(load))
-    shards[k].append(endpoint)
-    load[k] += size[endpoint]
+shards = [[] for _ in range(count)]
+for index, endpoint in enumerate(sorted(endpoints, key=lambda e: (-size[e], e))):
+    shards[index % count].append(endpoint)
 print("\n".join(" ".join(shard) for shard in shards if shard))
 DEAL
 )
@@ -72,11 +70,12 @@ DEAL
         endpoints=()
         for endpoint in ${shards[k]}; do endpoints+=("--agent-udpv4-endpoint=$endpoint"); done
         last_of[k]=${endpoint}
-        # Each responder indexes only its own devices' files (links into data/) on its first start.
+        # Each responder indexes only its own devices' files (hard links into data/: snmpsim names a device after the
+        # path it indexed, and through a symbolic link that would be the link's target) on its first start.
         rm -rf "$dir/data-$k"
         mkdir -p "$dir/cache/$k" "$dir/data-$k"
-        ln -s ../data/edunet-sim.snmprec "$dir/data-$k/"
-        for endpoint in ${shards[k]}; do ln -s "../data/${endpoint%:*}.snmprec" "$dir/data-$k/"; done
+        ln "$dir/data/edunet-sim.snmprec" "$dir/data-$k/"
+        for endpoint in ${shards[k]}; do ln "$dir/data/${endpoint%:*}.snmprec" "$dir/data-$k/"; done
         # SIMNET_TTL (seconds) stops the simulation by itself, so that an interrupted test run leaves nothing behind.
         nohup ${SIMNET_TTL:+timeout "$SIMNET_TTL"} python3 "$here/simnet-responder.py" --data-dir="$dir/data-$k" --cache-dir="$dir/cache/$k" \
             "${endpoints[@]}" \

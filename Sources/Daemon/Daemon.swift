@@ -1,4 +1,5 @@
 import Alerting
+import Capture
 import DaemonHTTP
 import Foundation
 import Logging
@@ -6,16 +7,19 @@ import Model
 import Monitor
 import Prometheus
 import SNMP
+import Security
 import ServiceLifecycle
 import Store
 
 /// The daemon as a value: every service `edunetd` runs (polling with reload and housekeeping, alerting with its
-/// sources, delivery and trap listener, the HTTP endpoints), built from one configuration and wired to each other.
+/// sources, delivery and trap listener, live capture, the HTTP endpoints), built from one configuration and wired to
+/// each other.
 /// The executable parses arguments and runs `run()`; tests build the same services.
 public struct Daemon: Sendable {
     public let settings: DaemonConfiguration
     public let polling: PollingService
     public let alerting: AlertingService
+    public let capture: CaptureService
     let server: DaemonHTTPServer
     let engine: SNMPEngine
     let logger: Logger
@@ -64,8 +68,24 @@ public struct Daemon: Sendable {
             await worker.update(policy: city.policies.alerting)
         }
         let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, metrics: trapMetrics, settings: settings, logger: logger)
+        // Live capture knows the inventory's devices and the fleet register's terminals as the city's own stations.
+        let captures: [(LiveCapture, CaptureMetrics)]
+        let context: SecurityContext
+        do {
+            captures = try CaptureService.open(settings, factory: metricsFactory)
+            let terminals = settings.captureInterfaces.isEmpty ? [] : try FleetStore(database: database).register().terminals.values.flatMap(\.macs)
+            context = SecurityContext.city(city, terminalMACs: terminals.isEmpty ? nil : terminals)
+        } catch let error as CaptureError {
+            await factory.engine.shutdown()
+            throw DaemonError(.capture, error.message)
+        } catch {
+            await factory.engine.shutdown()
+            throw DaemonError(.database, "\(error)")
+        }
+        let capture = CaptureService(captures: captures, context: context, monitor: monitor, logger: logger)
         let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) { await polling.health(at: Date()) }
-        return Daemon(settings: settings, polling: polling, alerting: alerting, server: server, engine: factory.engine, logger: logger)
+        return Daemon(
+            settings: settings, polling: polling, alerting: alerting, capture: capture, server: server, engine: factory.engine, logger: logger)
     }
 
     /// Runs every service until SIGTERM or SIGINT, then shuts the SNMP engine down. A service that fails (a taken
@@ -79,6 +99,8 @@ public struct Daemon: Sendable {
                 services: [
                     .init(service: polling, successTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: alerting, successTerminationBehavior: .gracefullyShutdownGroup),
+                    // A capture that ends (its interface went away) leaves polling and alerting running.
+                    .init(service: capture, successTerminationBehavior: .ignore),
                     .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -124,6 +146,8 @@ public struct DaemonError: Error, Sendable, CustomStringConvertible {
         public static let configuration = Code(name: "configuration", exitStatus: 1)
         /// A port (HTTP, traps) cannot be listened on, or a trap community cannot be read.
         public static let listener = Code(name: "listener", exitStatus: 1)
+        /// An interface `capture` names cannot be captured on (it does not exist, or capturing needs root).
+        public static let capture = Code(name: "capture", exitStatus: 1)
         /// The database cannot be opened or read.
         public static let database = Code(name: "database", exitStatus: 3)
         public var description: String { name }

@@ -30,6 +30,13 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// How often the alert engine steps (group timing, silences, holds) and the sources are evaluated.
     public var alertTick: Duration = .seconds(1)
     public var alertEvaluation: Duration = .seconds(15)
+    /// Live capture (`capture`): the interfaces to read (mirror ports; none by default, and capturing needs root or
+    /// CAP_NET_RAW), a BPF filter as tcpdump takes it, the bytes kept of each frame (whole Ethernet frames by default: a
+    /// DHCP message's options run past the first 300 bytes) and the kernel's buffer for bursts.
+    public var captureInterfaces: [String] = []
+    public var captureFilter: String?
+    public var captureSnapshotBytes: Int = 1600
+    public var captureBufferBytes: Int = 32 << 20
 
     public init(
         database: String = "edunet.sqlite", inventory: String = "inventory", policies: String = "policies",
@@ -60,7 +67,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
         if let root = YAMLDocumentReader.read(path: path, displayPath: path, log: log),
             let m = root.mapping(
                 "the daemon configuration",
-                keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days", "http", "traps", "alerts"])
+                keys: ["database", "inventory", "policies", "poll", "log_level", "retention_days", "http", "traps", "alerts", "capture"])
         {
             if let v = m["database"]?.string("database") { result.database = resolved(v) }
             if let v = m["inventory"]?.string("inventory") { result.inventory = resolved(v) }
@@ -88,6 +95,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
                 if let v = alerts["evaluate_seconds"]?.double("alerts.evaluate_seconds", in: 0.1...3600) {
                     result.alertEvaluation = .milliseconds(Int(v * 1000))
                 }
+            }
+            if let capture = m["capture"]?.mapping("`capture`", keys: ["interfaces", "filter", "snapshot_bytes", "buffer_mib"]) {
+                if let v = capture["interfaces"]?.list("capture.interfaces", { $0.string("capture.interfaces") }) { result.captureInterfaces = v }
+                if let v = capture["filter"]?.string("capture.filter") { result.captureFilter = v }
+                if let v = capture["snapshot_bytes"]?.int("capture.snapshot_bytes", in: 64...65_535) { result.captureSnapshotBytes = v }
+                if let v = capture["buffer_mib"]?.int("capture.buffer_mib", in: 1...4096) { result.captureBufferBytes = v << 20 }
             }
             if let poll = m["poll"]?.mapping(
                 "`poll`", keys: ["interval_seconds", "max_devices_in_flight", "start_together", "timeout_seconds", "retries", "seed"])

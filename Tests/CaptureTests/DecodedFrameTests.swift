@@ -1,3 +1,5 @@
+import BenchSupport
+import Foundation
 import TestSupport
 import Testing
 
@@ -147,6 +149,21 @@ struct DecodedFrameTests {
         #expect(decoded > 10_000, "most mutated frames keep an Ethernet header")
     }
 
+    /// libFuzzer, coverage-guided and under AddressSanitizer, on the decoders for a bounded time
+    /// (`EDUNET_FUZZ_SECONDS`, default 20), starting from the sample frames: it must find no crash, overread or hang.
+    @Test(.timeLimit(.minutes(5))) func libFuzzerFindsNothing() throws {
+        let seeds = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-fuzz-seeds-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: seeds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: seeds) }
+        for (index, frame) in Self.samples.enumerated() { try Data(frame).write(to: seeds.appendingPathComponent("sample-\(index)")) }
+        let seconds = ProcessInfo.processInfo.environment["EDUNET_FUZZ_SECONDS"] ?? "20"
+        let run = try TestProcess.run("bash '\(TestAgents.root.path)/scripts/fuzz-capture.sh' \(seconds) '\(seeds.path)'")
+        #expect(run.status == 0, "\(run.output)")
+        let executed = run.output.split(separator: "\n").first { $0.hasPrefix("stat::number_of_executed_units:") }
+        let units = executed.flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? 0
+        #expect(units > 10_000, "libFuzzer ran \(units) inputs: \(run.output)")
+    }
+
     static let samples: [[UInt8]] = [
         FrameBytes.ethernet(
             from: "00:1a:2b:3c:4d:5e", tags: [(0x8100, 10)], type: 0x0806,
@@ -166,17 +183,4 @@ struct DecodedFrameTests {
             from: "00:1a:2b:3c:4d:5e", type: 0x0800,
             FrameBytes.ipv4(from: "10.0.0.9", to: "10.0.0.10", protocol: 6, FrameBytes.tcp(from: 1, to: 80, flags: 2))),
     ]
-}
-
-/// A small seeded generator (SplitMix64), so that the mutated frames are the same in every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -11,14 +11,15 @@ import Testing
 struct AlertingDaemonTests {
     static let secret = "whsec_" + Data("daemon test key".utf8).base64EncodedString()
 
-    /// A lab: the sample counties and policies, one switch at 127.0.0.1 (no agent: it is simply down), alerts to `receiver`.
+    /// A lab: the sample counties and policies, one switch at 127.0.0.1 (no agent: it is simply down), alerts to `receiver`;
+    /// with `capture`, a school on 10.21.0.0/20 and live capture on those interfaces with that filter.
     struct Lab {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-alerting-\(UUID().uuidString)")
         let trapPort = WebhookReceiver.freePort()
         var database: String { directory.appendingPathComponent("lab.sqlite").path }
         var log: String { directory.appendingPathComponent("edunetd.log").path }
 
-        init(receiver: WebhookReceiver) throws {
+        init(receiver: WebhookReceiver, capture: (interfaces: [String], filter: String)? = nil) throws {
             let fm = FileManager.default
             try fm.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
             try fm.copyItem(at: AlertFixture.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
@@ -34,6 +35,13 @@ struct AlertingDaemonTests {
               - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(WebhookReceiver.freePort())}, snmp_profile: lab}
 
             """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+            if capture != nil {
+                try """
+                schools:
+                  - {id: xq-01, name: 兴庆区第一小学, name_en: Xingqing No. 1 Primary School, county: xingqing, kind: primary, students: 1200, teachers: 80, subnets: [10.21.0.0/20]}
+
+                """.write(to: directory.appendingPathComponent("inventory/school.yaml"), atomically: true, encoding: .utf8)
+            }
             try """
             receivers:
               - {id: city-noc, name: 市教育网络中心, kind: generic, url: "\(receiver.url("/hooks/city-noc"))", secret: {env: LAB_WEBHOOK_SECRET}}
@@ -50,6 +58,7 @@ struct AlertingDaemonTests {
             http: {listen: "127.0.0.1:0"}
             traps: {port: \(trapPort), community: {env: LAB_TRAP_COMMUNITY}}
             alerts: {tick_seconds: 0.1, evaluate_seconds: 1}
+            \(capture.map { "capture: {interfaces: [\($0.interfaces.joined(separator: ", "))], filter: \"\($0.filter)\"}" } ?? "")
 
             """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
         }

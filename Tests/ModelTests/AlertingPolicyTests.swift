@@ -37,13 +37,14 @@ struct AlertingPolicyTests {
         try fixture.writePolicy(
             "alerting.yaml",
             Self.receivers + """
-                rules: {device_unreachable: {warning_after_seconds: 30, critical_after_seconds: 120}, link_congested: {for_minutes: 5}}
+                rules: {device_unreachable: {warning_after_seconds: 30, critical_after_seconds: 120}, link_congested: {for_minutes: 5}, security_event: {hold_minutes: 15}}
                 grouping: {group_wait_seconds: 10, max_alerts: 20}
                 delivery: {max_age_hours: 2}
 
                 """)
         let policy = try fixture.load().policies.alerting
         #expect(policy.rules.unreachableWarningSeconds == 30 && policy.rules.unreachableCriticalSeconds == 120 && policy.rules.congestionMinutes == 5)
+        #expect(policy.rules.securityEventHoldMinutes == 15 && AlertingPolicy.Rules().securityEventHoldMinutes == 60)
         #expect(policy.grouping.groupWaitSeconds == 10 && policy.grouping.maxAlerts == 20 && policy.grouping.groupIntervalSeconds == 300)
         #expect(policy.delivery.maxAgeHours == 2 && policy.delivery.initialBackoffSeconds == 5)
         #expect(policy.receiver("yn")?.effectiveRatePerMinute == 10 && policy.receiver("yn")?.english == true)

@@ -27,6 +27,25 @@ struct DaemonConfigurationTests {
         #expect(throws: ModelError.self) { try DaemonConfiguration.load(path: inline) }
     }
 
+    @Test func liveCaptureIsOffByDefaultAndReadWithItsLimits() throws {
+        let defaults = DaemonConfiguration()
+        #expect(defaults.captureInterfaces.isEmpty && defaults.captureFilter == nil && defaults.captureSnapshotBytes == 1600)
+        let path = try write("capture: {interfaces: [mirror0, mirror1], filter: \"not port 22\", snapshot_bytes: 512, buffer_mib: 64}\n")
+        let settings = try DaemonConfiguration.load(path: path)
+        #expect(settings.captureInterfaces == ["mirror0", "mirror1"] && settings.captureFilter == "not port 22")
+        #expect(settings.captureSnapshotBytes == 512 && settings.captureBufferBytes == 64 << 20)
+        let bad = try write("capture: {interfaces: [mirror0], snapshot_bytes: 20, mirror: yes}\n")
+        do {
+            _ = try DaemonConfiguration.load(path: bad)
+            Issue.record("a snapshot of 20 bytes and an unknown key were accepted")
+        } catch {
+            let text = error.diagnostics.map(\.description).joined(separator: "\n")
+            #expect(
+                text.contains("\(bad):1:") && text.contains("`capture.snapshot_bytes` is 20, outside 64…65535") && text.contains("`mirror`"),
+                "\(text)")
+        }
+    }
+
     @Test func badListenAddressAndTrapPortAreLocated() throws {
         let path = try write("http: {listen: \"localhost\"}\ntraps: {port: 70000}\n")
         #expect(throws: ModelError.self) { try DaemonConfiguration.load(path: path) }

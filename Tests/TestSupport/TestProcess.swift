@@ -24,6 +24,14 @@ public enum TestProcess {
         return (status >> 8) & 0xFF
     }
 
+    /// Runs `command` to its end: its exit status and what it printed (stdout and stderr together).
+    public static func run(_ command: String) throws -> (status: Int32, output: String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-command-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let status = try wait(try spawn("\(command) > '\(log)' 2>&1 < /dev/null"))
+        return (status, FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? "")
+    }
+
     /// The exit status if the process has ended (it is reaped then), nil while it runs.
     public static func status(ifExited pid: pid_t) -> Int32? {
         var status: Int32 = 0

@@ -16,7 +16,7 @@ public final class CaptureFile {
         }
         // Closed here on every failure: `deinit` runs only once the handle is stored, after the checks.
         do throws(CaptureError) {
-            try Self.check(handle, path: path, filter: filter)
+            try Self.check(handle, source: path, filter: filter)
         } catch {
             pcap_close(handle)
             throw error
@@ -25,10 +25,11 @@ public final class CaptureFile {
         self.path = path
     }
 
-    private static func check(_ handle: OpaquePointer, path: String, filter: String?) throws(CaptureError) {
+    /// Refuses what is not Ethernet and sets the filter: a file's and a live capture's checks alike.
+    static func check(_ handle: OpaquePointer, source: String, filter: String?) throws(CaptureError) {
         guard pcap_datalink(handle) == DLT_EN10MB else {
             let name = pcap_datalink_val_to_name(pcap_datalink(handle)).map { String(cString: $0) } ?? "\(pcap_datalink(handle))"
-            throw CaptureError(.unsupportedLinkType, "\(path): its frames are \(name), not Ethernet; capture on an Ethernet interface")
+            throw CaptureError(.unsupportedLinkType, "\(source): its frames are \(name), not Ethernet; capture on an Ethernet interface")
         }
         guard let filter else { return }
         var program = bpf_program()

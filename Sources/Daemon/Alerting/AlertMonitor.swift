@@ -6,6 +6,7 @@ import Model
 import Monitor
 import Pool
 import SNMP
+import Security
 import Store
 
 /// Runs the alert sources on their schedules and the engine's periodic step: reachability, link state, congestion, APs and
@@ -131,6 +132,12 @@ public actor AlertMonitor {
         case .resolve(let fingerprint): try await engine.resolve(fingerprint: fingerprint, at: now)
         case .ignore: logger.debug("trap ignored", metadata: ["source": "\(trap.source)", "trap": "\(trap.trapOID)"])
         }
+    }
+
+    /// What live capture on `interface` found (firing events only; the hold resolves it when no frame shows it again).
+    public func handle(_ event: SecurityEvent, interface: String, at now: Date) async throws(StoreError) {
+        guard let signal = AlertSources.security(event, interface: interface, topology: topology) else { return }
+        try await engine.raise(signal, hold: rules.securityEventHoldMinutes * 60, at: now)
     }
 
     /// Until cancelled: the engine's step every `tick`, the sources every `evaluateEvery`, compliance on its own

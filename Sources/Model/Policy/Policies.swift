@@ -185,7 +185,7 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         public static let names = [
             "device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
             "snmp_auth_failure", "delivery_failed", "ap_down", "terminal_lost_seen", "terminals_not_seen", "terminal_wrong_school",
-            "pool_site_loss", "pool_active_active_lost", "pool_storage_full",
+            "pool_site_loss", "pool_active_active_lost", "pool_storage_full", "security_event",
         ]
         /// NAV's two stages: a device that has not answered for this long is a warning, then critical.
         public var unreachableWarningSeconds: Double = 60
@@ -222,6 +222,9 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         public var poolSiteLossSeverity: AlertSeverity = .critical
         public var poolActiveActiveSeverity: AlertSeverity = .critical
         public var poolStorageFullSeverity: AlertSeverity = .warning
+        /// What live capture found (each detector's kind is its own rule, at the severity docs/security.md gives it):
+        /// resolved this long after the last frame that showed it.
+        public var securityEventHoldMinutes: Double = 60
 
         public init() {}
 
@@ -255,6 +258,7 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
             try read(.poolSiteLossSeverity, \.poolSiteLossSeverity)
             try read(.poolActiveActiveSeverity, \.poolActiveActiveSeverity)
             try read(.poolStorageFullSeverity, \.poolStorageFullSeverity)
+            try read(.securityEventHoldMinutes, \.securityEventHoldMinutes)
             self = rules
         }
     }

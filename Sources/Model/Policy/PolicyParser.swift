@@ -270,6 +270,11 @@ struct PolicyParser {
             if let v = severity(r, "snmp_auth_failure") { rules.authenticationFailureSeverity = v }
             if let v = number(r, "snmp_auth_failure", "hold_minutes", in: 0.01...10_080) { rules.authenticationFailureHoldMinutes = v }
         }
+        if let r = m["security_event"]?.mapping("`rules.security_event`", keys: ["hold_minutes"]),
+            let v = number(r, "security_event", "hold_minutes", in: 0.01...10_080)
+        {
+            rules.securityEventHoldMinutes = v
+        }
         if let r = m["delivery_failed"]?.mapping("`rules.delivery_failed`", keys: ["severity"]), let v = severity(r, "delivery_failed") {
             rules.deliveryFailedSeverity = v
         }

@@ -1,0 +1,90 @@
+import Capture
+import Foundation
+import TestSupport
+import Testing
+
+/// `edunetd` capturing live on loopback: frames put on it with libpcap (a rogue DHCP offer and a query for a blocked
+/// domain from the lab school's subnet) reach a real webhook receiver as security alerts, and /metrics counts them.
+@Suite("edunetd live capture", .serialized, .enabled(if: getuid() == 0, "capturing needs root (CAP_NET_RAW)"))
+struct DaemonCaptureTests {
+    typealias F = FrameBytes
+    /// DHCP and DNS only: the other tests' SNMP on loopback is not read.
+    static let filter = "udp port 67 or udp port 53"
+
+    static let rogueOffer = F.ethernet(
+        from: "02:00:00:00:00:99", type: 0x0800,
+        F.ipv4(
+            from: "10.21.0.99", to: "255.255.255.255", protocol: 17,
+            F.udp(
+                from: 67, to: 68,
+                F.dhcp(op: 2, xid: 5, yiaddr: "10.21.1.50", client: "02:00:00:00:00:10", options: [(53, [2]), (54, F.ipv4("10.21.0.99"))]))))
+    static let blockedQuery = F.ethernet(
+        from: "02:00:00:00:00:10", type: 0x0800,
+        F.ipv4(from: "10.21.0.10", to: "10.0.0.53", protocol: 17, F.udp(from: 53_001, to: 53, F.dnsQuery(id: 3, name: "www.gambling.example"))))
+
+    static func securityAlerts(_ receiver: WebhookReceiver) -> [String: [String: String]] {
+        var found: [String: [String: String]] = [:]
+        for message in receiver.received {
+            for alert in (message.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? [] {
+                let labels = alert["labels"] as? [String: String] ?? [:]
+                if labels["category"] == "security", let rule = alert["rule"] as? String { found[rule] = labels }
+            }
+        }
+        return found
+    }
+
+    @Test func framesOnTheMirrorPortBecomeSecurityAlertsAndMetrics() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        let lab = try AlertingDaemonTests.Lab(receiver: receiver, capture: (["lo"], Self.filter))
+        defer { lab.remove() }
+        let pid = try await lab.startDaemon()
+        var stopped = false
+        defer { if !stopped { _ = EdunetTool.stop(pid) } }
+        let logText = { (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "" }
+        try await waitFor("capturing on lo", diagnosis: logText) { logText().contains("capturing") }
+
+        let sender = try LiveCapture(interface: "lo")
+        try sender.inject(Self.rogueOffer)
+        try sender.inject(Self.blockedQuery)
+        try sender.inject(Self.rogueOffer)  // the same server again: one alert
+        try await waitFor("the two security alerts", within: 30, diagnosis: { "\(Self.securityAlerts(receiver))\n\(logText())" }) {
+            Self.securityAlerts(receiver).count == 2
+        }
+        let alerts = Self.securityAlerts(receiver)
+        let rogue = try #require(alerts["rogue_dhcp_server"])
+        #expect(rogue["school"] == "xq-01" && rogue["county"] == "xingqing" && rogue["address"] == "10.21.0.99" && rogue["severity"] == "critical")
+        #expect(rogue["interface"] == "lo" && rogue["mac"] == "02:00:00:00:00:99")
+        let blocked = try #require(alerts["blocked_domain"])
+        #expect(blocked["address"] == "10.21.0.10" && blocked["school"] == "xq-01" && blocked["severity"] == "warning")
+        let summaries = receiver.received.map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(summaries.contains { $0.contains("私设 DHCP 服务器 10.21.0.99") }, "\(summaries)")
+
+        let port = try await SimulatedCityTests.httpPort(lab.directory)
+        // The counters go to /metrics about once a second.
+        var metrics = ""
+        for _ in 0..<50 where !metrics.contains("edunet_capture_frames_total{interface=\"lo\"} 3") {
+            try await Task.sleep(for: .milliseconds(200))
+            metrics = try await SimulatedCityTests.get(port, "/metrics").body
+        }
+        #expect(metrics.contains("edunet_capture_frames_total{interface=\"lo\"} 3"), "\(metrics)")
+        #expect(metrics.contains("edunet_capture_pcap_dropped{interface=\"lo\"} 0"), "\(metrics)")
+        #expect(metrics.contains("edunet_capture_pcap_received{interface=\"lo\"} 6"), "each frame counted sent and received on loopback")
+        stopped = true
+        #expect(EdunetTool.stop(pid) == 0, "\(logText())")
+    }
+
+    @Test func anInterfaceThatCannotBeCapturedOnStopsTheStart() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        let lab = try AlertingDaemonTests.Lab(receiver: receiver, capture: (["edunet-none0"], Self.filter))
+        defer { lab.remove() }
+        let pid = try EdunetTool.start(
+            ["--config", lab.directory.appendingPathComponent("edunetd.yaml").path], in: lab.directory,
+            environment: ["LAB_COMMUNITY": "none", "LAB_TRAP_COMMUNITY": "lab-traps", "LAB_WEBHOOK_SECRET": AlertingDaemonTests.secret], log: lab.log,
+            append: false)
+        let status = try TestProcess.wait(pid)
+        let log = (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? ""
+        #expect(status == 1 && log.contains("interface edunet-none0"), "\(status)\n\(log)")
+    }
+}
