@@ -2,8 +2,9 @@
 # The EduNet demo on the bundled simulated city: build; validate the sample inventory against the policies; serve
 # every device of it on loopback (scripts/simnet.sh); run edunetd on it for a few poll cycles into a fresh SQLite
 # file; then read what it measured: daemon status, links (congested ones and the under-tier uplinks), access points,
-# the bandwidth compliance report (table, and the HTML and CSV files), and the alerts it raised and sent to the
-# counties' receivers (a webhook sink on 127.0.0.1:9099 stands in for them; a trap is sent with snmptrap).
+# the bandwidth compliance report (table, and the HTML and CSV files), a school's capture through the security
+# detectors, and the alerts it raised and sent to the counties' receivers (a webhook sink on 127.0.0.1:9099 stands
+# in for them; a trap is sent with snmptrap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -124,6 +125,13 @@ echo "==> a terminal reported lost, seen on Wi-Fi by the daemon (edunet fleet sh
 "$edunet" fleet show "$lost"
 "$edunet" alerts list --rule terminal_lost_seen
 "$edunet" alerts list --rule terminal_wrong_school
+
+# A mirror port's capture of one school (scripts/make-school-capture.py): its terminals on the network, a travel router
+# handing out addresses, someone claiming the gateway's address, a blocked name, a port scan from outside.
+school=helan-primary-01
+python3 scripts/make-school-capture.py "$out/simnet/inventory" "$out/simnet/fleet/terminals.csv" "$school" "$out/$school.pcap"
+echo "==> security from packets: edunet capture analyze $out/$school.pcap (exit 1: the detectors found something)"
+"$edunet" capture analyze "$out/$school.pcap" | sed -n '/^Findings/,$p' || true
 
 echo "==> alerts raised (compliance failures, the trap, the fleet); sent to each county's receiver after the 30-s group wait"
 for _ in $(seq 1 60); do   # until the compliance alerts' groups have gone out (at most a minute)

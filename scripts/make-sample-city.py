@@ -63,7 +63,7 @@ class City:
         self.files.setdefault(name, {}).setdefault(section, []).extend(lines)
 
     def device(self, file, id, name, role, vendor=None, model=None, school=None, node=None,
-               address=None, profile=None, controller=None):
+               address=None, profile=None, controller=None, mac=None):
         fields = [f"id: {id}", f"name: {q(name)}", f"role: {role}"]
         if vendor:
             fields.append(f"vendor: {vendor}")
@@ -79,6 +79,8 @@ class City:
             fields.append(f"snmp_profile: {profile}")
         if controller:
             fields.append(f"controller: {controller}")
+        if mac:
+            fields.append(f"mac: \"{mac}\"")
         self.add(file, "devices", ["  - " + fields[0]] + ["    " + f for f in fields[1:]])
 
     def link(self, file, id, tier, a_dev, a_if, b_dev, b_if, capacity):
@@ -206,8 +208,9 @@ def school(city, f, c, n, g, idx, kind, name, name_en, students, teachers, aps):
     voc = kind == "vocational"
     base = f"127.3.{g}"
     core, access = f"{sid}-core", f"{sid}-acc1"
+    # The core is the school's gateway: its MAC is a station the unknown-station check knows.
     city.device(f, core, f"{name}核心交换机", "core-switch", vendor, core_model, school=sid,
-                address=f"{base}.1", profile="school-v2c")
+                address=f"{base}.1", profile="school-v2c", mac=f"02:ed:00:{g:02x}:00:01")
     if big:
         city.device(f, access, f"{name}教学楼接入交换机", "access-switch", vendor, access_model, school=sid,
                     address=f"{base}.2", profile="school-v2c")

@@ -151,13 +151,13 @@ struct DecodedFrameTests {
 
     /// libFuzzer, coverage-guided and under AddressSanitizer, on the decoders for a bounded time
     /// (`EDUNET_FUZZ_SECONDS`, default 20), starting from the sample frames: it must find no crash, overread or hang.
-    @Test(.timeLimit(.minutes(5))) func libFuzzerFindsNothing() throws {
+    @Test(.timeLimit(.minutes(5))) func libFuzzerFindsNothing() async throws {
         let seeds = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-fuzz-seeds-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: seeds, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: seeds) }
         for (index, frame) in Self.samples.enumerated() { try Data(frame).write(to: seeds.appendingPathComponent("sample-\(index)")) }
         let seconds = ProcessInfo.processInfo.environment["EDUNET_FUZZ_SECONDS"] ?? "20"
-        let run = try TestProcess.run("bash '\(TestAgents.root.path)/scripts/fuzz-capture.sh' \(seconds) '\(seeds.path)'")
+        let run = try await TestProcess.run("bash '\(TestAgents.root.path)/scripts/fuzz-capture.sh' \(seconds) '\(seeds.path)'")
         #expect(run.status == 0, "\(run.output)")
         let executed = run.output.split(separator: "\n").first { $0.hasPrefix("stat::number_of_executed_units:") }
         let units = executed.flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? 0

@@ -227,7 +227,7 @@ struct MultiRootWalkTests {
         let root: OID = "1.3.6.1.2.1.2.2"
         // The agent's loopback counters move with other tests' traffic between the walks: their values are left out.
         func steady(_ line: NetSNMPReference.Line) -> String { line.value.hasPrefix("Counter32: ") ? line.oid + " = Counter32" : "\(line)" }
-        let reference = try NetSNMPReference.bulkwalk(await TestAgents.snmpd(), community: "edunet-test", root: root.description).map(steady)
+        let reference = try await NetSNMPReference.bulkwalk(await TestAgents.snmpd(), community: "edunet-test", root: root.description).map(steady)
         #expect(reference.count > 40)
         // Three varbinds an answer: the whole table in one resumption of the caller.
         let start = WalkCursor(roots: [root], maxRepetitions: 3, bulk: true)

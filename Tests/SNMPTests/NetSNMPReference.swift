@@ -12,23 +12,14 @@ enum NetSNMPReference {
         var description: String { "\(oid) = \(value)" }
     }
 
-    static func bulkwalk(_ agent: TestAgents.Agent, community: String, root: String) throws -> [Line] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/snmpbulkwalk")
-        process.arguments = [
-            "-v2c", "-c", community, "-On", "-Ox", "-Oe", "-Ot", "--hexOutputLength=0", "-Cr25", "-t", "20", "-r", "3",
-            "\(agent.host):\(agent.port)", root,
-        ]
-        process.environment = ["MIBS": "", "PATH": "/usr/bin:/bin"]
+    /// `snmpbulkwalk`'s walk of `root`, waited for without holding a test thread: a walk of a large recording takes
+    /// minutes, and the tests share as many threads as there are cores.
+    static func bulkwalk(_ agent: TestAgents.Agent, community: String, root: String) async throws -> [Line] {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-bulkwalk-\(UUID().uuidString).txt")
-        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: file) }
-        let handle = try FileHandle(forWritingTo: file)
-        process.standardOutput = handle
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
+        _ = try await TestProcess.run(
+            "{ MIBS= /usr/bin/snmpbulkwalk -v2c -c '\(community)' -On -Ox -Oe -Ot --hexOutputLength=0 -Cr25 -t 20 -r 3 "
+                + "\(agent.host):\(agent.port) '\(root)' > '\(file.path)' 2>/dev/null; }")
         let text = try String(contentsOf: file, encoding: .utf8)
         return text.split(separator: "\n").compactMap { line in
             guard let range = line.range(of: " = "), line.hasPrefix(".") else { return nil }

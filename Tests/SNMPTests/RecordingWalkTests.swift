@@ -33,7 +33,7 @@ struct RecordingWalkTests {
     @Test(arguments: recordings)
     func fullWalk(recording: String) async throws {
         let ours = try await engine.walk(await target(recording), "1").map(NetSNMPReference.line)
-        let reference = try NetSNMPReference.bulkwalk(await TestAgents.snmpsim(serving: recording), community: recording, root: ".1")
+        let reference = try await NetSNMPReference.bulkwalk(await TestAgents.snmpsim(serving: recording), community: recording, root: ".1")
         #expect(ours.count > 300)
         compare(ours, reference, volatile: NetSNMPReference.volatileOIDs(recording: recording))
     }
@@ -51,7 +51,7 @@ struct RecordingWalkTests {
                     }
                 }
             }
-            let reference = try NetSNMPReference.bulkwalk(
+            let reference = try await NetSNMPReference.bulkwalk(
                 await TestAgents.snmpsim(serving: recording), community: recording, root: "." + table.description)
             compare(ours.map(NetSNMPReference.line), reference, volatile: NetSNMPReference.volatileOIDs(recording: recording))
             if recording == "ubiquiti-m5", table == "1.3.6.1.2.1.31.1.1" { #expect(fetched.rows.isEmpty, "this AP has no ifXTable") }

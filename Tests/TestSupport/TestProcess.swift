@@ -24,12 +24,23 @@ public enum TestProcess {
         return (status >> 8) & 0xFF
     }
 
-    /// Runs `command` to its end: its exit status and what it printed (stdout and stderr together).
-    public static func run(_ command: String) throws -> (status: Int32, output: String) {
+    /// Runs `command` to its end: its exit status and what it printed (stdout and stderr together). It waits by
+    /// sleeping between looks, not in waitpid: a long command must not hold one of the few threads the tests share.
+    public static func run(_ command: String) async throws -> (status: Int32, output: String) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-command-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let status = try wait(try spawn("\(command) > '\(log)' 2>&1 < /dev/null"))
-        return (status, FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        let pid = try spawn("\(command) > '\(log)' 2>&1 < /dev/null")
+        var status = self.status(ifExited: pid)
+        while status == nil {
+            do { try await Task.sleep(for: .milliseconds(100)) } catch {
+                // Cancelled (a time limit): the command goes with the test.
+                kill(pid, SIGKILL)
+                _ = try? wait(pid)
+                throw error
+            }
+            status = self.status(ifExited: pid)
+        }
+        return (status ?? -1, FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? "")
     }
 
     /// The exit status if the process has ended (it is reaped then), nil while it runs.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Reports
 
 extension CaptureAnalysis {
@@ -10,15 +11,16 @@ extension CaptureAnalysis {
 
     /// The analysis for people: the file's span and totals, traffic per subnet and minute, the busiest hosts, and the
     /// findings (new stations only counted: they are information, and a capture of a LAN starts with all of them).
-    public func text(allHosts: Bool = false, timeZone: TimeZone = .current) -> String {
+    /// Times are the city's (UTC+8), as everywhere in EduNet.
+    public func text(allHosts: Bool = false) -> String {
         let clock = DateFormatter()
         clock.locale = Locale(identifier: "en_US_POSIX")
-        clock.timeZone = timeZone
+        clock.timeZone = CityTime.zone
         clock.dateFormat = "yyyy-MM-dd HH:mm:ss"
         func counts(_ c: TrafficCounters) -> [String] { [Self.grouped(c.frames), Self.grouped(c.frameBytes), Self.grouped(c.ipBytes)] }
         var out = "\(file): \(Self.grouped(frames)) frames"
         if undecodable > 0 { out += " (\(Self.grouped(undecodable)) without an Ethernet header)" }
-        if let first, let last { out += ", \(clock.string(from: first)) to \(clock.string(from: last))" }
+        if let first, let last { out += ", \(clock.string(from: first)) to \(clock.string(from: last)) \(CityTime.zoneName)" }
         out += "\nFrame bytes are the frames' lengths on the wire (no FCS); IP bytes the IP packets' own lengths.\n\n"
         let number = { (title: String) in TextTable.Column(title, alignRight: true) }
         out += TextTable(

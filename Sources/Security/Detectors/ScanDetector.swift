@@ -24,8 +24,10 @@ struct ScanDetector: Sendable {
             portScans.reset()
             sweeps.reset()
         }
-        let school = context.school(of: source)
-        let local = school != nil
+        let sourceSchool = context.school(of: source)
+        let local = sourceSchool != nil
+        // An outside scanner's finding belongs to the school it scans.
+        let school = sourceSchool ?? context.school(of: destination)
         let portLimit = local ? context.scan.localPortScanPorts : context.scan.portScanPorts
         let hostLimit = local ? context.scan.localAddressSweepHosts : context.scan.addressSweepHosts
         let window = Int(context.scan.windowSeconds)
