@@ -8,8 +8,8 @@ import Testing
 @Suite("edunetd live capture", .serialized, .enabled(if: getuid() == 0, "capturing needs root (CAP_NET_RAW)"))
 struct DaemonCaptureTests {
     typealias F = FrameBytes
-    /// DHCP and DNS only: the other tests' SNMP on loopback is not read.
-    static let filter = "udp port 67 or udp port 53"
+    /// DHCP and DNS from the test's own stations only: whatever else crosses loopback during the suite is not read.
+    static let filter = "(udp port 67 or udp port 53) and (ether src 02:00:00:00:00:99 or ether src 02:00:00:00:00:10)"
 
     static let rogueOffer = F.ethernet(
         from: "02:00:00:00:00:99", type: 0x0800,
