@@ -69,7 +69,7 @@ public struct Daemon: Sendable {
         }
         let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, metrics: trapMetrics, settings: settings, logger: logger)
         // Live capture knows the inventory's devices and the fleet register's terminals as the city's own stations.
-        let captures: [(LiveCapture, CaptureMetrics)]
+        let captures: [(capture: LiveCapture, metrics: CaptureMetrics)]
         let context: SecurityContext
         do {
             captures = try CaptureService.open(settings, factory: metricsFactory)

@@ -18,15 +18,17 @@ public final class CaptureService: Service, Sendable {
     let monitor: AlertMonitor
     let logger: Logger
 
-    init(captures: [(LiveCapture, CaptureMetrics)], context: SecurityContext, monitor: AlertMonitor, logger: Logger) {
-        self.captures = captures.map { (capture: $0.0, metrics: $0.1) }
+    init(captures: [(capture: LiveCapture, metrics: CaptureMetrics)], context: SecurityContext, monitor: AlertMonitor, logger: Logger) {
+        self.captures = captures
         self.context = context
         self.monitor = monitor
         self.logger = logger
     }
 
     /// Opens every interface the configuration names, so that one that cannot be captured on stops the start.
-    static func open(_ settings: DaemonConfiguration, factory: any MetricsFactory) throws(CaptureError) -> [(LiveCapture, CaptureMetrics)] {
+    static func open(_ settings: DaemonConfiguration, factory: any MetricsFactory) throws(CaptureError)
+        -> [(capture: LiveCapture, metrics: CaptureMetrics)]
+    {
         try settings.captureInterfaces.map { interface throws(CaptureError) in
             (
                 try LiveCapture(

@@ -78,12 +78,10 @@ public struct TrafficAccounting: Sendable {
 
     @inline(__always)
     private mutating func addToMinute(_ subnet: Int, _ minute: Int, frameBytes: Int, ipBytes: Int) {
-        if current[subnet].minute != minute {
-            // Frames come in time order, near enough: a frame of a minute already closed counts in the one under way.
-            if current[subnet].minute < minute {
-                if current[subnet].traffic.frames > 0 { finished.append(current[subnet]) }
-                current[subnet] = SubnetMinute(subnet: subnet, minute: minute, traffic: TrafficCounters())
-            }
+        // Frames come in time order, near enough: a frame of a minute already closed counts in the one under way.
+        if current[subnet].minute < minute {
+            if current[subnet].traffic.frames > 0 { finished.append(current[subnet]) }
+            current[subnet] = SubnetMinute(subnet: subnet, minute: minute, traffic: TrafficCounters())
         }
         current[subnet].traffic.add(frameBytes: frameBytes, ipBytes: ipBytes)
     }

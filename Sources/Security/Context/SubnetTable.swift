@@ -14,8 +14,6 @@ public struct SubnetTable: Sendable {
             self.prefixLength = prefixLength
         }
 
-        public func contains(_ address: IPv4Address) -> Bool { address.raw & Self.mask(prefixLength) == base.raw }
-
         /// The first address after the network's own: where a school's gateway usually answers.
         public var firstHost: IPv4Address { IPv4Address(raw: base.raw | (prefixLength < 31 ? 1 : 0)) }
 
@@ -59,14 +57,8 @@ public struct SubnetTable: Sendable {
             for (base, index) in tables[length]!.sorted(by: { $0.key < $1.key }) {
                 let top = Int(base >> 16)
                 if length <= 16 {
-                    for block in top..<(top + (1 << (16 - length))) {
-                        if first[block] & Self.blockFlag != 0 {
-                            let start = Int(first[block] & ~Self.blockFlag) * 256
-                            for slot in start..<(start + 256) where second[slot] != Self.hashed { second[slot] = UInt32(index + 1) }
-                        } else {
-                            first[block] = UInt32(index + 1)
-                        }
-                    }
+                    // No /24 table exists yet: those come with the longer prefixes, painted after.
+                    for block in top..<(top + (1 << (16 - length))) { first[block] = UInt32(index + 1) }
                 } else {
                     let start = secondBlock(top)
                     let low = Int(base >> 8 & 0xFF)
