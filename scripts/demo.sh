@@ -3,7 +3,7 @@
 # every device of it on loopback (scripts/simnet.sh); run edunetd on it for a few poll cycles into a fresh SQLite
 # file; then read what it measured: daemon status, links (congested ones and the under-tier uplinks), access points,
 # the bandwidth compliance report (table, and the HTML and CSV files), a school's capture through the security
-# detectors, and the alerts it raised and sent to the counties' receivers (a webhook sink on 127.0.0.1:9099 stands
+# detectors, the graded-protection posture checks (default communities, SNMPv3, unused ports), and the alerts it raised and sent to the counties' receivers (a webhook sink on 127.0.0.1:9099 stands
 # in for them; a trap is sent with snmptrap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -132,6 +132,12 @@ school=helan-primary-01
 python3 scripts/make-school-capture.py "$out/simnet/inventory" "$out/simnet/fleet/terminals.csv" "$school" "$out/$school.pcap"
 echo "==> security from packets: edunet capture analyze $out/$school.pcap (exit 1: the detectors found something)"
 "$edunet" capture analyze "$out/$school.pcap" | sed -n '/^Findings/,$p' || true
+
+# Graded protection over SNMP: the daemon probed every device with the vendor default communities as it started;
+# the simulation left two access switches answering `public`.
+echo "==> graded-protection posture (等级保护): edunet security probe --county xixia, then the security section of the report"
+"$edunet" security probe --county xixia | grep -v "none answered" || true
+"$edunet" report security --window "$window" | sed -n '/^等级保护安全检查 Security posture/,/^$/p' || true
 
 echo "==> alerts raised (compliance failures, the trap, the fleet); sent to each county's receiver after the 30-s group wait"
 for _ in $(seq 1 60); do   # until the compliance alerts' groups have gone out (at most a minute)

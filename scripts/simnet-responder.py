@@ -9,8 +9,10 @@ the same community, so this wrapper adds that selection: a request that arrived 
 Every other argument goes to snmpsim unchanged.
 
 An address listed in DIR/silent (one a line, DIR being the data directory's parent) gets no answer, as if its
-device had stopped, so that a test can take hosts down; the file is read again at most once a second.
+device had stopped, so that a test can take hosts down; the file is read again at most once a second. The vendor
+default community `public` is answered only at the addresses DIR/public-community lists (devices left with it).
 """
+import hashlib
 import os
 import sys
 import time
@@ -25,6 +27,9 @@ OFFSET = next((int(arg.split("=", 1)[1]) for arg in sys.argv if arg.startswith("
 DATA_DIR = next((arg.split("=", 1)[1] for arg in sys.argv if arg.startswith("--data-dir=")), None)
 SILENT_FILE = os.path.join(os.path.dirname(os.path.abspath(DATA_DIR)), "silent") if DATA_DIR else None
 silent = {"addresses": frozenset(), "read": float("-inf")}
+PUBLIC_FILE = os.path.join(os.path.dirname(os.path.abspath(DATA_DIR)), "public-community") if DATA_DIR else None
+public = {}
+PUBLIC = hashlib.md5(b"public").hexdigest().encode()  # snmpsim's context name of a community is its MD5
 
 
 def silenced():
@@ -40,6 +45,17 @@ def silenced():
     return silent["addresses"]
 
 
+def left_open():
+    """The addresses that still answer the vendor default community (read once)."""
+    if "addresses" not in public:
+        try:
+            with open(PUBLIC_FILE, "rb") as f:
+                public["addresses"] = frozenset(line.strip() for line in f if line.strip())
+        except (FileNotFoundError, TypeError):
+            public["addresses"] = frozenset()
+    return public["addresses"]
+
+
 def device_context(snmp_engine, context_name):
     """The context (data file) of the address the request came in on, else the one the community chose."""
     domain = snmp_engine.observer.get_execution_context("rfc3412.receiveMessage:request")["transportDomain"]
@@ -50,7 +66,7 @@ def device_context(snmp_engine, context_name):
 def by_endpoint(base):
     def handle_management_operation(self, snmp_engine, state_reference, context_name, pdu, *rest):
         context = device_context(snmp_engine, context_name)
-        if context.decode(errors="replace") in silenced():
+        if context.decode(errors="replace") in silenced() or (context_name == PUBLIC and context not in left_open()):
             self.release_state_information(state_reference)  # no answer: the device is down
             return None
         return base.handle_management_operation(self, snmp_engine, state_reference, context, pdu, *rest)

@@ -455,6 +455,14 @@ def main():
     # for that, its name is the simulation's community.
     with open(os.path.join(data, "edunet-sim.snmprec"), "w") as f:
         f.write("1.3.6.1.2.1.1.1.0|4|EduNet simulated city: no device at this address\n")
+    # Two access switches left with the vendor default community `public` as well (graded protection's finding); the
+    # responder answers `public` at their addresses only (DIR/public-community).
+    left_open = sorted((d for d in devices.values() if d.role == "access-switch"), key=lambda d: fraction(d.id, "public"))[:2]
+    with open(os.path.join(data, "public.snmprec"), "w") as f:
+        f.write("1.3.6.1.2.1.1.1.0|4|EduNet simulated city: the vendor default community\n")
+    with open(os.path.join(args.out, "public-community"), "w") as f:
+        f.write("".join(d.address + "\n" for d in left_open))
+    truth["default_community"] = sorted(d.id for d in left_open)
 
     fleet.write(os.path.join(args.out, "fleet"), truth)
 

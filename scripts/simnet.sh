@@ -74,7 +74,8 @@ DEAL
         # path it indexed, and through a symbolic link that would be the link's target) on its first start.
         rm -rf "$dir/data-$k"
         mkdir -p "$dir/cache/$k" "$dir/data-$k"
-        ln "$dir/data/edunet-sim.snmprec" "$dir/data-$k/"
+        # The communities: the simulation's, and the vendor default a few devices were left with.
+        ln "$dir/data/edunet-sim.snmprec" "$dir/data/public.snmprec" "$dir/data-$k/"
         for endpoint in ${shards[k]}; do ln "$dir/data/${endpoint%:*}.snmprec" "$dir/data-$k/"; done
         # SIMNET_TTL (seconds) stops the simulation by itself, so that an interrupted test run leaves nothing behind.
         nohup ${SIMNET_TTL:+timeout "$SIMNET_TTL"} python3 "$here/simnet-responder.py" --data-dir="$dir/data-$k" --cache-dir="$dir/cache/$k" \

@@ -10,6 +10,10 @@
 #       (the community is the recording's name, e.g. cisco-c3560), plus any DIR/extra/*.snmprec (RECORDING `none`:
 #       only those). Recordings are put in OID order first (snmpsim answers in file order; a few are not sorted).
 #       Default recordings: the switches and wireless controllers listed in docs/devices.md.
+#   scripts/test-agents.sh posture DIR PORT
+#       two snmpd for the graded-protection checks: 127.21.0.1 answers its own community "edunet-test" and the
+#       vendor default "public" (v1 and v2c); 127.21.0.2 answers only SNMPv3, user u-posture (SHA-256/AES,
+#       the passphrases above), no community at all.
 #   scripts/test-agents.sh slow DIR PORT UPSTREAM_PORT DELAY_MS
 #       a slow device: relays to the agent at 127.0.0.1:UPSTREAM_PORT, answering DELAY_MS late.
 #   scripts/test-agents.sh stop DIR
@@ -31,7 +35,7 @@ lines = [l for l in sys.stdin.read().splitlines() if l and not l.startswith("#")
 key = lambda l: tuple(int(p) for p in l.split("|", 1)[0].split("."))
 sys.stdout.write("\n".join(sorted(lines, key=key)) + "\n")'
 
-usage() { sed -n '2,24p' "$0" >&2; exit 2; }
+usage() { sed -n '2,28p' "$0" >&2; exit 2; }
 
 wait_for() {  # wait_for ENDPOINT COMMUNITY SECONDS [REQUEST_TIMEOUT]
     local deadline=$((SECONDS + $3))
@@ -102,6 +106,27 @@ start_snmpsim() {
     echo "ready snmpsim 127.0.0.1:$port pid $(cat "$dir/snmpsim.pid")"
 }
 
+start_posture() {
+    local dir=$1 port=$2
+    mkdir -p "$dir/open-persist" "$dir/v3-persist"
+    printf 'agentaddress udp:127.21.0.1:%s\nrocommunity edunet-test 127.0.0.0/8\nrocommunity public 127.0.0.0/8\n' "$port" > "$dir/open.conf"
+    printf 'agentaddress udp:127.21.0.2:%s\ncreateUser u-posture SHA-256 "edunet-auth-pass" AES "edunet-priv-pass"\nrouser u-posture priv\n' \
+        "$port" > "$dir/v3.conf"
+    for agent in open v3; do
+        SNMP_PERSISTENT_DIR="$dir/$agent-persist" MIBS= MIBDIRS=/nonexistent \
+            timeout "$TTL" snmpd -f -C -c "$dir/$agent.conf" -I -smux -Lf "$dir/$agent.log" >/dev/null 2>&1 &
+        echo $! > "$dir/$agent.pid"
+    done
+    wait_for "127.21.0.1:$port" edunet-test 30
+    local deadline=$((SECONDS + 30))
+    until snmpget -v3 -u u-posture -l authPriv -a SHA-256 -A edunet-auth-pass -x AES -X edunet-priv-pass -t 1 -r 0 \
+        "127.21.0.2:$port" 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1; do
+        [ $SECONDS -lt $deadline ] || { echo "the v3-only agent at 127.21.0.2:$port did not answer within 30 s" >&2; return 1; }
+        sleep 0.5
+    done
+    echo "ready posture agents 127.21.0.1:$port (public) 127.21.0.2:$port (v3 only)"
+}
+
 start_slow() {
     local dir=$1 port=$2 upstream=$3 delay=$4
     timeout "$TTL" python3 "$(dirname "$0")/slow-udp-proxy.py" "$port" "$upstream" "$delay" >/dev/null 2>&1 &
@@ -119,6 +144,7 @@ stop_all() {
 case "${1:-}" in
     snmpd) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_snmpd "$2" "$3" ;;
     snmpsim) [ $# -ge 3 ] || usage; mkdir -p "$2"; shift; start_snmpsim "$@" ;;
+    posture) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_posture "$2" "$3" ;;
     slow) [ $# -eq 5 ] || usage; mkdir -p "$2"; start_slow "$2" "$3" "$4" "$5" ;;
     stop) [ $# -eq 2 ] || usage; stop_all "$2" ;;
     *) usage ;;

@@ -5,7 +5,8 @@
 //   re-declared as enum constants;
 // - the USM protocol OIDs are C globals, which Swift 6 rejects as not concurrency-safe: a function
 //   returns the pointer instead;
-// - session keys are fixed C arrays, imported as tuples: deriving a key straight into the session is done here;
+// - session keys are fixed C arrays, imported as tuples: deriving a key straight into the session (or localizing it
+//   for a trap sender's engine) is done here;
 // - `snmp_errno` is a C global too: a function reads it;
 // - epoll_event is a packed struct on x86_64, which Swift cannot import: thin wrappers take its parts.
 #ifndef EDUNET_CNETSNMP_SHIM_H
@@ -132,6 +133,30 @@ static inline void edunet_usm_forget_user(const u_char *engineID, size_t engineI
         usm_free_user(user);
     }
 }
+
+/// Loads the USM user `name` localized to `engineID` (an SNMPv3 trap sender's, or this engine's own for informs) from
+/// its passphrases, the way a client session would: net-snmp's own localization, with the key extension AES-192/256
+/// need. A user already known for that engine ID keeps its keys. Its keys are fixed C arrays of the session: derived
+/// here, like edunet_session_set_usm. SNMPERR_SUCCESS or the error.
+static inline int edunet_usm_load_user(const u_char *engineID, size_t engineIDLength, const char *name, int auth,
+                                       const char *authPass, size_t authLen, int priv, const char *privPass, size_t privLen) {
+    netsnmp_session session;
+    snmp_sess_init(&session);
+    session.version = SNMP_VERSION_3;
+    session.securityModel = SNMP_SEC_MODEL_USM;
+    session.securityName = (char *)name;
+    session.securityNameLen = strlen(name);
+    session.securityEngineID = (u_char *)engineID;
+    session.securityEngineIDLen = engineIDLength;
+    int rc = edunet_session_set_usm(&session, auth, authPass, authLen, priv, privPass, privLen);
+    if (rc == SNMPERR_SUCCESS) rc = usm_create_user_from_session(&session);
+    free(session.securityAuthProto);
+    free(session.securityPrivProto);
+    return rc;
+}
+
+/// This engine's SNMP engine ID, which informs are localized to; its length.
+static inline size_t edunet_local_engine_id(u_char *buffer, size_t size) { return snmpv3_get_engineID(buffer, size); }
 
 /// The sender of a received PDU as dotted IPv4 text; 0 when it did not come over UDP/IPv4. A UDP transport's
 /// `transport_data` is a `netsnmp_indexed_addr_pair`, whose first member is the remote address.

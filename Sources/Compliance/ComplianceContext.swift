@@ -25,6 +25,13 @@ struct ComplianceContext: Sendable {
     let fleetImports: [FleetOperation]
     /// The education cloud's verdicts at the end of the window.
     let pool: PoolVerdicts
+    /// `security.yaml`, and its posture checks' settings (the defaults when it sets none).
+    let security: SecurityPolicy
+    let posture: PosturePolicy
+    /// Each device's latest probe with the forbidden communities.
+    let probes: [String: CommunityProbe]
+    /// Since when each admin-up interface has been operationally down, by device and interface.
+    let downSince: [String: [String: Date]]
 
     init(evaluator: ComplianceEvaluator, from: Date, to: Date) throws(StoreError) {
         self.from = from
@@ -45,6 +52,11 @@ struct ComplianceContext: Sendable {
         do {
             pool = try PoolVerdicts.read(register: evaluator.poolRegister, at: to, freshness: evaluator.hostFreshness)
         } catch { throw StoreError(.readFailed, error.message) }
+        security = evaluator.configuration.policies.security
+        posture = security.posture ?? PosturePolicy()
+        let postureStore = PostureStore(database: evaluator.store.database)
+        probes = try postureStore.probes()
+        downSince = try postureStore.downSince()
     }
 
     /// The interfaces of a device as last polled; nil when it never was.
@@ -77,4 +89,11 @@ struct ComplianceContext: Sendable {
     }
 
     func subject(_ school: School) -> Finding.Subject { .init(kind: .school, id: school.id, county: school.county, school: school.id) }
+
+    func subject(_ device: Device) -> Finding.Subject {
+        .init(kind: .device, id: device.id, county: countyOfDevice[device.id], school: device.school)
+    }
+
+    /// The devices that answer SNMP themselves (a management address and a profile): those the posture checks ask.
+    var managedDevices: [Device] { inventory.devices.filter { $0.management != nil && $0.snmpProfile != nil } }
 }

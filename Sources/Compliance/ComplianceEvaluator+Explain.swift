@@ -145,6 +145,21 @@ extension ComplianceEvaluator {
             lines.append(
                 "in use: assigned and seen on ≥ \(policy.inUseSeenDays) of the school days "
                     + SchoolDays.last(policy.inUseSchoolDays, upTo: to).reversed().map(String.init).joined(separator: " ") + ": \(counts.inUse)")
+        case .snmpDefaultCommunity:
+            guard let probe = context.probes[finding.subject.id] else { break }
+            lines.append(
+                "probe at \(CityTime.minute(probe.time)): own credentials \(probe.reachable ? "answered" : "not answered"); "
+                    + "asked v1 and v2c with " + context.security.forbiddenCommunities.joined(separator: ", ")
+                    + "; answered: \(probe.answers.isEmpty ? "none" : probe.answeredText)")
+        case .snmpV3Required:
+            lines.append("roles that must use SNMPv3 authPriv: " + context.security.snmpV3RequiredRoles.map(\.rawValue).joined(separator: ", "))
+        case .unusedPorts:
+            let since = context.downSince[finding.subject.id] ?? [:]
+            for (port, date) in since.sorted(by: { $0.value < $1.value }) {
+                let days = to.timeIntervalSince(date) / 86_400
+                lines.append(String(format: "%@: admin-up, down since %@ (%.1f days)", port, CityTime.minute(date), days))
+            }
+            lines.append("unused after \(context.posture.unusedPortDays) days; the ports of planned links are not counted")
         }
         return lines.joined(separator: "\n")
     }

@@ -16,10 +16,13 @@ public struct ComplianceEvaluator: Sendable {
     public var minimumCoverage = LinkUtilisation.Criteria.defaultMinimumCoverage
 
     /// Every rule, in the order their findings are listed.
-    static let rules: [any ComplianceRule] = [
-        ProvisionedCapacityRule(), DeliveredCapacityRule(), LiveClassHeadroomRule(), RedundancyRule(), WifiCoverageRule(), WirelessAccessRule(),
-        TerminalRatioRule(), TerminalUseRule(), PoolRule(),
-    ]
+    static let rules: [any ComplianceRule] =
+        [
+            ProvisionedCapacityRule(), DeliveredCapacityRule(), LiveClassHeadroomRule(), RedundancyRule(), WifiCoverageRule(), WirelessAccessRule(),
+            TerminalRatioRule(), TerminalUseRule(), PoolRule(),
+        ] + postureRules
+    /// The graded-protection checks: judged on the latest probes, profiles and interface states, not on a window.
+    static let postureRules: [any ComplianceRule] = [SNMPDefaultCommunityRule(), SNMPv3RequiredRule(), UnusedPortsRule()]
 
     public init(configuration: CityConfiguration, store: MeasurementStore) {
         self.configuration = configuration
@@ -56,6 +59,14 @@ public struct ComplianceEvaluator: Sendable {
             counts[school.id, default: FleetCounts()].seenDaysRequired = policy.inUseSeenDays
         }
         return counts
+    }
+
+    /// The posture rules' findings alone, as they stand at `time` (the daemon's, after a probe).
+    public func postureFindings(at time: Date) throws(StoreError) -> [Finding] {
+        let context = try ComplianceContext(evaluator: self, from: time, to: time)
+        var findings: [Finding] = []
+        for rule in Self.postureRules { findings += try rule.findings(in: context, linkFindings: []) }
+        return findings
     }
 
     /// Every finding of every rule for `[from, to)`.

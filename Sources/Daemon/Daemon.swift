@@ -12,7 +12,7 @@ import ServiceLifecycle
 import Store
 
 /// The daemon as a value: every service `edunetd` runs (polling with reload and housekeeping, alerting with its
-/// sources, delivery and trap listener, live capture, the HTTP endpoints), built from one configuration and wired to
+/// sources, delivery and trap listener, live capture, the graded-protection probes, the HTTP endpoints), built from one configuration and wired to
 /// each other.
 /// The executable parses arguments and runs `run()`; tests build the same services.
 public struct Daemon: Sendable {
@@ -20,6 +20,7 @@ public struct Daemon: Sendable {
     public let polling: PollingService
     public let alerting: AlertingService
     public let capture: CaptureService
+    public let posture: PostureService
     let server: DaemonHTTPServer
     let engine: SNMPEngine
     let logger: Logger
@@ -56,9 +57,15 @@ public struct Daemon: Sendable {
             trapMetrics: trapMetrics
         ) { await current.unreachableSince() }
         let listener: SNMPTrapListener?
-        do { listener = try await trapListener(settings, logger: logger) } catch {
+        do { listener = try await trapListener(settings, users: notificationUsers(city, logger: logger), logger: logger) } catch {
             await factory.engine.shutdown()
             throw DaemonError(.listener, error.message)
+        }
+        let posture = PostureService(
+            city: city, store: PostureStore(database: database), engine: factory.engine, logger: logger,
+            probing: { devices, now in await monitor.probing(devices, at: now) }
+        ) { now in
+            do throws(StoreError) { try await monitor.evaluatePosture(at: now) } catch { logger.error("\(error.message)") }
         }
         let polling = PollingService(
             first: (factory.make(city), city), factory: factory, current: current, statusStore: DaemonStatusStore(database: database),
@@ -66,6 +73,8 @@ public struct Daemon: Sendable {
         ) { city in
             await monitor.update(configuration: city)
             await worker.update(policy: city.policies.alerting)
+            await posture.update(configuration: city)
+            await listener?.accept(users: notificationUsers(city, logger: logger))
         }
         let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, metrics: trapMetrics, settings: settings, logger: logger)
         // Live capture knows the inventory's devices and the fleet register's terminals as the city's own stations.
@@ -85,7 +94,8 @@ public struct Daemon: Sendable {
         let capture = CaptureService(captures: captures, context: context, monitor: monitor, logger: logger)
         let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) { await polling.health(at: Date()) }
         return Daemon(
-            settings: settings, polling: polling, alerting: alerting, capture: capture, server: server, engine: factory.engine, logger: logger)
+            settings: settings, polling: polling, alerting: alerting, capture: capture, posture: posture, server: server, engine: factory.engine,
+            logger: logger)
     }
 
     /// Runs every service until SIGTERM or SIGINT, then shuts the SNMP engine down. A service that fails (a taken
@@ -101,6 +111,7 @@ public struct Daemon: Sendable {
                     .init(service: alerting, successTerminationBehavior: .gracefullyShutdownGroup),
                     // A capture that ends (its interface went away) leaves polling and alerting running.
                     .init(service: capture, successTerminationBehavior: .ignore),
+                    .init(service: posture, successTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -116,8 +127,22 @@ public struct Daemon: Sendable {
         logger.info("stopped")
     }
 
-    /// The trap listener the configuration asks for (none for port 0), with its community read from its reference.
-    static func trapListener(_ settings: DaemonConfiguration, logger: Logger) async throws(SNMPError) -> SNMPTrapListener? {
+    /// The inventory's SNMPv3 users (its v3 profiles, secrets resolved now): accepted for v3 traps and informs, so that
+    /// a network managed with v3 needs no community for its notifications either.
+    static func notificationUsers(_ city: CityConfiguration, logger: Logger) -> [USMUser] {
+        city.inventory.snmpProfiles.filter { $0.version == .v3 }.compactMap { profile in
+            do {
+                if case .v3(let user) = try profile.credentials() { return user }
+            } catch {
+                logger.warning("SNMPv3 profile not accepted for traps", metadata: ["profile": "\(profile.id)", "reason": "\(error)"])
+            }
+            return nil
+        }
+    }
+
+    /// The trap listener the configuration asks for (none for port 0), with its community read from its reference and
+    /// the SNMPv3 `users`.
+    static func trapListener(_ settings: DaemonConfiguration, users: [USMUser], logger: Logger) async throws(SNMPError) -> SNMPTrapListener? {
         guard settings.trapPort != 0 else { return nil }
         var communities: [String]?
         if let reference = settings.trapCommunity {
@@ -125,12 +150,12 @@ public struct Daemon: Sendable {
                 throw SNMPError(.invalidRequest, device: "traps.community", error.description)
             }
         }
-        let listener = try await SNMPTrapListener(host: settings.trapHost, port: settings.trapPort, communities: communities)
+        let listener = try await SNMPTrapListener(host: settings.trapHost, port: settings.trapPort, communities: communities, users: users)
         logger.notice(
             "traps listening",
             metadata: [
                 "address": "\(settings.trapHost)", "port": "\(settings.trapPort)",
-                "community": "\(communities == nil ? "any" : "checked")",
+                "community": "\(communities == nil ? "any" : "checked")", "v3_users": "\(users.map(\.name).sorted().joined(separator: ","))",
             ])
         return listener
     }

@@ -56,6 +56,7 @@ public final class MeasurementStore: Sendable {
                 for interface in interfaces {
                     try statement.execute(arguments: [observations.device, interface.name, time, try encoder.encode(interface)])
                 }
+                try PostureStore.recordDownSince(device: observations.device, interfaces: interfaces, at: time, db)
             }
             if let accessPoints = observations.accessPoints, !accessPoints.isEmpty {
                 let statement = try db.makeStatement(

@@ -418,6 +418,24 @@ enum Migrations {
             // When each device's interfaces were written, from the index alone (MeasurementStore.update(_:)).
             try db.create(index: "interface_status_seen", on: "interface_status", columns: ["device", "seen_at"])
         }
+        migrator.registerMigration("v15-posture") { db in
+            // The graded-protection posture checks (PostureStore.swift). Each device's latest probe with the forbidden
+            // communities: whether it answered its own credentials, and the forbidden ones it answered (JSON).
+            try db.create(table: "community_probes", options: [.withoutRowID]) { t in
+                t.primaryKey("device", .text)
+                t.column("time", .double).notNull()
+                t.column("reachable", .boolean).notNull()
+                t.column("answers", .blob).notNull()
+            }
+            // Since when each admin-up interface has been operationally down, from the first poll that found it so (an
+            // interface that comes up, or is shut, leaves the table).
+            try db.create(table: "interface_down_since", options: [.withoutRowID]) { t in
+                t.column("device", .text).notNull()
+                t.column("interface", .text).notNull()
+                t.column("since", .double).notNull()
+                t.primaryKey(["device", "interface"])
+            }
+        }
         return migrator
     }
 

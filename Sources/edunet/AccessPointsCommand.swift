@@ -30,12 +30,7 @@ struct AccessPointsCommand: ParsableCommand {
             guard let seconds = WindowOptions.seconds(window) else { throw ValidationError("--window takes a number and a unit: 30m, 24h or 7d") }
             let db = try database.openDatabase()
             let inventory = try InventoryStore(database: db).currentConfiguration().inventory
-            if let school, !inventory.schools.contains(where: { $0.id == school }) {
-                throw StoreError(.notFound, "no school with id `\(school)`; `edunet schools list` shows the ids")
-            }
-            if let county, !inventory.counties.contains(where: { $0.id == county }) {
-                throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
-            }
+            try inventory.requireKnown(county: county, school: school)
             let countyOfSchool = Dictionary(inventory.schools.map { ($0.id, $0.county) }, uniquingKeysWith: { a, _ in a })
             let register = AccessPointRegister(
                 inventory: inventory,

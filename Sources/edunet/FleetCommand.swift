@@ -146,9 +146,7 @@ struct TerminalFilter: ParsableArguments {
 
     func rows(_ context: FleetContext, reveal: Bool) throws -> [FleetListings.TerminalRow] {
         let school = try self.school.map { try context.register.school($0).id }
-        if let county, !context.inventory.counties.contains(where: { $0.id == county }) {
-            throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
-        }
+        try context.inventory.requireKnown(county: county)
         var cutoff: Date?
         if let notSeen {
             guard let seconds = WindowOptions.seconds(notSeen) else { throw ValidationError("--not-seen takes a number and a unit: 10d, 12h") }

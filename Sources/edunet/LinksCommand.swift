@@ -37,9 +37,7 @@ struct LinksCommand: ParsableCommand {
             let measurements = MeasurementStore(database: db)
             let inventory = configuration.inventory
             let countyOfDevice = inventory.countyOfDevice
-            if let county, !inventory.counties.contains(where: { $0.id == county }) {
-                throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
-            }
+            try inventory.requireKnown(county: county)
             let interfaces = try measurements.allInterfaces()
             let criteria = LinkUtilisation.Criteria(policy: configuration.policies.bandwidth)
             let rows = try inventory.links.filter { county == nil || countyOfDevice[$0.b.device] == county }.map { link throws(StoreError) in

@@ -9,7 +9,7 @@ import Store
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Compliance reports against the plan's targets.",
-        subcommands: [Bandwidth.self, Fleet.self, PoolReport.self])
+        subcommands: [Bandwidth.self, Fleet.self, PoolReport.self, SecurityReport.self])
 
     struct Bandwidth: EdunetSubcommand {
         static let configuration = CommandConfiguration(
@@ -65,6 +65,23 @@ extension ReportCommand {
 
         func execute() throws { try report.run(rules: Finding.Rule.pool, title: .pool) }
     }
+
+    struct SecurityReport: EdunetSubcommand {
+        static let configuration = CommandConfiguration(
+            commandName: "security",
+            abstract: "Graded-protection (等级保护) posture: default communities, SNMPv3 where required, unused ports left open.",
+            discussion: """
+                Rules (security.yaml): default community (each inventory device's latest probe — `edunet security probe`, \
+                or edunetd every posture.probe_interval_hours — answers none of forbidden_communities in v1 or v2c; a probe \
+                older than two intervals is unknown), SNMPv3 required (the devices of snmp_v3_required_roles have an SNMP \
+                profile of v3 with auth and privacy) and unused ports (on the devices of posture.unused_port_roles, no port \
+                admin-up and operationally down for posture.unused_port_days, planned links' ports aside). The security \
+                section counts them per county. Exit status 0 when nothing fails, 1 when something fails.
+                """)
+        @OptionGroup var report: ReportOptions
+
+        func execute() throws { try report.run(rules: Finding.Rule.security, title: .security) }
+    }
 }
 
 /// What both reports take: the subjects, the window, the language, the format and where it goes.
@@ -88,12 +105,7 @@ struct ReportOptions: ParsableArguments {
         let db = try database.openDatabase()
         let configuration = try InventoryStore(database: db).currentConfiguration()
         let inventory = configuration.inventory
-        if let county, !inventory.counties.contains(where: { $0.id == county }) {
-            throw StoreError(.notFound, "no county with id `\(county)`; `edunet counties list` shows the ids")
-        }
-        if let school, !inventory.schools.contains(where: { $0.id == school }) {
-            throw StoreError(.notFound, "no school with id `\(school)`; `edunet schools list` shows the ids")
-        }
+        try inventory.requireKnown(county: county, school: school)
         let evaluator = ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db))
         var report = ComplianceReport(
             findings: try evaluator.evaluate(from: start, to: end), inventory: inventory, from: start, to: end,

@@ -215,7 +215,7 @@ struct ComplianceReportTests {
         let document = try #require(try JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
         #expect(document["schema"] as? String == "edunet.report.bandwidth/v1")
         let body = try #require(document["report"] as? [String: Any])
-        #expect(Set(body.keys) == ["from", "to", "findings", "city", "counties", "schools", "fleet", "cloud"])
+        #expect(Set(body.keys) == ["from", "to", "findings", "city", "counties", "schools", "fleet", "cloud", "security"])
         let first = try #require((body["findings"] as? [[String: Any]])?.first)
         #expect(Set(first.keys).isSuperset(of: ["id", "rule", "subject", "target", "verdict", "evidence"]))
         #expect(Set((body["city"] as? [String: Any])?.keys.map { $0 } ?? []) == ["pass", "fail", "unknown", "total", "pass_share"])

@@ -1,4 +1,5 @@
 import Alerting
+import Daemon
 import Foundation
 import Model
 import Store
@@ -12,14 +13,15 @@ struct AlertingDaemonTests {
     static let secret = "whsec_" + Data("daemon test key".utf8).base64EncodedString()
 
     /// A lab: the sample counties and policies, one switch at 127.0.0.1 (no agent: it is simply down), alerts to `receiver`;
-    /// with `capture`, a school on 10.21.0.0/20 and live capture on those interfaces with that filter.
+    /// with `capture`, a school on 10.21.0.0/20 and live capture on those interfaces with that filter; with `posture`,
+    /// the posture agents' two switches (`TestAgents.posture()` on that port).
     struct Lab {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-alerting-\(UUID().uuidString)")
         let trapPort = WebhookReceiver.freePort()
         var database: String { directory.appendingPathComponent("lab.sqlite").path }
         var log: String { directory.appendingPathComponent("edunetd.log").path }
 
-        init(receiver: WebhookReceiver, capture: (interfaces: [String], filter: String)? = nil) throws {
+        init(receiver: WebhookReceiver, capture: (interfaces: [String], filter: String)? = nil, posture: UInt16? = nil) throws {
             let fm = FileManager.default
             try fm.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
             try fm.copyItem(at: AlertFixture.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
@@ -35,6 +37,21 @@ struct AlertingDaemonTests {
               - {id: lab-sw, name: 实验交换机, role: core-switch, node: agg-xingqing, management: {address: 127.0.0.1, port: \(WebhookReceiver.freePort())}, snmp_profile: lab}
 
             """.write(to: directory.appendingPathComponent("inventory/lab.yaml"), atomically: true, encoding: .utf8)
+            if let posture {
+                try """
+                snmp_profiles:
+                  - {id: posture-v2c, version: v2c, community: {env: LAB_POSTURE_COMMUNITY}}
+                  - id: posture-v3
+                    version: v3
+                    user: u-posture
+                    auth: {protocol: SHA-256, key: {env: LAB_AUTH_KEY}}
+                    privacy: {protocol: AES-128, key: {env: LAB_PRIV_KEY}}
+                devices:
+                  - {id: open-sw, name: 默认团体名交换机, role: access-switch, node: agg-xingqing, management: {address: 127.21.0.1, port: \(posture)}, snmp_profile: posture-v2c}
+                  - {id: v3-sw, name: 加密交换机, role: core-switch, node: agg-xingqing, management: {address: 127.21.0.2, port: \(posture)}, snmp_profile: posture-v3}
+
+                """.write(to: directory.appendingPathComponent("inventory/posture.yaml"), atomically: true, encoding: .utf8)
+            }
             if capture != nil {
                 try """
                 schools:
@@ -68,7 +85,8 @@ struct AlertingDaemonTests {
             let starts = logged.components(separatedBy: "traps listening").count
             let pid = try EdunetTool.start(
                 ["--config", directory.appendingPathComponent("edunetd.yaml").path], in: directory,
-                environment: ["LAB_COMMUNITY": "none", "LAB_TRAP_COMMUNITY": "lab-traps", "LAB_WEBHOOK_SECRET": secret], log: log, append: true)
+                environment: Self.environment.merging(["LAB_TRAP_COMMUNITY": "lab-traps", "LAB_WEBHOOK_SECRET": secret]) { a, _ in a },
+                log: log, append: true)
             var exited: Int32?
             do {
                 // A daemon that stopped fails the test at once, with its log.
@@ -89,15 +107,43 @@ struct AlertingDaemonTests {
 
         /// `snmptrap` from 127.0.0.1 to the daemon.
         func trap(_ arguments: String, community: String = "lab-traps", version: String = "2c") throws {
-            let status = try TestProcess.wait(
-                try TestProcess.spawn("snmptrap -v \(version) -c \(community) 127.0.0.1:\(trapPort) \(arguments) > /dev/null 2>&1"))
+            try trap(arguments, options: "-v \(version) -c \(community)")
+        }
+
+        /// `snmptrap` with these options (an SNMPv3 user's, a source address) to the daemon.
+        func trap(_ arguments: String, options: String) throws {
+            let status = try TestProcess.wait(try TestProcess.spawn("snmptrap \(options) 127.0.0.1:\(trapPort) \(arguments) > /dev/null 2>&1"))
             #expect(status == 0, "snmptrap failed")
         }
 
+        /// What the daemon serves on /metrics once `ready` says it has what the test waits for.
+        func metrics(until ready: @escaping (String) -> Bool) async throws -> String {
+            let port = try #require(
+                try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").first { $0.contains("http listening") }?
+                    .split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5))
+            let file = directory.appendingPathComponent("metrics.txt").path
+            var exported = ""
+            try await waitFor("the figures on /metrics", diagnosis: { exported }) {
+                _ = try TestProcess.wait(
+                    try TestProcess.spawn(
+                        "python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())\" > '\(file)'"
+                    ))
+                exported = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                return ready(exported)
+            }
+            return exported
+        }
+
         func edunet(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-            let outcome = try EdunetTool.run(arguments, in: directory, environment: ["LAB_WEBHOOK_SECRET": secret, "EDUNET_DB": database])
+            let outcome = try EdunetTool.run(
+                arguments, in: directory, environment: Self.environment.merging(["LAB_WEBHOOK_SECRET": secret, "EDUNET_DB": database]) { a, _ in a })
             return (outcome.status, outcome.stdout, outcome.stderr)
         }
+
+        /// The devices' secrets (test credentials of the test agents).
+        static let environment = [
+            "LAB_COMMUNITY": "none", "LAB_POSTURE_COMMUNITY": "edunet-test", "LAB_AUTH_KEY": "edunet-auth-pass", "LAB_PRIV_KEY": "edunet-priv-pass",
+        ]
 
         func store() throws -> AlertStore { AlertStore(database: try StoreDatabase(path: database)) }
 
@@ -113,10 +159,12 @@ struct AlertingDaemonTests {
     /// The trap alerts (`status rule interface-or-device`) in every request the receiver got, in order.
     static func said(_ receiver: WebhookReceiver) -> [String] {
         receiver.received.flatMap { request in
-            ((request.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? []).filter { ($0["rule"] as? String) != "compliance_fail" }
-                .map {
-                    "\($0["status"] as? String ?? "?") \($0["rule"] as? String ?? "?") \(($0["labels"] as? [String: String])?["interface"] ?? ($0["labels"] as? [String: String])?["device"] ?? "")"
-                }
+            ((request.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? []).filter {
+                !AlertSources.complianceRules.contains($0["rule"] as? String ?? "")
+            }
+            .map {
+                "\($0["status"] as? String ?? "?") \($0["rule"] as? String ?? "?") \(($0["labels"] as? [String: String])?["interface"] ?? ($0["labels"] as? [String: String])?["device"] ?? "")"
+            }
         }
     }
 
@@ -149,7 +197,10 @@ struct AlertingDaemonTests {
             try lab.store().alerts(state: .firing, county: nil, limit: 10).contains { $0.rule == "compliance_fail" }
         }
         let alerts = try lab.store().alerts(state: nil, county: nil, limit: 10)
-        #expect(Set(alerts.map(\.subject)) == ["lab-sw/7", "lab-sw", "redundancy:agg-xingqing"], "nothing from the trap with the wrong community")
+        // lab-sw is a core switch polled with v2c: graded protection wants SNMPv3 (authPriv), and that is an alert from the start.
+        #expect(
+            Set(alerts.map(\.subject)) == ["lab-sw/7", "lab-sw", "redundancy:agg-xingqing", "snmp-v3-required:lab-sw"],
+            "nothing from the trap with the wrong community")
         // The lab's county node has no uplinks at all: the compliance check fails, and that is an alert too.
         #expect(alerts.first { $0.rule == "compliance_fail" }?.summary.zh.hasPrefix("双归冗余不达标：agg-xingqing") == true)
         let linkAlert = try #require(alerts.first { $0.subject == "lab-sw/7" })
@@ -171,7 +222,10 @@ struct AlertingDaemonTests {
         #expect(run.out.contains("实验交换机（lab-sw） 发来 linkDown：端口 GigabitEthernet0/0/7 断开"))
         run = try lab.edunet(["alerts", "list", "--format", "json"])
         let firing = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any]
-        #expect(Set((firing?["alerts"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }) == ["device_restarted", "compliance_fail"])
+        #expect(
+            Set((firing?["alerts"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }) == [
+                "device_restarted", "compliance_fail", "security_posture",
+            ])
         run = try lab.edunet(["alerts", "show", String(linkAlert.id)])
         let shown = run.out.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
         #expect(run.status == 0 && shown.contains("state resolved") && shown.contains("rule trap_link_down (端口断开（Trap）)"), "\(run.out)")
@@ -198,21 +252,11 @@ struct AlertingDaemonTests {
         run = try lab.edunet(["alerts", "outbox", "--all"])
         #expect(run.status == 0 && run.out.contains("delivered") && run.err.contains("0 pending"))
         run = try lab.edunet(["status"])
-        #expect(run.out.contains("alerts") && run.out.contains("firing (0 critical, 1 warning, 1 info)"), "\(run.out)")
+        #expect(run.out.contains("alerts") && run.out.contains("firing (0 critical, 2 warning, 1 info)"), "\(run.out)")
         #expect(run.out.contains("outbox") && run.out.contains("0 pending"), "\(run.out)")
         // /metrics carries alerting's figures.
-        let port = try #require(
-            try String(contentsOfFile: lab.log, encoding: .utf8).split(separator: "\n").first { $0.contains("http listening") }?
-                .split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5))
-        let metrics = lab.directory.appendingPathComponent("metrics.txt").path
-        var exported = ""
-        try await waitFor("alerting's figures on /metrics", diagnosis: { exported }) {
-            _ = try TestProcess.wait(
-                try TestProcess.spawn(
-                    "python3 -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics').read().decode())\" > '\(metrics)'"
-                ))
-            exported = (try? String(contentsOfFile: metrics, encoding: .utf8)) ?? ""
-            return exported.contains(#"edunet_alerts_firing{severity="info"} 1"#) && exported.contains("edunet_snmp_traps_total 3")
+        let exported = try await lab.metrics {
+            $0.contains(#"edunet_alerts_firing{severity="info"} 1"#) && $0.contains("edunet_snmp_traps_total 3")
         }
         #expect(exported.contains(#"edunet_webhook_attempts_total{outcome="delivered"}"#))
         run = try lab.edunet(["alerts", "test-receiver", "city-noc"])
@@ -320,5 +364,78 @@ struct AlertingDaemonTests {
         #expect(Self.said(receiver).count == 3, "each alert said once")
         #expect(Set(receiver.received.compactMap { $0.headers["webhook-id"] }) == Set(pending.map(\.webhookID)), "the ids stored before the kill")
         await receiver.stop()
+    }
+
+    @Test func aDeviceAnsweringADefaultCommunityIsACriticalSecurityAlertAndTheCLISaysSo() async throws {
+        let posture = await TestAgents.posture()
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        let lab = try Lab(receiver: receiver, posture: posture.port)
+        defer { lab.remove() }
+        let pid = try await lab.startDaemon()
+        defer {
+            kill(pid, SIGTERM)
+            _ = try? TestProcess.wait(pid)
+        }
+        func sent(_ rule: String) -> [[String: Any]] {
+            receiver.received.flatMap { ((($0.json["data"] as? [String: Any])?["alerts"]) as? [[String: Any]]) ?? [] }.filter {
+                $0["rule"] as? String == rule
+            }
+        }
+        // The daemon probes every device as it starts, and judges the posture rules at once.
+        try await waitFor("the default-community alert", diagnosis: { (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "" }) {
+            !sent("snmp_default_community").isEmpty
+        }
+        let alert = try #require(sent("snmp_default_community").first)
+        let labels = alert["labels"] as? [String: String] ?? [:]
+        #expect(alert["status"] as? String == "firing" && alert["severity"] as? String == "critical")
+        #expect(labels["category"] == "security" && labels["device"] == "open-sw" && labels["county"] == "xingqing")
+        #expect(labels["check"] == "snmp-default-community" && labels["finding"] == "snmp-default-community:open-sw")
+        let summary = alert["summary"] as? [String: String] ?? [:]
+        #expect(
+            summary["en"]?.hasPrefix(
+                "Default SNMP community fails: open-sw target answers none of the 6 default communities, measured answers public (v1, v2c)") == true,
+            "\(summary)")
+        #expect(sent("snmp_default_community").count == 1, "v3-sw answers no community; lab-sw answers nothing at all")
+        let firing = try lab.store().alerts(state: .firing, county: nil, limit: 20).filter { $0.labels["category"] == "security" }
+        #expect(Set(firing.map(\.subject)) == ["snmp-default-community:open-sw", "snmp-v3-required:lab-sw"], "v3-sw is v3 at authPriv")
+        let log = try String(contentsOfFile: lab.log, encoding: .utf8)
+        #expect(log.contains("community probes") && !log.contains("edunet-test") && !log.contains("edunet-auth-pass"), "no secret logged")
+
+        // The CLI: a probe now, and the report.
+        var run = try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"])
+        #expect(run.status == 0, "\(run)")
+        run = try lab.edunet(["security", "probe", "--device", "open-sw"])
+        #expect(run.status == 1 && run.out.contains("open-sw") && run.out.contains("answers public (v1, v2c)"), "\(run)")
+        run = try lab.edunet(["security", "probe", "--county", "xingqing", "--format", "json"])
+        let probes = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])["probes"] as? [[String: Any]]
+        #expect(run.status == 1 && probes?.map { $0["device"] as? String ?? "" }.sorted() == ["lab-sw", "open-sw", "v3-sw"])
+        #expect(probes?.first { $0["device"] as? String == "v3-sw" }?["reachable"] as? Bool == true)
+        #expect(probes?.first { $0["device"] as? String == "lab-sw" }?["reachable"] as? Bool == false)
+        run = try lab.edunet(["security", "probe", "--device", "v3-sw"])
+        #expect(run.status == 0 && run.out.contains("none answered") && run.err.contains("0 of 1 devices answer a forbidden community"))
+        run = try lab.edunet(["security", "probe", "--device", "no-such-sw"])
+        #expect(run.status == 1 && run.err.contains("no device with id `no-such-sw`"))
+        run = try lab.edunet(["report", "security", "--lang", "en"])
+        #expect(run.status == 1 && run.out.hasPrefix("Security posture  ") && run.out.contains("answers public (v1, v2c)"), "\(run)")
+        #expect(run.out.contains("\nSecurity posture\n") && !run.out.contains("Redundancy"), "the security rules and section only")
+
+        // SNMPv3 notifications with no community at all: the inventory's v3 user, sent from v3-sw's address with an
+        // engine ID the daemon was never told; then the same with a wrong key, dropped and counted.
+        let v3 = "-v 3 -u u-posture -l authPriv -a SHA-256 -A edunet-auth-pass -x AES -X edunet-priv-pass -e 0x80001f8880c0ffee01"
+        try lab.trap(Self.linkDown(3), options: v3 + " --clientaddr=127.21.0.2")
+        try lab.trap(
+            Self.linkDown(4), options: v3.replacingOccurrences(of: "-A edunet-auth-pass", with: "-A not-the-auth-pass") + " --clientaddr=127.21.0.2")
+        try await waitFor("the v3 trap's alert") { !sent("trap_link_down").isEmpty }
+        let linkDown = sent("trap_link_down").map { $0["labels"] as? [String: String] ?? [:] }
+        #expect(linkDown.map { $0["device"] } == ["v3-sw"] && linkDown.first?["interface"] == "GigabitEthernet0/0/3", "\(linkDown)")
+        _ = try await lab.metrics { $0.contains(#"edunet_snmp_traps_dropped{reason="usm"} 1"#) }
+
+        // An authenticationFailure from open-sw within two minutes of the daemon's probe of it is the probe's doing;
+        // one from an address that was not probed is an alert.
+        try lab.trap("'' 1.3.6.1.6.3.1.1.5.5", options: "-v 2c -c lab-traps --clientaddr=127.21.0.1")
+        try lab.trap("'' 1.3.6.1.6.3.1.1.5.5", options: "-v 2c -c lab-traps --clientaddr=127.0.0.9")
+        try await waitFor("the unprobed address's authenticationFailure") { !sent("snmp_auth_failure").isEmpty }
+        #expect(sent("snmp_auth_failure").map { ($0["labels"] as? [String: String])?["source"] } == ["127.0.0.9"])
     }
 }

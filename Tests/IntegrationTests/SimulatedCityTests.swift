@@ -207,6 +207,14 @@ struct SimulatedCityTests {
         try? await waitFor("the fleet and cloud alerts", within: 60) {
             Self.fleetAlerts(receiver).count == 3 && Self.alerts(receiver, rules: AlertSources.poolRules).count == 4
         }
+        // The devices the simulation left with the vendor default community, found by the daemon's first probe.
+        let openDevices = Set(truth.default_community)
+        try? await waitFor("the default-community alerts", within: 60) {
+            Set(Self.alerts(receiver, rules: ["snmp_default_community"])["snmp_default_community"]?.compactMap { $0["device"] } ?? []) == openDevices
+        }
+        let defaultCommunity = Self.alerts(receiver, rules: ["snmp_default_community"])["snmp_default_community"] ?? []
+        #expect(Set(defaultCommunity.compactMap { $0["device"] }) == openDevices && openDevices.count == 2, "\(defaultCommunity)")
+        #expect(defaultCommunity.allSatisfy { $0["category"] == "security" && $0["check"] == "snmp-default-community" }, "\(defaultCommunity)")
         let health = try await Self.get(port, "/healthz")
         let cloudAlerts = Self.alerts(receiver, rules: AlertSources.poolRules)
         #expect(cloudAlerts["pool_site_loss"] == nil, "the pool survives a site loss while both answer: \(cloudAlerts)")

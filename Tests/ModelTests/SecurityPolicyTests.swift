@@ -47,4 +47,27 @@ struct SecurityPolicyTests {
                     "`allowed_scanners` `nowhere` is not an IP address", "`port_scan_ports` is 1, outside 2…65535",
                 ].sorted(), "\(fixture.diagnostics().map(\.message))")
     }
+
+    @Test func postureSettingsDefaultAndABadValueIsLocated() throws {
+        let fixture = try InventoryFixture()
+        defer { fixture.remove() }
+        let sample = try #require(try fixture.load().policies.security.posture)
+        #expect(sample.probeIntervalHours == 24 && sample.probeTimeoutSeconds == 1 && sample.unusedPortDays == 30)
+        #expect(sample.unusedPortRoles == [.accessSwitch])
+        let text = try String(contentsOfFile: fixture.policies + "/security.yaml", encoding: .utf8)
+        let head = String(text[..<text.range(of: "# Posture checks")!.lowerBound])
+        try fixture.writePolicy("security.yaml", head)
+        #expect(try fixture.load().policies.security.posture == nil, "left out: the defaults")
+        try fixture.writePolicy("security.yaml", head + "posture: {unused_port_days: 7, unused_port_roles: [access-switch, core-switch]}\n")
+        let set = try #require(try fixture.load().policies.security.posture)
+        #expect(set.unusedPortDays == 7 && set.unusedPortRoles == [.accessSwitch, .coreSwitch] && set.probeIntervalHours == 24)
+        try fixture.writePolicy("security.yaml", head + "posture:\n  probe_timeout_seconds: 0\n  unused_port_roles: [printer]\n  sweep: yes\n")
+        let problems = fixture.diagnostics()
+        #expect(problems.count == 3, "\(problems)")
+        let timeout = try #require(problems.first { $0.message.contains("probe_timeout_seconds") })
+        #expect(timeout.message == "`probe_timeout_seconds` is 0, outside 0.1…30", "\(timeout)")
+        let lines = head.split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(timeout.location?.file == fixture.policies + "/security.yaml" && timeout.location?.line == lines + 1, "\(timeout)")
+        #expect(problems.contains { $0.message.contains("`printer`") } && problems.contains { $0.message.contains("`sweep`") }, "\(problems)")
+    }
 }

@@ -34,6 +34,9 @@ package enum Recordings {
             "1.3.6.1.2.1.2.2.1.2.1|4|eth0",
             "1.3.6.1.2.1.2.2.1.8.1|2|2",
         ].joined(separator: "\n") + "\n",
+        // A device configured with the vendor default community `public` (snmpsim's community is the recording's name),
+        // for the posture checks: it has no sysObjectID, so it answers their GET with noSuchObject, an answer all the same.
+        "public": "1.3.6.1.2.1.1.1.0|4|EduNet device left with the default community\n",
         // Out of OID order, as a broken agent answers: a walk must stop rather than loop.
         "misordered": [
             "1.3.6.1.2.1.1.1.0|4|misordered device",

@@ -67,6 +67,8 @@ package struct SimulatedCity: Sendable {
         package let access_points: [String: [AccessPoint]]
         package let hosts: [String: Host]
         package let congested: [String]
+        /// The access switches left answering the vendor default community `public`.
+        package let default_community: [String]
         package let fleet: Fleet
     }
 

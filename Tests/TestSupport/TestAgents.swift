@@ -49,6 +49,15 @@ package enum TestAgents {
         await snmpsim(shard: shards.firstIndex { $0.contains(recording) } ?? syntheticShard)
     }
 
+    /// The graded-protection agents (`scripts/test-agents.sh posture`): snmpd at 127.21.0.1 answering its own community
+    /// `edunet-test` and the vendor default `public`, and snmpd at 127.21.0.2 answering only SNMPv3 (user `u-posture`,
+    /// SHA-256/AES). The port is the slow proxy's, which listens on 127.0.0.1 only.
+    package static func posture() async -> Agent {
+        await registry.agent("posture") {
+            start(["posture", base.appendingPathComponent("posture-\(getpid())").path], port: freePort(offset: 2))
+        }
+    }
+
     /// A slow device: snmpd behind a proxy that answers 1.5 s late.
     package static func slow() async -> Agent {
         let upstream = await snmpd()

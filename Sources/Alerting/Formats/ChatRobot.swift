@@ -109,6 +109,8 @@ public enum AlertWords {
         case "device_restarted": BilingualText(zh: "设备重启", en: "device restarted")
         case "snmp_auth_failure": BilingualText(zh: "SNMP 认证失败", en: "SNMP authentication failure")
         case "delivery_failed": BilingualText(zh: "告警投递失败", en: "alert delivery failed")
+        case "snmp_default_community": BilingualText(zh: "设备响应默认团体名", en: "device answers a default community")
+        case "security_posture": BilingualText(zh: "等级保护检查不达标", en: "security posture failure")
         default: BilingualText(zh: rule, en: rule)
         }
     }

@@ -23,6 +23,11 @@ public actor AlertMonitor {
     private var lastCompliance: Date?
     /// Every device's interfaces as last read: each evaluation reads again only those written since.
     private var interfaceStates = MeasurementStore.InterfaceStates()
+    /// When the posture probes last asked each device with forbidden communities: the authenticationFailure traps those
+    /// wrong communities make a device send are the daemon's own doing, not someone guessing.
+    private var probedAt: [String: Date] = [:]
+    /// How long after a probe a device's authenticationFailure traps are taken for the probe's.
+    static let ownProbeTraps: TimeInterval = 120
 
     /// `downSince` reports the devices whose polls fail and since when (the polling loop's view), nil while it does
     /// not know yet (its first cycle).
@@ -124,9 +129,28 @@ public actor AlertMonitor {
             active: AlertSources.complianceFailures(findings, topology: topology, rules: rules), at: now)
     }
 
+    /// The posture rules at `now`, after a probe: a default community is an alert at once, not at the next compliance
+    /// evaluation (which judges these rules too, with the same fingerprints, and keeps its own schedule).
+    public func evaluatePosture(at now: Date) async throws(StoreError) {
+        let findings = try ComplianceEvaluator(configuration: configuration, store: measurements).postureFindings(at: now)
+        try await engine.evaluate(
+            rules: AlertSources.postureRules, active: AlertSources.complianceFailures(findings, topology: topology, rules: rules), at: now)
+    }
+
+    /// The posture probes are about to ask these devices with forbidden communities, at `now`.
+    public func probing(_ devices: [String], at now: Date) {
+        for device in devices { probedAt[device] = now }
+    }
+
     /// One received trap.
     public func handle(_ trap: SNMPTrap, at now: Date) async throws(StoreError) {
         trapMetrics.received.increment()
+        if trap.generic == .authenticationFailure, let device = topology.device(atAddress: trap.source),
+            let probed = probedAt[device.id], now.timeIntervalSince(probed) < Self.ownProbeTraps
+        {
+            logger.debug("authenticationFailure from the daemon's own community probe", metadata: ["device": "\(device.id)"])
+            return
+        }
         switch AlertSources.trap(trap, topology: topology, rules: rules) {
         case .raise(let signal, let hold): try await engine.raise(signal, hold: hold, at: now)
         case .resolve(let fingerprint): try await engine.resolve(fingerprint: fingerprint, at: now)

@@ -13,7 +13,10 @@ public enum AlertSources {
     public static let reachabilityRules: Set<String> = ["device_unreachable"]
     public static let linkRules: Set<String> = ["link_down", "link_congested"]
     public static let accessPointRules: Set<String> = ["ap_down"]
-    public static let complianceRules: Set<String> = ["compliance_fail"]
+    /// The rules of failing compliance findings: the posture checks have their own, so that a default community can be
+    /// critical and routed to security staff.
+    public static let complianceRules = Set(["compliance_fail"]).union(postureRules)
+    public static let postureRules: Set<String> = ["snmp_default_community", "security_posture"]
 
     /// Devices that have not answered since `downSince`: a warning after the policy's first grace, critical after the
     /// second (NAV's 1 min / 4 min). An alert already `firing` (by device) stays, at no lower severity, while the
@@ -134,9 +137,17 @@ public enum AlertSources {
             if let county = finding.subject.county { labels["county"] = county }
             if let school = finding.subject.school { labels["school"] = school }
             if finding.subject.kind == .link { labels["link"] = finding.subject.id }
+            if finding.subject.kind == .device { labels["device"] = finding.subject.id }
+            let (rule, severity) =
+                switch finding.rule {
+                case .snmpDefaultCommunity: ("snmp_default_community", rules.snmpDefaultCommunitySeverity)
+                case .snmpV3Required, .unusedPorts: ("security_posture", rules.securityPostureSeverity)
+                default: ("compliance_fail", rules.complianceSeverity)
+                }
+            if Finding.Rule.security.contains(finding.rule) { labels["category"] = "security" }
             let zhReason = finding.reason(english: false).map { "；\($0)" } ?? ""
             return AlertSignal(
-                rule: "compliance_fail", subject: finding.id, severity: rules.complianceSeverity, labels: labels,
+                rule: rule, subject: finding.id, severity: severity, labels: labels,
                 summary: BilingualText(
                     zh: "\(finding.rule.title.zh)不达标：\(finding.subjectLabel) 目标 \(finding.target(english: false))，"
                         + "实测 \(finding.measured(english: false) ?? "—")\(zhReason)",

@@ -48,22 +48,22 @@ public final class AlertingService: Service, Sendable {
         await listener?.stop()
     }
 
-    /// Every 10 s: the listener's drops to /metrics, and a warning when traps with another community arrived.
+    /// Every 10 s: the listener's drops to /metrics, and a warning when traps were dropped for their community or
+    /// their SNMPv3 security (a wrong key, an unknown user, below the user's level).
     private func watchDrops(of listener: SNMPTrapListener) async {
-        var rejected = 0
+        var last = SNMPTrapListener.Counts()
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(10))
             let counts = listener.counts
             metrics.record(counts)
-            if counts.rejectedCommunity > rejected {
-                logger.warning(
-                    "traps with another community dropped",
-                    metadata: [
-                        "since_last": "\(counts.rejectedCommunity - rejected)",
-                        "total": "\(counts.rejectedCommunity)",
-                    ])
-                rejected = counts.rejectedCommunity
+            for (what, now, before) in [
+                ("traps with another community dropped", counts.rejectedCommunity, last.rejectedCommunity),
+                ("SNMPv3 traps that failed authentication or decryption dropped", counts.rejectedUSM, last.rejectedUSM),
+                ("SNMPv3 traps below their user's security level dropped", counts.rejectedSecurityLevel, last.rejectedSecurityLevel),
+            ] where now > before {
+                logger.warning("\(what)", metadata: ["since_last": "\(now - before)", "total": "\(now)"])
             }
+            last = counts
         }
     }
 }

@@ -31,9 +31,17 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
         case poolElasticCompute = "pool-elastic-compute"
         /// Dynamic storage: days until a storage pool is full at its trend, against the policy's days.
         case poolStorage = "pool-storage"
+        /// 等级保护: the device answers none of `security.yaml`'s forbidden (vendor default) communities.
+        case snmpDefaultCommunity = "snmp-default-community"
+        /// 等级保护: a device of a role in `snmp_v3_required_roles` is polled with SNMPv3 at authPriv.
+        case snmpV3Required = "snmp-v3-required"
+        /// 等级保护: no access port left admin-up while nothing has been plugged into it for the policy's days.
+        case unusedPorts = "unused-ports"
 
         /// The education cloud's rules, which `edunet report pool` shows.
         public static let pool: Set<Rule> = [.poolSiteLoss, .poolActiveActive, .poolElasticCompute, .poolStorage]
+        /// The graded-protection posture checks, which `edunet report security` shows.
+        public static let security: Set<Rule> = [.snmpDefaultCommunity, .snmpV3Required, .unusedPorts]
 
         /// How the report names the rule, in Chinese and English.
         public var title: (zh: String, en: String) {
@@ -51,6 +59,9 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
             case .poolActiveActive: ("教育云双活", "Active-active")
             case .poolElasticCompute: ("弹性计算", "Elastic compute")
             case .poolStorage: ("动态存储", "Dynamic storage")
+            case .snmpDefaultCommunity: ("默认团体名", "Default SNMP community")
+            case .snmpV3Required: ("SNMPv3 加密", "SNMPv3 required")
+            case .unusedPorts: ("闲置端口未关闭", "Unused ports open")
             }
         }
     }
@@ -61,7 +72,7 @@ public struct Finding: Sendable, Hashable, Codable, Identifiable {
 
     /// What the finding is about.
     public struct Subject: Sendable, Hashable, Codable {
-        public enum Kind: String, Sendable, Hashable, Codable { case link, school, node, area, cloud }
+        public enum Kind: String, Sendable, Hashable, Codable { case link, school, node, area, cloud, device }
         public var kind: Kind
         public var id: String
         public var county: String?

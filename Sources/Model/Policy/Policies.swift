@@ -105,6 +105,24 @@ public struct SecurityPolicy: Sendable, Hashable, Codable {
     public var blockedDomains: [String]
     /// `scan_detection`; nil (the key left out, or a configuration stored before it existed) is the defaults.
     public var scanDetection: ScanDetectionPolicy?
+    /// `posture`; nil (the key left out, or a configuration stored before it existed) is the defaults.
+    public var posture: PosturePolicy?
+}
+
+/// How the graded-protection posture checks over SNMP are run (`security.yaml`'s `posture`): how often each inventory
+/// device is asked with the forbidden communities, how long a probe waits, and when an access port that is admin-up
+/// but has had nothing plugged in is an unused port left open.
+public struct PosturePolicy: Sendable, Hashable, Codable {
+    /// A device is probed again once its last probe is this old (the probe is one GET a community and version).
+    public var probeIntervalHours: Double = 24
+    /// How long one probe waits for an answer (no retries: an agent that answers a community answers at once).
+    public var probeTimeoutSeconds: Double = 1
+    /// An admin-up port operationally down this long is unused and should be shut (等级保护: 关闭不使用的端口).
+    public var unusedPortDays: Double = 30
+    /// The roles whose ports are access ports (the ports of planned links are never counted).
+    public var unusedPortRoles: [DeviceRole] = [.accessSwitch]
+
+    public init() {}
 }
 
 /// When a source's connection attempts are a port scan or an address sweep (`security.yaml`'s `scan_detection`):
@@ -185,7 +203,7 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         public static let names = [
             "device_unreachable", "link_down", "link_congested", "compliance_fail", "trap_link_down", "device_restarted",
             "snmp_auth_failure", "delivery_failed", "ap_down", "terminal_lost_seen", "terminals_not_seen", "terminal_wrong_school",
-            "pool_site_loss", "pool_active_active_lost", "pool_storage_full", "security_event",
+            "pool_site_loss", "pool_active_active_lost", "pool_storage_full", "security_event", "snmp_default_community", "security_posture",
         ]
         /// NAV's two stages: a device that has not answered for this long is a warning, then critical.
         public var unreachableWarningSeconds: Double = 60
@@ -225,6 +243,10 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
         /// What live capture found (each detector's kind is its own rule, at the severity docs/security.md gives it):
         /// resolved this long after the last frame that showed it.
         public var securityEventHoldMinutes: Double = 60
+        /// The posture checks (evaluated with compliance): a device answering a default community, and a device below
+        /// SNMPv3 authPriv or with unused ports left open.
+        public var snmpDefaultCommunitySeverity: AlertSeverity = .critical
+        public var securityPostureSeverity: AlertSeverity = .warning
 
         public init() {}
 
@@ -259,6 +281,8 @@ public struct AlertingPolicy: Sendable, Hashable, Codable {
             try read(.poolActiveActiveSeverity, \.poolActiveActiveSeverity)
             try read(.poolStorageFullSeverity, \.poolStorageFullSeverity)
             try read(.securityEventHoldMinutes, \.securityEventHoldMinutes)
+            try read(.snmpDefaultCommunitySeverity, \.snmpDefaultCommunitySeverity)
+            try read(.securityPostureSeverity, \.securityPostureSeverity)
             self = rules
         }
     }

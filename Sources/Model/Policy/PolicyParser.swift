@@ -149,7 +149,7 @@ struct PolicyParser {
 
     func security(_ root: YAMLValue) -> SecurityPolicy? {
         let required = ["graded_protection_level", "forbidden_communities", "snmp_v3_required_roles", "authorized_dhcp_servers", "blocked_domains"]
-        guard let m = root.mapping("security.yaml", keys: required + ["scan_detection"], required: required),
+        guard let m = root.mapping("security.yaml", keys: required + ["scan_detection", "posture"], required: required),
             let level = m["graded_protection_level"]?.int("graded_protection_level", in: 1...5),
             let communities = m["forbidden_communities"]?.list("forbidden_communities", { $0.string("forbidden_communities") }),
             let roles = m["snmp_v3_required_roles"]?.list("snmp_v3_required_roles", { $0.choice("snmp_v3_required_roles", of: DeviceRole.self) }),
@@ -163,7 +163,23 @@ struct PolicyParser {
             guard let detection = scanDetection(scan) else { return nil }
             policy.scanDetection = detection
         }
+        if let posture = m["posture"] {
+            guard let parsed = self.posture(posture) else { return nil }
+            policy.posture = parsed
+        }
         return policy
+    }
+
+    private func posture(_ value: YAMLValue) -> PosturePolicy? {
+        let keys = ["probe_interval_hours", "probe_timeout_seconds", "unused_port_days", "unused_port_roles"]
+        guard let m = value.mapping("`posture`", keys: keys) else { return nil }
+        var fields = OptionalFields(m, defaults: PosturePolicy())
+        fields.read("probe_interval_hours", { $0.double("probe_interval_hours", in: 0.01...8_760) }, into: \.probeIntervalHours)
+        fields.read("probe_timeout_seconds", { $0.double("probe_timeout_seconds", in: 0.1...30) }, into: \.probeTimeoutSeconds)
+        fields.read("unused_port_days", { $0.double("unused_port_days", in: 0.01...3_650) }, into: \.unusedPortDays)
+        fields.read(
+            "unused_port_roles", { $0.list("unused_port_roles", { $0.choice("unused_port_roles", of: DeviceRole.self) }) }, into: \.unusedPortRoles)
+        return fields.result
     }
 
     private func scanDetection(_ value: YAMLValue) -> ScanDetectionPolicy? {
@@ -171,19 +187,14 @@ struct PolicyParser {
             "window_seconds", "port_scan_ports", "address_sweep_hosts", "local_port_scan_ports", "local_address_sweep_hosts", "allowed_scanners",
         ]
         guard let m = value.mapping("`scan_detection`", keys: keys) else { return nil }
-        var policy = ScanDetectionPolicy()
-        var valid = true
-        func read<T>(_ key: String, _ parse: (YAMLValue) -> T?, into field: WritableKeyPath<ScanDetectionPolicy, T>) {
-            guard let value = m[key] else { return }
-            if let parsed = parse(value) { policy[keyPath: field] = parsed } else { valid = false }
-        }
-        read("window_seconds", { $0.double("window_seconds", in: 1...86_400) }, into: \.windowSeconds)
-        read("port_scan_ports", { $0.int("port_scan_ports", in: 2...65_535) }, into: \.portScanPorts)
-        read("address_sweep_hosts", { $0.int("address_sweep_hosts", in: 2...16_777_216) }, into: \.addressSweepHosts)
-        read("local_port_scan_ports", { $0.int("local_port_scan_ports", in: 2...65_535) }, into: \.localPortScanPorts)
-        read("local_address_sweep_hosts", { $0.int("local_address_sweep_hosts", in: 2...16_777_216) }, into: \.localAddressSweepHosts)
-        read("allowed_scanners", { $0.list("allowed_scanners", { $0.ipAddress("allowed_scanners") }) }, into: \.allowedScanners)
-        return valid ? policy : nil
+        var fields = OptionalFields(m, defaults: ScanDetectionPolicy())
+        fields.read("window_seconds", { $0.double("window_seconds", in: 1...86_400) }, into: \.windowSeconds)
+        fields.read("port_scan_ports", { $0.int("port_scan_ports", in: 2...65_535) }, into: \.portScanPorts)
+        fields.read("address_sweep_hosts", { $0.int("address_sweep_hosts", in: 2...16_777_216) }, into: \.addressSweepHosts)
+        fields.read("local_port_scan_ports", { $0.int("local_port_scan_ports", in: 2...65_535) }, into: \.localPortScanPorts)
+        fields.read("local_address_sweep_hosts", { $0.int("local_address_sweep_hosts", in: 2...16_777_216) }, into: \.localAddressSweepHosts)
+        fields.read("allowed_scanners", { $0.list("allowed_scanners", { $0.ipAddress("allowed_scanners") }) }, into: \.allowedScanners)
+        return fields.result
     }
 
     mutating func alerting(_ root: YAMLValue) -> AlertingPolicy? {
@@ -289,6 +300,8 @@ struct PolicyParser {
             ("pool_site_loss", \AlertingPolicy.Rules.poolSiteLossSeverity),
             ("pool_active_active_lost", \AlertingPolicy.Rules.poolActiveActiveSeverity),
             ("pool_storage_full", \AlertingPolicy.Rules.poolStorageFullSeverity),
+            ("snmp_default_community", \AlertingPolicy.Rules.snmpDefaultCommunitySeverity),
+            ("security_posture", \AlertingPolicy.Rules.securityPostureSeverity),
         ] {
             if let r = m[name]?.mapping("`rules.\(name)`", keys: ["severity"]), let v = severity(r, name) { rules[keyPath: path] = v }
         }
@@ -348,4 +361,24 @@ private enum Language: String, CaseIterable { case zh, en }
 private enum YesNo: String, CaseIterable {
     case yes = "true"
     case no = "false"
+}
+
+/// The optional keys of a policy block read over its defaults: each key given replaces its default, and a key that
+/// does not parse (its problem already reported with its location) makes the whole block nil.
+private struct OptionalFields<Policy> {
+    let mapping: YAMLMapping
+    var policy: Policy
+    var valid = true
+
+    init(_ mapping: YAMLMapping, defaults: Policy) {
+        self.mapping = mapping
+        policy = defaults
+    }
+
+    mutating func read<T>(_ key: String, _ parse: (YAMLValue) -> T?, into field: WritableKeyPath<Policy, T>) {
+        guard let value = mapping[key] else { return }
+        if let parsed = parse(value) { policy[keyPath: field] = parsed } else { valid = false }
+    }
+
+    var result: Policy? { valid ? policy : nil }
 }

@@ -71,10 +71,15 @@ struct YAMLValue {
             return nil
         }
         guard range.contains(value) else {
-            log.error("`\(field)` is \(value), outside \(range.lowerBound)…\(range.upperBound)", at: location)
+            log.error("`\(field)` is \(Self.plain(value)), outside \(Self.plain(range.lowerBound))…\(Self.plain(range.upperBound))", at: location)
             return nil
         }
         return value
+    }
+
+    /// A number as it would be written in YAML: 30, not 30.0.
+    private static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     func choice<E: RawRepresentable & CaseIterable>(_ field: String, of _: E.Type = E.self) -> E? where E.RawValue == String {

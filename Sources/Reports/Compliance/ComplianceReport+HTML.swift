@@ -47,6 +47,7 @@ extension ComplianceReport {
         page += "</tbody></table>\n</section>\n"
         page += fleetHTML()
         page += cloudHTML()
+        page += securityHTML()
         let failing = findings.filter { $0.verdict == .fail }
         page += "<section id=\"failing\">\n<h2>\(Self.both("不达标项目", "Failing")) (\(failing.count))</h2>\n" + findingTable(failing) + "</section>\n"
         let charted = failing.filter { series[$0.id] != nil }

@@ -50,6 +50,8 @@ public struct ComplianceReport: Sendable, Encodable {
     public var fleet: [FleetRow]
     /// The education cloud's sites side by side (empty when the city has none, or the report leaves it out).
     public var cloud: [CloudRow] = []
+    /// The graded-protection posture per county and for the city (empty when no posture check has a finding).
+    public var security: [SecurityRow]
     /// Each school's terminals, for `filtered`.
     let fleetBySchool: [String: FleetCounts]
     /// The subjects' names, for the text and HTML forms (JSON and CSV keep the ids).
@@ -64,9 +66,10 @@ public struct ComplianceReport: Sendable, Encodable {
         public static let bandwidth = Title(zh: "带宽达标报告", en: "Bandwidth compliance")
         public static let fleet = Title(zh: "电子书包达标报告", en: "E-book terminal compliance")
         public static let pool = Title(zh: "教育云达标报告", en: "Education cloud compliance")
+        public static let security = Title(zh: "等级保护安全检查报告", en: "Security posture")
     }
 
-    private enum CodingKeys: String, CodingKey { case from, to, findings, city, counties, schools, fleet, cloud }
+    private enum CodingKeys: String, CodingKey { case from, to, findings, city, counties, schools, fleet, cloud, security }
 
     /// `fleet` holds each school's terminals (`ComplianceEvaluator.fleetCounts`).
     public init(findings: [Finding], inventory: Inventory, from: Date, to: Date, fleet: [String: FleetCounts] = [:]) {
@@ -88,6 +91,7 @@ public struct ComplianceReport: Sendable, Encodable {
         self.city = city
         counties = inventory.counties.map { CountyCounts(county: $0.id, name: $0.name, counts: byCounty[$0.id] ?? Counts()) }
         schools = bySchool
+        security = Self.securityRows(findings, inventory: inventory)
     }
 
     /// Only the findings about one county or one school, of the rules given (all when nil); the counts are
@@ -145,6 +149,7 @@ public struct ComplianceReport: Sendable, Encodable {
         ).render()
         out += fleetText(english: english)
         out += cloudText(english: english)
+        out += securityText(english: english)
         for (verdict, title) in [(Finding.Verdict.fail, label("不达标", "Failing")), (.unknown, label("无法判定", "Unknown"))] {
             let rows = findings.filter { $0.verdict == verdict }
             out += "\n\(title): \(rows.count)\n"

@@ -1,7 +1,7 @@
 import Model
 
 /// What a finding's subject is called in a report: a school by its name (灵武市职业学校), a link by the places it
-/// joins, an area by its school and kind, a node by its name; the id stays in JSON and CSV, and under the name.
+/// joins, an area by its school and kind, a node by its name, a device by its place and id; the id stays in JSON and CSV, and under the name.
 struct SubjectNames: Sendable {
     private var names: [String: BilingualText] = [:]
 
@@ -22,6 +22,10 @@ struct SubjectNames: Sendable {
             }
         }
         for node in inventory.nodes { names[node.id] = BilingualText(zh: node.name, en: node.id) }
+        for device in inventory.devices {
+            let at = place(device.id)
+            names[device.id] = at.zh == device.id ? at : BilingualText(zh: "\(at.zh) \(device.id)", en: "\(at.en) \(device.id)")
+        }
         for link in inventory.links {
             let (down, up) = (place(link.b.device), place(link.a.device))
             names[link.id] =

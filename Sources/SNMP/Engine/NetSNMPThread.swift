@@ -2,10 +2,15 @@ internal import CNetSNMP
 import Foundation
 import Synchronization
 
-/// Owns sessions whose sockets the thread watches: told after each read, when work that must not run inside a
-/// net-snmp callback can be done.
+/// Owns sessions whose sockets the thread watches: told before each read (the datagram can be peeked at), and after
+/// it, when work that must not run inside a net-snmp callback can be done.
 protocol NetSNMPReader: AnyObject {
+    func beforeRead(socket: Int32)
     func afterRead()
+}
+
+extension NetSNMPReader {
+    func beforeRead(socket: Int32) {}
 }
 
 /// The one thread of the process that calls net-snmp. Debian's library is built without
@@ -113,6 +118,7 @@ final class NetSNMPThread: @unchecked Sendable {
                     _ = read(wakeFD, &value, 8)
                 } else if let (session, core) = readers[tag], let transport = snmp_sess_transport(session) {
                     let socket = transport.pointee.sock
+                    core.beforeRead(socket: socket)
                     netsnmp_large_fd_setfd(socket, &fdSet)
                     _ = snmp_sess_read2(session, &fdSet)
                     netsnmp_large_fd_clr(socket, &fdSet)
