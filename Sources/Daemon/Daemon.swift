@@ -62,7 +62,7 @@ public struct Daemon: Sendable {
             throw DaemonError(.listener, error.message)
         }
         let posture = PostureService(
-            city: city, store: PostureStore(database: database), engine: factory.engine, logger: logger,
+            city: city, store: PostureStore(database: database), engine: factory.engine, logger: logger, firstAfter: settings.pollInterval,
             probing: { devices, now in await monitor.probing(devices, at: now) }
         ) { now in
             do throws(StoreError) { try await monitor.evaluatePosture(at: now) } catch { logger.error("\(error.message)") }
@@ -80,10 +80,14 @@ public struct Daemon: Sendable {
         // Live capture knows the inventory's devices and the fleet register's terminals as the city's own stations.
         let captures: [(capture: LiveCapture, metrics: CaptureMetrics)]
         let context: SecurityContext
+        let stations: KnownStationsFeed
         do {
             captures = try CaptureService.open(settings, factory: metricsFactory)
-            let terminals = settings.captureInterfaces.isEmpty ? [] : try FleetStore(database: database).register().terminals.values.flatMap(\.macs)
+            let fleet = FleetStore(database: database)
+            let version = try fleet.version()
+            let terminals = settings.captureInterfaces.isEmpty ? [] : try fleet.register().terminals.values.flatMap(\.macs)
             context = SecurityContext.city(city, terminalMACs: terminals.isEmpty ? nil : terminals)
+            stations = KnownStationsFeed(fleet: fleet, configuration: city, version: version, known: context.knownStations)
         } catch let error as CaptureError {
             await factory.engine.shutdown()
             throw DaemonError(.capture, error.message)
@@ -91,7 +95,8 @@ public struct Daemon: Sendable {
             await factory.engine.shutdown()
             throw DaemonError(.database, "\(error)")
         }
-        let capture = CaptureService(captures: captures, context: context, monitor: monitor, logger: logger)
+        let capture = CaptureService(
+            captures: captures, context: context, stations: stations, monitor: monitor, logger: logger, refreshEvery: settings.alertEvaluation)
         let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) { await polling.health(at: Date()) }
         return Daemon(
             settings: settings, polling: polling, alerting: alerting, capture: capture, posture: posture, server: server, engine: factory.engine,

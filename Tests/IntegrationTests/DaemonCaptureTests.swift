@@ -27,7 +27,8 @@ struct DaemonCaptureTests {
         for message in receiver.received {
             for alert in (message.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? [] {
                 let labels = alert["labels"] as? [String: String] ?? [:]
-                if labels["category"] == "security", let rule = alert["rule"] as? String { found[rule] = labels }
+                // Capture's alerts name their interface (the posture checks' are security alerts too).
+                if labels["category"] == "security", labels["interface"] != nil, let rule = alert["rule"] as? String { found[rule] = labels }
             }
         }
         return found
@@ -72,6 +73,42 @@ struct DaemonCaptureTests {
         #expect(metrics.contains("edunet_capture_pcap_received{interface=\"lo\"} 6"), "each frame counted sent and received on loopback")
         stopped = true
         #expect(EdunetTool.stop(pid) == 0, "\(logText())")
+    }
+
+    /// A frame from `mac` at `address` on the lab school's subnet (a DNS query, which the test's filter passes).
+    static func query(from mac: String, _ address: String) -> [UInt8] {
+        F.ethernet(
+            from: mac, type: 0x0800,
+            F.ipv4(from: address, to: "10.0.0.53", protocol: 17, F.udp(from: 53_002, to: 53, F.dnsQuery(id: 4, name: "www.example.edu"))))
+    }
+
+    @Test func terminalsImportedWhileCapturingAreKnownStations() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        let filter = "udp port 53 and (ether src 3c:2e:f9:00:00:10 or ether src 02:00:00:00:00:77)"
+        let lab = try AlertingDaemonTests.Lab(receiver: receiver, capture: (["lo"], filter))
+        defer { lab.remove() }
+        let pid = try await lab.startDaemon()
+        defer { _ = EdunetTool.stop(pid) }
+        let logText = { (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "" }
+        try await waitFor("capturing on lo", diagnosis: logText) { logText().contains("capturing") }
+        // The register is empty: the unknown-station check is off. Then a terminal is imported while the daemon captures.
+        #expect(try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
+        let csv = lab.directory.appendingPathComponent("terminals.csv")
+        try "序列号,MAC地址,学校\nEB1,3c:2e:f9:00:00:10,兴庆区第一小学\n".write(to: csv, atomically: true, encoding: .utf8)
+        let imported = try lab.edunet(["fleet", "import", "terminals", csv.path])
+        #expect(imported.status == 0, "\(imported)")
+        try await waitFor("the register read again", diagnosis: logText) { logText().contains("known_stations=1 register_version=") }
+        try await Task.sleep(for: .milliseconds(1500))  // each capture thread takes the new set within a second
+        let sender = try LiveCapture(interface: "lo")
+        try sender.inject(Self.query(from: "3c:2e:f9:00:00:10", "10.21.0.10"))  // the imported terminal
+        try sender.inject(Self.query(from: "02:00:00:00:00:77", "10.21.0.77"))  // a stranger
+        try await waitFor("the stranger's alert", within: 30, diagnosis: { "\(Self.securityAlerts(receiver))\n\(logText())" }) {
+            Self.securityAlerts(receiver)["unknown_station"] != nil
+        }
+        let alerts = receiver.received.flatMap { ($0.json["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? [] }
+            .filter { $0["rule"] as? String == "unknown_station" }.compactMap { ($0["labels"] as? [String: String])?["mac"] }
+        #expect(Set(alerts) == ["02:00:00:00:00:77"], "the imported terminal is known")
     }
 
     @Test func anInterfaceThatCannotBeCapturedOnStopsTheStart() async throws {

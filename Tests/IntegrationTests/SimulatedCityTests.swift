@@ -38,6 +38,10 @@ struct SimulatedCityTests {
         """.write(to: policies.appendingPathComponent("alerting.yaml"), atomically: true, encoding: .utf8)
         // A storage trend from the run's own few minutes of polls (the policy asks for 72 hours).
         let pool = policies.appendingPathComponent("pool.yaml")
+        // snmpsim's answers wait behind the polls in its queue: the default-community probe waits longer than a real device needs.
+        let security = policies.appendingPathComponent("security.yaml")
+        try (try String(contentsOf: security, encoding: .utf8)).replacingOccurrences(of: "probe_timeout_seconds: 1", with: "probe_timeout_seconds: 5")
+            .write(to: security, atomically: true, encoding: .utf8)
         // A host silent for three intervals does not answer (the sample waits three minutes): the site-loss check's wait.
         try (try String(contentsOf: pool, encoding: .utf8)).replacingOccurrences(of: "minimum_trend_hours: 72", with: "minimum_trend_hours: 0.005")
             .replacingOccurrences(of: "host_silent_seconds: 180", with: "host_silent_seconds: \(Int(3 * interval))")
@@ -209,7 +213,7 @@ struct SimulatedCityTests {
         }
         // The devices the simulation left with the vendor default community, found by the daemon's first probe.
         let openDevices = Set(truth.default_community)
-        try? await waitFor("the default-community alerts", within: 60) {
+        try? await waitFor("the default-community alerts", within: 120) {
             Set(Self.alerts(receiver, rules: ["snmp_default_community"])["snmp_default_community"]?.compactMap { $0["device"] } ?? []) == openDevices
         }
         let defaultCommunity = Self.alerts(receiver, rules: ["snmp_default_community"])["snmp_default_community"] ?? []

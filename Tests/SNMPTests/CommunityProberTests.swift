@@ -32,8 +32,8 @@ struct CommunityProberTests {
         let engine = SNMPEngine()
         // snmpsim indexes a recording on its first request, which can take longer than any probe waits.
         _ = try await engine.get(TestAgents.target(recorded, community: recording, timeout: .seconds(20), retries: 3), ["1.3.6.1.2.1.1.2.0"])
-        // snmpsim is slow under the suite's other walks: a timeout of seconds, so that an answer is never missed.
-        let probes = await CommunityProber(engine: engine, timeout: .seconds(5)) { time }
+        // snmpsim is slow under the suite's other walks (a queue of seconds): a long timeout, so that no answer is missed.
+        let probes = await CommunityProber(engine: engine, timeout: .seconds(20)) { time }
             .probe(devices, communities: Self.forbidden, devicesInFlight: 2)
         #expect(probes.map(\.device) == devices.map(\.id), "in the order given")
         #expect(probes.allSatisfy { $0.time == time })

@@ -15,14 +15,22 @@ import Synchronization
 public final class CaptureService: Service, Sendable {
     let captures: [(capture: LiveCapture, metrics: CaptureMetrics)]
     let context: SecurityContext
+    let stations: KnownStationsFeed
     let monitor: AlertMonitor
     let logger: Logger
+    /// How often the fleet register's version is looked at.
+    let refreshEvery: Duration
 
-    init(captures: [(capture: LiveCapture, metrics: CaptureMetrics)], context: SecurityContext, monitor: AlertMonitor, logger: Logger) {
+    init(
+        captures: [(capture: LiveCapture, metrics: CaptureMetrics)], context: SecurityContext, stations: KnownStationsFeed, monitor: AlertMonitor,
+        logger: Logger, refreshEvery: Duration
+    ) {
         self.captures = captures
         self.context = context
+        self.stations = stations
         self.monitor = monitor
         self.logger = logger
+        self.refreshEvery = refreshEvery
     }
 
     /// Opens every interface the configuration names, so that one that cannot be captured on stops the start.
@@ -44,14 +52,19 @@ public final class CaptureService: Service, Sendable {
         let (events, continuation) = AsyncStream.makeStream(of: (interface: String, event: SecurityEvent).self)
         let running = Mutex(captures.count)
         for (capture, metrics) in captures {
-            let thread = Thread { [context, logger] in
+            let thread = Thread { [context, stations, logger] in
                 var security = SecurityMonitor(context: context)
                 var frames = 0
                 var reported = 0
+                var version = stations.version
                 do {
                     try capture.forEachFrame { statistics in
                         metrics.record(statistics, framesSinceLast: frames - reported)
                         reported = frames
+                        if let newer = stations.newer(than: version) {
+                            security.replaceKnownStations(newer.known)
+                            version = newer.version
+                        }
                         for event in security.takeChanges() { continuation.yield((capture.interface, event)) }
                     } _: { frame in
                         frames += 1
@@ -72,6 +85,20 @@ public final class CaptureService: Service, Sendable {
             logger.notice(
                 "capturing", metadata: ["interface": "\(capture.interface)", "known_stations": "\(context.knownStations?.count ?? 0)"])
         }
+        let refreshing = Task { [stations, logger, refreshEvery] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: refreshEvery)
+                do throws(StoreError) {
+                    if let count = try stations.refresh() {
+                        logger.notice(
+                            "known stations read again", metadata: ["known_stations": "\(count)", "register_version": "\(stations.version)"])
+                    }
+                } catch {
+                    logger.error("\(error.message)")
+                }
+            }
+        }
+        defer { refreshing.cancel() }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 for await (interface, event) in events {
@@ -95,5 +122,38 @@ public final class CaptureService: Service, Sendable {
 
     private func stopAll() {
         for (capture, _) in captures { capture.stop() }
+    }
+}
+
+/// The city's known stations for live capture, read again from the fleet register when its version moves (a terminal
+/// import or any other change to the register): each capture thread takes the new set within a second, so that a
+/// terminal imported while the daemon runs is never reported as an unknown station, and one removed is.
+final class KnownStationsFeed: Sendable {
+    let fleet: FleetStore
+    let configuration: CityConfiguration
+    private let latest: Mutex<(version: Int64, known: Set<UInt64>?)>
+
+    /// What the register held at `version` when the capture started.
+    init(fleet: FleetStore, configuration: CityConfiguration, version: Int64, known: Set<UInt64>?) {
+        self.fleet = fleet
+        self.configuration = configuration
+        latest = Mutex((version, known))
+    }
+
+    var version: Int64 { latest.withLock { $0.version } }
+
+    /// The set, when it is newer than `version`.
+    func newer(than version: Int64) -> (version: Int64, known: Set<UInt64>?)? {
+        latest.withLock { $0.version > version ? $0 : nil }
+    }
+
+    /// Reads the register again when its version moved; the number of known stations then, nil when nothing moved.
+    func refresh() throws(StoreError) -> Int? {
+        let current = try fleet.version()
+        guard current != version else { return nil }
+        let terminals = try fleet.register().terminals.values
+        let known = SecurityContext.knownStations(configuration, terminalMACs: terminals.isEmpty ? nil : terminals.flatMap(\.macs))
+        latest.withLock { $0 = (current, known) }
+        return known?.count ?? 0
     }
 }

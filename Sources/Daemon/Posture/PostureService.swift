@@ -6,7 +6,7 @@ import SNMP
 import ServiceLifecycle
 import Store
 
-/// The daemon's graded-protection probes: every `checkEvery`, the inventory's devices whose last community probe is
+/// The daemon's graded-protection probes: every `checkEvery` from one poll interval after the start, the inventory's devices whose last community probe is
 /// `posture.probe_interval_hours` old (or that were never probed) are asked with `security.yaml`'s forbidden
 /// communities, and the probes stored. `probing` is told which devices are about to be asked (their authenticationFailure
 /// traps are then the probe's); when any probe was stored, `probed` is told (alerting evaluates the posture rules at once,
@@ -16,12 +16,17 @@ public actor PostureService: Service {
     let engine: SNMPEngine
     let logger: Logger
     let checkEvery: Duration
+    /// The first probes wait this long (the daemon's poll interval), so that they never compete with the first poll
+    /// cycle for the agents' attention.
+    let firstAfter: Duration
+    /// Devices probed at once: each is asked up to 1 + 2 × the forbidden communities GETs together.
+    static let devicesInFlight = 8
     let probing: @Sendable ([String], Date) async -> Void
     let probed: @Sendable (Date) async -> Void
     private var city: CityConfiguration
 
     public init(
-        city: CityConfiguration, store: PostureStore, engine: SNMPEngine, logger: Logger, checkEvery: Duration = .seconds(60),
+        city: CityConfiguration, store: PostureStore, engine: SNMPEngine, logger: Logger, firstAfter: Duration, checkEvery: Duration = .seconds(60),
         probing: @escaping @Sendable ([String], Date) async -> Void, probed: @escaping @Sendable (Date) async -> Void
     ) {
         self.city = city
@@ -29,6 +34,7 @@ public actor PostureService: Service {
         self.engine = engine
         self.logger = logger
         self.checkEvery = checkEvery
+        self.firstAfter = firstAfter
         self.probing = probing
         self.probed = probed
     }
@@ -54,7 +60,8 @@ public actor PostureService: Service {
         }
         guard !due.isEmpty else { return [] }
         await probing(due.map(\.id), now)
-        let probes = await CommunityProber(engine: engine, timeout: timeout) { now }.probe(due, communities: security.forbiddenCommunities)
+        let probes = await CommunityProber(engine: engine, timeout: timeout) { now }.probe(
+            due, communities: security.forbiddenCommunities, devicesInFlight: Self.devicesInFlight)
         // Probes cut short by the daemon stopping say nothing about the devices.
         guard !Task.isCancelled else { return [] }
         do { try store.record(probes) } catch {
@@ -77,6 +84,7 @@ public actor PostureService: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            try? await Task.sleep(for: self.firstAfter)
             while !Task.isCancelled {
                 await self.step(at: Date())
                 try? await Task.sleep(for: self.checkEvery)

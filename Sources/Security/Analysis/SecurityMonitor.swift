@@ -4,7 +4,7 @@ import Foundation
 /// Every packet check over one stream of frames: the accounting and each detector, fed frame by frame in capture order.
 /// A file's analysis and the daemon's live capture run the same monitor.
 public struct SecurityMonitor: Sendable {
-    public let context: SecurityContext
+    public private(set) var context: SecurityContext
     public private(set) var accounting: TrafficAccounting
     /// Frames seen, and those not even an Ethernet header could be read from.
     public private(set) var frames = 0
@@ -21,6 +21,13 @@ public struct SecurityMonitor: Sendable {
         self.context = context
         accounting = TrafficAccounting(subnets: context.subnets)
         stations = UnknownStations(subnets: context.subnets)
+    }
+
+    /// The city's known stations changed (a fleet import while the daemon captures): from the next frame on, each
+    /// address's MAC is checked against these. What was found before stays found.
+    public mutating func replaceKnownStations(_ known: Set<UInt64>?) {
+        context.knownStations = known
+        stations.forgetChecks(subnets: context.subnets)
     }
 
     /// Reads one frame: `bytes` as captured, `wireLength` as on the wire, `seconds` since 1970.

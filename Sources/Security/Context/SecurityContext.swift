@@ -21,7 +21,7 @@ public struct SecurityContext: Sendable {
     public let scan: ScanDetectionPolicy
     public let allowedScanners: Set<IPv4Address>
     /// The stations known to be the bureau's; nil when no register was given, and the unknown-MAC check is off.
-    public let knownStations: Set<UInt64>?
+    public internal(set) var knownStations: Set<UInt64>?
 
     public init(
         subnets: [SchoolSubnet], gateways: Set<IPv4Address>, authorizedDHCPServers: Set<IPv4Address>, blockedDomains: [String],
@@ -49,12 +49,16 @@ public struct SecurityContext: Sendable {
             gateways.formUnion(school.gateways.map { $0.compactMap(IPv4Address.init(model:)) } ?? networks.map(\.firstHost))
         }
         let policy = configuration.policies.security
-        let known = terminalMACs.map { macs in
-            Set(macs.map(\.value)).union(configuration.inventory.devices.compactMap { $0.mac?.value })
-        }
         return SecurityContext(
             subnets: subnets, gateways: gateways, authorizedDHCPServers: Set(policy.authorizedDHCPServers.compactMap(IPv4Address.init(model:))),
-            blockedDomains: policy.blockedDomains, scan: policy.scanDetection ?? ScanDetectionPolicy(), knownStations: known)
+            blockedDomains: policy.blockedDomains, scan: policy.scanDetection ?? ScanDetectionPolicy(),
+            knownStations: knownStations(configuration, terminalMACs: terminalMACs))
+    }
+
+    /// The city's own stations: the inventory devices' MACs and the fleet register's terminals; nil (the check off)
+    /// without a register.
+    public static func knownStations(_ configuration: CityConfiguration, terminalMACs: [Model.MACAddress]?) -> Set<UInt64>? {
+        terminalMACs.map { macs in Set(macs.map(\.value)).union(configuration.inventory.devices.compactMap { $0.mac?.value }) }
     }
 
     /// The school whose subnet holds `address`.

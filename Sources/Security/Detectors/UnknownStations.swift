@@ -15,6 +15,12 @@ struct UnknownStations: Sendable {
 
     init(subnets: SubnetTable) { lastChecked = AddressSlots(subnets, initial: Self.none) }
 
+    /// The known stations changed: every address's MAC is checked again at its next frame. The events raised stay.
+    mutating func forgetChecks(subnets: SubnetTable) {
+        lastChecked = AddressSlots(subnets, initial: Self.none)
+        checkedInLargeSubnets = []
+    }
+
     @inline(__always)
     mutating func observe(mac: MACAddress, address: IPv4Address, subnet: Int, frame: Int, time: Date, context: SecurityContext) {
         guard let known = context.knownStations else { return }
