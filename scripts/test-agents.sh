@@ -14,6 +14,10 @@
 #       two snmpd for the graded-protection checks: 127.21.0.1 answers its own community "edunet-test" and the
 #       vendor default "public" (v1 and v2c); 127.21.0.2 answers only SNMPv3, user u-posture (SHA-256/AES,
 #       the passphrases above), no community at all.
+#   scripts/test-agents.sh writable DIR PORT
+#       snmpd at 127.21.0.3 that takes SETs (sysContact, sysName, sysLocation, ifAlias in its memory): the write
+#       community "edunet-write", the read community "edunet-test", v3 users u-write (read-write) and u-read (read
+#       only), SHA-256/AES with the passphrases above. Apart from the shared snmpd, whose values other tests compare.
 #   scripts/test-agents.sh slow DIR PORT UPSTREAM_PORT DELAY_MS
 #       a slow device: relays to the agent at 127.0.0.1:UPSTREAM_PORT, answering DELAY_MS late.
 #   scripts/test-agents.sh stop DIR
@@ -35,7 +39,7 @@ lines = [l for l in sys.stdin.read().splitlines() if l and not l.startswith("#")
 key = lambda l: tuple(int(p) for p in l.split("|", 1)[0].split("."))
 sys.stdout.write("\n".join(sorted(lines, key=key)) + "\n")'
 
-usage() { sed -n '2,28p' "$0" >&2; exit 2; }
+usage() { sed -n '2,32p' "$0" >&2; exit 2; }
 
 wait_for() {  # wait_for ENDPOINT COMMUNITY SECONDS [REQUEST_TIMEOUT]
     local deadline=$((SECONDS + $3))
@@ -47,9 +51,18 @@ wait_for() {  # wait_for ENDPOINT COMMUNITY SECONDS [REQUEST_TIMEOUT]
 
 lower() { echo "$1" | tr 'A-Z' 'a-z' | tr -d '-'; }
 
+# run_snmpd DIR NAME: snmpd in the background with DIR/NAME.conf, its state in DIR/NAME-persist, its log in
+# DIR/NAME.log and its pid in DIR/NAME.pid; no MIB files, no SMUX.
+run_snmpd() {
+    local dir=$1 name=$2
+    mkdir -p "$dir/$name-persist"
+    SNMP_PERSISTENT_DIR="$dir/$name-persist" MIBS= MIBDIRS=/nonexistent \
+        timeout "$TTL" snmpd -f -C -c "$dir/$name.conf" -I -smux -Lf "$dir/$name.log" >/dev/null 2>&1 &
+    echo $! > "$dir/$name.pid"
+}
+
 start_snmpd() {
     local dir=$1 port=$2
-    mkdir -p "$dir/snmpd-persist"
     {
         # 127.0.0.1 and 100 more loopback addresses, so that tests can poll 100 "devices" at once.
         printf 'agentaddress udp:127.0.0.1:%s' "$port"; for i in $(seq 1 100); do printf ',udp:127.20.0.%s:%s' "$i" "$port"; done; echo
@@ -72,9 +85,7 @@ start_snmpd() {
             done
         done
     } > "$dir/snmpd.conf"
-    SNMP_PERSISTENT_DIR="$dir/snmpd-persist" MIBS= MIBDIRS=/nonexistent \
-        timeout "$TTL" snmpd -f -C -c "$dir/snmpd.conf" -I -smux -Lf "$dir/snmpd.log" >/dev/null 2>&1 &
-    echo $! > "$dir/snmpd.pid"
+    run_snmpd "$dir" snmpd
     wait_for "127.0.0.1:$port" edunet-test 30
     echo "ready snmpd 127.0.0.1:$port pid $(cat "$dir/snmpd.pid")"
 }
@@ -108,15 +119,10 @@ start_snmpsim() {
 
 start_posture() {
     local dir=$1 port=$2
-    mkdir -p "$dir/open-persist" "$dir/v3-persist"
     printf 'agentaddress udp:127.21.0.1:%s\nrocommunity edunet-test 127.0.0.0/8\nrocommunity public 127.0.0.0/8\n' "$port" > "$dir/open.conf"
     printf 'agentaddress udp:127.21.0.2:%s\ncreateUser u-posture SHA-256 "edunet-auth-pass" AES "edunet-priv-pass"\nrouser u-posture priv\n' \
         "$port" > "$dir/v3.conf"
-    for agent in open v3; do
-        SNMP_PERSISTENT_DIR="$dir/$agent-persist" MIBS= MIBDIRS=/nonexistent \
-            timeout "$TTL" snmpd -f -C -c "$dir/$agent.conf" -I -smux -Lf "$dir/$agent.log" >/dev/null 2>&1 &
-        echo $! > "$dir/$agent.pid"
-    done
+    for agent in open v3; do run_snmpd "$dir" "$agent"; done
     wait_for "127.21.0.1:$port" edunet-test 30
     local deadline=$((SECONDS + 30))
     until snmpget -v3 -u u-posture -l authPriv -a SHA-256 -A edunet-auth-pass -x AES -X edunet-priv-pass -t 1 -r 0 \
@@ -125,6 +131,21 @@ start_posture() {
         sleep 0.5
     done
     echo "ready posture agents 127.21.0.1:$port (public) 127.21.0.2:$port (v3 only)"
+}
+
+start_writable() {
+    local dir=$1 port=$2
+    {
+        printf 'agentaddress udp:127.21.0.3:%s\n' "$port"
+        echo "rocommunity edunet-test 127.0.0.0/8"
+        echo "rwcommunity edunet-write 127.0.0.0/8"
+        for user in u-write u-read; do echo "createUser $user SHA-256 \"edunet-auth-pass\" AES \"edunet-priv-pass\""; done
+        echo "rwuser u-write priv"
+        echo "rouser u-read priv"
+    } > "$dir/writable.conf"
+    run_snmpd "$dir" writable
+    wait_for "127.21.0.3:$port" edunet-test 30
+    echo "ready writable snmpd 127.21.0.3:$port pid $(cat "$dir/writable.pid")"
 }
 
 start_slow() {
@@ -145,6 +166,7 @@ case "${1:-}" in
     snmpd) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_snmpd "$2" "$3" ;;
     snmpsim) [ $# -ge 3 ] || usage; mkdir -p "$2"; shift; start_snmpsim "$@" ;;
     posture) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_posture "$2" "$3" ;;
+    writable) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_writable "$2" "$3" ;;
     slow) [ $# -eq 5 ] || usage; mkdir -p "$2"; start_slow "$2" "$3" "$4" "$5" ;;
     stop) [ $# -eq 2 ] || usage; stop_all "$2" ;;
     *) usage ;;

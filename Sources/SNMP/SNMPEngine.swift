@@ -126,6 +126,35 @@ public final class SNMPEngine: Sendable {
         try Self.checked(await send(.getBulk(oids, nonRepeaters: nonRepeaters, maxRepetitions: maxRepetitions), to: target), target: target).varbinds
     }
 
+    /// SET: writes each value (all or none, as the agent commits a SET) and returns what the agent answered. A refusal is
+    /// an error with code `.refused` whose `refusal` names the status and the object. Counters and exceptions cannot be
+    /// written: asked to, it throws `.invalidRequest` and sends nothing.
+    public func set(_ target: SNMPTarget, _ varbinds: [VarBind]) async throws(SNMPError) -> [VarBind] {
+        if let unsettable = varbinds.first(where: { !PDUCodec.isSettable($0.value) }) {
+            throw SNMPError(
+                .invalidRequest, device: target.description,
+                "\(unsettable.oid) cannot be set to a \(unsettable.value.typeName): write an Integer32, OctetString, OID, IpAddress, Gauge32, TimeTicks or Opaque"
+            )
+        }
+        let response = try await send(.set(varbinds), to: target)
+        guard response.errorStatus != 0 else { return response.varbinds }
+        let status = Self.errorStatusNames[response.errorStatus] ?? "error status \(response.errorStatus)"
+        let oid = varbinds.indices.contains(response.errorIndex - 1) ? varbinds[response.errorIndex - 1].oid : nil
+        let why =
+            switch status {
+            case "notWritable": "the object cannot be written on this agent"
+            case "noAccess", "authorizationError": "these credentials may not write it (check the agent's write community or v3 user and its view)"
+            case "wrongType": "the value's type is not the object's"
+            case "wrongValue", "badValue": "the agent does not take this value"
+            case "inconsistentValue": "the value conflicts with the device's state now"
+            case "readOnly": "the object is read-only"
+            default: "the agent could not apply it"
+            }
+        throw SNMPError(
+            .refused, device: target.description, "the agent refused the SET: \(status)\(oid.map { " at \($0)" } ?? ""); \(why)",
+            refusal: .init(status: status, oid: oid))
+    }
+
     /// Turns an error status in the answer into an `SNMPError` naming the OID at fault.
     static func checked(_ response: SNMPResponse, target: SNMPTarget) throws(SNMPError) -> SNMPResponse {
         guard response.errorStatus != 0 else { return response }

@@ -5,7 +5,7 @@ public struct SNMPError: Error, Sendable, CustomStringConvertible {
         fileprivate enum Value: Sendable, Hashable {
             case timeout, unreachable, authenticationFailure, privacyFailure, unknownUser, unknownEngine
             case unsupportedSecurityLevel, notInTimeWindow, noSuchName, agentError, decodeError, nonIncreasing
-            case cancelled, invalidRequest, engineStopped
+            case cancelled, invalidRequest, engineStopped, refused
         }
         fileprivate let value: Value
 
@@ -39,6 +39,8 @@ public struct SNMPError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code(value: .invalidRequest)
         /// The engine was shut down.
         public static let engineStopped = Code(value: .engineStopped)
+        /// The agent refused a SET: `refusal` says why (notWritable, wrongValue, noAccess, …) and of which object.
+        public static let refused = Code(value: .refused)
 
         public var description: String { "\(value)" }
     }
@@ -47,11 +49,27 @@ public struct SNMPError: Error, Sendable, CustomStringConvertible {
     /// The device, as `name (host:port)` or `host:port`.
     public let device: String
     public let message: String
+    /// For `.refused`: the agent's error status by its RFC 3416 name, and the object it named (error-index).
+    public let refusal: Refusal?
 
-    public init(_ code: Code, device: String, _ message: String) {
+    /// Why an agent refused a SET, as it said.
+    public struct Refusal: Sendable, Hashable {
+        /// `notWritable`, `wrongValue`, `noAccess`, `inconsistentValue`, `wrongType` … (RFC 3416 §3).
+        public let status: String
+        /// The object at fault (the error-index'th of the request), when the index names one.
+        public let oid: OID?
+
+        public init(status: String, oid: OID?) {
+            self.status = status
+            self.oid = oid
+        }
+    }
+
+    public init(_ code: Code, device: String, _ message: String, refusal: Refusal? = nil) {
         self.code = code
         self.device = device
         self.message = message
+        self.refusal = refusal
     }
 
     public var description: String { "\(device): \(message)" }

@@ -58,6 +58,14 @@ package enum TestAgents {
         }
     }
 
+    /// snmpd at 127.21.0.3 that takes SETs (`scripts/test-agents.sh writable`): write community `edunet-write`, read
+    /// community `edunet-test`, v3 users `u-write` (read-write) and `u-read` (read-only). On the slow proxy's port too.
+    package static func writable() async -> Agent {
+        await registry.agent("writable") {
+            start(["writable", base.appendingPathComponent("writable-\(getpid())").path], port: freePort(offset: 2))
+        }
+    }
+
     /// A slow device: snmpd behind a proxy that answers 1.5 s late.
     package static func slow() async -> Agent {
         let upstream = await snmpd()

@@ -5,10 +5,12 @@ enum PDURequest: Sendable {
     case get([OID])
     case getNext([OID])
     case getBulk([OID], nonRepeaters: Int, maxRepetitions: Int)
+    case set([VarBind])
 
     var oids: [OID] {
         switch self {
         case .get(let oids), .getNext(let oids), .getBulk(let oids, _, _): oids
+        case .set(let varbinds): varbinds.map(\.oid)
         }
     }
 }
@@ -31,6 +33,7 @@ enum PDUCodec {
             case .get: Int32(EDUNET_MSG_GET)
             case .getNext: Int32(EDUNET_MSG_GETNEXT)
             case .getBulk: Int32(EDUNET_MSG_GETBULK)
+            case .set: Int32(EDUNET_MSG_SET)
             }
         guard let pdu = snmp_pdu_create(type) else { return nil }
         if case .getBulk(_, let nonRepeaters, let maxRepetitions) = request {
@@ -38,13 +41,61 @@ enum PDUCodec {
             pdu.pointee.errstat = nonRepeaters
             pdu.pointee.errindex = maxRepetitions
         }
+        var complete = true
         withUnsafeTemporaryAllocation(of: oid.self, capacity: OID.maximumLength) { buffer in
             for name in request.oids {
                 for (index, component) in name.components.enumerated() { buffer[index] = oid(component) }
                 _ = snmp_add_null_var(pdu, buffer.baseAddress, name.count)
             }
         }
+        if case .set(let varbinds) = request {
+            var variable = pdu.pointee.variables
+            for varbind in varbinds {
+                guard let current = variable, setValue(varbind.value, of: current) else {
+                    complete = false
+                    break
+                }
+                variable = current.pointee.next_variable
+            }
+        }
+        guard complete else {
+            snmp_free_pdu(pdu)
+            return nil
+        }
         return pdu
+    }
+
+    /// Whether a SET may carry `value`: the types an agent's writable objects have (never a counter or an exception).
+    static func isSettable(_ value: SNMPValue) -> Bool {
+        switch value {
+        case .integer32, .octetString, .objectIdentifier, .ipAddress, .gauge32, .timeTicks, .opaque: true
+        default: false
+        }
+    }
+
+    /// Puts `value` into a variable of the request (net-snmp copies it).
+    private static func setValue(_ value: SNMPValue, of variable: UnsafeMutablePointer<netsnmp_variable_list>) -> Bool {
+        func set(_ type: UInt32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+            snmp_set_var_typed_value(variable, u_char(type), bytes.baseAddress?.assumingMemoryBound(to: u_char.self), bytes.count) == 0
+        }
+        switch value {
+        case .integer32(let number):
+            return withUnsafeBytes(of: CLong(number)) { set(UInt32(ASN_INTEGER), $0) }
+        case .octetString(let bytes):
+            return bytes.withUnsafeBytes { set(UInt32(ASN_OCTET_STR), $0) }
+        case .opaque(let bytes):
+            return bytes.withUnsafeBytes { set(UInt32(ASN_APPLICATION | 4), $0) }
+        case .ipAddress(let bytes):
+            return bytes.count == 4 && bytes.withUnsafeBytes { set(UInt32(ASN_APPLICATION | 0), $0) }
+        case .gauge32(let number):
+            return withUnsafeBytes(of: CUnsignedLong(number)) { set(UInt32(ASN_APPLICATION | 2), $0) }
+        case .timeTicks(let number):
+            return withUnsafeBytes(of: CUnsignedLong(number)) { set(UInt32(ASN_APPLICATION | 3), $0) }
+        case .objectIdentifier(let name):
+            return name.components.map { oid($0) }.withUnsafeBytes { set(UInt32(ASN_OBJECT_ID), $0) }
+        default:
+            return false
+        }
     }
 
     /// Copies every variable binding out of a response PDU.
