@@ -8,7 +8,7 @@ import Store
 struct SNMPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snmp",
-        abstract: "Ask a device over SNMP: get, walk, table (diagnostics).",
+        abstract: "Ask a device over SNMP: get, walk, table, set (diagnostics).",
         discussion: """
             A device is given as HOST[:PORT] with credentials, or as --device ID from the applied inventory \
             (its management address and SNMP profile, secrets read from the environment or files).
@@ -21,7 +21,7 @@ struct SNMPCommand: ParsableCommand {
             Exit status: 0 answered; 1 the device did not answer or refused (the message says what to check); \
             64 wrong usage.
             """,
-        subcommands: [Get.self, Walk.self, Table.self]
+        subcommands: [Get.self, Walk.self, Table.self, Set.self]
     )
 
     struct Get: SNMPSubcommand {
@@ -96,6 +96,79 @@ struct SNMPCommand: ParsableCommand {
     }
 }
 
+extension SNMPCommand {
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write values (SET), as snmpset does: OID TYPE VALUE, one or more.",
+            discussion: """
+                TYPE: i Integer32, u Gauge32/Unsigned32, t TimeTicks, a IpAddress, o OID, s string (UTF-8), x hex bytes \
+                (\"0a 1b\" or 0a1b). All the values are written together, or none (the agent commits a SET whole). With \
+                --device, the device's `snmp_write_profile` from the inventory is used: writes never use the polling profile.
+
+                  edunet snmp set 127.21.0.3:161 --community-env WRITE 1.3.6.1.2.1.1.6.0 s "兴庆区 机房 3"
+                  edunet snmp set --device xq-01-acc1 1.3.6.1.2.1.31.1.1.1.18.3 s "xq-01 uplink to agg-xingqing"
+
+                Exit status: 0 written (the agent's answer is printed); 1 refused (the status, e.g. notWritable or \
+                noAccess, and the object are named) or no answer; 64 wrong usage.
+                """)
+        @OptionGroup var device: DeviceOptions
+        @Argument(help: "HOST[:PORT] (unless --device), then OID TYPE VALUE for each object.") var arguments: [String] = []
+
+        func run() async throws {
+            var rest = arguments
+            let target = try device.target(consuming: &rest, write: true)
+            guard !rest.isEmpty, rest.count % 3 == 0 else {
+                throw ValidationError("give OID TYPE VALUE for each object to write, e.g. 1.3.6.1.2.1.1.6.0 s \"room 3\"")
+            }
+            let varbinds = try stride(from: 0, to: rest.count, by: 3).map { try Self.varbind(rest[$0], rest[$0 + 1], rest[$0 + 2]) }
+            let engine = SNMPEngine()
+            do {
+                device.print(try await engine.set(target, varbinds))
+            } catch {
+                Terminal.error("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+
+        /// One object to write from the command line's three words.
+        static func varbind(_ oidText: String, _ type: String, _ text: String) throws -> VarBind {
+            guard let oid = OID(parsing: oidText) else { throw ValidationError("`\(oidText)` is not a numeric OID (e.g. 1.3.6.1.2.1.1.6.0)") }
+            func number<T: FixedWidthInteger>(_: T.Type) throws -> T {
+                guard let value = T(text) else {
+                    throw ValidationError("`\(text)` is not a \(T.self == Int32.self ? "32-bit integer" : "32-bit unsigned number") for \(oidText)")
+                }
+                return value
+            }
+            let value: SNMPValue
+            switch type {
+            case "i": value = .integer32(try number(Int32.self))
+            case "u": value = .gauge32(try number(UInt32.self))
+            case "t": value = .timeTicks(try number(UInt32.self))
+            case "s": value = .octetString(Array(text.utf8))
+            case "a":
+                guard let address = IPAddress(text), address.isIPv4 else { throw ValidationError("`\(text)` is not an IPv4 address for \(oidText)") }
+                value = .ipAddress(address.bytes)
+            case "o":
+                guard let target = OID(parsing: text) else { throw ValidationError("`\(text)` is not a numeric OID for \(oidText)") }
+                value = .objectIdentifier(target)
+            case "x":
+                let digits = text.filter { !$0.isWhitespace }
+                let bytes = stride(from: 0, to: digits.count, by: 2).compactMap { index -> UInt8? in
+                    let start = digits.index(digits.startIndex, offsetBy: index)
+                    return UInt8(digits[start..<(digits.index(start, offsetBy: 2, limitedBy: digits.endIndex) ?? digits.endIndex)], radix: 16)
+                }
+                guard digits.count % 2 == 0, bytes.count == digits.count / 2 else {
+                    throw ValidationError("`\(text)` is not hex bytes for \(oidText)")
+                }
+                value = .octetString(bytes)
+            default:
+                throw ValidationError("`\(type)` is not a type: use i, u, t, a, o, s or x")
+            }
+            return VarBind(oid: oid, value: value)
+        }
+    }
+}
+
 /// An `edunet snmp` command: resolve the device and credentials, run, map failures to exit status 1.
 protocol SNMPSubcommand: AsyncParsableCommand {
     var device: DeviceOptions { get }
@@ -147,11 +220,12 @@ struct DeviceOptions: ParsableArguments {
         Terminal.print(varbinds.map { format == .json ? $0.jsonLine : $0.textLine }.joined(separator: "\n"))
     }
 
-    /// The device to ask: `--device ID`, else the first argument (HOST[:PORT]), which is then removed.
-    func target(consuming arguments: inout [String]) throws -> SNMPTarget {
+    /// The device to ask: `--device ID`, else the first argument (HOST[:PORT]), which is then removed. To `write`, a
+    /// device of the inventory is reached with its write profile.
+    func target(consuming arguments: inout [String], write: Bool = false) throws -> SNMPTarget {
         var target: SNMPTarget
         if let device {
-            target = try inventoryTarget(device)
+            target = try inventoryTarget(device, write: write)
         } else {
             guard let first = arguments.first else { throw ValidationError("give the device as HOST[:PORT], or --device ID") }
             arguments.removeFirst()
@@ -238,7 +312,7 @@ struct DeviceOptions: ParsableArguments {
     }
 
     /// The device's address and its SNMP profile from the applied inventory, secrets resolved now.
-    private func inventoryTarget(_ id: String) throws -> SNMPTarget {
+    private func inventoryTarget(_ id: String, write: Bool) throws -> SNMPTarget {
         let configuration: CityConfiguration
         let device: Device
         do {
@@ -252,7 +326,13 @@ struct DeviceOptions: ParsableArguments {
         guard let management = device.management else {
             throw ValidationError("device `\(id)` has no management address (it is reached through \(device.controller ?? "its controller"))")
         }
-        guard let profile = configuration.inventory.snmpProfiles.first(where: { $0.id == device.snmpProfile }) else {
+        if write && device.snmpWriteProfile == nil {
+            throw ValidationError(
+                "device `\(id)` has no `snmp_write_profile` in the inventory: writes use a profile of their own (a write community or a "
+                    + "read-write v3 user), never the polling one")
+        }
+        guard let profile = configuration.inventory.snmpProfiles.first(where: { $0.id == (write ? device.snmpWriteProfile : device.snmpProfile) })
+        else {
             throw ValidationError("device `\(id)` has no SNMP profile")
         }
         do {

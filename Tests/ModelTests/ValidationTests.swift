@@ -127,6 +127,24 @@ struct ValidationTests {
         #expect(diagnostics.map(\.message) == expected.map(\.1))
     }
 
+    @Test func aWriteProfileIsAProfileOfTheInventory() throws {
+        let (fixture, diagnostics) = try problems(
+            """
+            devices:
+              - {id: xq-01-sw9, name: 接入, role: access-switch, school: xq-01, management: {address: 127.3.1.9}, snmp_profile: v2, snmp_write_profile: v2-rw}
+            """)
+        defer { fixture.remove() }
+        #expect(diagnostics.map(\.message) == ["device `xq-01-sw9` refers to unknown SNMP profile `v2-rw`"])
+        #expect(diagnostics.map(\.location) == [fixture.at("case.yaml", 2, 139)])
+        let valid = try InventoryFixture([
+            "case.yaml": "devices:\n"
+                + "  - {id: xq-01-sw9, name: 接入, role: access-switch, school: xq-01, management: {address: 127.3.1.9}, snmp_profile: v2, snmp_write_profile: v2-rw}"
+                .replacingOccurrences(of: "v2-rw", with: "v2") + "\n"
+        ])
+        defer { valid.remove() }
+        #expect(try valid.load().inventory.devices.first { $0.id == "xq-01-sw9" }?.snmpWriteProfile == "v2")
+    }
+
     @Test func referenceToDeviceOfTheWrongRole() throws {
         let (fixture, diagnostics) = try problems(
             """

@@ -130,6 +130,9 @@ public struct Device: Sendable, Hashable, Codable, Identifiable {
     public var management: ManagementAddress?
     /// The name of the SNMP credential profile.
     public var snmpProfile: String?
+    /// The profile writes use (`snmp_write_profile`): a write community or a read-write v3 user of its own, never the
+    /// polling one; a device without one is never written to.
+    public var snmpWriteProfile: String?
     /// For access points: the wireless controller that manages them.
     public var controller: String?
     /// Poll this device every so many seconds instead of the daemon's interval (a slow stacked switch, say).
@@ -140,9 +143,11 @@ public struct Device: Sendable, Hashable, Codable, Identifiable {
     public init(
         id: String, name: String, role: DeviceRole, vendor: String? = nil, model: String? = nil,
         school: String? = nil, node: String? = nil, management: ManagementAddress? = nil,
-        snmpProfile: String? = nil, controller: String? = nil, pollIntervalSeconds: Double? = nil, mac: MACAddress? = nil
+        snmpProfile: String? = nil, controller: String? = nil, pollIntervalSeconds: Double? = nil, mac: MACAddress? = nil,
+        snmpWriteProfile: String? = nil
     ) {
         self.mac = mac
+        self.snmpWriteProfile = snmpWriteProfile
         self.id = id
         self.name = name
         self.role = role

@@ -131,6 +131,7 @@ struct InventoryParser {
     private mutating func device(_ value: YAMLValue) -> Device? {
         let keys = [
             "id", "name", "role", "vendor", "model", "school", "node", "management", "snmp_profile", "controller", "poll_interval_seconds", "mac",
+            "snmp_write_profile",
         ]
         guard let m = value.mapping("a device", keys: keys, required: ["id", "name", "role"]),
             let id = m["id"]?.identifier("id")
@@ -150,8 +151,9 @@ struct InventoryParser {
         let management = m["management"].flatMap(managementAddress)
         if let management, let at = m["management"]?.location { managementLocations.append((management, id, at)) }
         let profile = m["snmp_profile"]?.identifier("snmp_profile")
-        if let profile, let at = m["snmp_profile"]?.location {
-            references.refer(to: .snmpProfile, profile, at: at, context: "device `\(id)`")
+        let writeProfile = m["snmp_write_profile"]?.identifier("snmp_write_profile")
+        for (key, name) in [("snmp_profile", profile), ("snmp_write_profile", writeProfile)] {
+            if let name, let at = m[key]?.location { references.refer(to: .snmpProfile, name, at: at, context: "device `\(id)`") }
         }
         let controller = m["controller"]?.identifier("controller")
         if let controller, let at = m["controller"]?.location {
@@ -162,11 +164,13 @@ struct InventoryParser {
         }
         let interval = m["poll_interval_seconds"]?.double("poll_interval_seconds", in: 1...86_400)
         let mac = m["mac"]?.mac("mac")
-        guard let name, let role, m["poll_interval_seconds"] == nil || interval != nil, m["mac"] == nil || mac != nil else { return nil }
+        guard let name, let role, m["poll_interval_seconds"] == nil || interval != nil, m["mac"] == nil || mac != nil,
+            m["snmp_write_profile"] == nil || writeProfile != nil
+        else { return nil }
         return Device(
             id: id, name: name, role: role, vendor: m["vendor"]?.string("vendor"), model: m["model"]?.string("model"),
             school: school, node: node, management: management, snmpProfile: profile, controller: controller,
-            pollIntervalSeconds: interval, mac: mac)
+            pollIntervalSeconds: interval, mac: mac, snmpWriteProfile: writeProfile)
     }
 
     /// Polled devices need an address and a profile; access points may instead be reached through their controller.
