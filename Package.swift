@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor", "Pool"]),
         // The education cloud: the register of allocations, admission control and the pool's verdicts.
         .target(name: "Pool", dependencies: ["Model", "Store", "Reports"]),
+        // Changes to the network computed from the inventory and the stored polls (issue 15): plans, never hand-typed OIDs.
+        .target(name: "Provisioning", dependencies: ["Model"]),
         // The e-book terminal register: CSV imports, term operations, undo.
         .target(name: "Fleet", dependencies: ["Model", "Store"]),
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
@@ -84,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "edunet",
             dependencies: [
-                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting", "Fleet", "Pool", "Security", "Capture",
+                "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting", "Fleet", "Pool", "Security", "Capture", "Provisioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -134,6 +136,7 @@ let package = Package(
         .testTarget(name: "PoolTests", dependencies: ["Pool", "Store", "Model", "Compliance", "Daemon", "Monitor", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Model", "TestSupport"]),
         .testTarget(
             name: "AlertingTests",
             dependencies: [

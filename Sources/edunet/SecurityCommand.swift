@@ -35,9 +35,7 @@ struct SecurityCommand: ParsableCommand {
                 could not be opened or written.
                 """)
 
-        @Option(help: "Only this device (an inventory id).") var device: String?
-        @Option(help: "Only the devices of this county.") var county: String?
-        @Option(help: "Only the devices of this school.") var school: String?
+        @OptionGroup var scope: DeviceScopeOptions
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @OptionGroup var database: DatabaseOptions
 
@@ -89,11 +87,7 @@ struct SecurityCommand: ParsableCommand {
                 let db = try database.openDatabase()
                 let configuration = try InventoryStore(database: db).currentConfiguration()
                 let inventory = configuration.inventory
-                try inventory.requireKnown(county: county, school: school, device: device)
-                let countyOf = inventory.countyOfDevice
-                let selected = inventory.devices.filter { d in
-                    (device == nil || d.id == device) && (school == nil || d.school == school) && (county == nil || countyOf[d.id] == county)
-                }
+                let selected = inventory.devices.filter(try scope.selection(in: inventory))
                 return (configuration, PostureStore(database: db), Set(selected.map(\.id)))
             } catch {
                 Terminal.error("error: \(error.message)")

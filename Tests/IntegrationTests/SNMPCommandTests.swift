@@ -114,5 +114,17 @@ struct SNMPCommandTests {
         #expect(try Self.run(["inventory", "apply", "--db", database]).status == 0)
         let refused = try Self.run(["snmp", "set", "--device", "xingqing-primary-01-core", "--db", database, "1.3.6.1.2.1.1.6.0", "s", "x"])
         #expect(refused.status == 64 && refused.stderr.contains("has no `snmp_write_profile` in the inventory"), "\(refused)")
+        // Nor does an alias plan change it: the sample city's devices have no write profile.
+        let plan = try Self.run(["provision", "plan", "--kind", "alias", "--county", "xingqing", "--db", database, "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let body = try #require(document["plan"] as? [String: Any])
+        let refusals = body["refusals"] as? [[String: Any]] ?? []
+        #expect(plan.status == 0 && document["schema"] as? String == "edunet.provision.plan/v1" && (body["changes"] as? [Any])?.isEmpty == true)
+        #expect(!refusals.isEmpty && refusals.allSatisfy { ($0["reason"] as? String)?.hasPrefix("no snmp_write_profile") == true })
+        let table = try Self.run(["provision", "plan", "--county", "xingqing", "--db", database])
+        #expect(table.status == 0 && table.stdout.contains("不变更 Left out: \(refusals.count)"), "\(table)")
+        #expect(table.stderr.contains("0 changes, \(refusals.count) left out; nothing was written"), "\(table.stderr)")
+        let unknown = try Self.run(["provision", "plan", "--county", "nowhere", "--db", database])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no county with id `nowhere`"))
     }
 }
