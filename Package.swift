@@ -58,7 +58,7 @@ let package = Package(
         // The education cloud: the register of allocations, admission control and the pool's verdicts.
         .target(name: "Pool", dependencies: ["Model", "Store", "Reports"]),
         // Changes to the network computed from the inventory and the stored polls (issue 15): plans, never hand-typed OIDs.
-        .target(name: "Provisioning", dependencies: ["Model"]),
+        .target(name: "Provisioning", dependencies: ["Model", "SNMP", "Monitor", "Store"]),
         // The e-book terminal register: CSV imports, term operations, undo.
         .target(name: "Fleet", dependencies: ["Model", "Store"]),
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "PoolTests", dependencies: ["Pool", "Store", "Model", "Compliance", "Daemon", "Monitor", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
-        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Model", "TestSupport"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Model", "SNMP", "Store", "TestSupport"]),
         .testTarget(
             name: "AlertingTests",
             dependencies: [

@@ -436,6 +436,29 @@ enum Migrations {
                 t.primaryKey(["device", "interface"])
             }
         }
+        migrator.registerMigration("v16-provisioning") { db in
+            // Provisioning (ProvisioningStore.swift): each plan as it was made, for `edunet provision apply PLAN-ID`.
+            try db.create(table: "provisioning_plans", options: [.withoutRowID]) { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("changes", .blob).notNull()
+            }
+            // The audit log of every write (append-only: an undo adds lines).
+            try db.create(table: "provisioning_audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("plan", .text).notNull().indexed()
+                t.column("at", .double).notNull()
+                t.column("by", .text).notNull()
+                t.column("why", .text).notNull()
+                t.column("device", .text).notNull()
+                t.column("interface", .text).notNull()
+                t.column("object", .text).notNull()
+                t.column("before", .text)
+                t.column("after", .text).notNull()
+                t.column("result", .text).notNull()
+            }
+        }
         return migrator
     }
 

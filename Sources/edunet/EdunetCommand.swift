@@ -97,11 +97,10 @@ extension EdunetSubcommand {
 
 /// Where output goes: results to stdout, problems to stderr.
 enum Terminal {
-    static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
-    }
+    static func print(_ text: String) { FileHandle.standardOutput.write(line(text)) }
 
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
-    }
+    static func error(_ text: String) { FileHandle.standardError.write(line(text)) }
+
+    /// `text` ending in one line break: its own (CSV's CRLF, which Swift counts as one character, not as "\n"), or one added.
+    private static func line(_ text: String) -> Data { Data((text.utf8.last == UInt8(ascii: "\n") ? text : text + "\n").utf8) }
 }

@@ -89,23 +89,25 @@ struct SNMPCommandTests {
     }
 
     @Test func setWritesAndReadsBackAndARefusalIsExitOne() async throws {
-        let agent = "127.21.0.3:\(await TestAgents.writable().port)"
-        let written = try Self.run(
-            ["snmp", "set", agent, "--community-env", "WRITE", "1.3.6.1.2.1.1.6.0", "s", "兴庆区 机房 3", "1.3.6.1.2.1.31.1.1.1.18.1", "x", "41 42"],
-            environment: ["WRITE": "edunet-write"])
-        #expect(written.status == 0 && written.stdout.split(separator: "\n").count == 2, "\(written)")
-        let back = try Self.run(
-            ["snmp", "get", agent, "1.3.6.1.2.1.1.6.0", "1.3.6.1.2.1.31.1.1.1.18.1", "--community", "edunet-test", "--format", "json"])
-        #expect(
-            back.stdout == #"{"oid":"1.3.6.1.2.1.1.6.0","type":"OctetString","value":"兴庆区 机房 3"}"# + "\n"
-                + #"{"oid":"1.3.6.1.2.1.31.1.1.1.18.1","type":"OctetString","value":"AB"}"# + "\n", "\(back)")
-        // The read community may not write: the status and the object are named.
-        let refused = try Self.run(["snmp", "set", agent, "--community", "edunet-test", "1.3.6.1.2.1.1.6.0", "s", "x"])
-        #expect(refused.status == 1 && refused.stderr.contains("the agent refused the SET: noAccess at 1.3.6.1.2.1.1.6.0"), "\(refused)")
-        let badType = try Self.run(["snmp", "set", agent, "--community", "edunet-write", "1.3.6.1.2.1.1.6.0", "q", "x"])
-        #expect(badType.status == 64 && badType.stderr.contains("`q` is not a type: use i, u, t, a, o, s or x"), "\(badType)")
-        let badNumber = try Self.run(["snmp", "set", agent, "--community", "edunet-write", "1.3.6.1.2.1.2.2.1.7.1", "i", "up"])
-        #expect(badNumber.status == 64 && badNumber.stderr.contains("`up` is not a 32-bit integer"), "\(badNumber)")
+        try await TestAgents.withWritable { writable in
+            let agent = "127.21.0.3:\(writable.port)"
+            let written = try Self.run(
+                ["snmp", "set", agent, "--community-env", "WRITE", "1.3.6.1.2.1.1.6.0", "s", "兴庆区 机房 3", "1.3.6.1.2.1.31.1.1.1.18.1", "x", "41 42"],
+                environment: ["WRITE": "edunet-write"])
+            #expect(written.status == 0 && written.stdout.split(separator: "\n").count == 2, "\(written)")
+            let back = try Self.run(
+                ["snmp", "get", agent, "1.3.6.1.2.1.1.6.0", "1.3.6.1.2.1.31.1.1.1.18.1", "--community", "edunet-test", "--format", "json"])
+            #expect(
+                back.stdout == #"{"oid":"1.3.6.1.2.1.1.6.0","type":"OctetString","value":"兴庆区 机房 3"}"# + "\n"
+                    + #"{"oid":"1.3.6.1.2.1.31.1.1.1.18.1","type":"OctetString","value":"AB"}"# + "\n", "\(back)")
+            // The read community may not write: the status and the object are named.
+            let refused = try Self.run(["snmp", "set", agent, "--community", "edunet-test", "1.3.6.1.2.1.1.6.0", "s", "x"])
+            #expect(refused.status == 1 && refused.stderr.contains("the agent refused the SET: noAccess at 1.3.6.1.2.1.1.6.0"), "\(refused)")
+            let badType = try Self.run(["snmp", "set", agent, "--community", "edunet-write", "1.3.6.1.2.1.1.6.0", "q", "x"])
+            #expect(badType.status == 64 && badType.stderr.contains("`q` is not a type: use i, u, t, a, o, s or x"), "\(badType)")
+            let badNumber = try Self.run(["snmp", "set", agent, "--community", "edunet-write", "1.3.6.1.2.1.2.2.1.7.1", "i", "up"])
+            #expect(badNumber.status == 64 && badNumber.stderr.contains("`up` is not a 32-bit integer"), "\(badNumber)")
+        }
     }
 
     @Test func aDeviceWithoutAWriteProfileIsNeverWritten() throws {

@@ -60,11 +60,41 @@ package enum TestAgents {
 
     /// snmpd at 127.21.0.3 that takes SETs (`scripts/test-agents.sh writable`): write community `edunet-write`, read
     /// community `edunet-test`, v3 users `u-write` (read-write) and `u-read` (read-only). On the slow proxy's port too.
-    package static func writable() async -> Agent {
-        await registry.agent("writable") {
+    /// Its values are shared by every test that writes them: `body` runs while no other test holds the agent.
+    package static func withWritable<T>(_ body: (Agent) async throws -> T) async throws -> T {
+        let agent = await registry.agent("writable") {
             start(["writable", base.appendingPathComponent("writable-\(getpid())").path], port: freePort(offset: 2))
         }
+        await writers.acquire()
+        do {
+            let result = try await body(agent)
+            await writers.release()
+            return result
+        } catch {
+            await writers.release()
+            throw error
+        }
     }
+
+    /// One holder at a time, the others waiting in turn.
+    private actor Turns {
+        private var held = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        func acquire() async {
+            guard held else {
+                held = true
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func release() {
+            if waiting.isEmpty { held = false } else { waiting.removeFirst().resume() }
+        }
+    }
+
+    private static let writers = Turns()
 
     /// A slow device: snmpd behind a proxy that answers 1.5 s late.
     package static func slow() async -> Agent {

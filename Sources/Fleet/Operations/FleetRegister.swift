@@ -207,11 +207,5 @@ public struct FleetRegister: Sendable {
     }
 
     /// `20261202-0830`, city time: operation ids a person can read and type.
-    static func stamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = CityTime.zone
-        formatter.dateFormat = "yyyyMMdd-HHmm"
-        return formatter.string(from: date)
-    }
+    static func stamp(_ date: Date) -> String { CityTime.stamp(date) }
 }

@@ -8,6 +8,9 @@ public enum CityTime {
     /// `2026-12-01 08:30 UTC+8`.
     public static func minute(_ date: Date) -> String { format(date, "yyyy-MM-dd HH:mm") + " " + zoneName }
 
+    /// `20261202-0830`: in ids a person reads and types (fleet operations, provisioning plans).
+    public static func stamp(_ date: Date) -> String { format(date, "yyyyMMdd-HHmm") }
+
     /// `2026-12-01 08:30:15 UTC+8`.
     public static func second(_ date: Date) -> String { format(date, "yyyy-MM-dd HH:mm:ss") + " " + zoneName }
 
