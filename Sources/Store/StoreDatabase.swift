@@ -1,3 +1,4 @@
+import Foundation
 internal import GRDB
 import Synchronization
 
@@ -15,9 +16,22 @@ public final class StoreDatabase: Sendable {
             var configuration = GRDB.Configuration()
             configuration.busyMode = .timeout(10)
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Migrations.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch {
             throw StoreError(.cannotOpen, "cannot open database \(path): \(Self.describe(error)); check the path and that the directory is writable")
+        }
+    }
+
+    /// Brings the file to the newest schema. Two processes that open a new file at once (the daemon and a command) both
+    /// migrate it, and the one that loses a migration's race finds its tables made (each migration is one transaction,
+    /// rolled back whole): it tries again from what the other has applied by then.
+    private static func migrate(_ pool: DatabasePool) throws {
+        for attempt in 1... {
+            do {
+                return try Migrations.migrator.migrate(pool)
+            } catch  where attempt < 5 {
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
         }
     }
 

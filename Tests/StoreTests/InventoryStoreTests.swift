@@ -164,3 +164,33 @@ struct InventoryStoreTests {
         }
     }
 }
+
+/// A new file opened by several processes at once (the daemon and a command): every one of them ends up with the
+/// newest schema, whichever applied each migration.
+@Suite("Migrating a new file from several connections at once")
+struct ConcurrentMigrationTests {
+    @Test func everyOpenerSucceeds() async throws {
+        for round in 0..<5 {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-migrate-\(round)-\(UUID().uuidString).sqlite").path
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        await withCheckedContinuation { (done: CheckedContinuation<String?, Never>) in
+                            Thread {
+                                do {
+                                    _ = try StoreDatabase(path: path)
+                                    done.resume(returning: nil)
+                                } catch { done.resume(returning: "\(error)") }
+                            }.start()
+                        }
+                    }
+                }
+                var failures: [String] = []
+                for await failure in group { if let failure { failures.append(failure) } }
+                return failures
+            }
+            #expect(failures.isEmpty, "round \(round): \(failures)")
+        }
+    }
+}
