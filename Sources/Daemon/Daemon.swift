@@ -79,15 +79,10 @@ public struct Daemon: Sendable {
         let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, metrics: trapMetrics, settings: settings, logger: logger)
         // Live capture knows the inventory's devices and the fleet register's terminals as the city's own stations.
         let captures: [(capture: LiveCapture, metrics: CaptureMetrics)]
-        let context: SecurityContext
-        let stations: KnownStationsFeed
+        let stations = KnownStationsFeed(fleet: FleetStore(database: database), configuration: city)
         do {
             captures = try CaptureService.open(settings, factory: metricsFactory)
-            let fleet = FleetStore(database: database)
-            let version = try fleet.version()
-            let terminals = settings.captureInterfaces.isEmpty ? [] : try fleet.register().terminals.values.flatMap(\.macs)
-            context = SecurityContext.city(city, terminalMACs: terminals.isEmpty ? nil : terminals)
-            stations = KnownStationsFeed(fleet: fleet, configuration: city, version: version, known: context.knownStations)
+            if !captures.isEmpty { try stations.refresh() }
         } catch let error as CaptureError {
             await factory.engine.shutdown()
             throw DaemonError(.capture, error.message)
@@ -96,7 +91,8 @@ public struct Daemon: Sendable {
             throw DaemonError(.database, "\(error)")
         }
         let capture = CaptureService(
-            captures: captures, context: context, stations: stations, monitor: monitor, logger: logger, refreshEvery: settings.alertEvaluation)
+            captures: captures, context: SecurityContext.city(city), stations: stations, monitor: monitor, logger: logger,
+            refreshEvery: settings.alertEvaluation)
         let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) { await polling.health(at: Date()) }
         return Daemon(
             settings: settings, polling: polling, alerting: alerting, capture: capture, posture: posture, server: server, engine: factory.engine,

@@ -56,15 +56,19 @@ public final class CaptureService: Service, Sendable {
                 var security = SecurityMonitor(context: context)
                 var frames = 0
                 var reported = 0
-                var version = stations.version
+                // The known stations are the feed's, from before the first frame on.
+                var version = Int64.min
+                func takeNewerStations() {
+                    guard let newer = stations.newer(than: version) else { return }
+                    security.replaceKnownStations(newer.known)
+                    version = newer.version
+                }
+                takeNewerStations()
                 do {
                     try capture.forEachFrame { statistics in
                         metrics.record(statistics, framesSinceLast: frames - reported)
                         reported = frames
-                        if let newer = stations.newer(than: version) {
-                            security.replaceKnownStations(newer.known)
-                            version = newer.version
-                        }
+                        takeNewerStations()
                         for event in security.takeChanges() { continuation.yield((capture.interface, event)) }
                     } _: { frame in
                         frames += 1
@@ -83,7 +87,7 @@ public final class CaptureService: Service, Sendable {
             thread.name = "capture \(capture.interface)"
             thread.start()
             logger.notice(
-                "capturing", metadata: ["interface": "\(capture.interface)", "known_stations": "\(context.knownStations?.count ?? 0)"])
+                "capturing", metadata: ["interface": "\(capture.interface)", "known_stations": "\(stations.count)"])
         }
         let refreshing = Task { [stations, logger, refreshEvery] in
             while !Task.isCancelled {
@@ -131,23 +135,26 @@ public final class CaptureService: Service, Sendable {
 final class KnownStationsFeed: Sendable {
     let fleet: FleetStore
     let configuration: CityConfiguration
-    private let latest: Mutex<(version: Int64, known: Set<UInt64>?)>
+    /// Nothing read yet: a version below any the register has.
+    private let latest = Mutex<(version: Int64, known: Set<UInt64>?)>((Int64.min, nil))
 
-    /// What the register held at `version` when the capture started.
-    init(fleet: FleetStore, configuration: CityConfiguration, version: Int64, known: Set<UInt64>?) {
+    init(fleet: FleetStore, configuration: CityConfiguration) {
         self.fleet = fleet
         self.configuration = configuration
-        latest = Mutex((version, known))
     }
 
     var version: Int64 { latest.withLock { $0.version } }
+    /// How many stations are known (0 while the check is off: no terminal registered).
+    var count: Int { latest.withLock { $0.known?.count ?? 0 } }
 
     /// The set, when it is newer than `version`.
     func newer(than version: Int64) -> (version: Int64, known: Set<UInt64>?)? {
         latest.withLock { $0.version > version ? $0 : nil }
     }
 
-    /// Reads the register again when its version moved; the number of known stations then, nil when nothing moved.
+    /// Reads the register again when its version moved (at the first call, always); the number of known stations then,
+    /// nil when nothing moved.
+    @discardableResult
     func refresh() throws(StoreError) -> Int? {
         let current = try fleet.version()
         guard current != version else { return nil }
