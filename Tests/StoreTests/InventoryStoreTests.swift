@@ -170,11 +170,11 @@ struct InventoryStoreTests {
 @Suite("Migrating a new file from several connections at once")
 struct ConcurrentMigrationTests {
     @Test func everyOpenerSucceeds() async throws {
-        for round in 0..<5 {
+        for round in 0..<2 {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-migrate-\(round)-\(UUID().uuidString).sqlite").path
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
             let failures = await withTaskGroup(of: String?.self) { group in
-                for _ in 0..<6 {
+                for _ in 0..<4 {
                     group.addTask {
                         await withCheckedContinuation { (done: CheckedContinuation<String?, Never>) in
                             Thread {
