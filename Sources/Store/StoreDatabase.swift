@@ -15,22 +15,26 @@ public final class StoreDatabase: Sendable {
         do {
             var configuration = GRDB.Configuration()
             configuration.busyMode = .timeout(10)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrate(pool)
+            pool = try Self.open(path, configuration)
         } catch {
             throw StoreError(.cannotOpen, "cannot open database \(path): \(Self.describe(error)); check the path and that the directory is writable")
         }
     }
 
-    /// Brings the file to the newest schema. Two processes that open a new file at once (the daemon and a command) both
-    /// migrate it, and the one that loses a migration's race finds its tables made (each migration is one transaction,
-    /// rolled back whole): it tries again from what the other has applied by then.
-    private static func migrate(_ pool: DatabasePool) throws {
-        for attempt in 1... {
+    /// Opens the file in WAL mode and brings it to the newest schema. Two processes that open a new file at once (the
+    /// daemon and a command) race: to switch it to WAL, and to apply each migration (one transaction each, rolled back
+    /// whole). The one that loses finds the file locked or a migration's tables made, and tries again from what the
+    /// other has done by then.
+    private static func open(_ path: String, _ configuration: GRDB.Configuration) throws -> DatabasePool {
+        var attempt = 1
+        while true {
             do {
-                return try Migrations.migrator.migrate(pool)
-            } catch  where attempt < 5 {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Migrations.migrator.migrate(pool)
+                return pool
+            } catch  where attempt < 8 {
                 Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+                attempt += 1
             }
         }
     }
