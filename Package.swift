@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP", "Pool", "Security", "Capture",
+                "Model", "Store", "SNMP", "Monitor", "Compliance", "Alerting", "DaemonHTTP", "Pool", "Security", "Capture", "Provisioning",
                 .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

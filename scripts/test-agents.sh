@@ -9,7 +9,9 @@
 #       snmpsim serving real device recordings from the PyPI package snmpsim-data, one device per community
 #       (the community is the recording's name, e.g. cisco-c3560), plus any DIR/extra/*.snmprec (RECORDING `none`:
 #       only those). Recordings are put in OID order first (snmpsim answers in file order; a few are not sorted).
-#       Default recordings: the switches and wireless controllers listed in docs/devices.md.
+#       Default recordings: the switches and wireless controllers listed in docs/devices.md. NAME+writable serves
+#       the recording's system, interface, address and bridge tables as NAME-writable, with ifAdminStatus and
+#       dot1qPvid writable (snmpsim's writecache variation), for the provisioning tests.
 #   scripts/test-agents.sh posture DIR PORT
 #       two snmpd for the graded-protection checks: 127.21.0.1 answers its own community "edunet-test" and the
 #       vendor default "public" (v1 and v2c); 127.21.0.2 answers only SNMPv3, user u-posture (SHA-256/AES,
@@ -39,7 +41,7 @@ lines = [l for l in sys.stdin.read().splitlines() if l and not l.startswith("#")
 key = lambda l: tuple(int(p) for p in l.split("|", 1)[0].split("."))
 sys.stdout.write("\n".join(sorted(lines, key=key)) + "\n")'
 
-usage() { sed -n '2,32p' "$0" >&2; exit 2; }
+usage() { sed -n '2,28p' "$0" >&2; exit 2; }
 
 wait_for() {  # wait_for ENDPOINT COMMUNITY SECONDS [REQUEST_TIMEOUT]
     local deadline=$((SECONDS + $3))
@@ -101,6 +103,15 @@ start_snmpd() {
     echo "ready snmpd 127.0.0.1:$port pid $(cat "$dir/snmpd.pid")"
 }
 
+# A recording's system, interface, address and bridge tables (as the provisioning plans read them), with
+# ifAdminStatus and dot1qPvid writable through snmpsim's writecache variation (the values written live in the
+# responder's memory).
+writable_tables() {
+    grep -E '^1\.3\.6\.1\.2\.1\.(1|2\.2\.1|4\.20|17|31\.1\.1\.1)\.' |
+        sed -E -e 's/^(1\.3\.6\.1\.2\.1\.2\.2\.1\.7\.[0-9]+)\|2\|(.*)$/\1|2:writecache|value=\2/' \
+            -e 's/^(1\.3\.6\.1\.2\.1\.17\.7\.1\.4\.5\.1\.1\.[0-9]+)\|66\|(.*)$/\1|66:writecache|value=\2/'
+}
+
 start_snmpsim() {
     local dir=$1 port=$2; shift 2
     local names=${*:-$RECORDINGS_DEFAULT}
@@ -109,12 +120,19 @@ start_snmpsim() {
     local data; data=$("$python" -c 'import snmpsim_data, os; print(os.path.dirname(snmpsim_data.__file__))')/data
     mkdir -p "$dir/data" "$dir/cache"
     for name in $names; do
-        local src; src=$(find "$data" -name "$name.snmprec.bz2" | head -1)
-        [ -n "$src" ] || { echo "no recording $name in snmpsim-data" >&2; exit 1; }
+        local base=${name%+writable}
+        local src; src=$(find "$data" -name "$base.snmprec.bz2" | head -1)
+        [ -n "$src" ] || { echo "no recording $base in snmpsim-data" >&2; exit 1; }
+        local out="$dir/data/$base.snmprec"
+        [ "$name" = "$base" ] || out="$dir/data/$base-writable.snmprec"
         # snmpsim answers in file order, and a few recordings are not in OID order: sort them, as an agent must answer.
-        if [ ! -s "$dir/data/$name.snmprec" ]; then
-            bzcat "$src" | "$python" -c "$SORT_BY_OID" > "$dir/data/$name.snmprec.tmp"
-            mv -f "$dir/data/$name.snmprec.tmp" "$dir/data/$name.snmprec"
+        if [ ! -s "$out" ]; then
+            if [ "$name" = "$base" ]; then
+                bzcat "$src" | "$python" -c "$SORT_BY_OID" > "$out.tmp"
+            else
+                bzcat "$src" | "$python" -c "$SORT_BY_OID" | writable_tables > "$out.tmp"
+            fi
+            mv -f "$out.tmp" "$out"
         fi
     done
     if [ -d "$dir/extra" ]; then cp -f "$dir"/extra/*.snmprec "$dir/data/" 2>/dev/null || true; fi

@@ -12,7 +12,8 @@ import ServiceLifecycle
 import Store
 
 /// The daemon as a value: every service `edunetd` runs (polling with reload and housekeeping, alerting with its
-/// sources, delivery and trap listener, live capture, the graded-protection probes, the HTTP endpoints), built from one configuration and wired to
+/// sources, delivery and trap listener, live capture, the graded-protection probes, provisioning's deadlines and
+/// quarantines, the HTTP endpoints), built from one configuration and wired to
 /// each other.
 /// The executable parses arguments and runs `run()`; tests build the same services.
 public struct Daemon: Sendable {
@@ -21,6 +22,7 @@ public struct Daemon: Sendable {
     public let alerting: AlertingService
     public let capture: CaptureService
     public let posture: PostureService
+    public let provisioning: ProvisioningService
     let server: DaemonHTTPServer
     let engine: SNMPEngine
     let logger: Logger
@@ -67,6 +69,8 @@ public struct Daemon: Sendable {
         ) { now in
             do throws(StoreError) { try await monitor.evaluatePosture(at: now) } catch { logger.error("\(error.message)") }
         }
+        let provisioning = ProvisioningService(
+            city: city, store: ProvisioningStore(database: database), engine: factory.engine, monitor: monitor, logger: logger)
         let polling = PollingService(
             first: (factory.make(city), city), factory: factory, current: current, statusStore: DaemonStatusStore(database: database),
             logger: logger
@@ -74,6 +78,7 @@ public struct Daemon: Sendable {
             await monitor.update(configuration: city)
             await worker.update(policy: city.policies.alerting)
             await posture.update(configuration: city)
+            await provisioning.update(configuration: city)
             await listener?.accept(users: notificationUsers(city, logger: logger))
         }
         let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, metrics: trapMetrics, settings: settings, logger: logger)
@@ -92,10 +97,12 @@ public struct Daemon: Sendable {
         }
         let capture = CaptureService(
             captures: captures, context: SecurityContext.city(city), stations: stations, monitor: monitor, logger: logger,
-            refreshEvery: settings.alertEvaluation)
+            refreshEvery: settings.alertEvaluation
+        ) { event in await provisioning.handle(event) }
         let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) { await polling.health(at: Date()) }
         return Daemon(
-            settings: settings, polling: polling, alerting: alerting, capture: capture, posture: posture, server: server, engine: factory.engine,
+            settings: settings, polling: polling, alerting: alerting, capture: capture, posture: posture, provisioning: provisioning, server: server,
+            engine: factory.engine,
             logger: logger)
     }
 
@@ -113,6 +120,7 @@ public struct Daemon: Sendable {
                     // A capture that ends (its interface went away) leaves polling and alerting running.
                     .init(service: capture, successTerminationBehavior: .ignore),
                     .init(service: posture, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: provisioning, successTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

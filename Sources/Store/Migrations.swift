@@ -459,6 +459,21 @@ enum Migrations {
                 t.column("result", .text).notNull()
             }
         }
+        migrator.registerMigration("v17-provisioning-deadlines") { db in
+            // Typed values (ifAdminStatus is an integer, dot1qPvid unsigned); the lines written before were ifAlias text.
+            try db.alter(table: "provisioning_audit") { t in t.add(column: "syntax", .text).notNull().defaults(to: "text") }
+            // What the daemon does to an applied plan unless someone does first: set back a plan on probation that was
+            // not confirmed, release a quarantine at the end of its period. One per plan.
+            try db.create(table: "provisioning_deadlines", options: [.withoutRowID]) { t in
+                t.primaryKey("plan", .text)
+                t.column("kind", .text).notNull()
+                t.column("due_at", .double).notNull()
+                t.column("settled_at", .double)
+                t.column("settled", .text)
+            }
+            try db.create(
+                index: "provisioning_deadlines_pending", on: "provisioning_deadlines", columns: ["due_at"], condition: Column("settled_at") == nil)
+        }
         return migrator
     }
 

@@ -26,24 +26,38 @@ public final class ProvisioningStore: Sendable {
 
     /// A stored plan's changes; nil when there is no such plan.
     public func plan(_ id: String) throws(StoreError) -> [ProvisioningChange]? {
+        try storedPlan(id)?.changes
+    }
+
+    /// A stored plan's kind and changes; nil when there is no such plan.
+    public func storedPlan(_ id: String) throws(StoreError) -> (kind: String, changes: [ProvisioningChange])? {
         try database.read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT changes FROM provisioning_plans WHERE id = ?", arguments: [id]) else { return nil }
-            return try JSONDecoder().decode([ProvisioningChange].self, from: data)
+            guard let row = try Row.fetchOne(db, sql: "SELECT kind, changes FROM provisioning_plans WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            return (row["kind"], try JSONDecoder().decode([ProvisioningChange].self, from: row["changes"] as Data))
         }
     }
 
-    /// Appends to the audit log, in one transaction.
-    public func record(_ entries: [ProvisioningAuditEntry]) throws(StoreError) {
-        guard !entries.isEmpty else { return }
-        try database.write("recording \(entries.count) provisioning writes") { db in
+    /// Appends to the audit log, in one transaction; the entries with their ids.
+    @discardableResult
+    public func record(_ entries: [ProvisioningAuditEntry]) throws(StoreError) -> [ProvisioningAuditEntry] {
+        guard !entries.isEmpty else { return [] }
+        return try database.write("recording \(entries.count) provisioning writes") { db in
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO provisioning_audit (plan, at, by, why, device, interface, object, before, after, result)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO provisioning_audit (plan, at, by, why, device, interface, object, syntax, before, after, result)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            for e in entries {
+            return try entries.map { e in
                 try statement.execute(
-                    arguments: [e.plan, e.at.timeIntervalSince1970, e.by, e.why, e.device, e.interface, e.object, e.before, e.after, e.result])
+                    arguments: [
+                        e.plan, e.at.timeIntervalSince1970, e.by, e.why, e.device, e.interface, e.object, e.syntax.rawValue, e.before, e.after,
+                        e.result,
+                    ])
+                var stored = e
+                stored.id = db.lastInsertedRowID
+                return stored
             }
         }
     }
@@ -59,11 +73,56 @@ public final class ProvisioningStore: Sendable {
                 var entry = ProvisioningAuditEntry(
                     plan: row["plan"], at: Date(timeIntervalSince1970: row["at"]), by: row["by"], why: row["why"],
                     change: ProvisioningChange(
-                        device: row["device"], interface: row["interface"], object: row["object"], current: row["before"], new: row["after"]),
+                        device: row["device"], interface: row["interface"], object: row["object"], current: row["before"], new: row["after"],
+                        syntax: ProvisioningSyntax(rawValue: row["syntax"]) ?? .text),
                     result: row["result"])
                 entry.id = row["id"]
                 return entry
             }
         }
+    }
+
+    /// Sets the time by which the daemon acts on `deadline.plan` (replacing a settled one: a plan applied again after an
+    /// undo is on probation again).
+    public func setDeadline(_ deadline: ProvisioningDeadline) throws(StoreError) {
+        try database.write("setting the \(deadline.kind.rawValue) deadline of plan \(deadline.plan)") { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO provisioning_deadlines (plan, kind, due_at, settled_at, settled) VALUES (?, ?, ?, NULL, NULL)",
+                arguments: [deadline.plan, deadline.kind.rawValue, deadline.due.timeIntervalSince1970])
+        }
+    }
+
+    /// The plan's deadline, settled or not; nil when it has none.
+    public func deadline(plan: String) throws(StoreError) -> ProvisioningDeadline? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM provisioning_deadlines WHERE plan = ?", arguments: [plan]).map(Self.deadline)
+        }
+    }
+
+    /// The deadlines not settled yet, soonest first; only those due by `dueBy` when given.
+    public func pendingDeadlines(dueBy: Date? = nil) throws(StoreError) -> [ProvisioningDeadline] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM provisioning_deadlines WHERE settled_at IS NULL AND due_at <= ? ORDER BY due_at, plan",
+                arguments: [dueBy?.timeIntervalSince1970 ?? .greatestFiniteMagnitude]
+            ).map(Self.deadline)
+        }
+    }
+
+    /// Settles the plan's pending deadline (`how`: confirmed, set back, released, undone); false when it had none pending.
+    @discardableResult
+    public func settleDeadline(plan: String, how: String, at time: Date) throws(StoreError) -> Bool {
+        try database.write("settling the deadline of plan \(plan)") { db in
+            try db.execute(
+                sql: "UPDATE provisioning_deadlines SET settled_at = ?, settled = ? WHERE plan = ? AND settled_at IS NULL",
+                arguments: [time.timeIntervalSince1970, how, plan])
+            return db.changesCount > 0
+        }
+    }
+
+    private static func deadline(_ row: Row) -> ProvisioningDeadline {
+        ProvisioningDeadline(
+            plan: row["plan"], kind: ProvisioningDeadline.Kind(rawValue: row["kind"]) ?? .probation, due: Date(timeIntervalSince1970: row["due_at"]),
+            settledAt: (row["settled_at"] as Double?).map(Date.init(timeIntervalSince1970:)), settled: row["settled"])
     }
 }

@@ -72,25 +72,45 @@ protocol EdunetSubcommand: ParsableCommand {
 
 extension EdunetSubcommand {
     func run() throws {
-        do {
-            try execute()
-        } catch let error as ModelError {
+        do { try execute() } catch { throw CommandFailure.exit(for: error) }
+    }
+}
+
+/// A subcommand that waits on the network (SNMP), with the same errors and exit codes.
+protocol AsyncEdunetSubcommand: AsyncParsableCommand {
+    func execute() async throws
+}
+
+extension AsyncEdunetSubcommand {
+    func run() async throws {
+        do { try await execute() } catch { throw CommandFailure.exit(for: error) }
+    }
+}
+
+/// How the libraries' errors reach the user: the message on stderr and an exit code scripts can trust.
+enum CommandFailure {
+    /// Prints `error` and returns the exit that stands for it; errors of no library pass through (argument errors).
+    static func exit(for error: any Error) -> any Error {
+        switch error {
+        case let error as ModelError:
             Terminal.error(error.description)
-            throw ExitCode(1)
-        } catch let error as StoreError {
+            return ExitCode(1)
+        case let error as StoreError:
             Terminal.error("error: \(error.message)")
-            throw ExitCode(Self.exitCode(error))
-        } catch let error as FleetError {
+            return ExitCode(exitCode(error))
+        case let error as FleetError:
             Terminal.error(error.description)
-            throw ExitCode(error.storeError.map(Self.exitCode) ?? 1)
-        } catch let error as PoolError {
+            return ExitCode(error.storeError.map(exitCode) ?? 1)
+        case let error as PoolError:
             Terminal.error(error.description)
-            throw ExitCode(error.code == .store ? 3 : 1)
+            return ExitCode(error.code == .store ? 3 : 1)
+        default:
+            return error
         }
     }
 
     /// 1 for what the user can fix (an unknown id, no inventory yet, a change planned on an older register), 3 for the database.
-    private static func exitCode(_ error: StoreError) -> Int32 {
+    static func exitCode(_ error: StoreError) -> Int32 {
         error.code == .notFound || error.code == .noInventory || error.code == .conflict ? 1 : 3
     }
 }

@@ -8,53 +8,105 @@ import Store
 
 struct ProvisionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "provision", abstract: "Changes to the network computed from the inventory: plan, apply, undo, history.",
+        commandName: "provision",
+        abstract: "Changes to the network computed from the inventory and the findings: plan, apply, confirm, undo, history.",
         discussion: """
             A plan is computed and stored (nothing is written to the network); `apply` writes it device by device with \
             each device's `snmp_write_profile`, after checking that what the objects hold is still what the plan was made \
-            on, and reads every value back; `undo` sets back what an applied plan replaced. Every write is in the audit \
-            log (`history`), with who, when, why, before and after.
+            on, and reads every value back (`--confirm-within` for probation, `confirm` to keep it); `undo` sets back \
+            what an applied plan replaced. Every write is in the audit log (`history`), with who, when, why, before and \
+            after.
 
               edunet provision plan --kind alias --county yongning
               edunet provision apply alias-20261206-1830-1 --by 李工 --reason "label the uplinks (ticket 42)"
+              edunet provision plan --kind quarantine --mac 00:0c:29:aa:bb:cc
               edunet provision undo alias-20261206-1830-1 --by 李工 --reason "wrong labels"
               edunet provision history --format csv > audit.csv
             """,
-        subcommands: [Plan.self, Apply.self, Undo.self, History.self])
+        subcommands: [Plan.self, Apply.self, Confirm.self, Undo.self, History.self])
 
-    struct Plan: EdunetSubcommand {
+    struct Plan: AsyncEdunetSubcommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the changes the inventory asks for, and write nothing.",
+            abstract: "Print the changes the inventory and the findings ask for, and write nothing.",
             discussion: """
                 --kind alias: each planned link's two interfaces labelled (ifAlias) with the link id, its tier and the \
                 device at the far end (`up-1 county-school to agg-yongning-sw`), where the label the last poll read \
-                differs. Devices without an `snmp_write_profile` are never written to, and a device not polled yet or \
-                without the planned interface is left out: each is listed with why.
+                differs.
+                --kind unused-ports: each port the posture check found unused (admin-up, operationally down for \
+                security.yaml's posture.unused_port_days) on the devices of posture.unused_port_roles, shut \
+                (ifAdminStatus down); applied only if the port is still down then.
+                --kind quarantine --mac MAC: the port the station is plugged into, found through the switches' \
+                forwarding tables, shut or moved to the quarantine VLAN (security.yaml's quarantine.action), for \
+                quarantine.period_hours once applied; released by edunetd at the end of the period.
 
-                  edunet provision plan --kind alias
-                  edunet provision plan --kind alias --county yongning --format json
+                Never touched, each listed with why: a planned link's interface (for unused-ports and quarantine), the \
+                switch's uplink (its spanning-tree root port), an interface that carries the device's own address, a \
+                port with more stations behind it than quarantine.max_stations_per_port, a device without an \
+                snmp_write_profile, and any device not in the inventory. The switches' tables are read live with their \
+                polling profiles; nothing is written.
+
+                  edunet provision plan --kind alias --county yongning
+                  edunet provision plan --kind unused-ports --school xq-no1-primary
+                  edunet provision plan --kind quarantine --mac 00:0c:29:aa:bb:cc --format json
 
                 A plan with changes is stored under an id that `apply` takes.
 
-                Exit status: 0 the plan was printed (with or without changes); 1 an unknown id; 3 the database could not \
-                be opened.
+                Exit status: 0 the plan was printed (with or without changes); 1 an unknown id or MAC; 3 the database \
+                could not be opened.
                 """)
-        enum Kind: String, ExpressibleByArgument, CaseIterable { case alias }
+        enum Kind: String, ExpressibleByArgument, CaseIterable {
+            case alias
+            case unusedPorts = "unused-ports"
+            case quarantine
+        }
 
-        @Option(help: "What to plan: alias (the only kind so far).") var kind: Kind = .alias
+        @Option(help: "What to plan: alias, unused-ports or quarantine.") var kind: Kind = .alias
+        @Option(help: "For --kind quarantine: the station's MAC address (00:0c:29:aa:bb:cc).") var mac: String?
         @OptionGroup var scope: DeviceScopeOptions
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
             if format == .csv { throw ValidationError("--format csv is not offered here; use table or json") }
+            if kind == .quarantine, mac == nil { throw ValidationError("--kind quarantine needs --mac: the station to quarantine") }
+            if kind != .quarantine, mac != nil { throw ValidationError("--mac is for --kind quarantine only") }
+            if let mac, MACAddress(parsing: mac) == nil {
+                throw ValidationError("--mac `\(mac)` is not a MAC address; write six hex pairs, e.g. 00:0c:29:aa:bb:cc")
+            }
         }
 
-        func execute() throws {
+        func execute() async throws {
             let db = try database.openDatabase()
-            let inventory = try InventoryStore(database: db).currentConfiguration().inventory
-            let (changes, refusals) = AliasPlanner.plan(
-                inventory: inventory, interfaces: try MeasurementStore(database: db).allInterfaces(), includes: try scope.selection(in: inventory))
+            let configuration = try InventoryStore(database: db).currentConfiguration()
+            let inventory = configuration.inventory
+            let includes = try scope.selection(in: inventory)
+            let security = configuration.policies.security
+            let quarantine = security.quarantine ?? QuarantinePolicy()
+            let safety = PortSafety(inventory: inventory, maxStationsPerPort: quarantine.maxStationsPerPort)
+            let surveyor = PortSurveyor(engine: SNMPEngine(), inventory: inventory)
+            func survey(_ devices: [Device]) async -> [String: Result<SwitchPorts, SurveyFailure>] {
+                guard !devices.isEmpty else { return [:] }
+                Terminal.error("reading the bridge and address tables of \(devices.count) \(devices.count == 1 ? "switch" : "switches") …")
+                return await surveyor.survey(devices)
+            }
+            let changes: [ProvisioningChange]
+            let refusals: [ProvisioningRefusal]
+            switch kind {
+            case .alias:
+                (changes, refusals) = AliasPlanner.plan(
+                    inventory: inventory, interfaces: try MeasurementStore(database: db).allInterfaces(), includes: includes)
+            case .unusedPorts:
+                let candidates = UnusedPortPlanner.candidates(
+                    inventory: inventory, interfaces: try MeasurementStore(database: db).allInterfaces(),
+                    downSince: try PostureStore(database: db).downSince(), posture: security.posture ?? PosturePolicy(), now: Date(),
+                    includes: includes)
+                let tables = await survey(candidates.filter { $0.device.snmpWriteProfile != nil }.map(\.device))
+                (changes, refusals) = UnusedPortPlanner.plan(candidates: candidates, tables: tables, safety: safety)
+            case .quarantine:
+                let switches = inventory.devices.filter { [.accessSwitch, .coreSwitch].contains($0.role) && $0.management != nil && includes($0) }
+                (changes, refusals) = QuarantinePlanner.plan(
+                    mac: MACAddress(parsing: mac ?? "")!, devices: switches, tables: await survey(switches), safety: safety, policy: quarantine)
+            }
             let id = changes.isEmpty ? nil : try ProvisioningStore(database: db).save(kind: kind.rawValue, changes: changes, at: Date())
             if format == .json {
                 struct Document: Encodable {
@@ -74,7 +126,12 @@ struct ProvisionCommand: ParsableCommand {
             Terminal.print(
                 TextTable(
                     columns: [.init("设备 Device"), .init("接口 Interface"), .init("对象 Object"), .init("现值 Now"), .init("改为 New")],
-                    rows: changes.map { [$0.device, $0.interface, $0.object, $0.current ?? "—", $0.new] }
+                    rows: changes.map {
+                        [
+                            $0.device, $0.interface, ProvisioningObjects.name(of: $0.object), ProvisioningObjects.value($0.current, of: $0.object),
+                            ProvisioningObjects.value($0.new, of: $0.object),
+                        ]
+                    }
                 ).render())
             if !refusals.isEmpty {
                 Terminal.print(
@@ -84,15 +141,19 @@ struct ProvisionCommand: ParsableCommand {
                             rows: refusals.map { [$0.device, $0.interface, $0.reason] }
                         ).render())
             }
+            let period = kind == .quarantine ? " (for \(Self.hours(quarantine.periodHours)) once applied)" : ""
             Terminal.error(
-                "\(changes.count) changes, \(refusals.count) left out; nothing was written"
+                "\(changes.count) changes\(period), \(refusals.count) left out; nothing was written"
                     + (id.map { "; plan \($0) (apply: edunet provision apply \($0) --by NAME --reason TEXT)" } ?? ""))
+        }
+
+        static func hours(_ hours: Double) -> String {
+            hours == hours.rounded() ? "\(Int(hours)) h" : String(format: "%.2f h", hours)
         }
     }
 
-    /// What `apply` and `undo` take: the plan, who and why (both recorded in the audit log).
+    /// What `apply`, `undo` and `confirm` share: who and why (both recorded in the audit log), and the database.
     struct WriteOptions: ParsableArguments {
-        @Argument(help: ArgumentHelp("The plan's id, as `plan` printed it.", valueName: "plan-id")) var plan: String
         @Option(help: "Who does it (recorded in the audit log).") var by: String
         @Option(help: "Why (recorded in the audit log).") var reason: String
         @OptionGroup var database: DatabaseOptions
@@ -103,16 +164,16 @@ struct ProvisionCommand: ParsableCommand {
             }
         }
 
-        /// Runs `body` with an applier on the applied inventory, prints its outcome, and exits 1 unless all was applied.
-        func run(_ body: (PlanApplier) async throws(StoreError) -> [ProvisioningAuditEntry]) async throws {
+        /// Runs `body` with an applier on the applied configuration, prints its outcome, and exits 1 unless all was applied.
+        func run(_ body: (PlanApplier, CityConfiguration) async throws(StoreError) -> [ProvisioningAuditEntry]) async throws {
             let entries: [ProvisioningAuditEntry]
             do throws(StoreError) {
                 let db = try database.openDatabase()
-                let inventory = try InventoryStore(database: db).currentConfiguration().inventory
-                entries = try await body(PlanApplier(engine: SNMPEngine(), inventory: inventory, store: ProvisioningStore(database: db)))
+                let configuration = try InventoryStore(database: db).currentConfiguration()
+                entries = try await body(
+                    PlanApplier(engine: SNMPEngine(), inventory: configuration.inventory, store: ProvisioningStore(database: db)), configuration)
             } catch {
-                Terminal.error("error: \(error.message)")
-                throw ExitCode(error.code == .notFound || error.code == .noInventory ? 1 : 3)
+                throw CommandFailure.exit(for: error)
             }
             Terminal.print(History.table(entries))
             let applied = entries.filter { $0.result == "applied" }.count
@@ -125,29 +186,96 @@ struct ProvisionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a stored plan to the network, device by device, each value read back.",
             discussion: """
-                On each device: the objects are read first and must hold what the plan was made on (else nothing is \
-                written there: make a new plan); its changes go in one SET, with the device's snmp_write_profile; each \
-                value is read back. Exit status: 0 every change applied; 1 some were refused or failed (the table says \
-                which and why), or no such plan; 3 the database could not be opened or written.
+                On each device: the objects are read first and must hold what the plan was made on, and what the plan \
+                asks besides must still hold (an unused port still down, a quarantined station still behind its port); \
+                else nothing is written there: make a new plan. Its changes go in one SET, with the device's \
+                snmp_write_profile; each value is read back.
+
+                --confirm-within 10m applies it on probation: unless `edunet provision confirm PLAN-ID` comes within the \
+                window, edunetd sets the previous values back. A quarantine plan is released by edunetd at the end of \
+                security.yaml's quarantine.period_hours.
+
+                  edunet provision apply alias-20261206-1830-1 --by 李工 --reason "label the uplinks (ticket 42)"
+                  edunet provision apply unused-ports-20261206-1900-1 --by 李工 --reason 等保整改 --confirm-within 10m
+
+                Exit status: 0 every change applied; 1 some were refused or failed (the table says which and why), or no \
+                such plan; 3 the database could not be opened or written.
                 """)
+        @Argument(help: ArgumentHelp("The plan's id, as `plan` printed it.", valueName: "plan-id")) var plan: String
+        @Option(help: "Apply on probation: set back by edunetd unless confirmed within this time (10m, 1h).") var confirmWithin: String?
         @OptionGroup var options: WriteOptions
 
+        func validate() throws {
+            if let confirmWithin, WindowOptions.seconds(confirmWithin) == nil {
+                throw ValidationError("--confirm-within `\(confirmWithin)` takes a number and a unit: 10m, 1h")
+            }
+        }
+
         func run() async throws {
-            try await options.run { applier throws(StoreError) in try await applier.apply(plan: options.plan, by: options.by, why: options.reason) }
+            try await options.run { applier, configuration throws(StoreError) in
+                var deadline: (ProvisioningDeadline.Kind, Double)? = confirmWithin.flatMap(WindowOptions.seconds).map { (.probation, $0) }
+                if try applier.store.storedPlan(plan)?.kind == Plan.Kind.quarantine.rawValue {
+                    guard deadline == nil else {
+                        throw StoreError(.conflict, "a quarantine is released at the end of its period; --confirm-within is not for it")
+                    }
+                    deadline = (.quarantine, (configuration.policies.security.quarantine ?? QuarantinePolicy()).periodHours * 3_600)
+                }
+                let entries = try await applier.apply(plan: plan, by: options.by, why: options.reason, deadline: deadline)
+                if let deadline, let due = try applier.store.deadline(plan: plan)?.due, entries.contains(where: { $0.result == "applied" }) {
+                    Terminal.error(
+                        deadline.0 == .probation
+                            ? "on probation: edunetd sets it back at \(CityTime.minute(due)) unless `edunet provision confirm \(plan) --by NAME` comes first"
+                            : "quarantined until \(CityTime.minute(due)), when edunetd releases it; `edunet provision undo \(plan)` releases it now")
+                }
+                return entries
+            }
+        }
+    }
+
+    struct Confirm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keep a plan applied with --confirm-within: edunetd will not set it back.",
+            discussion: "Exit status: 0 confirmed; 1 the plan is not on probation (never was, or already confirmed or set back).")
+        @Argument(help: ArgumentHelp("The plan's id.", valueName: "plan-id")) var plan: String
+        @Option(help: "Who confirms.") var by: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            do throws(StoreError) {
+                let db = try database.openDatabase()
+                let applier = PlanApplier(engine: SNMPEngine(), inventory: Inventory(), store: ProvisioningStore(database: db))
+                try applier.confirm(plan: plan, by: by)
+            } catch {
+                throw CommandFailure.exit(for: error)
+            }
+            Terminal.error("plan \(plan) confirmed by \(by): it stays as applied")
         }
     }
 
     struct Undo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set back what an applied plan replaced (recorded as `undo: REASON`).",
+            abstract: "Set back what an applied plan, or one applied change, replaced (recorded as `undo: REASON`).",
             discussion: """
-                Each object must still hold what the plan wrote (else it is left alone: someone changed it since). Exit \
-                status: 0 all set back; 1 some were refused or failed, or the plan has nothing applied; 3 the database.
+                PLAN-ID sets back every applied change of the plan (and ends its probation or quarantine); a number is \
+                one change's id, as `history` shows it. Each object must still hold what was written (else it is left \
+                alone: someone changed it since).
+
+                  edunet provision undo alias-20261206-1830-1 --by 李工 --reason "wrong labels"
+                  edunet provision undo 42 --by 李工 --reason "that port is the printer's"
+
+                Exit status: 0 all set back; 1 some were refused or failed, or nothing applied to undo; 3 the database.
                 """)
+        @Argument(help: ArgumentHelp("A plan's id, or one change's id from `history`.", valueName: "plan-id|change-id")) var target: String
         @OptionGroup var options: WriteOptions
 
         func run() async throws {
-            try await options.run { applier throws(StoreError) in try await applier.undo(plan: options.plan, by: options.by, why: options.reason) }
+            try await options.run { applier, _ throws(StoreError) in
+                if let change = Int64(target) {
+                    try await applier.undo(change: change, by: options.by, why: options.reason)
+                } else {
+                    try await applier.undo(plan: target, by: options.by, why: options.reason)
+                }
+            }
         }
     }
 
@@ -161,7 +289,24 @@ struct ProvisionCommand: ParsableCommand {
         func execute() throws {
             let entries = try ProvisioningStore(database: try database.openDatabase()).audit(plan: plan)
             switch format {
-            case .table: Terminal.print(Self.table(entries))
+            case .table:
+                Terminal.print(Self.table(entries))
+                let pending = try ProvisioningStore(database: try database.openDatabase()).pendingDeadlines().filter {
+                    plan == nil || $0.plan == plan
+                }
+                if !pending.isEmpty {
+                    Terminal.print(
+                        "\n待定 Pending: \(pending.count)\n"
+                            + TextTable(
+                                columns: [.init("方案 Plan"), .init("类型 Kind"), .init("到期 Due"), .init("到期时 Then")],
+                                rows: pending.map {
+                                    [
+                                        $0.plan, $0.kind.rawValue, CityTime.minute($0.due),
+                                        $0.kind == .probation ? "set back unless confirmed" : "released",
+                                    ]
+                                }
+                            ).render())
+                }
             case .csv:
                 Terminal.print(
                     CSVTable.render(
@@ -180,10 +325,15 @@ struct ProvisionCommand: ParsableCommand {
         static func table(_ entries: [ProvisioningAuditEntry]) -> String {
             TextTable(
                 columns: [
-                    .init("时间 At"), .init("操作人 By"), .init("设备 Device"), .init("接口 Interface"), .init("原值 Before"), .init("新值 After"),
-                    .init("结果 Result"),
+                    .init("编号 Id", alignRight: true), .init("时间 At"), .init("操作人 By"), .init("设备 Device"), .init("接口 Interface"),
+                    .init("对象 Object"), .init("原值 Before"), .init("新值 After"), .init("结果 Result"),
                 ],
-                rows: entries.map { [CityTime.minute($0.at), $0.by, $0.device, $0.interface, $0.before ?? "—", $0.after, $0.result] }
+                rows: entries.map {
+                    [
+                        $0.id.map(String.init) ?? "", CityTime.minute($0.at), $0.by, $0.device, $0.interface, ProvisioningObjects.name(of: $0.object),
+                        ProvisioningObjects.value($0.before, of: $0.object), ProvisioningObjects.value($0.after, of: $0.object), $0.result,
+                    ]
+                }
             ).render()
         }
     }

@@ -143,6 +143,7 @@ struct AlertingDaemonTests {
         /// The devices' secrets (test credentials of the test agents).
         static let environment = [
             "LAB_COMMUNITY": "none", "LAB_POSTURE_COMMUNITY": "edunet-test", "LAB_AUTH_KEY": "edunet-auth-pass", "LAB_PRIV_KEY": "edunet-priv-pass",
+            "LAB_SWITCH_COMMUNITY": TestAgents.writableSwitch,
         ]
 
         func store() throws -> AlertStore { AlertStore(database: try StoreDatabase(path: database)) }

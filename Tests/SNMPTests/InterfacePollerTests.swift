@@ -43,6 +43,15 @@ struct InterfacePollerTests {
         #expect(poll.interfaces.allSatisfy { $0.sample.discontinuityTime == nil })
     }
 
+    @Test func aRepeatedInterfaceNameIsKeyedByItsIndex() async throws {
+        // The HPE ProCurve names two interfaces `lo0` (ifIndex 4170 and 4179).
+        let poll = try await InterfacePoller(engine: engine).poll(await target("hpe-procurve-516733-b21"))
+        #expect(Set(poll.interfaces.map(\.key)).count == poll.interfaces.count)
+        let loopbacks = poll.interfaces.filter { $0.key.hasPrefix("lo0") }
+        #expect(loopbacks.map(\.key) == ["lo0", "lo0 #4179"] && loopbacks.map(\.index) == [4170, 4179])
+        #expect(loopbacks.last?.problems.last == "its name `lo0` is also ifIndex 4170's: keyed `lo0 #4179`")
+    }
+
     @Test func twoPollsOfStaticCountersMeasureExactlyZero() async throws {
         let clock = StepClock()
         let poller = InterfacePoller(engine: engine, now: { clock.now() })

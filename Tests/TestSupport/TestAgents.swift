@@ -20,12 +20,12 @@ package enum TestAgents {
     }
 
     /// Recordings by snmpsim process: two processes, about the same number of varbinds each, use both cores; a
-    /// third serves only the tests' own small recordings, so that a test timing a small device is not held up by
+    /// third serves only the tests' own small recordings (and the small writable switch), so that a test timing a small device is not held up by
     /// another test walking a 50 MB recording.
     package static let shards: [[String]] = [
         ["ruijie-m18000", "arista-dcs-7150s-52-cl", "aruba-7210", "cisco-c3560", "cisco-c3750"],
         ["cisco-controller", "huawei-s12704", "h3c-e528-2", "hpe-procurve-516733-b21", "huawei-s5720", "ubiquiti-m5"],
-        [],
+        ["hpe-procurve-516733-b21+writable"],
     ]
     package static let syntheticShard = 2
 
@@ -65,15 +65,18 @@ package enum TestAgents {
         let agent = await registry.agent("writable") {
             start(["writable", base.appendingPathComponent("writable-\(getpid())").path], port: freePort(offset: 2))
         }
-        await writers.acquire()
-        do {
-            let result = try await body(agent)
-            await writers.release()
-            return result
-        } catch {
-            await writers.release()
-            throw error
-        }
+        return try await writers.holding { try await body(agent) }
+    }
+
+    /// The community of the writable switch recording: a real HPE ProCurve's system, interface, address and bridge
+    /// tables (snmpsim-data's `hpe-procurve-516733-b21`), with ifAdminStatus and dot1qPvid writable.
+    package static let writableSwitch = "hpe-procurve-516733-b21-writable"
+
+    /// snmpsim serving `writableSwitch` (on the synthetic shard); `body` runs while no other test holds it, and must leave
+    /// its values as it found them.
+    package static func withWritableSwitch<T>(_ body: (Agent) async throws -> T) async throws -> T {
+        let agent = await snmpsim(shard: syntheticShard)
+        return try await switchWriters.holding { try await body(agent) }
     }
 
     /// One holder at a time, the others waiting in turn.
@@ -92,8 +95,21 @@ package enum TestAgents {
         func release() {
             if waiting.isEmpty { held = false } else { waiting.removeFirst().resume() }
         }
+
+        nonisolated func holding<T>(_ body: () async throws -> T) async throws -> T {
+            await acquire()
+            do {
+                let result = try await body()
+                await release()
+                return result
+            } catch {
+                await release()
+                throw error
+            }
+        }
     }
 
+    private static let switchWriters = Turns()
     private static let writers = Turns()
 
     /// A slow device: snmpd behind a proxy that answers 1.5 s late.

@@ -164,6 +164,24 @@ public actor AlertMonitor {
         try await engine.raise(signal, hold: rules.securityEventHoldMinutes * 60, at: now)
     }
 
+    /// A port the daemon quarantined: fires until `released`.
+    public func quarantined(plan: String, changes: [ProvisioningChange], trigger: String, mac: String, until: Date, at now: Date)
+        async throws(StoreError)
+    {
+        try await engine.raise(
+            AlertSources.quarantined(plan: plan, changes: changes, trigger: trigger, mac: mac, until: until, topology: topology), hold: nil, at: now)
+    }
+
+    /// The quarantine of `plan` ended (released at its end, or undone by hand).
+    public func released(plan: String, at now: Date) async throws(StoreError) {
+        try await engine.resolve(fingerprint: AlertFingerprint.of(rule: "port_quarantined", subject: plan), at: now)
+    }
+
+    /// A plan on probation set back because no one confirmed it: an event, held as the security events are.
+    public func setBack(_ deadline: ProvisioningDeadline, entries: [ProvisioningAuditEntry], at now: Date) async throws(StoreError) {
+        try await engine.raise(AlertSources.setBack(deadline, entries: entries), hold: rules.securityEventHoldMinutes * 60, at: now)
+    }
+
     /// Until cancelled: the engine's step every `tick`, the sources every `evaluateEvery`, compliance on its own
     /// schedule, and every hour resolved alerts and delivered messages older than `keepDays` are deleted. A failing
     /// step is logged and tried again next time; nothing half-done is stored.

@@ -20,11 +20,14 @@ public final class CaptureService: Service, Sendable {
     let logger: Logger
     /// How often the fleet register's version is looked at.
     let refreshEvery: Duration
+    /// Told of each firing event after its alert (the automatic quarantine).
+    let acted: @Sendable (SecurityEvent) async -> Void
 
     init(
         captures: [(capture: LiveCapture, metrics: CaptureMetrics)], context: SecurityContext, stations: KnownStationsFeed, monitor: AlertMonitor,
-        logger: Logger, refreshEvery: Duration
+        logger: Logger, refreshEvery: Duration, acted: @escaping @Sendable (SecurityEvent) async -> Void = { _ in }
     ) {
+        self.acted = acted
         self.captures = captures
         self.context = context
         self.stations = stations
@@ -115,6 +118,7 @@ public final class CaptureService: Service, Sendable {
                     do throws(StoreError) { try await monitor.handle(event, interface: interface, at: Date()) } catch {
                         logger.error("security event not recorded", metadata: ["kind": "\(event.kind.rawValue)", "error": "\(error.message)"])
                     }
+                    if event.fires { await acted(event) }
                 }
             } onGracefulShutdown: {
                 self.stopAll()

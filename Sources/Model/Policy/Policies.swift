@@ -107,6 +107,39 @@ public struct SecurityPolicy: Sendable, Hashable, Codable {
     public var scanDetection: ScanDetectionPolicy?
     /// `posture`; nil (the key left out, or a configuration stored before it existed) is the defaults.
     public var posture: PosturePolicy?
+    /// `quarantine`; nil (the key left out, or a configuration stored before it existed) is the defaults: ports shut for
+    /// 24 hours, by hand only.
+    public var quarantine: QuarantinePolicy?
+}
+
+/// How a port is quarantined (`security.yaml`'s `quarantine`, NAV Arnold's detentions): shut, or moved to a quarantine
+/// VLAN (its PVID), for a period, then released; never a port with more stations behind it than one station's worth
+/// (a downstream switch or access point). The daemon quarantines by itself only for the detections `automatic` names.
+public struct QuarantinePolicy: Sendable, Hashable, Codable {
+    public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
+        /// ifAdminStatus down.
+        case shutdown
+        /// dot1qPvid set to `vlan`.
+        case vlan
+    }
+
+    public var action: Action = .shutdown
+    /// The quarantine VLAN, for `action: vlan`.
+    public var vlan: Int?
+    public var periodHours: Double = 24
+    /// A port with more stations than this behind it is never quarantined (a downstream switch or an access point).
+    public var maxStationsPerPort: Int = 4
+    /// The security detections the daemon quarantines the station's port for by itself; none by default.
+    public var automatic: [Trigger] = []
+
+    /// The detections a quarantine can follow: those that name one station's MAC (named as their alert rules are).
+    public enum Trigger: String, Sendable, Hashable, Codable, CaseIterable {
+        case rogueDHCPServer = "rogue_dhcp_server"
+        case unknownStation = "unknown_station"
+        case arpAddressMismatch = "arp_address_mismatch"
+    }
+
+    public init() {}
 }
 
 /// How the graded-protection posture checks over SNMP are run (`security.yaml`'s `posture`): how often each inventory

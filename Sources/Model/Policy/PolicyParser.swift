@@ -149,7 +149,7 @@ struct PolicyParser {
 
     func security(_ root: YAMLValue) -> SecurityPolicy? {
         let required = ["graded_protection_level", "forbidden_communities", "snmp_v3_required_roles", "authorized_dhcp_servers", "blocked_domains"]
-        guard let m = root.mapping("security.yaml", keys: required + ["scan_detection", "posture"], required: required),
+        guard let m = root.mapping("security.yaml", keys: required + ["scan_detection", "posture", "quarantine"], required: required),
             let level = m["graded_protection_level"]?.int("graded_protection_level", in: 1...5),
             let communities = m["forbidden_communities"]?.list("forbidden_communities", { $0.string("forbidden_communities") }),
             let roles = m["snmp_v3_required_roles"]?.list("snmp_v3_required_roles", { $0.choice("snmp_v3_required_roles", of: DeviceRole.self) }),
@@ -166,6 +166,28 @@ struct PolicyParser {
         if let posture = m["posture"] {
             guard let parsed = self.posture(posture) else { return nil }
             policy.posture = parsed
+        }
+        if let quarantine = m["quarantine"] {
+            guard let parsed = self.quarantine(quarantine) else { return nil }
+            policy.quarantine = parsed
+        }
+        return policy
+    }
+
+    private func quarantine(_ value: YAMLValue) -> QuarantinePolicy? {
+        let keys = ["action", "vlan", "period_hours", "max_stations_per_port", "automatic"]
+        guard let m = value.mapping("`quarantine`", keys: keys) else { return nil }
+        var fields = OptionalFields(m, defaults: QuarantinePolicy())
+        fields.read("action", { $0.choice("action", of: QuarantinePolicy.Action.self) }, into: \.action)
+        fields.read("vlan", { $0.int("vlan", in: 1...4094) }, into: \.vlan)
+        fields.read("period_hours", { $0.double("period_hours", in: 0.01...8_760) }, into: \.periodHours)
+        fields.read("max_stations_per_port", { $0.int("max_stations_per_port", in: 1...1_000) }, into: \.maxStationsPerPort)
+        fields.read("automatic", { $0.list("automatic", { $0.choice("automatic", of: QuarantinePolicy.Trigger.self) }) }, into: \.automatic)
+        guard let policy = fields.result else { return nil }
+        if policy.action == .vlan, policy.vlan == nil {
+            let at = m["action"] ?? value
+            at.log.error("`quarantine` with `action: vlan` needs `vlan`", at: at.location, help: "add `vlan: ID`, the quarantine VLAN (1…4094)")
+            return nil
         }
         return policy
     }

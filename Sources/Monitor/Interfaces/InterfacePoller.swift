@@ -82,14 +82,33 @@ public struct InterfacePoller: Sendable {
             }
         }
         let time = started + (clock.now - start).inSeconds
-        let interfaces = cells.ifTableRows.map { row in
-            Self.reading(index: cells.ifIndex(of: row), cells: cells.row(row), time: started + cells.arrival(of: row).inSeconds, sysUpTime: sysUpTime)
-        }
+        let interfaces = Self.uniqueKeys(
+            cells.ifTableRows.map { row in
+                Self.reading(
+                    index: cells.ifIndex(of: row), cells: cells.row(row), time: started + cells.arrival(of: row).inSeconds, sysUpTime: sysUpTime)
+            })
         let objectID: OID? = if case .objectIdentifier(let oid) = system[1] { oid } else { nil }
         return InterfacePoll(
             time: time, sysUpTime: sysUpTime,
             system: SystemDescription(description: system[0].text, objectID: objectID, name: system[3].text),
             varbinds: varbinds, interfaces: interfaces)
+    }
+
+    /// Readings whose keys are unique: an interface whose name an earlier one (lower ifIndex) already has is keyed
+    /// `NAME #IFINDEX` and says so. Real agents repeat names (an HPE ProCurve has two `lo0`), and two series under one
+    /// key would make the poll's rates collide and the whole poll fail to store.
+    static func uniqueKeys(_ readings: [InterfaceReading]) -> [InterfaceReading] {
+        var first: [String: UInt32] = [:]
+        return readings.map { reading in
+            guard let earlier = first[reading.key] else {
+                first[reading.key] = reading.index
+                return reading
+            }
+            var renamed = reading
+            renamed.key = "\(reading.key) #\(reading.index)"
+            renamed.problems.append("its name `\(reading.key)` is also ifIndex \(earlier)'s: keyed `\(renamed.key)`")
+            return renamed
+        }
     }
 
     static func reading(index: UInt32, cells: InterfaceCells.Row, time: Date, sysUpTime: UInt32) -> InterfaceReading {

@@ -4,7 +4,8 @@ import SNMP
 
 /// One interface as one poll saw it: identity, speed, status and the counters behind its rates.
 public struct InterfaceReading: Sendable, Hashable {
-    /// The key that survives re-indexing after a reboot: `ifName`, else `ifDescr`.
+    /// The key that survives re-indexing after a reboot: `ifName`, else `ifDescr`; `NAME #IFINDEX` for a name an
+    /// interface of lower ifIndex already has.
     public var key: String
     public var index: UInt32
     public var alias: String?
@@ -39,7 +40,7 @@ public struct InterfacePoll: Sendable, Hashable {
     public var varbinds: Int
     public var interfaces: [InterfaceReading]
 
-    /// Readings by key (the first of any duplicate names).
+    /// Readings by key (unique: the poller keys a repeated name `NAME #IFINDEX`).
     public var byKey: [String: InterfaceReading] {
         Dictionary(interfaces.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
