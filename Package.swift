@@ -107,6 +107,7 @@ let package = Package(
         .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "Store", "Model", "BenchSupport"]),
         // The education cloud: its verdicts over a month of 500 hosts' polls, and allocation requests (scripts/bench-pool.sh).
         .executableTarget(name: "pool-bench", dependencies: ["Pool", "Store", "Model", "BenchSupport"]),
+        .executableTarget(name: "provision-bench", dependencies: ["Provisioning", "SNMP", "Store", "Model", "BenchSupport"]),
         // The capture benchmark (scripts/bench-capture.sh): writes a school network's traffic and runs every check over it.
         .executableTarget(name: "capture-bench", dependencies: ["Security", "Capture", "Model", "BenchSupport"]),
         // The alert-storm benchmark (scripts/bench-alerts.sh).

@@ -105,7 +105,8 @@ start_snmpd() {
 
 # A recording's system, interface, address and bridge tables (as the provisioning plans read them), with
 # ifAdminStatus and dot1qPvid writable through snmpsim's writecache variation (the values written live in the
-# responder's memory).
+# responder's memory: one cache for every recording the responder serves, keyed by OID alone, so one writable
+# recording a responder).
 writable_tables() {
     grep -E '^1\.3\.6\.1\.2\.1\.(1|2\.2\.1|4\.20|17|31\.1\.1\.1)\.' |
         sed -E -e 's/^(1\.3\.6\.1\.2\.1\.2\.2\.1\.7\.[0-9]+)\|2\|(.*)$/\1|2:writecache|value=\2/' \

@@ -34,15 +34,33 @@ public struct BenchCommandLine {
     /// Runs one step of a benchmark and prints `step=… seconds=… cpu=… rows=…` (wall and CPU seconds); a failing
     /// step stops the benchmark with `tool`'s name and the error.
     public static func measure(_ tool: String, _ step: String, rows: Int, _ body: () throws -> Void) {
+        let started = Started()
+        do { try body() } catch { started.fail(tool, step, error) }
+        started.report(step, rows: rows)
+    }
+
+    /// `measure` for a step that waits (SNMP requests).
+    nonisolated(nonsending) public static func measure(_ tool: String, _ step: String, rows: Int, _ body: () async throws -> Void) async {
+        let started = Started()
+        do { try await body() } catch { started.fail(tool, step, error) }
+        started.report(step, rows: rows)
+    }
+
+    /// When a step started, on the wall clock and in CPU time.
+    private struct Started {
         let clock = ContinuousClock()
         let cpu = processCPU()
-        let start = clock.now
-        do { try body() } catch {
+        let start = ContinuousClock().now
+
+        func fail(_ tool: String, _ step: String, _ error: any Error) -> Never {
             FileHandle.standardError.write(Data("\(tool): \(step): \(error)\n".utf8))
             exit(1)
         }
-        let wall = clock.now - start
-        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-        print("step=\(step) seconds=\(seconds) cpu=\(processCPU() - cpu) rows=\(rows)")
+
+        func report(_ step: String, rows: Int) {
+            let wall = clock.now - start
+            let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+            print("step=\(step) seconds=\(seconds) cpu=\(processCPU() - cpu) rows=\(rows)")
+        }
     }
 }

@@ -48,7 +48,7 @@ struct DaemonQuarantineTests {
             """.write(to: lab.directory.appendingPathComponent("inventory/switch.yaml"), atomically: true, encoding: .utf8)
             let security = lab.directory.appendingPathComponent("policies/security.yaml")
             try
-                (try String(contentsOf: security, encoding: .utf8)
+                (try String(contentsOf: security, encoding: .utf8).components(separatedBy: "# Quarantine")[0]
                 + "quarantine: {action: shutdown, period_hours: 1, automatic: [rogue_dhcp_server]}\n")
                 .write(to: security, atomically: true, encoding: .utf8)
 

@@ -70,4 +70,24 @@ struct SecurityPolicyTests {
         #expect(timeout.location?.file == fixture.policies + "/security.yaml" && timeout.location?.line == lines + 1, "\(timeout)")
         #expect(problems.contains { $0.message.contains("`printer`") } && problems.contains { $0.message.contains("`sweep`") }, "\(problems)")
     }
+
+    @Test func quarantineIsByHandUnlessNamedAndAVLANActionNeedsItsVLAN() throws {
+        let fixture = try InventoryFixture()
+        defer { fixture.remove() }
+        let sample = try #require(try fixture.load().policies.security.quarantine)
+        #expect(sample == QuarantinePolicy(), "the sample states the defaults: shut for 24 h, 4 stations, nothing automatic")
+        #expect(sample.action == .shutdown && sample.periodHours == 24 && sample.maxStationsPerPort == 4 && sample.automatic.isEmpty)
+        let text = try String(contentsOfFile: fixture.policies + "/security.yaml", encoding: .utf8)
+        let head = text.components(separatedBy: "# Quarantine")[0]
+        try fixture.writePolicy("security.yaml", head + "quarantine: {action: vlan, vlan: 999, automatic: [rogue_dhcp_server, unknown_station]}\n")
+        let set = try #require(try fixture.load().policies.security.quarantine)
+        #expect(set.action == .vlan && set.vlan == 999 && set.automatic == [.rogueDHCPServer, .unknownStation])
+        try fixture.writePolicy("security.yaml", head + "quarantine:\n  action: vlan\n  automatic: [port_scan]\n")
+        let problems = fixture.diagnostics()
+        let lines = head.split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(
+            problems.map { "\($0.location?.line ?? 0): \($0.message)" }.sorted() == [
+                "\(lines + 1): `quarantine` with `action: vlan` needs `vlan`", "\(lines + 2): `automatic` has unknown value `port_scan`",
+            ], "\(problems)")
+    }
 }
