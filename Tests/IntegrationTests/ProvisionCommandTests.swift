@@ -10,15 +10,20 @@ import Testing
 struct ProvisionCommandTests {
     static let ifAlias1 = "1.3.6.1.2.1.31.1.1.1.18.1"
 
+    /// A new folder with the repository's policies and counties, for the test's own inventory file.
+    static func lab() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-provision-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
+        try FileManager.default.copyItem(
+            at: TestAgents.root.appendingPathComponent("inventory/counties.yaml"), to: directory.appendingPathComponent("inventory/counties.yaml"))
+        return directory
+    }
+
     @Test func planApplyHistoryAndUndo() async throws {
         try await TestAgents.withWritable { agent in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-provision-\(UUID().uuidString)")
+            let directory = try Self.lab()
             defer { try? FileManager.default.removeItem(at: directory) }
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
-            try FileManager.default.copyItem(
-                at: TestAgents.root.appendingPathComponent("inventory/counties.yaml"), to: directory.appendingPathComponent("inventory/counties.yaml")
-            )
             try """
             snmp_profiles:
               - {id: read, version: v2c, community: {env: PROVISION_READ}}
@@ -86,13 +91,8 @@ struct ProvisionCommandTests {
     /// quarantine moving a station's port to VLAN 999 for 2 hours.
     @Test func quarantineAndUnusedPortPlansOnARealSwitchsTables() async throws {
         try await TestAgents.withWritableSwitch { agent in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-provision-\(UUID().uuidString)")
+            let directory = try Self.lab()
             defer { try? FileManager.default.removeItem(at: directory) }
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
-            try FileManager.default.copyItem(
-                at: TestAgents.root.appendingPathComponent("inventory/counties.yaml"), to: directory.appendingPathComponent("inventory/counties.yaml")
-            )
             try """
             snmp_profiles:
               - {id: procurve, version: v2c, community: {env: PROVISION_SWITCH}}
