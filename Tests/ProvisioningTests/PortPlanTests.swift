@@ -216,6 +216,13 @@ struct PortPlanTests {
                     "refused: no longer so: \(Self.port4Station) is still behind bridge port 5 (\(change.condition!.object) holds 4); make a new plan"
                 ])
             #expect(try await bench.read("1.3.6.1.2.1.2.2.1.7.4") == "1")
+
+            // A plan whose device has left the inventory since: never written to.
+            var ghost = change
+            ghost.device = "ghost-sw"
+            let gone = try bench.store.save(kind: "quarantine", changes: [ghost], at: Self.t0)
+            #expect(
+                try await bench.applier.apply(plan: gone, by: "李工", why: "x").map(\.result) == ["refused: ghost-sw is not a device of the inventory"])
             await bench.close()
         }
     }

@@ -20,14 +20,16 @@ package enum TestAgents {
     }
 
     /// Recordings by snmpsim process: two processes, about the same number of varbinds each, use both cores; a
-    /// third serves only the tests' own small recordings (and the small writable switch), so that a test timing a small device is not held up by
+    /// third serves only the tests' own small recordings (and the small writable switch, `syntheticRecordings`), so that a test timing a small device is not held up by
     /// another test walking a 50 MB recording.
     package static let shards: [[String]] = [
         ["ruijie-m18000", "arista-dcs-7150s-52-cl", "aruba-7210", "cisco-c3560", "cisco-c3750"],
         ["cisco-controller", "huawei-s12704", "h3c-e528-2", "hpe-procurve-516733-b21", "huawei-s5720", "ubiquiti-m5"],
-        ["hpe-procurve-516733-b21+writable"],
+        [],
     ]
     package static let syntheticShard = 2
+    /// The synthetic shard also serves the writable switch, derived from a real recording (`NAME+writable`).
+    static let syntheticRecordings = ["hpe-procurve-516733-b21+writable"]
 
     /// snmpsim serving the real device recordings (or, on the synthetic shard, the tests' own), one community per recording.
     package static func snmpsim(shard: Int = syntheticShard) async -> Agent {
@@ -40,7 +42,9 @@ package enum TestAgents {
                     try? text.write(to: extra.appendingPathComponent("\(name).snmprec"), atomically: true, encoding: .utf8)
                 }
             }
-            return start(["snmpsim", directory.path], port: freePort(offset: 1 + shard * 2), extra: shards[shard].isEmpty ? ["none"] : shards[shard])
+            return start(
+                ["snmpsim", directory.path], port: freePort(offset: 1 + shard * 2),
+                extra: shard == syntheticShard ? syntheticRecordings : shards[shard])
         }
     }
 
