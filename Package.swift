@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "DaemonHTTP",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
+                "API", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // The plan's rules evaluated against the stored inventory and measurements into findings: one file per rule.
@@ -59,6 +59,13 @@ let package = Package(
         .target(name: "Pool", dependencies: ["Model", "Store", "Reports"]),
         // Changes to the network computed from the inventory and the stored polls (issue 15): plans, never hand-typed OIDs.
         .target(name: "Provisioning", dependencies: ["Model", "SNMP", "Monitor", "Store"]),
+        .target(
+            name: "API",
+            dependencies: [
+                "Model", "Store", "Compliance", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("openapi.json")]),
         // The e-book terminal register: CSV imports, term operations, undo.
         .target(name: "Fleet", dependencies: ["Model", "Store"]),
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
@@ -87,7 +94,7 @@ let package = Package(
             name: "edunet",
             dependencies: [
                 "Model", "Store", "Reports", "SNMP", "Monitor", "Compliance", "Alerting", "Fleet", "Pool", "Security", "Capture", "Provisioning",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "API", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
@@ -137,6 +144,12 @@ let package = Package(
         .testTarget(name: "PoolTests", dependencies: ["Pool", "Store", "Model", "Compliance", "Daemon", "Monitor", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Model"]),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API", "DaemonHTTP", "Alerting", "Model", "Store", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Model", "SNMP", "Store", "TestSupport"]),
         .testTarget(
             name: "AlertingTests",

@@ -1,3 +1,4 @@
+import API
 import Alerting
 import Capture
 import DaemonHTTP
@@ -71,6 +72,12 @@ public struct Daemon: Sendable {
         }
         let provisioning = ProvisioningService(
             city: city, store: ProvisioningStore(database: database), engine: factory.engine, monitor: monitor, logger: logger)
+        let inForce = ConfigurationInForce(city)
+        let api: APIService
+        do { api = try APIService.make(database: database, path: settings.database, configuration: inForce) } catch {
+            await factory.engine.shutdown()
+            throw DaemonError(.database, error.description)
+        }
         let polling = PollingService(
             first: (factory.make(city), city), factory: factory, current: current, statusStore: DaemonStatusStore(database: database),
             logger: logger
@@ -79,6 +86,7 @@ public struct Daemon: Sendable {
             await worker.update(policy: city.policies.alerting)
             await posture.update(configuration: city)
             await provisioning.update(configuration: city)
+            await inForce.update(city)
             await listener?.accept(users: notificationUsers(city, logger: logger))
         }
         let alerting = AlertingService(monitor: monitor, worker: worker, listener: listener, metrics: trapMetrics, settings: settings, logger: logger)
@@ -99,7 +107,9 @@ public struct Daemon: Sendable {
             captures: captures, context: SecurityContext.city(city), stations: stations, monitor: monitor, logger: logger,
             refreshEvery: settings.alertEvaluation
         ) { event in await provisioning.handle(event) }
-        let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry) { await polling.health(at: Date()) }
+        let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry, api: api) {
+            await polling.health(at: Date())
+        }
         return Daemon(
             settings: settings, polling: polling, alerting: alerting, capture: capture, posture: posture, provisioning: provisioning, server: server,
             engine: factory.engine,

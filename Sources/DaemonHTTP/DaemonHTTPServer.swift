@@ -1,11 +1,13 @@
+import API
 import Foundation
 import Hummingbird
 import NIOCore
 import Prometheus
 
 /// The daemon's HTTP face, on a loopback address by default: `/metrics` in the Prometheus text format from
-/// the daemon's registry, and `/healthz` answering 200 while the daemon is healthy and 503 with the reason
-/// when it is not (no poll for two intervals, say). A swift-service-lifecycle service.
+/// the daemon's registry, `/healthz` answering 200 while the daemon is healthy and 503 with the reason
+/// when it is not (no poll for two intervals, say), and the API under `/api/v1` when it is given one.
+/// A swift-service-lifecycle service.
 public struct DaemonHTTPServer: Sendable {
     /// What `/healthz` reports: healthy or not, and a line saying why.
     public typealias Health = @Sendable () async -> (healthy: Bool, detail: String)
@@ -14,17 +16,20 @@ public struct DaemonHTTPServer: Sendable {
     public let port: Int
     public let registry: PrometheusCollectorRegistry
     public let health: Health
+    public let api: APIService?
 
-    public init(host: String, port: Int, registry: PrometheusCollectorRegistry, health: @escaping Health) {
+    public init(host: String, port: Int, registry: PrometheusCollectorRegistry, api: APIService? = nil, health: @escaping Health) {
         self.host = host
         self.port = port
         self.registry = registry
+        self.api = api
         self.health = health
     }
 
     /// The Hummingbird application; run it in a service group (it is a `Service`).
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: APIContext.self)
+        api?.register(on: router)
         let registry = self.registry
         let health = self.health
         router.get("metrics") { _, _ -> Response in
@@ -49,6 +54,6 @@ public struct DaemonHTTPServer: Sendable {
         let why =
             io.errnoCode == EADDRINUSE ? "another program is listening there" : io.errnoCode == EACCES ? "permission denied" : "no such local address"
         return
-            "cannot listen on \(host):\(port) for /metrics and /healthz: \(why); set `http: {listen: HOST:PORT}` in the configuration (port 0 picks a free one)"
+            "cannot listen on \(host):\(port) for /metrics, /healthz and the API: \(why); set `http: {listen: HOST:PORT}` in the configuration (port 0 picks a free one)"
     }
 }

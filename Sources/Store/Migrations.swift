@@ -474,6 +474,30 @@ enum Migrations {
             try db.create(
                 index: "provisioning_deadlines_pending", on: "provisioning_deadlines", columns: ["due_at"], condition: Column("settled_at") == nil)
         }
+        migrator.registerMigration("v18-api-tokens") { db in
+            // API tokens (APITokenStore.swift): the keyed hash of each, never the token.
+            try db.create(table: "api_tokens") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("hash", .blob).notNull().unique()
+                t.column("hint", .text).notNull()
+                t.column("scope", .text).notNull()
+                t.column("counties", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("expires_at", .double)
+                t.column("revoked_at", .double)
+            }
+            // Every write made through the API, with the token's name (append-only).
+            try db.create(table: "api_audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .double).notNull()
+                t.column("token", .text).notNull()
+                t.column("method", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("status", .integer).notNull()
+                t.column("detail", .text).notNull()
+            }
+        }
         return migrator
     }
 

@@ -27,7 +27,7 @@ struct Edunet: AsyncParsableCommand {
         subcommands: [
             InventoryCommand.self, CountiesCommand.self, SchoolsCommand.self, DevicesCommand.self, LinksCommand.self, AccessPointsCommand.self,
             FleetCommand.self, PoolCommand.self, ReportCommand.self, AlertsCommand.self, SNMPCommand.self, PollCommand.self, StatusCommand.self,
-            CaptureCommand.self, SecurityCommand.self, ProvisionCommand.self,
+            CaptureCommand.self, SecurityCommand.self, ProvisionCommand.self, TokensCommand.self,
         ]
     )
 }

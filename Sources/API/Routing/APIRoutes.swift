@@ -1,0 +1,173 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Model
+import Store
+
+/// The API's operations, one table: each is a method, a path as the OpenAPI document writes it, the scope it needs and
+/// its handler. The router is built from the table and a test holds the table and `openapi.json` to each other, so the
+/// document and the server cannot drift; the scope is checked here, once, and the counties by `CityView`.
+public struct APIRoutes: Sendable {
+    public static let base = "/api/v1"
+
+    /// One operation of the API.
+    public struct Operation: Sendable {
+        public let method: HTTPRequest.Method
+        /// The path under `/api/v1` as the document writes it (`/schools/{id}`).
+        public let path: String
+        public let scope: APIScope
+        let handler: @Sendable (Request, Parameters, CityView) async throws -> Response
+    }
+
+    /// Where the API reads the city: the configuration in force and the database.
+    let configuration: @Sendable () async throws -> CityConfiguration
+    let database: StoreDatabase
+    let now: @Sendable () -> Date
+
+    public init(
+        configuration: @escaping @Sendable () async throws -> CityConfiguration, database: StoreDatabase,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.now = now
+    }
+
+    public static let operations: [Operation] = [
+        Operation(method: .get, path: "/counties", scope: .read) { _, _, view in json(view.counties()) },
+        Operation(method: .get, path: "/schools", scope: .read) { request, _, view in
+            try page(view.schools(county: query(request, "county")), request, id: \.id)
+        },
+        Operation(method: .get, path: "/schools/{id}", scope: .read) { _, parameters, view in json(try view.school(parameters.id)) },
+        Operation(method: .get, path: "/devices", scope: .read) { request, _, view in
+            try page(view.devices(county: query(request, "county"), school: query(request, "school")), request, id: \.id)
+        },
+        Operation(method: .get, path: "/devices/{id}", scope: .read) { _, parameters, view in json(try view.device(parameters.id)) },
+        Operation(method: .get, path: "/findings", scope: .read) { request, _, view in
+            let hours = try number(request, "hours", in: 1...720) ?? 24
+            let rule = try query(request, "rule").map { text throws(Problem) in
+                guard let rule = Finding.Rule(rawValue: text) else { throw Problem(.badRequest, "unknown rule `\(text)`", field: "rule") }
+                return rule
+            }
+            let verdict = try query(request, "verdict").map { text throws(Problem) in
+                guard let verdict = Finding.Verdict(rawValue: text) else {
+                    throw Problem(.badRequest, "verdict `\(text)` is none of pass, fail, unknown", field: "verdict")
+                }
+                return verdict
+            }
+            let county = query(request, "county")
+            let school = query(request, "school")
+            let findings = try view.findings(hours: hours).filter { finding in
+                (rule == nil || finding.rule == rule) && (verdict == nil || finding.verdict == verdict)
+                    && (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
+            }
+            return tagged(["findings": findings], request)
+        },
+        Operation(method: .get, path: "/alerts", scope: .read) { request, _, view in
+            let state = try query(request, "state").map { text throws(Problem) in
+                guard let state = AlertState(rawValue: text) else { throw Problem(.badRequest, "unknown state `\(text)`", field: "state") }
+                return state
+            }
+            return try page(view.alerts(state: state, county: query(request, "county"), rule: query(request, "rule")), request) { String($0.id) }
+        },
+        Operation(method: .get, path: "/alerts/{id}", scope: .read) { _, parameters, view in json(try view.alert(parameters.id)) },
+        Operation(method: .post, path: "/alerts/{id}/ack", scope: .operate) { request, parameters, view in
+            json(try view.acknowledge(parameters.id, path: request.uri.path))
+        },
+    ]
+
+    /// Adds the operations and the document to `router`.
+    public func register(on router: Router<APIContext>) {
+        let document = OpenAPIDocument.data
+        router.get(RouterPath(Self.base + "/openapi.json")) { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
+        for operation in Self.operations {
+            let path = Self.base + operation.path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+            router.on(RouterPath(path), method: operation.method) { [self] request, context in
+                guard let token = context.token else { throw Problem.unauthorized("no token") }
+                guard token.scope >= operation.scope else {
+                    throw Problem(.forbidden, "token `\(token.name)` has scope \(token.scope.rawValue); this needs \(operation.scope.rawValue)")
+                }
+                let configuration: CityConfiguration
+                do { configuration = try await self.configuration() } catch {
+                    throw Problem(.serviceUnavailable, "no configuration in force: \(error)")
+                }
+                let view = CityView(token: token, configuration: configuration, database: database, now: now())
+                return try await operation.handler(request, Parameters(context.parameters), view)
+            }
+        }
+    }
+
+    /// The path parameters an operation takes.
+    struct Parameters: Sendable {
+        let id: String
+
+        init(_ parameters: Hummingbird.Parameters) { id = parameters.get("id") ?? "" }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func query(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func number(_ request: Request, _ name: String, in range: ClosedRange<Double>) throws(Problem) -> Double? {
+        guard let text = query(request, name) else { return nil }
+        guard let value = Double(text), range.contains(value) else {
+            throw Problem(.badRequest, "`\(name)` is `\(text)`, not a number in \(Int(range.lowerBound))…\(Int(range.upperBound))", field: name)
+        }
+        return value
+    }
+
+    /// A page of `items` (in their order) after the item the request's `cursor` names, at most `limit` (100; 1…1000),
+    /// with the cursor of the next page when there is one.
+    static func page<T: Encodable>(_ items: [T], _ request: Request, id: (T) -> String) throws(Problem) -> Response {
+        let limit = Int(try number(request, "limit", in: 1...1000) ?? 100)
+        var rest = items[...]
+        if let cursor = query(request, "cursor") {
+            guard let data = Data(base64Encoded: cursor), let after = String(data: data, encoding: .utf8),
+                let index = items.firstIndex(where: { id($0) == after })
+            else {
+                throw Problem(.badRequest, "`cursor` names nothing in this list (take it from `next_cursor`)", field: "cursor")
+            }
+            rest = items[(index + 1)...]
+        }
+        let shown = Array(rest.prefix(limit))
+        let next = rest.count > limit ? shown.last.map { Data(id($0).utf8).base64EncodedString() } : nil
+        return json(Page(items: shown, nextCursor: next))
+    }
+
+    /// One page of a list.
+    struct Page<T: Encodable>: Encodable {
+        let items: [T]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case items
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    /// `value` as JSON with an ETag of its bytes; 304 with no body when the request's `If-None-Match` names it.
+    static func tagged(_ value: some Encodable, _ request: Request) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        let tag = "\"" + SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        if let asked = request.headers[.ifNoneMatch], asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag })
+        {
+            return Response(status: .notModified, headers: [.eTag: tag])
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .eTag: tag], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,224 @@
+import API
+import Alerting
+import DaemonHTTP
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Model
+import Prometheus
+import Store
+import TestSupport
+import Testing
+
+/// The API as edunetd serves it, over loopback: tokens of every kind against every operation of the OpenAPI document
+/// (a table-driven test over the document, so a new operation cannot skip it), the document held to the routes, paging,
+/// problem details that name the field, and the ETag of the findings.
+@Suite("The HTTP API")
+struct APITests {
+    /// A city of two counties' objects (the compliance fixture: schools s1 and v1 in Yongning, Helan's aggregation
+    /// switch), an alert in each county, and tokens of every kind.
+    final class City: Sendable {
+        let fixture: ComplianceFixture
+        let database: StoreDatabase
+        let path: String
+        let key: TokenKey
+        let now = Date(timeIntervalSince1970: 1_796_000_000)
+        let yongningAlert: Int64
+        let helanAlert: Int64
+        /// name → token
+        let tokens: [String: String]
+
+        init() async throws {
+            fixture = try ComplianceFixture()
+            database = fixture.store.database
+            path = fixture.directory.appendingPathComponent("city.sqlite").path
+            key = try TokenKey.beside(database: path, create: true)
+            let engine = try AlertEngine(store: AlertStore(database: database), policy: AlertFixture.policy(), logger: Logger(label: "test"), at: now)
+            for (subject, county) in [("s1-core", "yongning"), ("agg-hl-sw", "helan")] {
+                try await engine.raise(
+                    AlertSignal(
+                        rule: "device_unreachable", subject: subject, severity: .critical, labels: ["device": subject, "county": county],
+                        summary: BilingualText(zh: "\(subject) 不可达", en: "\(subject) unreachable")), hold: nil, at: now)
+            }
+            let alerts = try AlertStore(database: database).alerts()
+            yongningAlert = try #require(alerts.first { $0.subject == "s1-core" }?.id)
+            helanAlert = try #require(alerts.first { $0.subject == "agg-hl-sw" }?.id)
+            var random = SplitMix(seed: 7)
+            var made: [String: String] = [:]
+            let store = APITokenStore(database: database)
+            for (name, scope, counties, expires) in [
+                ("city-read", APIScope.read, [String](), nil as Date?), ("city-operate", .operate, [], nil),
+                ("helan-operate", .operate, ["helan"], nil),
+                ("yongning-read", .read, ["yongning"], nil), ("expired", .admin, [], now.addingTimeInterval(-1)), ("revoked", .admin, [], nil),
+            ] {
+                let secret = TokenCodec.generate(using: &random)
+                try store.create(
+                    APIToken(name: name, hint: TokenCodec.hint(secret), scope: scope, counties: counties, createdAt: now, expiresAt: expires),
+                    hash: TokenCodec.hash(secret, key: key))
+                made[name] = secret
+            }
+            try store.revoke(name: "revoked", at: now)
+            tokens = made
+        }
+
+        func application() -> some ApplicationProtocol {
+            let configuration = fixture.configuration
+            let now = self.now
+            let api = APIService(
+                routes: APIRoutes(configuration: { configuration }, database: database) { now },
+                authenticator: TokenAuthenticator(store: APITokenStore(database: database), key: key, limiter: RateLimiter(perMinute: 600)) { now })
+            return DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry(), api: api) { (true, "ok") }.application()
+        }
+
+        deinit { fixture.remove() }
+    }
+
+    /// A seeded generator, so that the tokens are the same every run.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func body(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    @Test func tokensHaveTheirFormAndOnlyTheirKeyedHashIsStored() async throws {
+        var random = SplitMix(seed: 1)
+        let token = TokenCodec.generate(using: &random)
+        #expect(token.hasPrefix("edn_") && token.count == 40 && TokenCodec.isWellFormed(token))
+        var typo = Array(token)
+        typo[10] = typo[10] == "a" ? "b" : "a"
+        #expect(!TokenCodec.isWellFormed(String(typo)), "the checksum catches a changed character")
+        #expect(!TokenCodec.isWellFormed("ghp_" + token.dropFirst(4)))
+        let city = try await City()
+        let stored = try APITokenStore(database: city.database).tokens()
+        #expect(stored.map(\.name) == ["city-operate", "city-read", "expired", "helan-operate", "revoked", "yongning-read"])
+        #expect(stored.allSatisfy { $0.hint.hasPrefix("edn_") && $0.hint.count == 9 })
+        let file = try String(contentsOfFile: city.path, encoding: .isoLatin1)
+        #expect(city.tokens.values.allSatisfy { !file.contains($0) }, "no token is in the database file")
+        let other = try TokenKey.beside(database: city.path + ".other", create: true)
+        #expect(TokenCodec.hash(token, key: city.key) != TokenCodec.hash(token, key: other))
+        #expect(throws: TokenKeyError.self) { try TokenKey.beside(database: city.path + ".none", create: false) }
+    }
+
+    @Test func theDocumentAndTheRoutesAreTheSame() {
+        let routes = APIRoutes.operations.map { "\($0.method.rawValue) \($0.path) \($0.scope.rawValue)" }.sorted()
+        let documented = OpenAPIDocument.operations().map { "\($0.method) \($0.path) \($0.scope)" }.sorted()
+        #expect(routes == documented)
+        #expect(routes.count == 9)
+    }
+
+    @Test func everyOperationRefusesWhatItMustAndACountyTokenSeesItsCountyOnly() async throws {
+        let city = try await City()
+        let app = city.application()
+        try await app.test(.live) { client in
+            let operations = OpenAPIDocument.operations()
+            #expect(!operations.isEmpty)
+            for operation in operations {
+                // Yongning's object, wherever the path names one.
+                let id = operation.path.hasPrefix("/schools") ? "s1" : operation.path.hasPrefix("/devices") ? "s1-core" : String(city.yongningAlert)
+                let uri = "/api/v1" + operation.path.replacingOccurrences(of: "{id}", with: id)
+                let method = HTTPRequest.Method(operation.method)!
+                func call(_ token: String?) async throws -> TestResponse {
+                    try await client.execute(uri: uri, method: method, headers: token.map { [.authorization: "Bearer \($0)"] } ?? [:])
+                }
+                let what = "\(operation.method) \(uri)"
+                for (token, why) in [
+                    (nil, "no token"), ("edn_nonsense", "not a token"), (city.tokens["expired"], "expired"), (city.tokens["revoked"], "revoked"),
+                ] {
+                    let answer = try await call(token)
+                    #expect(answer.status == .unauthorized, "\(what) with \(why)")
+                    #expect(answer.headers[.contentType] == "application/problem+json" && answer.headers[.wwwAuthenticate] != nil, "\(what)")
+                }
+                let read = try await call(city.tokens["city-read"])
+                #expect(read.status == (operation.scope == "read" ? .ok : .forbidden), "\(what) with a read token")
+                let helan = try await call(city.tokens["helan-operate"])
+                if operation.path.contains("{id}") {
+                    #expect(helan.status == .notFound, "\(what) with Helan's token: \(Self.body(helan))")
+                } else {
+                    #expect(helan.status == .ok && !Self.body(helan).contains("\"s1"), "\(what) with Helan's token: \(Self.body(helan))")
+                }
+            }
+            // Nothing changed: Yongning's alert is not acknowledged.
+            #expect(try AlertStore(database: city.database).alert(String(city.yongningAlert)).acknowledgedBy == nil)
+
+            // What each county's token sees.
+            let helanDevices = try await client.execute(
+                uri: "/api/v1/devices", method: .get, headers: [.authorization: "Bearer \(city.tokens["helan-operate"]!)"])
+            #expect(
+                Self.body(helanDevices).contains("\"agg-hl-sw\"") && !Self.body(helanDevices).contains("\"core-a\""), "the city's core is no county's"
+            )
+            let ack = try await client.execute(
+                uri: "/api/v1/alerts/\(city.helanAlert)/ack", method: .post, headers: [.authorization: "Bearer \(city.tokens["helan-operate"]!)"])
+            #expect(ack.status == .ok && Self.body(ack).contains("\"acknowledgedBy\":\"helan-operate\""), "\(Self.body(ack))")
+            let audit = try APITokenStore(database: city.database).auditLog()
+            #expect(audit.map(\.token) == ["helan-operate"] && audit.first?.path == "/api/v1/alerts/\(city.helanAlert)/ack")
+            let schools = try await client.execute(
+                uri: "/api/v1/schools", method: .get, headers: [.authorization: "Bearer \(city.tokens["yongning-read"]!)"])
+            #expect(Self.body(schools).contains("\"s1\"") && Self.body(schools).contains("\"v1\""))
+        }
+    }
+
+    @Test func pagesProblemsAndTheFindingsETag() async throws {
+        let city = try await City()
+        let app = city.application()
+        let auth: HTTPFields = [.authorization: "Bearer \(city.tokens["city-read"]!)"]
+        try await app.test(.live) { client in
+            let first = try await client.execute(uri: "/api/v1/devices?limit=3", method: .get, headers: auth)
+            let page = try #require(try JSONSerialization.jsonObject(with: Data(buffer: first.body)) as? [String: Any])
+            let items = (page["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            #expect(items == ["agg-hl-sw", "agg-yn-sw", "core-a"])
+            let cursor = try #require(page["next_cursor"] as? String)
+            let second = try await client.execute(
+                uri: "/api/v1/devices?limit=3&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", method: .get,
+                headers: auth)
+            let next = try #require(try JSONSerialization.jsonObject(with: Data(buffer: second.body)) as? [String: Any])
+            #expect((next["items"] as? [[String: Any]])?.first?["id"] as? String == "core-b")
+
+            let bad = try await client.execute(uri: "/api/v1/findings?verdict=maybe", method: .get, headers: auth)
+            #expect(bad.status == .badRequest && bad.headers[.contentType] == "application/problem+json")
+            let problem = try #require(try JSONSerialization.jsonObject(with: Data(buffer: bad.body)) as? [String: Any])
+            #expect(problem["field"] as? String == "verdict" && problem["status"] as? Int == 400 && problem["title"] as? String == "Bad Request")
+            let limit = try await client.execute(uri: "/api/v1/schools?limit=0", method: .get, headers: auth)
+            #expect(limit.status == .badRequest && Self.body(limit).contains("\"field\":\"limit\""))
+
+            let findings = try await client.execute(uri: "/api/v1/findings?county=yongning", method: .get, headers: auth)
+            #expect(findings.status == .ok && Self.body(findings).contains("\"findings\""))
+            let tag = try #require(findings.headers[.eTag])
+            var again = auth
+            again[.ifNoneMatch] = tag
+            let unchanged = try await client.execute(uri: "/api/v1/findings?county=yongning", method: .get, headers: again)
+            #expect(unchanged.status == .notModified && unchanged.body.readableBytes == 0)
+
+            let document = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            #expect(document.status == .ok && Self.body(document).contains("\"openapi\": \"3.1.0\""))
+        }
+    }
+
+    @Test func aTokenOverItsRateIsToldWhenToComeBack() async throws {
+        let city = try await City()
+        let configuration = city.fixture.configuration
+        let api = APIService(
+            routes: APIRoutes(configuration: { configuration }, database: city.database),
+            authenticator: TokenAuthenticator(store: APITokenStore(database: city.database), key: city.key, limiter: RateLimiter(perMinute: 2)) {
+                city.now
+            })
+        let app = DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry(), api: api) { (true, "ok") }.application()
+        try await app.test(.router) { client in
+            let auth: HTTPFields = [.authorization: "Bearer \(city.tokens["city-read"]!)"]
+            for _ in 0..<2 { #expect(try await client.execute(uri: "/api/v1/counties", method: .get, headers: auth).status == .ok) }
+            let third = try await client.execute(uri: "/api/v1/counties", method: .get, headers: auth)
+            #expect(third.status == .tooManyRequests && third.headers[.retryAfter] == "30")
+            let other = try await client.execute(
+                uri: "/api/v1/counties", method: .get, headers: [.authorization: "Bearer \(city.tokens["yongning-read"]!)"])
+            #expect(other.status == .ok, "the rate is per token")
+        }
+    }
+}
