@@ -2,7 +2,7 @@
 # Installs what EduNet needs to build, test and run its demo, skipping whatever is already there.
 # Debian packages: SQLite, net-snmp (library, agent, tools), libpcap, Chromium and a Chinese font (the HTML
 # report is checked in headless Chromium). PyPI: snmpsim and its device recordings, PyYAML (the simulated city
-# reads the inventory).
+# reads the inventory), schemathesis (the API is tested against its OpenAPI document).
 set -euo pipefail
 
 need_apt=()
@@ -17,10 +17,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 python=$(command -v python3)
-if ! "$python" -c 'import snmpsim, snmpsim_data, yaml' 2>/dev/null; then
-    echo "setup: installing snmpsim snmpsim-data pyyaml (pip)" >&2
-    "$python" -m pip install -q snmpsim snmpsim-data pyyaml 2>/dev/null \
-        || "$python" -m pip install -q --break-system-packages snmpsim snmpsim-data pyyaml
+if ! "$python" -c 'import snmpsim, snmpsim_data, yaml, schemathesis' 2>/dev/null; then
+    echo "setup: installing snmpsim snmpsim-data pyyaml schemathesis (pip)" >&2
+    "$python" -m pip install -q snmpsim snmpsim-data pyyaml schemathesis 2>/dev/null \
+        || "$python" -m pip install -q --break-system-packages snmpsim snmpsim-data pyyaml schemathesis
 fi
 
 if ! command -v swift >/dev/null; then

@@ -222,3 +222,12 @@ struct APITests {
         }
     }
 }
+
+extension APITests {
+    @Test func theDocumentListsEveryRuleTheFindingsTake() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.data) as? [String: Any])
+        let findings = ((document["paths"] as? [String: Any])?["/findings"] as? [String: Any])?["get"] as? [String: Any]
+        let rule = (findings?["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "rule" }
+        #expect((rule?["schema"] as? [String: Any])?["enum"] as? [String] == Finding.Rule.allCases.map(\.rawValue))
+    }
+}

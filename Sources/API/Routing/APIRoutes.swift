@@ -45,18 +45,10 @@ public struct APIRoutes: Sendable {
         Operation(method: .get, path: "/devices/{id}", scope: .read) { _, parameters, view in json(try view.device(parameters.id)) },
         Operation(method: .get, path: "/findings", scope: .read) { request, _, view in
             let hours = try number(request, "hours", in: 1...720) ?? 24
-            let rule = try query(request, "rule").map { text throws(Problem) in
-                guard let rule = Finding.Rule(rawValue: text) else { throw Problem(.badRequest, "unknown rule `\(text)`", field: "rule") }
-                return rule
-            }
-            let verdict = try query(request, "verdict").map { text throws(Problem) in
-                guard let verdict = Finding.Verdict(rawValue: text) else {
-                    throw Problem(.badRequest, "verdict `\(text)` is none of pass, fail, unknown", field: "verdict")
-                }
-                return verdict
-            }
-            let county = query(request, "county")
-            let school = query(request, "school")
+            let rule = try choice(request, "rule", of: Finding.Rule.self)
+            let verdict = try choice(request, "verdict", of: Finding.Verdict.self)
+            let county = try query(request, "county")
+            let school = try query(request, "school")
             let findings = try view.findings(hours: hours).filter { finding in
                 (rule == nil || finding.rule == rule) && (verdict == nil || finding.verdict == verdict)
                     && (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
@@ -64,11 +56,9 @@ public struct APIRoutes: Sendable {
             return tagged(["findings": findings], request)
         },
         Operation(method: .get, path: "/alerts", scope: .read) { request, _, view in
-            let state = try query(request, "state").map { text throws(Problem) in
-                guard let state = AlertState(rawValue: text) else { throw Problem(.badRequest, "unknown state `\(text)`", field: "state") }
-                return state
-            }
-            return try page(view.alerts(state: state, county: query(request, "county"), rule: query(request, "rule")), request) { String($0.id) }
+            let state = try choice(request, "state", of: AlertState.self)
+            let alerts = try view.alerts(state: state, county: query(request, "county"), rule: query(request, "rule"))
+            return try page(alerts, request, id: { String($0.id) }) { alert, cursor in Int64(cursor).map { alert.id > $0 } ?? true }
         },
         Operation(method: .get, path: "/alerts/{id}", scope: .read) { _, parameters, view in json(try view.alert(parameters.id)) },
         Operation(method: .post, path: "/alerts/{id}/ack", scope: .operate) { request, parameters, view in
@@ -83,8 +73,7 @@ public struct APIRoutes: Sendable {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
         for operation in Self.operations {
-            let path = Self.base + operation.path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
-            router.on(RouterPath(path), method: operation.method) { [self] request, context in
+            router.on(RouterPath(Self.routerPath(operation.path)), method: operation.method) { [self] request, context in
                 guard let token = context.token else { throw Problem.unauthorized("no token") }
                 guard token.scope >= operation.scope else {
                     throw Problem(.forbidden, "token `\(token.name)` has scope \(token.scope.rawValue); this needs \(operation.scope.rawValue)")
@@ -97,6 +86,29 @@ public struct APIRoutes: Sendable {
                 return try await operation.handler(request, Parameters(context.parameters), view)
             }
         }
+        Self.registerMethodNotAllowed(on: router)
+    }
+
+    /// Every other method on a path of the API: 405 with the methods it takes (`Allow`).
+    static func registerMethodNotAllowed(on router: Router<APIContext>) {
+        var byPath: [String: [HTTPRequest.Method]] = [:]
+        for operation in operations { byPath[operation.path, default: []].append(operation.method) }
+        for (path, methods) in byPath {
+            let allowed = methods.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+            where !methods.contains(method) {
+                router.on(RouterPath(routerPath(path)), method: method) { request, _ -> Response in
+                    throw Problem(
+                        .methodNotAllowed, "\(request.method.rawValue) is not an operation of this path; it takes \(allowed)",
+                        headers: [.allow: allowed])
+                }
+            }
+        }
+    }
+
+    /// `/schools/{id}` as the router writes it: `/api/v1/schools/:id`.
+    static func routerPath(_ path: String) -> String {
+        base + path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
     }
 
     /// The path parameters an operation takes.
@@ -118,34 +130,49 @@ public struct APIRoutes: Sendable {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func query(_ request: Request, _ name: String) -> String? {
-        request.uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    /// The query parameter `name` as sent (empty included); nil when absent; a 400 when sent more than once.
+    static func raw(_ request: Request, _ name: String) throws(Problem) -> String? {
+        let values = request.uri.queryParameters[values: name[...]]
+        guard values.count <= 1 else { throw Problem(.badRequest, "`\(name)` is given \(values.count) times; give it once", field: name) }
+        return values.first.map(String.init)
+    }
+
+    /// A text filter: nil when absent or empty (no filter).
+    static func query(_ request: Request, _ name: String) throws(Problem) -> String? {
+        try raw(request, name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// One of an enumeration's values; nil when absent; a 400 naming the values for anything else (empty included).
+    static func choice<E: RawRepresentable & CaseIterable>(_ request: Request, _ name: String, of _: E.Type) throws(Problem) -> E?
+    where E.RawValue == String {
+        guard let text = try raw(request, name) else { return nil }
+        guard let value = E(rawValue: text) else {
+            throw Problem(.badRequest, "`\(name)` `\(text)` is none of \(E.allCases.map(\.rawValue).joined(separator: ", "))", field: name)
+        }
+        return value
     }
 
     static func number(_ request: Request, _ name: String, in range: ClosedRange<Double>) throws(Problem) -> Double? {
-        guard let text = query(request, name) else { return nil }
+        guard let text = try raw(request, name) else { return nil }
         guard let value = Double(text), range.contains(value) else {
             throw Problem(.badRequest, "`\(name)` is `\(text)`, not a number in \(Int(range.lowerBound))…\(Int(range.upperBound))", field: name)
         }
         return value
     }
 
-    /// A page of `items` (in their order) after the item the request's `cursor` names, at most `limit` (100; 1…1000),
-    /// with the cursor of the next page when there is one.
-    static func page<T: Encodable>(_ items: [T], _ request: Request, id: (T) -> String) throws(Problem) -> Response {
+    /// A page of `items` (in their order) after the request's `cursor`, at most `limit` (100; 1…1000), with the cursor
+    /// of the next page when there is one. The cursor is the last id of the page before: any text is a cursor (the
+    /// items after it in the list's order), so that a page goes on past an item deleted meanwhile.
+    static func page<T: Encodable>(_ items: [T], _ request: Request, id: (T) -> String, isAfter: (T, String) -> Bool) throws(Problem) -> Response {
         let limit = Int(try number(request, "limit", in: 1...1000) ?? 100)
-        var rest = items[...]
-        if let cursor = query(request, "cursor") {
-            guard let data = Data(base64Encoded: cursor), let after = String(data: data, encoding: .utf8),
-                let index = items.firstIndex(where: { id($0) == after })
-            else {
-                throw Problem(.badRequest, "`cursor` names nothing in this list (take it from `next_cursor`)", field: "cursor")
-            }
-            rest = items[(index + 1)...]
-        }
+        let rest = try query(request, "cursor").map { cursor in items.filter { isAfter($0, cursor) } } ?? items
         let shown = Array(rest.prefix(limit))
-        let next = rest.count > limit ? shown.last.map { Data(id($0).utf8).base64EncodedString() } : nil
-        return json(Page(items: shown, nextCursor: next))
+        return json(Page(items: shown, nextCursor: rest.count > limit ? shown.last.map(id) : nil))
+    }
+
+    /// A page of a list in the order of its text ids.
+    static func page<T: Encodable>(_ items: [T], _ request: Request, id: @escaping (T) -> String) throws(Problem) -> Response {
+        try page(items, request, id: id) { id($0) > $1 }
     }
 
     /// One page of a list.

@@ -1,0 +1,63 @@
+import Foundation
+import FoundationNetworking
+import TestSupport
+import Testing
+
+/// The API as district IT and the bureau's systems reach it: `edunet tokens create` on the daemon's database, edunetd
+/// serving `/api/v1` over loopback, schemathesis (PyPI) generating requests from the served document (no 5xx, every
+/// answer valid against the document, bad input a 4xx), and a revoked token refused from the next request on.
+@Suite("edunetd's API", .serialized)
+struct APIDaemonTests {
+    static func request(_ port: Int, _ path: String, token: String?) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func tokensFromTheCLIAndTheServedDocumentHoldUnderSchemathesis() async throws {
+        let lab = try AlertingDaemonTests.Lab(receiver: WebhookReceiver())
+        defer { lab.remove() }
+        let pid = try await lab.startDaemon()
+        defer { _ = EdunetTool.stop(pid) }
+        let port = try await SimulatedCityTests.httpPort(lab.directory)
+        #expect(try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
+
+        let made = try lab.edunet(["tokens", "create", "--name", "bureau-ledger", "--scope", "read", "--expires", "90d"])
+        let token = made.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(made.status == 0 && token.hasPrefix("edn_") && token.count == 40, "\(made)")
+        #expect(made.err.contains("shown once"))
+        let scoped = try lab.edunet(["tokens", "create", "--name", "xingqing-noc", "--scope", "operate", "--county", "xingqing"])
+        #expect(scoped.status == 0, "\(scoped)")
+        #expect(try lab.edunet(["tokens", "create", "--name", "x", "--county", "atlantis"]).status == 1)
+        let operatorToken = try lab.edunet(["tokens", "create", "--name", "city-noc", "--scope", "operate"]).out.trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        #expect(try lab.edunet(["tokens", "create", "--name", "bureau-ledger"]).status == 1, "a name is one token's")
+        let listed = try lab.edunet(["tokens", "list"])
+        #expect(
+            listed.out.contains("bureau-ledger") && listed.out.contains(String(token.prefix(8)) + "…") && !listed.out.contains(token), "\(listed.out)"
+        )
+
+        let counties = try await Self.request(port, "/api/v1/counties", token: token)
+        #expect(counties.status == 200 && counties.body.contains("\"xingqing\""), "\(counties)")
+        let document = try await Self.request(port, "/api/v1/openapi.json", token: nil)
+        #expect(document.status == 200)
+
+        // schemathesis with an operate token (so that acknowledging is reached): every operation, generated and mutated
+        // requests, every check; a fixed seed for a repeatable run.
+        let report = lab.directory.appendingPathComponent("schemathesis.txt").path
+        let status = try TestProcess.wait(
+            try TestProcess.spawn(
+                "st run http://127.0.0.1:\(port)/api/v1/openapi.json -H 'Authorization: Bearer \(operatorToken)' --checks all --max-examples 20 "
+                    + "--seed 1 -w 1 > '\(report)' 2>&1"))
+        let said = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(said)")
+        #expect(said.contains("Tested: 9"), "\(said)")
+
+        #expect(try lab.edunet(["tokens", "revoke", "bureau-ledger"]).status == 0)
+        let refused = try await Self.request(port, "/api/v1/counties", token: token)
+        #expect(refused.status == 401 && refused.body.contains("revoked"), "\(refused)")
+        let log = (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? ""
+        #expect(!log.contains(token), "a token never reaches the log")
+    }
+}
