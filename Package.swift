@@ -54,7 +54,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // The plan's rules evaluated against the stored inventory and measurements into findings: one file per rule.
-        .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor", "Pool"]),
+        .target(name: "Compliance", dependencies: ["Model", "Store", "Monitor", "Pool", "Reports"]),
         // The education cloud: the register of allocations, admission control and the pool's verdicts.
         .target(name: "Pool", dependencies: ["Model", "Store", "Reports"]),
         // Changes to the network computed from the inventory and the stored polls (issue 15): plans, never hand-typed OIDs.

@@ -107,14 +107,8 @@ struct ReportOptions: ParsableArguments {
         let inventory = configuration.inventory
         try inventory.requireKnown(county: county, school: school)
         let evaluator = ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: db))
-        var report = ComplianceReport(
-            findings: try evaluator.evaluate(from: start, to: end), inventory: inventory, from: start, to: end,
-            fleet: try evaluator.fleetCounts(at: end))
-        if !inventory.computePool.sites.isEmpty {
-            report.cloud = PoolListings.cloudRows(
-                try PoolVerdicts.read(register: evaluator.poolRegister, at: end, freshness: evaluator.hostFreshness).use)
-        }
-        report = report.filtered(county: county, school: school, rules: rules, title: title, inventory: inventory)
+        let report = try evaluator.report(from: start, to: end).filtered(
+            county: county, school: school, rules: rules, title: title, inventory: inventory)
         if let explain {
             guard let finding = report.findings.first(where: { $0.id == explain }) else {
                 let near = report.findings.map(\.id).filter { $0.contains(explain) || explain.contains($0) }.prefix(5)

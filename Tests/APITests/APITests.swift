@@ -26,6 +26,7 @@ struct APITests {
         let now = Date(timeIntervalSince1970: 1_796_000_000)
         let yongningAlert: Int64
         let helanAlert: Int64
+        let yongningSilence: Int64
         /// name → token
         let tokens: [String: String]
 
@@ -44,6 +45,10 @@ struct APITests {
             let alerts = try AlertStore(database: database).alerts()
             yongningAlert = try #require(alerts.first { $0.subject == "s1-core" }?.id)
             helanAlert = try #require(alerts.first { $0.subject == "agg-hl-sw" }?.id)
+            yongningSilence = try AlertStore(database: database).add(
+                Silence(
+                    kind: .maintenance, matchers: ["county": "yongning"], startsAt: now, endsAt: now.addingTimeInterval(3600), author: "李工",
+                    reason: "维护", createdAt: now))
             var random = SplitMix(seed: 7)
             var made: [String: String] = [:]
             let store = APITokenStore(database: database)
@@ -112,7 +117,7 @@ struct APITests {
         let routes = APIRoutes.operations.map { "\($0.method.rawValue) \($0.path) \($0.scope.rawValue)" }.sorted()
         let documented = OpenAPIDocument.operations().map { "\($0.method) \($0.path) \($0.scope)" }.sorted()
         #expect(routes == documented)
-        #expect(routes.count == 9)
+        #expect(routes.count == 16)
     }
 
     @Test func everyOperationRefusesWhatItMustAndACountyTokenSeesItsCountyOnly() async throws {
@@ -123,11 +128,24 @@ struct APITests {
             #expect(!operations.isEmpty)
             for operation in operations {
                 // Yongning's object, wherever the path names one.
-                let id = operation.path.hasPrefix("/schools") ? "s1" : operation.path.hasPrefix("/devices") ? "s1-core" : String(city.yongningAlert)
+                let id =
+                    operation.path.hasPrefix("/schools")
+                    ? "s1"
+                    : operation.path.hasPrefix("/devices")
+                        ? "s1-core"
+                        : operation.path.hasPrefix("/links")
+                            ? "s1-up"
+                            : operation.path.hasPrefix("/silences") ? String(city.yongningSilence) : String(city.yongningAlert)
                 let uri = "/api/v1" + operation.path.replacingOccurrences(of: "{id}", with: id)
                 let method = HTTPRequest.Method(operation.method)!
+                // The one operation with a body: a silence of Yongning's alerts.
+                let body =
+                    operation.path == "/silences" && method == .post
+                    ? ByteBuffer(string: #"{"matchers":{"county":"yongning"},"hours":1,"reason":"x"}"#) : nil
                 func call(_ token: String?) async throws -> TestResponse {
-                    try await client.execute(uri: uri, method: method, headers: token.map { [.authorization: "Bearer \($0)"] } ?? [:])
+                    var headers: HTTPFields = token.map { [.authorization: "Bearer \($0)"] } ?? [:]
+                    if body != nil { headers[.contentType] = "application/json" }
+                    return try await client.execute(uri: uri, method: method, headers: headers, body: body)
                 }
                 let what = "\(operation.method) \(uri)"
                 for (token, why) in [
@@ -142,12 +160,17 @@ struct APITests {
                 let helan = try await call(city.tokens["helan-operate"])
                 if operation.path.contains("{id}") {
                     #expect(helan.status == .notFound, "\(what) with Helan's token: \(Self.body(helan))")
+                } else if body != nil {
+                    #expect(
+                        helan.status == .badRequest && Self.body(helan).contains("\"field\":\"matchers\""),
+                        "\(what) with Helan's token: \(Self.body(helan))")
                 } else {
                     #expect(helan.status == .ok && !Self.body(helan).contains("\"s1"), "\(what) with Helan's token: \(Self.body(helan))")
                 }
             }
-            // Nothing changed: Yongning's alert is not acknowledged.
+            // Nothing changed: Yongning's alert is not acknowledged, its silence is the only one and in force.
             #expect(try AlertStore(database: city.database).alert(String(city.yongningAlert)).acknowledgedBy == nil)
+            #expect(try AlertStore(database: city.database).silences(at: city.now).map(\.id) == [city.yongningSilence])
 
             // What each county's token sees.
             let helanDevices = try await client.execute(
@@ -196,6 +219,32 @@ struct APITests {
             again[.ifNoneMatch] = tag
             let unchanged = try await client.execute(uri: "/api/v1/findings?county=yongning", method: .get, headers: again)
             #expect(unchanged.status == .notModified && unchanged.body.readableBytes == 0)
+
+            // A county's silence, made, listed to its county only, and ended; each write in the audit log.
+            let helan: HTTPFields = [.authorization: "Bearer \(city.tokens["helan-operate"]!)", .contentType: "application/json"]
+            let made = try await client.execute(
+                uri: "/api/v1/silences", method: .post, headers: helan,
+                body: ByteBuffer(string: #"{"matchers":{"county":"helan","rule":"device_unreachable"},"hours":2,"reason":"换设备"}"#))
+            #expect(made.status == .created && Self.body(made).contains("\"author\":\"helan-operate\""), "\(Self.body(made))")
+            let silence = try #require((try JSONSerialization.jsonObject(with: Data(buffer: made.body)) as? [String: Any])?["id"] as? Int)
+            let seen = try await client.execute(uri: "/api/v1/silences", method: .get, headers: helan)
+            let ids = (try JSONSerialization.jsonObject(with: Data(buffer: seen.body)) as? [[String: Any]])?.compactMap { $0["id"] as? Int }
+            #expect(ids == [silence], "Yongning's maintenance window is not Helan's to see")
+            let wrong = try await client.execute(
+                uri: "/api/v1/silences", method: .post, headers: helan,
+                body: ByteBuffer(string: #"{"matchers":{"county":"helan"},"hours":true,"reason":"x"}"#))
+            #expect(wrong.status == .badRequest && Self.body(wrong).contains("\"field\":\"hours\""), "\(Self.body(wrong))")
+            #expect(try await client.execute(uri: "/api/v1/silences/\(silence)", method: .delete, headers: helan).status == .noContent)
+            #expect(try await client.execute(uri: "/api/v1/silences/\(silence)", method: .delete, headers: helan).status == .notFound)
+            #expect(try APITokenStore(database: city.database).auditLog().map(\.method) == ["POST", "DELETE"])
+
+            let ledger = try await client.execute(uri: "/api/v1/report?format=csv&county=yongning", method: .get, headers: auth)
+            #expect(ledger.status == .ok && ledger.headers[.contentType] == "text/csv; charset=utf-8" && ledger.headers[.eTag] != nil)
+            let html = try await client.execute(
+                uri: "/api/v1/report?format=html", method: .get, headers: [.authorization: "Bearer \(city.tokens["yongning-read"]!)"])
+            #expect(
+                html.status == .ok && Self.body(html).contains("<html") && !Self.body(html).contains("贺兰县汇聚"),
+                "Yongning's token gets Yongning's report")
 
             let document = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
             #expect(document.status == .ok && Self.body(document).contains("\"openapi\": \"3.1.0\""))

@@ -52,7 +52,7 @@ struct APIDaemonTests {
                     + "--seed 1 -w 1 > '\(report)' 2>&1"))
         let said = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         #expect(status == 0, "\(said)")
-        #expect(said.contains("Tested: 9"), "\(said)")
+        #expect(said.contains("Tested: 16"), "\(said)")
 
         #expect(try lab.edunet(["tokens", "revoke", "bureau-ledger"]).status == 0)
         let refused = try await Self.request(port, "/api/v1/counties", token: token)

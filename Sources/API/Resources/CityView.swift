@@ -1,6 +1,7 @@
 import Compliance
 import Foundation
 import Model
+import Reports
 import Store
 
 /// The city as one token may see it: the one place where a county-scoped token is held to its counties, below every
@@ -85,5 +86,107 @@ public struct CityView: Sendable {
         acknowledged.acknowledgedBy = token.name
         acknowledged.acknowledgedAt = now
         return acknowledged
+    }
+
+    /// A link belongs to the county of its downstream end (else its upstream end's): a county's uplinks are its own.
+    func county(of link: Link) -> String? {
+        let countyOf = inventory.countyOfDevice
+        return countyOf[link.b.device] ?? countyOf[link.a.device]
+    }
+
+    public func links(county: String? = nil) -> [Link] {
+        inventory.links.filter { link in
+            let own = self.county(of: link)
+            return token.admits(county: own) && (county == nil || own == county)
+        }.sorted { $0.id < $1.id }
+    }
+
+    public func link(_ id: String) throws(Problem) -> Link {
+        guard let link = inventory.links.first(where: { $0.id == id }), token.admits(county: county(of: link)) else {
+            throw Problem.notFound("link", id)
+        }
+        return link
+    }
+
+    /// The rates measured at the link's downstream end over the last `hours`, oldest first.
+    public func utilisation(_ link: Link, hours: Double) throws(Problem) -> [InterfaceMeasurement] {
+        do {
+            return try MeasurementStore(database: database).rates(
+                device: link.b.device, interface: link.b.interface, from: now.addingTimeInterval(-hours * 3600), to: now)
+        } catch {
+            throw Problem(.serviceUnavailable, "the rates could not be read: \(error.message)")
+        }
+    }
+
+    /// The compliance report of the last `hours`, of one county: `county`, else the token's one county; the city's
+    /// when neither names one and the token is city-wide.
+    public func report(county: String?, hours: Double) throws(Problem) -> ComplianceReport {
+        let chosen: String?
+        if let county {
+            guard token.admits(county: county), inventory.counties.contains(where: { $0.id == county }) else {
+                throw Problem.notFound("county", county)
+            }
+            chosen = county
+        } else if token.counties.count == 1 {
+            chosen = token.counties[0]
+        } else if token.counties.isEmpty {
+            chosen = nil
+        } else {
+            throw Problem(.badRequest, "this token sees \(token.counties.count) counties: name one with `county`", field: "county")
+        }
+        do {
+            return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database))
+                .report(from: now.addingTimeInterval(-hours * 3600), to: now)
+                .filtered(county: chosen, school: nil, rules: nil, title: .bandwidth, inventory: inventory)
+        } catch {
+            throw Problem(.serviceUnavailable, "the report could not be made: \(error)")
+        }
+    }
+
+    /// The silences in force or planned, that the token may see: a county's (a `county` matcher), or any for a
+    /// city-wide token.
+    public func silences() throws(Problem) -> [Silence] {
+        do {
+            return try AlertStore(database: database).silences(at: now).filter { token.admits(county: $0.matchers["county"]) }.sorted {
+                $0.id < $1.id
+            }
+        } catch {
+            throw Problem(.serviceUnavailable, "the silences could not be read: \(error.message)")
+        }
+    }
+
+    /// Makes a silence in the token's name; a county-scoped token's must match one of its counties.
+    public func silence(matchers: [String: String], hours: Double, reason: String, path: String) throws(Problem) -> Silence {
+        guard token.admits(county: matchers["county"]) else {
+            throw Problem(
+                .badRequest, "this token may silence its counties' alerts only: add a `county` matcher (\(token.counties.joined(separator: ", ")))",
+                field: "matchers")
+        }
+        var silence = Silence(
+            kind: .silence, matchers: matchers, startsAt: now, endsAt: now.addingTimeInterval(hours * 3600), author: token.name, reason: reason,
+            createdAt: now)
+        do {
+            silence.id = try AlertStore(database: database).add(silence)
+            try APITokenStore(database: database).audit(
+                token: token.name, at: now, method: "POST", path: path, status: 201,
+                detail:
+                    "silence \(silence.id) for \(hours) h: \(matchers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
+            )
+        } catch {
+            throw Problem(.serviceUnavailable, "the silence could not be stored: \(error.message)")
+        }
+        return silence
+    }
+
+    /// Ends a silence the token may see, now.
+    public func unsilence(_ id: String, path: String) throws(Problem) {
+        guard let number = Int64(id), let silence = try silences().first(where: { $0.id == number }) else { throw Problem.notFound("silence", id) }
+        do {
+            _ = try AlertStore(database: database).expireSilence(silence.id, at: now)
+            try APITokenStore(database: database).audit(
+                token: token.name, at: now, method: "DELETE", path: path, status: 204, detail: "ended silence \(silence.id)")
+        } catch {
+            throw Problem(.serviceUnavailable, "the silence could not be ended: \(error.message)")
+        }
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Model
+import Reports
 import Store
 
 /// The API's operations, one table: each is a method, a path as the OpenAPI document writes it, the scope it needs and
@@ -43,6 +44,23 @@ public struct APIRoutes: Sendable {
             try page(view.devices(county: query(request, "county"), school: query(request, "school")), request, id: \.id)
         },
         Operation(method: .get, path: "/devices/{id}", scope: .read) { _, parameters, view in json(try view.device(parameters.id)) },
+        Operation(method: .get, path: "/links", scope: .read) { request, _, view in
+            try page(view.links(county: query(request, "county")), request, id: \.id)
+        },
+        Operation(method: .get, path: "/links/{id}", scope: .read) { _, parameters, view in json(try view.link(parameters.id)) },
+        Operation(method: .get, path: "/links/{id}/utilisation", scope: .read) { request, parameters, view in
+            let link = try view.link(parameters.id)
+            let hours = try number(request, "hours", in: 1...720) ?? 24
+            return json(LinkSeries(link: link, rates: try view.utilisation(link, hours: hours)))
+        },
+        Operation(method: .get, path: "/report", scope: .read) { request, _, view in
+            let report = try view.report(county: query(request, "county"), hours: try number(request, "hours", in: 1...2160) ?? 168)
+            switch try choice(request, "format", of: ReportFormat.self) ?? .json {
+            case .json: return tagged(try report.json(), contentType: "application/json", request)
+            case .csv: return tagged(Data(report.csv().utf8), contentType: "text/csv; charset=utf-8", request)
+            case .html: return tagged(Data(report.html(inventory: view.inventory).utf8), contentType: "text/html; charset=utf-8", request)
+            }
+        },
         Operation(method: .get, path: "/findings", scope: .read) { request, _, view in
             let hours = try number(request, "hours", in: 1...720) ?? 24
             let rule = try choice(request, "rule", of: Finding.Rule.self)
@@ -53,7 +71,7 @@ public struct APIRoutes: Sendable {
                 (rule == nil || finding.rule == rule) && (verdict == nil || finding.verdict == verdict)
                     && (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
             }
-            return tagged(["findings": findings], request)
+            return tagged((try? encoder.encode(["findings": findings])) ?? Data(), contentType: "application/json", request)
         },
         Operation(method: .get, path: "/alerts", scope: .read) { request, _, view in
             let state = try choice(request, "state", of: AlertState.self)
@@ -63,6 +81,15 @@ public struct APIRoutes: Sendable {
         Operation(method: .get, path: "/alerts/{id}", scope: .read) { _, parameters, view in json(try view.alert(parameters.id)) },
         Operation(method: .post, path: "/alerts/{id}/ack", scope: .operate) { request, parameters, view in
             json(try view.acknowledge(parameters.id, path: request.uri.path))
+        },
+        Operation(method: .get, path: "/silences", scope: .read) { _, _, view in json(try view.silences()) },
+        Operation(method: .post, path: "/silences", scope: .operate) { request, _, view in
+            let body = try await SilenceRequest(request)
+            return json(try view.silence(matchers: body.matchers, hours: body.hours, reason: body.reason, path: request.uri.path), status: .created)
+        },
+        Operation(method: .delete, path: "/silences/{id}", scope: .operate) { request, parameters, view in
+            try view.unsilence(parameters.id, path: request.uri.path)
+            return Response(status: .noContent)
         },
     ]
 
@@ -186,15 +213,66 @@ public struct APIRoutes: Sendable {
         }
     }
 
-    /// `value` as JSON with an ETag of its bytes; 304 with no body when the request's `If-None-Match` names it.
-    static func tagged(_ value: some Encodable, _ request: Request) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+    /// `data` with an ETag of its bytes; 304 with no body when the request's `If-None-Match` names it.
+    static func tagged(_ data: Data, contentType: String, _ request: Request) -> Response {
         let tag = "\"" + SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
         if let asked = request.headers[.ifNoneMatch], asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag })
         {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json", .eTag: tag], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    enum ReportFormat: String, CaseIterable { case json, csv, html }
+
+    /// A link and the rates at its downstream end.
+    struct LinkSeries: Encodable {
+        let link: Link
+        let rates: [InterfaceMeasurement]
+    }
+
+    /// The body of `POST /silences`: `{"matchers": {"county": "yongning"}, "hours": 2, "reason": "…"}`.
+    struct SilenceRequest {
+        let matchers: [String: String]
+        let hours: Double
+        let reason: String
+
+        init(_ request: Request) async throws {
+            let buffer: ByteBuffer
+            do { buffer = try await request.body.collect(upTo: 64 * 1024) } catch {
+                throw Problem(.contentTooLarge, "the body is over 64 KiB")
+            }
+            guard let body = try? JSONDecoder().decode(Fields.self, from: Data(buffer: buffer)) else {
+                throw Problem(.badRequest, "the body is not a JSON object", field: "body")
+            }
+            guard let matchers = body.matchers, !matchers.isEmpty, matchers.allSatisfy({ !$0.key.isEmpty && !$0.value.isEmpty }) else {
+                throw Problem(.badRequest, "`matchers` must be an object of label names to values, at least one", field: "matchers")
+            }
+            guard let hours = body.hours, hours > 0, hours <= 720 else {
+                throw Problem(.badRequest, "`hours` must be a number of hours, over 0 and at most 720", field: "hours")
+            }
+            guard let reason = body.reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw Problem(.badRequest, "`reason` must say why (it is shown with the silence)", field: "reason")
+            }
+            self.matchers = matchers
+            self.hours = hours
+            self.reason = reason
+        }
+
+        /// The body's fields, each nil when absent or of the wrong type (so that the problem names the field).
+        struct Fields: Decodable {
+            let matchers: [String: String]?
+            let hours: Double?
+            let reason: String?
+
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                matchers = try? c.decode([String: String].self, forKey: .matchers)
+                hours = try? c.decode(Double.self, forKey: .hours)
+                reason = try? c.decode(String.self, forKey: .reason)
+            }
+
+            enum CodingKeys: String, CodingKey { case matchers, hours, reason }
+        }
     }
 }
