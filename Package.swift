@@ -114,6 +114,7 @@ let package = Package(
         .executableTarget(name: "fleet-bench", dependencies: ["Fleet", "Store", "Model", "BenchSupport"]),
         // The education cloud: its verdicts over a month of 500 hosts' polls, and allocation requests (scripts/bench-pool.sh).
         .executableTarget(name: "pool-bench", dependencies: ["Pool", "Store", "Model", "BenchSupport"]),
+        .executableTarget(name: "dashboard-bench", dependencies: ["API", "Model", "BenchSupport"]),
         .executableTarget(name: "provision-bench", dependencies: ["Provisioning", "SNMP", "Store", "Model", "BenchSupport"]),
         // The capture benchmark (scripts/bench-capture.sh): writes a school network's traffic and runs every check over it.
         .executableTarget(name: "capture-bench", dependencies: ["Security", "Capture", "Model", "BenchSupport"]),
@@ -147,7 +148,8 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "DaemonHTTP", "Alerting", "Model", "Store", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "API", "DaemonHTTP", "Alerting", "Compliance", "Model", "Store", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Model", "SNMP", "Store", "TestSupport"]),

@@ -1,5 +1,6 @@
 import API
 import Alerting
+import Compliance
 import DaemonHTTP
 import Foundation
 import Hummingbird
@@ -278,5 +279,73 @@ extension APITests {
         let findings = ((document["paths"] as? [String: Any])?["/findings"] as? [String: Any])?["get"] as? [String: Any]
         let rule = (findings?["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "rule" }
         #expect((rule?["schema"] as? [String: Any])?["enum"] as? [String] == Finding.Rule.allCases.map(\.rawValue))
+    }
+}
+
+/// The dashboard: login with a token into an HttpOnly, SameSite=Strict cookie, the landing page of the token's counties,
+/// the cookie good for the dashboard's own reads and never for writes, and the page drawn by headless Chromium.
+@Suite("The dashboard")
+struct DashboardTests {
+    static func cookie(_ response: TestResponse) -> String? {
+        response.headers[.setCookie].flatMap { $0.split(separator: ";").first.map(String.init) }
+    }
+
+    @Test func logInSeeYourCountyAndLogOut() async throws {
+        let city = try await APITests.City()
+        let app = city.application()
+        try await app.test(.live) { client in
+            let form = try await client.execute(uri: "/", method: .get)
+            #expect(form.status == .ok && String(buffer: form.body).contains(#"<form method="post" action="/login">"#))
+            #expect(form.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'none'") == true)
+
+            let wrong = try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "token=edn_x"))
+            #expect(wrong.status == .unauthorized && String(buffer: wrong.body).contains("not an EduNet token"))
+
+            let secret = city.tokens["yongning-read"]!
+            let login = try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "token=\(secret)"))
+            #expect(login.status == .seeOther && login.headers[.location] == "/")
+            let setCookie = try #require(login.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/"), "\(setCookie)")
+            let cookie = try #require(Self.cookie(login))
+
+            let page = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+            let html = String(buffer: page.body)
+            #expect(
+                page.status == .ok && html.contains("yongning-read") && html.contains(#"id="county-yongning""#) && html.contains(#"id="school-s1""#))
+            #expect(!html.contains(#"id="county-helan""#), "another county is not on the page")
+            #expect(html.contains("永宁县") && !html.contains("Yongning County"), "Chinese by default")
+            let english = String(buffer: try await client.execute(uri: "/?lang=en", method: .get, headers: [.cookie: cookie]).body)
+            #expect(english.contains("Yongning County") && english.contains("Schools below target"))
+            #expect(!html.contains("<link") && !html.contains("src=\"http"), "nothing from elsewhere")
+
+            let ledger = try await client.execute(uri: "/api/v1/report?format=csv", method: .get, headers: [.cookie: cookie])
+            #expect(ledger.status == .ok, "the ledger link works with the cookie")
+            let write = try await client.execute(uri: "/api/v1/alerts/\(city.yongningAlert)/ack", method: .post, headers: [.cookie: cookie])
+            #expect(write.status == .unauthorized, "the cookie is never good for a write")
+
+            let logout = try await client.execute(uri: "/logout", method: .post, headers: [.cookie: cookie])
+            #expect(logout.status == .seeOther && logout.headers[.setCookie]?.contains("Max-Age=0") == true)
+        }
+    }
+
+    @Test func theLandingPageIsDrawnByHeadlessChromium() async throws {
+        let city = try await APITests.City()
+        let token = APIToken(name: "city-read", hint: "edn_…", scope: .read, counties: [], createdAt: city.now, expiresAt: nil)
+        let findings = try ComplianceEvaluator(configuration: city.fixture.configuration, store: city.fixture.store)
+            .evaluate(from: city.now.addingTimeInterval(-86_400), to: city.now)
+        let page = LandingPage(
+            token: token, inventory: city.fixture.configuration.inventory, findings: findings,
+            alerts: try AlertStore(database: city.database).alerts(),
+            english: false, now: city.now
+        ).render()
+        let file = city.fixture.directory.appendingPathComponent("landing.html")
+        try page.write(to: file, atomically: true, encoding: .utf8)
+        let dom = city.fixture.directory.appendingPathComponent("dom.html")
+        #expect(try Chromium.run("--dump-dom", page: file, output: dom) == 0)
+        let drawn = try String(contentsOf: dom, encoding: .utf8)
+        #expect(drawn.contains("data-rendered-ms=") && drawn.contains(#"id="county-helan""#) && drawn.contains("s1-core 不可达"), "\(drawn.prefix(400))")
     }
 }

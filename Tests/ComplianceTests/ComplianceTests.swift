@@ -235,18 +235,7 @@ struct ComplianceReportTests {
 /// it draws.
 @Suite("Compliance report in Chromium")
 struct ComplianceHTMLTests {
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
-
-    /// Runs headless Chromium on `page` with `arguments`, its output in `output`.
-    static func chromium(_ arguments: String, page: URL, output: URL) throws -> Int32 {
-        let binary = try #require(chromium, "headless Chromium is needed: scripts/setup.sh installs the Debian package `chromium`")
-        return try TestProcess.wait(
-            try TestProcess.spawn(
-                "HOME=/tmp timeout 120 '\(binary)' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \(arguments) 'file://\(page.path)' > '\(output.path)' 2>/dev/null < /dev/null"
-            ))
-    }
+    static func chromium(_ arguments: String, page: URL, output: URL) throws -> Int32 { try Chromium.run(arguments, page: page, output: output) }
 
     @Test func rendersTheCountsTheChartsAndBothLanguages() throws {
         let city = try ComplianceFixture()

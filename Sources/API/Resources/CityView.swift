@@ -13,6 +13,7 @@ public struct CityView: Sendable {
     public let configuration: CityConfiguration
     let database: StoreDatabase
     let now: Date
+    let cache: FindingsCache
 
     var inventory: Inventory { configuration.inventory }
 
@@ -44,15 +45,19 @@ public struct CityView: Sendable {
         return device
     }
 
-    /// The findings of the last `hours` up to now, as the compliance report judges them.
-    public func findings(hours: Double) throws(Problem) -> [Finding] {
-        do {
-            return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database))
-                .evaluate(from: now.addingTimeInterval(-hours * 3600), to: now)
-                .filter { token.admits(county: $0.subject.county) }
-        } catch {
-            throw Problem(.serviceUnavailable, "the findings could not be judged: \(error.message)")
+    /// The findings of the last `hours` up to now, as the compliance report judges them (the city's, judged at most
+    /// once a minute for every token alike, then narrowed to the token's counties).
+    public func findings(hours: Double) async throws(Problem) -> [Finding] {
+        let (configuration, database, now) = (configuration, database, now)
+        let all = try await cache.findings(hours: hours, at: now) { () throws(Problem) -> [Finding] in
+            do throws(StoreError) {
+                return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database))
+                    .evaluate(from: now.addingTimeInterval(-hours * 3600), to: now)
+            } catch {
+                throw Problem(.serviceUnavailable, "the findings could not be judged: \(error.message)")
+            }
         }
+        return all.filter { token.admits(county: $0.subject.county) }
     }
 
     public func alerts(state: AlertState?, county: String?, rule: String?) throws(Problem) -> [Alert] {
@@ -188,5 +193,23 @@ public struct CityView: Sendable {
         } catch {
             throw Problem(.serviceUnavailable, "the silence could not be ended: \(error.message)")
         }
+    }
+}
+
+/// The city's findings, kept for `seconds` after they were judged (per window), so that a dashboard refreshed by six
+/// counties' teams judges the city once a minute, not once a page.
+public actor FindingsCache {
+    let seconds: Double
+    private var kept: [Double: (at: Date, findings: [Finding])] = [:]
+
+    public init(seconds: Double) {
+        self.seconds = seconds
+    }
+
+    func findings(hours: Double, at now: Date, judge: () throws(Problem) -> [Finding]) throws(Problem) -> [Finding] {
+        if let entry = kept[hours], now.timeIntervalSince(entry.at) < seconds, entry.at <= now { return entry.findings }
+        let findings = try judge()
+        kept[hours] = (now, findings)
+        return findings
     }
 }

@@ -24,6 +24,8 @@ public struct APIRoutes: Sendable {
     let configuration: @Sendable () async throws -> CityConfiguration
     let database: StoreDatabase
     let now: @Sendable () -> Date
+    /// The city's findings, judged at most once a minute for every token alike.
+    let cache = FindingsCache(seconds: 60)
 
     public init(
         configuration: @escaping @Sendable () async throws -> CityConfiguration, database: StoreDatabase,
@@ -67,7 +69,7 @@ public struct APIRoutes: Sendable {
             let verdict = try choice(request, "verdict", of: Finding.Verdict.self)
             let county = try query(request, "county")
             let school = try query(request, "school")
-            let findings = try view.findings(hours: hours).filter { finding in
+            let findings = try await view.findings(hours: hours).filter { finding in
                 (rule == nil || finding.rule == rule) && (verdict == nil || finding.verdict == verdict)
                     && (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
             }
@@ -105,15 +107,20 @@ public struct APIRoutes: Sendable {
                 guard token.scope >= operation.scope else {
                     throw Problem(.forbidden, "token `\(token.name)` has scope \(token.scope.rawValue); this needs \(operation.scope.rawValue)")
                 }
-                let configuration: CityConfiguration
-                do { configuration = try await self.configuration() } catch {
-                    throw Problem(.serviceUnavailable, "no configuration in force: \(error)")
-                }
-                let view = CityView(token: token, configuration: configuration, database: database, now: now())
+                let view = try await self.view(for: token)
                 return try await operation.handler(request, Parameters(context.parameters), view)
             }
         }
         Self.registerMethodNotAllowed(on: router)
+    }
+
+    /// What `token` may see of the city now.
+    func view(for token: APIToken) async throws(Problem) -> CityView {
+        let configuration: CityConfiguration
+        do { configuration = try await self.configuration() } catch {
+            throw Problem(.serviceUnavailable, "no configuration in force: \(error)")
+        }
+        return CityView(token: token, configuration: configuration, database: database, now: now(), cache: cache)
     }
 
     /// Every other method on a path of the API: 405 with the methods it takes (`Allow`).

@@ -25,10 +25,11 @@ public struct APIService: Sendable {
         self.authenticator = authenticator
     }
 
-    /// Puts the authenticator and the routes on `router`.
+    /// Puts the authenticator, the routes and the dashboard on `router`.
     public func register(on router: Router<APIContext>) {
         router.addMiddleware { authenticator }
         routes.register(on: router)
+        DashboardRoutes(routes: routes, authenticator: authenticator).register(on: router)
     }
 }
 

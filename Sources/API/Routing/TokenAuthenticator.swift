@@ -20,13 +20,28 @@ public struct TokenAuthenticator: RouterMiddleware {
         self.now = now
     }
 
+    /// The name of the dashboard's cookie, which holds the token it was logged in with.
+    public static let cookie = "edunet_token"
+
     public func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard path.hasPrefix(APIRoutes.base + "/"), path != APIRoutes.base + "/openapi.json" else { return try await next(request, context) }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        let secret: String
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        } else if request.method == .get, let cookie = request.cookies[Self.cookie] {
+            // The dashboard's own links (the ledger CSV); its cookie is SameSite=Strict, and never for writes.
+            secret = cookie.value
+        } else {
             throw Problem.unauthorized("no token: send `Authorization: Bearer edn_…` (`edunet tokens create` makes one)")
         }
-        let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        var context = context
+        context.token = try await verify(secret)
+        return try await next(request, context)
+    }
+
+    /// The token `secret` stands for, if it is one in use and within its rate; else the problem to answer with.
+    public func verify(_ secret: String) async throws(Problem) -> APIToken {
         guard TokenCodec.isWellFormed(secret) else { throw Problem.unauthorized("not an EduNet token (its form or checksum is wrong)") }
         let token: APIToken?
         do { token = try store.token(hash: TokenCodec.hash(secret, key: key)) } catch {
@@ -39,9 +54,7 @@ public struct TokenAuthenticator: RouterMiddleware {
                 .tooManyRequests, "token `\(token.name)` is over its rate of \(limiter.perMinute) requests a minute",
                 headers: [.retryAfter: String(Int(wait.rounded(.up)))])
         }
-        var context = context
-        context.token = token
-        return try await next(request, context)
+        return token
     }
 }
 

@@ -169,7 +169,7 @@ extension ComplianceReport {
         "<span class=\"zh\">\(escape(zh))</span><span class=\"en\">\(escape(en))</span>"
     }
 
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

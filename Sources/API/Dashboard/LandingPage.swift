@@ -1,0 +1,141 @@
+import Foundation
+import Model
+import Reports
+
+/// The dashboard's landing page: what a bureau asks first. The plan's figures (bandwidth per tier, Wi-Fi coverage,
+/// terminals, the cloud), the schools below target first, the city → county → school tree with each school's counts,
+/// and the alerts firing now. One self-contained page (its style and its few lines of script inline, no font or file
+/// from elsewhere: it works on a closed network), Chinese by default, English by `?lang=en`; a school is a line of
+/// about a hundred bytes, so that a city of 2,000 schools stays within the page budget.
+public struct LandingPage: Sendable {
+    public let token: APIToken
+    public let inventory: Inventory
+    public let findings: [Finding]
+    public let alerts: [Alert]
+    public let english: Bool
+    public let now: Date
+
+    public init(token: APIToken, inventory: Inventory, findings: [Finding], alerts: [Alert], english: Bool, now: Date) {
+        self.token = token
+        self.inventory = inventory
+        self.findings = findings
+        self.alerts = alerts
+        self.english = english
+        self.now = now
+    }
+
+    func text(_ zh: String, _ en: String) -> String { ComplianceReport.escape(english ? en : zh) }
+
+    /// pass, fail and unknown counts.
+    struct Counts {
+        var pass = 0, fail = 0, unknown = 0
+
+        mutating func add(_ verdict: Finding.Verdict) {
+            switch verdict {
+            case .pass: pass += 1
+            case .fail: fail += 1
+            case .unknown: unknown += 1
+            }
+        }
+
+        var cells: String { "<td class=p>\(pass)</td><td class=f>\(fail)</td><td class=u>\(unknown)</td>" }
+    }
+
+    public func render() -> String {
+        let counties = inventory.counties.filter { token.admits(county: $0.id) }
+        let schools = inventory.schools.filter { token.admits(county: $0.county) }
+        var bySchool: [String: [Finding]] = [:]
+        for finding in findings { if let school = finding.subject.school { bySchool[school, default: []].append(finding) } }
+        func failing(_ school: School) -> [Finding] { (bySchool[school.id] ?? []).filter { $0.verdict == .fail } }
+        let below = schools.filter { !failing($0).isEmpty }.sorted { (failing($0).count, $1.id) > (failing($1).count, $0.id) }
+        var html = """
+            <!doctype html><html lang="\(english ? "en" : "zh")"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+            <title>EduNet \(text("教育城域网达标", "school network compliance"))</title><style>\(Self.style)</style></head><body>
+            <header><b>EduNet</b> \(text("教育城域网达标", "School network compliance")) · \(ComplianceReport.escape(token.name))
+            <nav><a href="?lang=\(english ? "zh" : "en")">\(english ? "中文" : "English")</a>
+            <a href="/api/v1/report?format=csv" download="ledger.csv">\(text("台账 CSV", "Ledger CSV"))</a>
+            <form method="post" action="/logout"><button>\(text("退出", "Log out"))</button></form></nav></header>
+            """
+        html += planFigures()
+        html += "<h2>\(text("未达标学校", "Schools below target")) <small>\(below.count) / \(schools.count)</small></h2>"
+        if below.isEmpty {
+            html += "<p>\(text("所有学校均达标或尚无数据。", "Every school meets the targets or has no data yet."))</p>"
+        } else {
+            html += "<table id=below><tr><th>\(text("学校", "School"))</th><th>\(text("区县", "County"))</th><th>\(text("未达标项", "Failing"))</th></tr>"
+            let countyName = Dictionary(inventory.counties.map { ($0.id, english ? $0.nameEN : $0.name) }, uniquingKeysWith: { a, _ in a })
+            for school in below {
+                let rules = Set(failing(school).map(\.rule)).sorted { $0.rawValue < $1.rawValue }.map { text($0.title.zh, $0.title.en) }
+                html +=
+                    "<tr id=\"below-\(school.id)\"><td>\(text(school.name, school.nameEN))</td><td>\(ComplianceReport.escape(countyName[school.county] ?? school.county))</td><td>\(rules.joined(separator: "、"))</td></tr>"
+            }
+            html += "</table>"
+        }
+        html += "<h2>\(text("市 → 区县 → 学校", "City → county → school"))</h2><table id=tree><tr><th></th><th>✓</th><th>✗</th><th>?</th></tr>"
+        var city = Counts()
+        for finding in findings { city.add(finding.verdict) }
+        html += "<tr class=city><td>\(text("全市", "City"))</td>\(city.cells)</tr>"
+        for county in counties {
+            var total = Counts()
+            for finding in findings where finding.subject.county == county.id { total.add(finding.verdict) }
+            html += "<tr class=county id=\"county-\(county.id)\"><td>\(text(county.name, county.nameEN))</td>\(total.cells)</tr>"
+            for school in schools where school.county == county.id {
+                var counts = Counts()
+                for finding in bySchool[school.id] ?? [] { counts.add(finding.verdict) }
+                html += "<tr id=\"school-\(school.id)\"><td>\(text(school.name, school.nameEN))</td>\(counts.cells)</tr>"
+            }
+        }
+        html += "</table>"
+        html += alertsTable()
+        html += "<footer>\(text("生成于", "Made at")) \(CityTime.minute(now))</footer>"
+        html += "<script>addEventListener('load',()=>document.body.dataset.renderedMs=Math.round(performance.now()))</script></body></html>"
+        return html
+    }
+
+    /// The plan's figures: links by tier against their capacity, Wi-Fi coverage, terminals, the cloud.
+    func planFigures() -> String {
+        var html = "<h2>\(text("规划指标", "The plan's figures"))</h2><div class=figures>"
+        func figure(_ id: String, _ zh: String, _ en: String, _ rules: Set<Finding.Rule>, tier: LinkTier? = nil) {
+            var counts = Counts()
+            let tierOf = Dictionary(inventory.links.map { ($0.id, $0.tier) }, uniquingKeysWith: { a, _ in a })
+            for finding in findings where rules.contains(finding.rule) && (tier == nil || tierOf[finding.subject.id] == tier) {
+                counts.add(finding.verdict)
+            }
+            guard counts.pass + counts.fail + counts.unknown > 0 else { return }
+            html +=
+                "<div class=figure id=\"figure-\(id)\"><b>\(text(zh, en))</b><span class=p>\(counts.pass)</span><span class=f>\(counts.fail)</span><span class=u>\(counts.unknown)</span></div>"
+        }
+        for tier in LinkTier.allCases {
+            figure(
+                "tier-\(tier.rawValue)", "带宽 \(tier.rawValue)", "Bandwidth \(tier.rawValue)",
+                [.provisionedCapacity, .deliveredCapacity, .campusBackbone], tier: tier)
+        }
+        figure("wifi", "无线覆盖", "Wi-Fi coverage", [.wifiCoverage, .wirelessAccess])
+        figure("terminals", "电子书包", "E-book terminals", [.terminalRatio, .terminalUse])
+        figure("cloud", "教育云", "Education cloud", Finding.Rule.pool)
+        figure("security", "等级保护", "Graded protection", Finding.Rule.security)
+        return html + "</div>"
+    }
+
+    func alertsTable() -> String {
+        let firing = alerts.filter { $0.state == .firing }.sorted { ($0.severity, $1.startsAt) > ($1.severity, $0.startsAt) }
+        var html = "<h2>\(text("当前告警", "Alerts firing")) <small>\(firing.count)</small></h2>"
+        guard !firing.isEmpty else { return html + "<p>\(text("无。", "None."))</p>" }
+        html += "<table id=alerts><tr><th>\(text("级别", "Severity"))</th><th>\(text("开始", "Since"))</th><th>\(text("告警", "Alert"))</th></tr>"
+        for alert in firing.prefix(200) {
+            html +=
+                "<tr class=\(alert.severity.rawValue)><td>\(alert.severity.rawValue)</td><td>\(CityTime.minute(alert.startsAt))</td><td>\(text(alert.summary.zh, alert.summary.en))</td></tr>"
+        }
+        return html + "</table>"
+    }
+
+    static let style = """
+        body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:0 auto;max-width:1100px;color:#222;padding:0 1em}
+        header{display:flex;justify-content:space-between;align-items:center;border-bottom:2px solid #345;padding:.6em 0}
+        nav{display:flex;gap:1em;align-items:center}nav form{margin:0}
+        h2{font-size:1.2em;margin-top:1.4em}.figures{display:flex;flex-wrap:wrap;gap:.8em}
+        .figure{border:1px solid #ccc;border-radius:6px;padding:.4em .8em}.figure b{display:block}.figure span{margin-right:.6em;font-weight:bold}
+        .p{color:#2a7a2a}.f{color:#b22222}.u{color:#777}table{border-collapse:collapse;width:100%;font-size:.9em}
+        th,td{border-bottom:1px solid #eee;padding:.2em .4em;text-align:left}tr.county td{font-weight:bold;background:#f4f6f8}
+        tr.city td{font-weight:bold}tr.critical td:first-child{color:#b22222;font-weight:bold}footer{color:#777;margin:2em 0}
+        """
+}
