@@ -101,12 +101,20 @@ public struct ComplianceEvaluator: Sendable {
             guard let link = configuration.inventory.links.first(where: { $0.id == finding.subject.id }),
                 let direction = finding.direction.flatMap(LinkUtilisation.Direction.init(rawValue:))
             else { continue }
-            let utilisation = try LinkUtilisation.measure(link, from: from, to: to, store: store, interfaces: interfaces, criteria: criteria)
-            guard let capacity = utilisation.capacity?.bitsPerSecond, let p95 = utilisation.figures(direction).p95Utilisation else { continue }
-            let points = utilisation.intervals.filter { $0.unknownReason == nil }.compactMap { i in i.rate(direction).map { (i.time, $0 / capacity) }
-            }
-            result[finding.id] = UtilisationSeries(points: points, p95: p95, threshold: utilisation.congestionThreshold)
+            result[finding.id] = try series(link, direction, from: from, to: to, interfaces: interfaces)
         }
         return result
+    }
+
+    /// A link's utilisation in one direction over the window; nil without a capacity or samples.
+    public func series(
+        _ link: Link, _ direction: LinkUtilisation.Direction, from: Date, to: Date, interfaces: [String: [String: InterfaceStatus]]? = nil
+    ) throws(StoreError) -> UtilisationSeries? {
+        let known: [String: [String: InterfaceStatus]]
+        if let interfaces { known = interfaces } else { known = try store.allInterfaces() }
+        let utilisation = try LinkUtilisation.measure(link, from: from, to: to, store: store, interfaces: known, criteria: criteria)
+        guard let capacity = utilisation.capacity?.bitsPerSecond, let p95 = utilisation.figures(direction).p95Utilisation else { return nil }
+        let points = utilisation.intervals.filter { $0.unknownReason == nil }.compactMap { i in i.rate(direction).map { (i.time, $0 / capacity) } }
+        return UtilisationSeries(points: points, p95: p95, threshold: utilisation.congestionThreshold)
     }
 }

@@ -107,8 +107,14 @@ public struct Daemon: Sendable {
             captures: captures, context: SecurityContext.city(city), stations: stations, monitor: monitor, logger: logger,
             refreshEvery: settings.alertEvaluation
         ) { event in await provisioning.handle(event) }
-        let server = DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry, api: api) {
-            await polling.health(at: Date())
+        let server: DaemonHTTPServer
+        do {
+            server = try DaemonHTTPServer(host: settings.httpHost, port: settings.httpPort, registry: registry, api: api, tls: settings.httpTLS) {
+                await polling.health(at: Date())
+            }
+        } catch {
+            await factory.engine.shutdown()
+            throw DaemonError(.configuration, error.description)
         }
         return Daemon(
             settings: settings, polling: polling, alerting: alerting, capture: capture, posture: posture, provisioning: provisioning, server: server,
@@ -120,7 +126,7 @@ public struct Daemon: Sendable {
     /// HTTP port) stops the others and is reported as a `.listener` error.
     public func run() async throws(DaemonError) {
         let http = server.application { [logger, settings] port in
-            logger.notice("http listening", metadata: ["address": "\(settings.httpHost)", "port": "\(port)"])
+            logger.notice("http listening", metadata: ["address": "\(settings.httpHost)", "port": "\(port)", "tls": "\(settings.httpTLS != nil)"])
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -1,7 +1,11 @@
 import API
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Model
 import NIOCore
+import NIOSSL
 import Prometheus
 
 /// The daemon's HTTP face, on a loopback address by default: `/metrics` in the Prometheus text format from
@@ -17,13 +21,38 @@ public struct DaemonHTTPServer: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let health: Health
     public let api: APIService?
+    /// HTTP/1.1, over TLS when the configuration gives a certificate and key.
+    let server: HTTPServerBuilder
+    public let tls: Bool
 
-    public init(host: String, port: Int, registry: PrometheusCollectorRegistry, api: APIService? = nil, health: @escaping Health) {
+    /// The server; `tls` files are read now, so that a missing or wrong certificate stops the start, naming the file.
+    public init(
+        host: String, port: Int, registry: PrometheusCollectorRegistry, api: APIService? = nil, tls: TLSFiles? = nil, health: @escaping Health
+    ) throws(TLSFilesError) {
         self.host = host
         self.port = port
         self.registry = registry
         self.api = api
         self.health = health
+        self.tls = tls != nil
+        server = try tls.map(Self.server) ?? .http1()
+    }
+
+    /// HTTPS with the chain and key of `files`.
+    static func server(_ files: TLSFiles) throws(TLSFilesError) -> HTTPServerBuilder {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(files.certificate) } catch {
+            throw TLSFilesError("http.tls.certificate \(files.certificate): not a readable PEM certificate chain (\(error))")
+        }
+        guard !chain.isEmpty else { throw TLSFilesError("http.tls.certificate \(files.certificate): no certificate in the file") }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: files.key, format: .pem) } catch {
+            throw TLSFilesError("http.tls.key \(files.key): not a readable PEM private key (\(error))")
+        }
+        let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        do { return try .tls(.http1(), tlsConfiguration: configuration) } catch {
+            throw TLSFilesError("http.tls: the certificate and key cannot be served together (\(error))")
+        }
     }
 
     /// The Hummingbird application; run it in a service group (it is a `Service`).
@@ -44,7 +73,7 @@ public struct DaemonHTTPServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
         }
         return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "edunetd"),
+            router: router, server: server, configuration: .init(address: .hostname(host, port: port), serverName: "edunetd"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) })
     }
 
@@ -56,4 +85,11 @@ public struct DaemonHTTPServer: Sendable {
         return
             "cannot listen on \(host):\(port) for /metrics, /healthz and the API: \(why); set `http: {listen: HOST:PORT}` in the configuration (port 0 picks a free one)"
     }
+}
+
+/// Why the HTTPS listener's certificate or key cannot be used: the file and what is wrong with it.
+public struct TLSFilesError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) { self.description = description }
 }

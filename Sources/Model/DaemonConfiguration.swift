@@ -21,6 +21,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// Where `/metrics` and `/healthz` listen: loopback by default; port 0 picks a free port (logged).
     public var httpHost: String = "127.0.0.1"
     public var httpPort: Int = 9464
+    /// `http.tls`: serve HTTPS with this certificate chain and key (PEM files, paths relative to the file), for an
+    /// address beyond loopback; plain HTTP when unset.
+    public var httpTLS: TLSFiles?
     /// The UDP port SNMP traps are received on (unprivileged by default so that tests need no root), and the address
     /// (loopback by default; `0.0.0.0` to hear the network). Port 0 turns the listener off.
     public var trapPort: Int = 1162
@@ -74,8 +77,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
             if let v = m["policies"]?.string("policies") { result.policies = resolved(v) }
             if let v = m["log_level"]?.choice("log_level", of: LogLevel.self) { result.logLevel = v.rawValue }
             if let v = m["retention_days"]?.int("retention_days", in: 1...3650) { result.retentionDays = v }
-            if let http = m["http"]?.mapping("`http`", keys: ["listen"]), let listen = http["listen"] {
-                if let text = listen.string("http.listen") {
+            if let http = m["http"]?.mapping("`http`", keys: ["listen", "tls"]) {
+                if let listen = http["listen"], let text = listen.string("http.listen") {
                     if let (host, port) = Self.hostAndPort(text) {
                         (result.httpHost, result.httpPort) = (host, port)
                     } else {
@@ -83,6 +86,11 @@ public struct DaemonConfiguration: Sendable, Hashable {
                             "http.listen `\(text)` is not HOST:PORT", at: listen.location,
                             help: "write e.g. `127.0.0.1:9464` (port 0 picks a free one)")
                     }
+                }
+                if let tls = http["tls"]?.mapping("`http.tls`", keys: ["certificate", "key"], required: ["certificate", "key"]),
+                    let certificate = tls["certificate"]?.string("http.tls.certificate"), let key = tls["key"]?.string("http.tls.key")
+                {
+                    result.httpTLS = TLSFiles(certificate: resolved(certificate), key: resolved(key))
                 }
             }
             if let traps = m["traps"]?.mapping("`traps`", keys: ["port", "host", "community"]) {
@@ -128,4 +136,16 @@ public struct DaemonConfiguration: Sendable, Hashable {
     }
 
     private enum LogLevel: String, CaseIterable { case trace, debug, info, notice, warning, error, critical }
+}
+
+/// The certificate chain and private key an HTTPS listener serves with: paths of PEM files (the key is a file, never
+/// inline in the configuration).
+public struct TLSFiles: Sendable, Hashable {
+    public var certificate: String
+    public var key: String
+
+    public init(certificate: String, key: String) {
+        self.certificate = certificate
+        self.key = key
+    }
 }

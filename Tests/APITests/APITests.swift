@@ -68,13 +68,13 @@ struct APITests {
             tokens = made
         }
 
-        func application() -> some ApplicationProtocol {
+        func application() throws -> some ApplicationProtocol {
             let configuration = fixture.configuration
             let now = self.now
             let api = APIService(
                 routes: APIRoutes(configuration: { configuration }, database: database) { now },
                 authenticator: TokenAuthenticator(store: APITokenStore(database: database), key: key, limiter: RateLimiter(perMinute: 600)) { now })
-            return DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry(), api: api) { (true, "ok") }.application()
+            return try DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry(), api: api) { (true, "ok") }.application()
         }
 
         deinit { fixture.remove() }
@@ -123,7 +123,7 @@ struct APITests {
 
     @Test func everyOperationRefusesWhatItMustAndACountyTokenSeesItsCountyOnly() async throws {
         let city = try await City()
-        let app = city.application()
+        let app = try city.application()
         try await app.test(.live) { client in
             let operations = OpenAPIDocument.operations()
             #expect(!operations.isEmpty)
@@ -192,7 +192,7 @@ struct APITests {
 
     @Test func pagesProblemsAndTheFindingsETag() async throws {
         let city = try await City()
-        let app = city.application()
+        let app = try city.application()
         let auth: HTTPFields = [.authorization: "Bearer \(city.tokens["city-read"]!)"]
         try await app.test(.live) { client in
             let first = try await client.execute(uri: "/api/v1/devices?limit=3", method: .get, headers: auth)
@@ -260,7 +260,7 @@ struct APITests {
             authenticator: TokenAuthenticator(store: APITokenStore(database: city.database), key: city.key, limiter: RateLimiter(perMinute: 2)) {
                 city.now
             })
-        let app = DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry(), api: api) { (true, "ok") }.application()
+        let app = try DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry(), api: api) { (true, "ok") }.application()
         try await app.test(.router) { client in
             let auth: HTTPFields = [.authorization: "Bearer \(city.tokens["city-read"]!)"]
             for _ in 0..<2 { #expect(try await client.execute(uri: "/api/v1/counties", method: .get, headers: auth).status == .ok) }
@@ -292,7 +292,7 @@ struct DashboardTests {
 
     @Test func logInSeeYourCountyAndLogOut() async throws {
         let city = try await APITests.City()
-        let app = city.application()
+        let app = try city.application()
         try await app.test(.live) { client in
             let form = try await client.execute(uri: "/", method: .get)
             #expect(form.status == .ok && String(buffer: form.body).contains(#"<form method="post" action="/login">"#))
@@ -331,6 +331,54 @@ struct DashboardTests {
         }
     }
 
+    static func login(_ client: some TestClientProtocol, _ secret: String) async throws -> String {
+        let login = try await client.execute(
+            uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "token=\(secret)"))
+        return try #require(cookie(login))
+    }
+
+    @Test func theSchoolLinkAndAlertsPagesAndTheirForms() async throws {
+        let city = try await APITests.City()
+        let app = try city.application()
+        try await app.test(.live) { client in
+            let reader = try await Self.login(client, city.tokens["yongning-read"]!)
+            let school = try await client.execute(uri: "/schools/s1", method: .get, headers: [.cookie: reader])
+            let html = String(buffer: school.body)
+            #expect(school.status == .ok && html.contains(#"id="link-s1-up""#) && html.contains(#"<table id=findings>"#), "\(html.prefix(300))")
+            #expect(html.contains("<td>链路带宽</td>") && html.contains("s1-up"), "the school's findings: \(html)")
+            let link = String(buffer: try await client.execute(uri: "/links/s1-up", method: .get, headers: [.cookie: reader]).body)
+            #expect(link.contains("<div id=chart>") && link.contains("fetch('/links/s1-up/chart')"))
+            let chart = try await client.execute(uri: "/links/s1-up/chart", method: .get, headers: [.cookie: reader])
+            #expect(chart.status == .ok && String(buffer: chart.body).contains("nothing measured") == false)
+            let helan = try await Self.login(client, city.tokens["helan-operate"]!)
+            #expect(try await client.execute(uri: "/schools/s1", method: .get, headers: [.cookie: helan]).status == .notFound)
+            #expect(try await client.execute(uri: "/schools/s1", method: .get).status == .seeOther, "no cookie: to the login form")
+
+            // Alerts: a read token sees no forms and may not write; an operate token acknowledges and silences.
+            let readPage = String(buffer: try await client.execute(uri: "/alerts", method: .get, headers: [.cookie: reader]).body)
+            #expect(readPage.contains("alert-\(city.yongningAlert)") && !readPage.contains("/ack"))
+            let refused = try await client.execute(uri: "/alerts/\(city.yongningAlert)/ack", method: .post, headers: [.cookie: reader])
+            #expect(refused.status == .forbidden)
+            let operatorCookie = try await Self.login(client, city.tokens["city-operate"]!)
+            let foreign = try await client.execute(
+                uri: "/alerts/\(city.yongningAlert)/ack", method: .post, headers: [.cookie: operatorCookie, .origin: "http://evil.example"])
+            #expect(foreign.status == .forbidden)
+            let page = String(buffer: try await client.execute(uri: "/alerts", method: .get, headers: [.cookie: operatorCookie]).body)
+            #expect(page.contains("action=\"/alerts/\(city.yongningAlert)/ack\""))
+            let ack = try await client.execute(uri: "/alerts/\(city.yongningAlert)/ack", method: .post, headers: [.cookie: operatorCookie])
+            #expect(ack.status == .seeOther && ack.headers[.location] == "/alerts")
+            #expect(try AlertStore(database: city.database).alert(String(city.yongningAlert)).acknowledgedBy == "city-operate")
+            let silenced = try await client.execute(
+                uri: "/alerts/\(city.yongningAlert)/silence", method: .post,
+                headers: [.cookie: operatorCookie, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "hours=3&reason=%E6%8D%A2%E7%BD%91%E7%BA%BF"))
+            #expect(silenced.status == .seeOther)
+            let made = try #require(try AlertStore(database: city.database).silences(at: city.now).first { $0.author == "city-operate" })
+            #expect(made.matchers == ["rule": "device_unreachable", "county": "yongning", "device": "s1-core"] && made.reason == "换网线")
+            #expect(made.endsAt == city.now.addingTimeInterval(3 * 3600))
+        }
+    }
+
     @Test func theLandingPageIsDrawnByHeadlessChromium() async throws {
         let city = try await APITests.City()
         let token = APIToken(name: "city-read", hint: "edn_…", scope: .read, counties: [], createdAt: city.now, expiresAt: nil)
@@ -344,7 +392,7 @@ struct DashboardTests {
         let file = city.fixture.directory.appendingPathComponent("landing.html")
         try page.write(to: file, atomically: true, encoding: .utf8)
         let dom = city.fixture.directory.appendingPathComponent("dom.html")
-        #expect(try Chromium.run("--dump-dom", page: file, output: dom) == 0)
+        #expect(try await Chromium.run("--dump-dom", page: file, output: dom) == 0)
         let drawn = try String(contentsOf: dom, encoding: .utf8)
         #expect(drawn.contains("data-rendered-ms=") && drawn.contains(#"id="county-helan""#) && drawn.contains("s1-core 不可达"), "\(drawn.prefix(400))")
     }

@@ -43,8 +43,9 @@ struct LiveCaptureTests {
         #expect(frames.allSatisfy { $0.wire == 64 + Int($0.index) && $0.captured == min($0.wire, 128) })
         #expect(frames.filter { $0.wire <= 128 }.allSatisfy { $0.last == UInt8(truncatingIfNeeded: $0.index) }, "frames whole up to the snapshot")
         let last = try #require(reports.withLock { $0.last })
-        // On loopback the kernel counts each frame twice, as sent and as received; libpcap hands it over once.
-        #expect(last.received == 2 * 150 && last.dropped == 0 && last.interfaceDropped == 0, "\(last)")
+        // On loopback the kernel counts each frame twice, as sent and as received; libpcap hands it over once. Its count
+        // also takes in what crossed loopback before the filter was attached (the suite's other traffic): at least.
+        #expect(last.received >= 2 * 150 && last.dropped == 0 && last.interfaceDropped == 0, "\(last)")
     }
 
     @Test func anInterfaceThatDoesNotExistIsNamed() {

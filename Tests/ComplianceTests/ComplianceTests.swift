@@ -235,9 +235,11 @@ struct ComplianceReportTests {
 /// it draws.
 @Suite("Compliance report in Chromium")
 struct ComplianceHTMLTests {
-    static func chromium(_ arguments: String, page: URL, output: URL) throws -> Int32 { try Chromium.run(arguments, page: page, output: output) }
+    static func chromium(_ arguments: String, page: URL, output: URL) async throws -> Int32 {
+        try await Chromium.run(arguments, page: page, output: output)
+    }
 
-    @Test func rendersTheCountsTheChartsAndBothLanguages() throws {
+    @Test func rendersTheCountsTheChartsAndBothLanguages() async throws {
         let city = try ComplianceFixture()
         defer { city.remove() }
         try city.interfaces("s1-core", ["U1": (2_500_000_000, true)])
@@ -256,7 +258,7 @@ struct ComplianceHTMLTests {
         try report.html(inventory: city.configuration.inventory, series: [congested.id: series]).write(to: page, atomically: true, encoding: .utf8)
 
         let dom = city.directory.appendingPathComponent("dom.html")
-        #expect(try Self.chromium("--dump-dom", page: page, output: dom) == 0)
+        #expect(try await Self.chromium("--dump-dom", page: page, output: dom) == 0)
         let text = try String(contentsOf: dom, encoding: .utf8)
         #expect(
             text.contains(#"id="city-fail">\#(report.city.fail)<"#) && text.contains(#"id="city-pass">\#(report.city.pass)<"#)
@@ -270,7 +272,7 @@ struct ComplianceHTMLTests {
 
         let image = city.directory.appendingPathComponent("report.png")
         #expect(
-            try Self.chromium(
+            try await Self.chromium(
                 "--screenshot='\(image.path)' --window-size=1200,1600", page: page, output: city.directory.appendingPathComponent("shot.log")) == 0)
         let png = try Data(contentsOf: image)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000, "a drawn page, \(png.count) bytes")

@@ -45,12 +45,9 @@ struct APIDaemonTests {
 
         // schemathesis with an operate token (so that acknowledging is reached): every operation, generated and mutated
         // requests, every check; a fixed seed for a repeatable run.
-        let report = lab.directory.appendingPathComponent("schemathesis.txt").path
-        let status = try TestProcess.wait(
-            try TestProcess.spawn(
-                "st run http://127.0.0.1:\(port)/api/v1/openapi.json -H 'Authorization: Bearer \(operatorToken)' --checks all --max-examples 20 "
-                    + "--seed 1 -w 1 > '\(report)' 2>&1"))
-        let said = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+        let (status, said) = try await TestProcess.run(
+            "st run http://127.0.0.1:\(port)/api/v1/openapi.json -H 'Authorization: Bearer \(operatorToken)' --checks all --max-examples 20 --seed 1 -w 1"
+        )
         #expect(status == 0, "\(said)")
         #expect(said.contains("Tested: 16"), "\(said)")
 
@@ -59,5 +56,46 @@ struct APIDaemonTests {
         #expect(refused.status == 401 && refused.body.contains("revoked"), "\(refused)")
         let log = (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? ""
         #expect(!log.contains(token), "a token never reaches the log")
+    }
+}
+
+extension APIDaemonTests {
+    /// `http.tls` with a self-signed certificate for 127.0.0.1 (made by openssl here): edunetd answers over HTTPS, and a
+    /// key file that is not a key stops its start, naming the file.
+    @Test func servesHTTPSWithTheConfiguredCertificateAndRefusesABadKey() async throws {
+        let lab = try AlertingDaemonTests.Lab(receiver: WebhookReceiver())
+        defer { lab.remove() }
+        let cert = lab.directory.appendingPathComponent("cert.pem").path
+        let key = lab.directory.appendingPathComponent("key.pem").path
+        let made = try await TestProcess.run(
+            "openssl req -x509 -newkey rsa:2048 -nodes -keyout '\(key)' -out '\(cert)' -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+        ).status
+        #expect(made == 0, "openssl made the test certificate")
+        let settings = lab.directory.appendingPathComponent("edunetd.yaml")
+        let plain = try String(contentsOf: settings, encoding: .utf8)
+        try plain.replacingOccurrences(
+            of: #"http: {listen: "127.0.0.1:0"}"#, with: #"http: {listen: "127.0.0.1:0", tls: {certificate: cert.pem, key: key.pem}}"#
+        )
+        .write(to: settings, atomically: true, encoding: .utf8)
+        let pid = try await lab.startDaemon()
+        let port = try await SimulatedCityTests.httpPort(lab.directory)
+        let answer = lab.directory.appendingPathComponent("curl.txt").path
+        let fetched = try await TestProcess.run(
+            "curl -s --cacert '\(cert)' -o '\(answer)' -w '%{http_code}' https://127.0.0.1:\(port)/api/v1/openapi.json")
+        #expect(fetched.status == 0 && fetched.output == "200", "\(fetched)")
+        #expect(((try? String(contentsOfFile: answer, encoding: .utf8)) ?? "").contains("\"openapi\""))
+        #expect(EdunetTool.stop(pid) == 0)
+
+        try "not a key\n".write(toFile: key, atomically: true, encoding: .utf8)
+        let failed = try EdunetTool.start(
+            ["--config", settings.path], in: lab.directory,
+            environment: AlertingDaemonTests.Lab.environment.merging([
+                "LAB_TRAP_COMMUNITY": "lab-traps", "LAB_WEBHOOK_SECRET": AlertingDaemonTests.secret,
+            ]) {
+                a, _ in a
+            }, log: lab.log, append: false)
+        let exit = try TestProcess.wait(failed)
+        let log = (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? ""
+        #expect(exit != 0 && log.contains("http.tls.key \(key): not a readable PEM private key"), "\(exit)\n\(log)")
     }
 }

@@ -91,7 +91,8 @@ struct DaemonPollingTests {
         let loopback = try #require(latest.first { $0.interface == "lo" })
         #expect(loopback.unknownReason == nil && loopback.inBitsPerSecond != nil)
         let history = try store.rates(device: "lab-sw", interface: "lo", from: .distantPast, to: .distantFuture)
-        #expect((2...5).contains(history.count), "one measurement per second after the first poll: \(history.count)")
+        // One measurement a poll after the first (the test's load decides how many polls the daemon made before SIGTERM).
+        #expect(history.count >= 2 && history.count <= report.polls, "one measurement per poll after the first: \(history.count) of \(report.polls)")
         #expect(try store.latest(device: "dead-sw").isEmpty, "a device that never answered has no measurements, not zeros")
 
         // The links report reads the stored rates against the applied inventory.

@@ -18,7 +18,7 @@ struct DaemonHTTPTests {
         metrics.polls.increment(by: 3)
         metrics.failures.increment()
         metrics.cycleSeconds.record(59.5)
-        let server = DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: registry) { (false, "unhealthy: every device is late") }
+        let server = try DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: registry) { (false, "unhealthy: every device is late") }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.application { port in continuation.yield(port) }
         let running = Task { try await app.runService(gracefulShutdownSignals: []) }

@@ -20,7 +20,7 @@ package enum TestAgents {
     }
 
     /// Recordings by snmpsim process: two processes, about the same number of varbinds each, use both cores; a
-    /// third serves only the tests' own small recordings (and the small writable switch, `syntheticRecordings`), so that a test timing a small device is not held up by
+    /// third serves only the tests' own small recordings, so that a test timing a small device is not held up by
     /// another test walking a 50 MB recording.
     package static let shards: [[String]] = [
         ["ruijie-m18000", "arista-dcs-7150s-52-cl", "aruba-7210", "cisco-c3560", "cisco-c3750"],
@@ -28,8 +28,6 @@ package enum TestAgents {
         [],
     ]
     package static let syntheticShard = 2
-    /// The synthetic shard also serves the writable switch, derived from a real recording (`NAME+writable`).
-    static let syntheticRecordings = ["hpe-procurve-516733-b21+writable"]
 
     /// snmpsim serving the real device recordings (or, on the synthetic shard, the tests' own), one community per recording.
     package static func snmpsim(shard: Int = syntheticShard) async -> Agent {
@@ -44,7 +42,7 @@ package enum TestAgents {
             }
             return start(
                 ["snmpsim", directory.path], port: freePort(offset: 1 + shard * 2),
-                extra: shard == syntheticShard ? syntheticRecordings : shards[shard])
+                extra: shards[shard].isEmpty ? ["none"] : shards[shard])
         }
     }
 
@@ -76,10 +74,15 @@ package enum TestAgents {
     /// tables (snmpsim-data's `hpe-procurve-516733-b21`), with ifAdminStatus and dot1qPvid writable.
     package static let writableSwitch = "hpe-procurve-516733-b21-writable"
 
-    /// snmpsim serving `writableSwitch` (on the synthetic shard); `body` runs while no other test holds it, and must leave
-    /// its values as it found them.
+    /// snmpsim serving `writableSwitch` alone (its walks of the bridge tables must not hold up the small recordings'
+    /// responder, whose tests time their answers); `body` runs while no other test holds it, and must leave its values
+    /// as it found them.
     package static func withWritableSwitch<T>(_ body: (Agent) async throws -> T) async throws -> T {
-        let agent = await snmpsim(shard: syntheticShard)
+        let agent = await registry.agent("snmpsim-writable") {
+            start(
+                ["snmpsim", base.appendingPathComponent("snmpsim-writable").path], port: freePort(offset: 7),
+                extra: ["hpe-procurve-516733-b21+writable"])
+        }
         return try await switchWriters.holding { try await body(agent) }
     }
 

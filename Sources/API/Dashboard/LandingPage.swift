@@ -48,14 +48,8 @@ public struct LandingPage: Sendable {
         for finding in findings { if let school = finding.subject.school { bySchool[school, default: []].append(finding) } }
         func failing(_ school: School) -> [Finding] { (bySchool[school.id] ?? []).filter { $0.verdict == .fail } }
         let below = schools.filter { !failing($0).isEmpty }.sorted { (failing($0).count, $1.id) > (failing($1).count, $0.id) }
-        var html = """
-            <!doctype html><html lang="\(english ? "en" : "zh")"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-            <title>EduNet \(text("教育城域网达标", "school network compliance"))</title><style>\(Self.style)</style></head><body>
-            <header><b>EduNet</b> \(text("教育城域网达标", "School network compliance")) · \(ComplianceReport.escape(token.name))
-            <nav><a href="?lang=\(english ? "zh" : "en")">\(english ? "中文" : "English")</a>
-            <a href="/api/v1/report?format=csv" download="ledger.csv">\(text("台账 CSV", "Ledger CSV"))</a>
-            <form method="post" action="/logout"><button>\(text("退出", "Log out"))</button></form></nav></header>
-            """
+        let frame = PageFrame(token: token, english: english, now: now)
+        var html = ""
         html += planFigures()
         html += "<h2>\(text("未达标学校", "Schools below target")) <small>\(below.count) / \(schools.count)</small></h2>"
         if below.isEmpty {
@@ -66,7 +60,7 @@ public struct LandingPage: Sendable {
             for school in below {
                 let rules = Set(failing(school).map(\.rule)).sorted { $0.rawValue < $1.rawValue }.map { text($0.title.zh, $0.title.en) }
                 html +=
-                    "<tr id=\"below-\(school.id)\"><td>\(text(school.name, school.nameEN))</td><td>\(ComplianceReport.escape(countyName[school.county] ?? school.county))</td><td>\(rules.joined(separator: "、"))</td></tr>"
+                    "<tr id=\"below-\(school.id)\"><td><a href=\"/schools/\(school.id)\(frame.language)\">\(text(school.name, school.nameEN))</a></td><td>\(ComplianceReport.escape(countyName[school.county] ?? school.county))</td><td>\(rules.joined(separator: "、"))</td></tr>"
             }
             html += "</table>"
         }
@@ -81,14 +75,13 @@ public struct LandingPage: Sendable {
             for school in schools where school.county == county.id {
                 var counts = Counts()
                 for finding in bySchool[school.id] ?? [] { counts.add(finding.verdict) }
-                html += "<tr id=\"school-\(school.id)\"><td>\(text(school.name, school.nameEN))</td>\(counts.cells)</tr>"
+                html +=
+                    "<tr id=\"school-\(school.id)\"><td><a href=\"/schools/\(school.id)\(frame.language)\">\(text(school.name, school.nameEN))</a></td>\(counts.cells)</tr>"
             }
         }
         html += "</table>"
         html += alertsTable()
-        html += "<footer>\(text("生成于", "Made at")) \(CityTime.minute(now))</footer>"
-        html += "<script>addEventListener('load',()=>document.body.dataset.renderedMs=Math.round(performance.now()))</script></body></html>"
-        return html
+        return frame.page(title: english ? "School network compliance" : "教育城域网达标", html)
     }
 
     /// The plan's figures: links by tier against their capacity, Wi-Fi coverage, terminals, the cloud.
@@ -127,15 +120,4 @@ public struct LandingPage: Sendable {
         }
         return html + "</table>"
     }
-
-    static let style = """
-        body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:0 auto;max-width:1100px;color:#222;padding:0 1em}
-        header{display:flex;justify-content:space-between;align-items:center;border-bottom:2px solid #345;padding:.6em 0}
-        nav{display:flex;gap:1em;align-items:center}nav form{margin:0}
-        h2{font-size:1.2em;margin-top:1.4em}.figures{display:flex;flex-wrap:wrap;gap:.8em}
-        .figure{border:1px solid #ccc;border-radius:6px;padding:.4em .8em}.figure b{display:block}.figure span{margin-right:.6em;font-weight:bold}
-        .p{color:#2a7a2a}.f{color:#b22222}.u{color:#777}table{border-collapse:collapse;width:100%;font-size:.9em}
-        th,td{border-bottom:1px solid #eee;padding:.2em .4em;text-align:left}tr.county td{font-weight:bold;background:#f4f6f8}
-        tr.city td{font-weight:bold}tr.critical td:first-child{color:#b22222;font-weight:bold}footer{color:#777;margin:2em 0}
-        """
 }

@@ -113,6 +113,16 @@ public struct CityView: Sendable {
         return link
     }
 
+    /// The link's downstream utilisation over the last `hours`, for its chart; nil without a capacity or samples.
+    public func series(_ link: Link, hours: Double) throws(Problem) -> UtilisationSeries? {
+        do {
+            return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database))
+                .series(link, .downstream, from: now.addingTimeInterval(-hours * 3600), to: now)
+        } catch {
+            throw Problem(.serviceUnavailable, "the rates could not be read: \(error.message)")
+        }
+    }
+
     /// The rates measured at the link's downstream end over the last `hours`, oldest first.
     public func utilisation(_ link: Link, hours: Double) throws(Problem) -> [InterfaceMeasurement] {
         do {

@@ -135,7 +135,7 @@ extension ComplianceReport {
     }
 
     /// Utilisation over the window with the threshold line and the p95 marked.
-    static func chart(_ series: UtilisationSeries) -> String {
+    public static func chart(_ series: UtilisationSeries) -> String {
         let width = 640.0
         let height = 180.0
         let left = 40.0
