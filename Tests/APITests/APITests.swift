@@ -118,7 +118,7 @@ struct APITests {
         let routes = APIRoutes.operations.map { "\($0.method.rawValue) \($0.path) \($0.scope.rawValue)" }.sorted()
         let documented = OpenAPIDocument.operations().map { "\($0.method) \($0.path) \($0.scope)" }.sorted()
         #expect(routes == documented)
-        #expect(routes.count == 16)
+        #expect(routes.count == 18)
     }
 
     @Test func everyOperationRefusesWhatItMustAndACountyTokenSeesItsCountyOnly() async throws {

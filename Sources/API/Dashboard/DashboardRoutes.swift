@@ -88,8 +88,8 @@ public struct DashboardRoutes: Sendable {
             let view = try await operatorView(request)
             let alert = try view.alert(context.parameters.get("id") ?? "")
             let form = try await Self.form(request)
-            guard let hours = form["hours"].flatMap(Double.init), hours > 0, hours <= 720 else {
-                throw Problem(.badRequest, "`hours` must be a number of hours, over 0 and at most 720", field: "hours")
+            guard let hours = form["hours"].flatMap(Double.init), hours >= 0.1, hours <= 720 else {
+                throw Problem(.badRequest, "`hours` must be a number of hours from 0.1 (6 minutes) to 720", field: "hours")
             }
             guard let reason = form["reason"], !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw Problem(.badRequest, "`reason` must say why", field: "reason")

@@ -204,6 +204,27 @@ public struct CityView: Sendable {
             throw Problem(.serviceUnavailable, "the silence could not be ended: \(error.message)")
         }
     }
+
+    /// Each of the token's schools' e-book terminals as of now, with their planning figures, by school.
+    public func fleet() throws(Problem) -> [String: FleetCounts] {
+        let admitted = Set(schools().map(\.id))
+        do {
+            return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database)).fleetCounts(at: now)
+                .filter { admitted.contains($0.key) }
+        } catch {
+            throw Problem(.serviceUnavailable, "the fleet register could not be read: \(error.message)")
+        }
+    }
+
+    /// The provisioning audit log's lines on the token's devices, oldest first.
+    public func provisioningHistory() throws(Problem) -> [ProvisioningAuditEntry] {
+        let countyOf = inventory.countyOfDevice
+        do {
+            return try ProvisioningStore(database: database).audit().filter { token.admits(county: countyOf[$0.device]) }
+        } catch {
+            throw Problem(.serviceUnavailable, "the provisioning audit log could not be read: \(error.message)")
+        }
+    }
 }
 
 /// The city's findings, kept for `seconds` after they were judged (per window), so that a dashboard refreshed by six

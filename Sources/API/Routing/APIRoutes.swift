@@ -63,6 +63,12 @@ public struct APIRoutes: Sendable {
             case .html: return tagged(Data(report.html(inventory: view.inventory).utf8), contentType: "text/html; charset=utf-8", request)
             }
         },
+        Operation(method: .get, path: "/fleet", scope: .read) { _, _, view in json(try view.fleet()) },
+        Operation(method: .get, path: "/provisioning/history", scope: .read) { request, _, view in
+            try page(view.provisioningHistory(), request, id: { String($0.id ?? 0) }) { entry, cursor in
+                Int64(cursor).map { (entry.id ?? 0) > $0 } ?? true
+            }
+        },
         Operation(method: .get, path: "/findings", scope: .read) { request, _, view in
             let hours = try number(request, "hours", in: 1...720) ?? 24
             let rule = try choice(request, "rule", of: Finding.Rule.self)
@@ -255,8 +261,8 @@ public struct APIRoutes: Sendable {
             guard let matchers = body.matchers, !matchers.isEmpty, matchers.allSatisfy({ !$0.key.isEmpty && !$0.value.isEmpty }) else {
                 throw Problem(.badRequest, "`matchers` must be an object of label names to values, at least one", field: "matchers")
             }
-            guard let hours = body.hours, hours > 0, hours <= 720 else {
-                throw Problem(.badRequest, "`hours` must be a number of hours, over 0 and at most 720", field: "hours")
+            guard let hours = body.hours, hours >= 0.1, hours <= 720 else {
+                throw Problem(.badRequest, "`hours` must be a number of hours from 0.1 (6 minutes) to 720", field: "hours")
             }
             guard let reason = body.reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw Problem(.badRequest, "`reason` must say why (it is shown with the silence)", field: "reason")
