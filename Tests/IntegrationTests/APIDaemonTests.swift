@@ -45,8 +45,9 @@ struct APIDaemonTests {
 
         // schemathesis with an operate token (so that acknowledging is reached): every operation, generated and mutated
         // requests, every check; a fixed seed for a repeatable run.
+        // Run in the lab's folder: schemathesis keeps a cache in its working directory.
         let (status, said) = try await TestProcess.run(
-            "st run http://127.0.0.1:\(port)/api/v1/openapi.json -H 'Authorization: Bearer \(operatorToken)' --checks all --max-examples 20 --seed 1 -w 1"
+            "cd '\(lab.directory.path)' && st run http://127.0.0.1:\(port)/api/v1/openapi.json -H 'Authorization: Bearer \(operatorToken)' --checks all --max-examples 20 --seed 1 -w 1"
         )
         #expect(status == 0, "\(said)")
         #expect(said.contains("Tested: 18"), "\(said)")
