@@ -21,19 +21,19 @@ struct APIDaemonTests {
         let pid = try await lab.startDaemon()
         defer { _ = EdunetTool.stop(pid) }
         let port = try await SimulatedCityTests.httpPort(lab.directory)
-        #expect(try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
+        #expect(try await lab.command(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
 
-        let made = try lab.edunet(["tokens", "create", "--name", "bureau-ledger", "--scope", "read", "--expires", "90d"])
+        let made = try await lab.command(["tokens", "create", "--name", "bureau-ledger", "--scope", "read", "--expires", "90d"])
         let token = made.out.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(made.status == 0 && token.hasPrefix("edn_") && token.count == 40, "\(made)")
         #expect(made.err.contains("shown once"))
-        let scoped = try lab.edunet(["tokens", "create", "--name", "xingqing-noc", "--scope", "operate", "--county", "xingqing"])
+        let scoped = try await lab.command(["tokens", "create", "--name", "xingqing-noc", "--scope", "operate", "--county", "xingqing"])
         #expect(scoped.status == 0, "\(scoped)")
-        #expect(try lab.edunet(["tokens", "create", "--name", "x", "--county", "atlantis"]).status == 1)
-        let operatorToken = try lab.edunet(["tokens", "create", "--name", "city-noc", "--scope", "operate"]).out.trimmingCharacters(
+        #expect(try await lab.command(["tokens", "create", "--name", "x", "--county", "atlantis"]).status == 1)
+        let operatorToken = try await lab.command(["tokens", "create", "--name", "city-noc", "--scope", "operate"]).out.trimmingCharacters(
             in: .whitespacesAndNewlines)
-        #expect(try lab.edunet(["tokens", "create", "--name", "bureau-ledger"]).status == 1, "a name is one token's")
-        let listed = try lab.edunet(["tokens", "list"])
+        #expect(try await lab.command(["tokens", "create", "--name", "bureau-ledger"]).status == 1, "a name is one token's")
+        let listed = try await lab.command(["tokens", "list"])
         #expect(
             listed.out.contains("bureau-ledger") && listed.out.contains(String(token.prefix(8)) + "…") && !listed.out.contains(token), "\(listed.out)"
         )
@@ -52,7 +52,7 @@ struct APIDaemonTests {
         #expect(status == 0, "\(said)")
         #expect(said.contains("Tested: 18"), "\(said)")
 
-        #expect(try lab.edunet(["tokens", "revoke", "bureau-ledger"]).status == 0)
+        #expect(try await lab.command(["tokens", "revoke", "bureau-ledger"]).status == 0)
         let refused = try await Self.request(port, "/api/v1/counties", token: token)
         #expect(refused.status == 401 && refused.body.contains("revoked"), "\(refused)")
         let log = (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? ""

@@ -135,10 +135,17 @@ struct AlertingDaemonTests {
         }
 
         func edunet(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-            let outcome = try EdunetTool.run(
-                arguments, in: directory, environment: Self.environment.merging(["LAB_WEBHOOK_SECRET": secret, "EDUNET_DB": database]) { a, _ in a })
+            let outcome = try EdunetTool.run(arguments, in: directory, environment: cliEnvironment)
             return (outcome.status, outcome.stdout, outcome.stderr)
         }
+
+        /// `edunet`, waited for without holding a test thread (for tests that run many commands).
+        func command(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+            let outcome = try await EdunetTool.execute(arguments, in: directory, environment: cliEnvironment)
+            return (outcome.status, outcome.stdout, outcome.stderr)
+        }
+
+        var cliEnvironment: [String: String] { Self.environment.merging(["LAB_WEBHOOK_SECRET": secret, "EDUNET_DB": database]) { a, _ in a } }
 
         /// The devices' secrets (test credentials of the test agents).
         static let environment = [

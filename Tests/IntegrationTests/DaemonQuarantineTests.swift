@@ -70,11 +70,11 @@ struct DaemonQuarantineTests {
             let target = SNMPTarget(host: "127.0.0.1", port: agent.port, credentials: .v2c(community: TestAgents.writableSwitch))
             #expect(try await engine.get(target, [OID(parsing: Self.ifAdminStatus4)!]).first?.value == .integer32(2))
 
-            #expect(try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
-            let history = try lab.edunet(["provision", "history", "--plan", plan, "--format", "csv"])
+            #expect(try await lab.command(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
+            let history = try await lab.command(["provision", "history", "--plan", plan, "--format", "csv"])
             #expect(history.status == 0 && history.out.contains("automatic quarantine (rogue_dhcp_server): "), "\(history.out)")
             #expect(!logText().contains("measurements not stored"), "every poll of the switch is stored")
-            let undone = try lab.edunet(["provision", "undo", plan, "--by", "李工", "--reason", "误报：实验室的 DHCP"])
+            let undone = try await lab.command(["provision", "undo", plan, "--by", "李工", "--reason", "误报：实验室的 DHCP"])
             #expect(undone.status == 0 && undone.err.contains("1 of 1 changes applied"), "\(undone)")
             #expect(try await engine.get(target, [OID(parsing: Self.ifAdminStatus4)!]).first?.value == .integer32(1))
             try await waitFor("the quarantine's alert resolved", within: 30, diagnosis: { "\(Self.quarantineAlerts(receiver))\n\(logText())" }) {

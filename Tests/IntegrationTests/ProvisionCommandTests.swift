@@ -109,36 +109,40 @@ struct ProvisionCommandTests {
                     to: security, atomically: true, encoding: .utf8)
             let database = directory.appendingPathComponent("lab.sqlite").path
             let environment = ["PROVISION_SWITCH": TestAgents.writableSwitch, "EDUNET_DB": database]
-            func edunet(_ arguments: [String]) throws -> EdunetTool.Outcome { try EdunetTool.run(arguments, in: directory, environment: environment) }
-            func read(_ object: String) throws -> String {
-                let got = try edunet(["snmp", "get", "127.0.0.1:\(agent.port)", object, "--community", TestAgents.writableSwitch, "--format", "json"])
+            func edunet(_ arguments: [String]) async throws -> EdunetTool.Outcome {
+                try await EdunetTool.execute(arguments, in: directory, environment: environment)
+            }
+            func read(_ object: String) async throws -> String {
+                let got = try await edunet([
+                    "snmp", "get", "127.0.0.1:\(agent.port)", object, "--community", TestAgents.writableSwitch, "--format", "json",
+                ])
                 return "\((try JSONSerialization.jsonObject(with: Data(got.stdout.utf8)) as? [String: Any])?["value"] ?? got.stderr)"
             }
-            #expect(try edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
+            #expect(try await edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
 
             // A quarantine: the station behind port 5, moved from VLAN 71 to 999.
-            let plan = try edunet(["provision", "plan", "--kind", "quarantine", "--mac", "10:60:4B:B4:FF:60"])
+            let plan = try await edunet(["provision", "plan", "--kind", "quarantine", "--mac", "10:60:4B:B4:FF:60"])
             #expect(plan.status == 0 && plan.stdout.contains("dot1qPvid.5") && plan.stdout.contains(" 71 ") && plan.stdout.contains("999"), "\(plan)")
             #expect(plan.stderr.contains("1 changes (for 2 h once applied), 0 left out"), "\(plan.stderr)")
             let id = try #require(
                 plan.stderr.range(of: #"plan (quarantine-[0-9-]+)"#, options: .regularExpression).map { String(plan.stderr[$0].dropFirst(5)) })
-            let probation = try edunet(["provision", "apply", id, "--by", "李工", "--reason", "丢失的电子书包", "--confirm-within", "10m"])
+            let probation = try await edunet(["provision", "apply", id, "--by", "李工", "--reason", "丢失的电子书包", "--confirm-within", "10m"])
             #expect(probation.status == 1 && probation.stderr.contains("--confirm-within is not for it"), "\(probation)")
-            let applied = try edunet(["provision", "apply", id, "--by", "李工", "--reason", "丢失的电子书包"])
+            let applied = try await edunet(["provision", "apply", id, "--by", "李工", "--reason", "丢失的电子书包"])
             #expect(applied.status == 0 && applied.stderr.contains("quarantined until ") && applied.stdout.contains("dot1qPvid.5"), "\(applied)")
-            #expect(try read(Self.pvid5) == "999")
-            let pending = try edunet(["provision", "history"])
+            #expect(try await read(Self.pvid5) == "999")
+            let pending = try await edunet(["provision", "history"])
             #expect(pending.stdout.contains("待定 Pending: 1") && pending.stdout.contains("\(id)  quarantine"), "\(pending.stdout)")
-            let released = try edunet(["provision", "undo", id, "--by", "李工", "--reason", "找到了"])
+            let released = try await edunet(["provision", "undo", id, "--by", "李工", "--reason", "找到了"])
             #expect(released.status == 0, "\(released)")
-            #expect(try read(Self.pvid5) == "71")
-            #expect(!(try edunet(["provision", "history"]).stdout.contains("待定 Pending")))
+            #expect(try await read(Self.pvid5) == "71")
+            #expect(!(try await edunet(["provision", "history"]).stdout.contains("待定 Pending")))
 
             // The uplink's station: nothing to plan, and why.
-            let uplink = try edunet(["provision", "plan", "--kind", "quarantine", "--mac", "00:00:0c:07:ac:32", "--format", "json"])
+            let uplink = try await edunet(["provision", "plan", "--kind", "quarantine", "--mac", "00:00:0c:07:ac:32", "--format", "json"])
             #expect(uplink.status == 0 && uplink.stdout.contains("spanning-tree root port 17") && !uplink.stdout.contains(#""id""#), "\(uplink)")
-            #expect(try edunet(["provision", "plan", "--kind", "quarantine"]).status == 64)
-            #expect(try edunet(["provision", "plan", "--kind", "quarantine", "--mac", "10:60:4b"]).stderr.contains("is not a MAC address"))
+            #expect(try await edunet(["provision", "plan", "--kind", "quarantine"]).status == 64)
+            #expect(try await edunet(["provision", "plan", "--kind", "quarantine", "--mac", "10:60:4b"]).stderr.contains("is not a MAC address"))
 
             // Unused ports: the polls found 18–20 down 40 days ago (and since); shut on probation, confirmed, undone by hand.
             let store = MeasurementStore(database: try StoreDatabase(path: database))
@@ -148,26 +152,28 @@ struct ProvisionCommandTests {
             try store.record(
                 DeviceObservations(
                     device: "xq-acc", time: Date().addingTimeInterval(-40 * 86_400), rates: [], interfaces: [down(18), down(19), down(20)]))
-            let unused = try edunet(["provision", "plan", "--kind", "unused-ports"])
+            let unused = try await edunet(["provision", "plan", "--kind", "unused-ports"])
             #expect(unused.status == 0 && unused.stderr.contains("3 changes, 0 left out"), "\(unused)")
             #expect(
                 unused.stdout.contains("ifAdminStatus.18") && unused.stdout.contains("1 (up)") && unused.stdout.contains("2 (down)"),
                 "\(unused.stdout)")
             let unusedID = try #require(
                 unused.stderr.range(of: #"plan (unused-ports-[0-9-]+)"#, options: .regularExpression).map { String(unused.stderr[$0].dropFirst(5)) })
-            let shut = try edunet(["provision", "apply", unusedID, "--by", "李工", "--reason", "等保整改", "--confirm-within", "10m"])
+            let shut = try await edunet(["provision", "apply", unusedID, "--by", "李工", "--reason", "等保整改", "--confirm-within", "10m"])
             #expect(shut.status == 0 && shut.stderr.contains("on probation: edunetd sets it back at "), "\(shut)")
-            #expect(try read(Self.admin(19)) == "2")
-            let confirmed = try edunet(["provision", "confirm", unusedID, "--by", "王工"])
+            #expect(try await read(Self.admin(19)) == "2")
+            let confirmed = try await edunet(["provision", "confirm", unusedID, "--by", "王工"])
             #expect(confirmed.status == 0 && confirmed.stderr.contains("confirmed by 王工"), "\(confirmed)")
-            #expect(try edunet(["provision", "confirm", unusedID, "--by", "王工"]).status == 1)
-            let history = try edunet(["provision", "history", "--plan", unusedID])
+            #expect(try await edunet(["provision", "confirm", unusedID, "--by", "王工"]).status == 1)
+            let history = try await edunet(["provision", "history", "--plan", unusedID])
             let change = try #require(history.stdout.split(separator: "\n").dropFirst(2).first?.split(separator: " ").first.map(String.init))
-            let one = try edunet(["provision", "undo", change, "--by", "王工", "--reason", "port 18 is the printer's"])
+            let one = try await edunet(["provision", "undo", change, "--by", "王工", "--reason", "port 18 is the printer's"])
             #expect(one.status == 0 && one.stderr.contains("1 of 1 changes applied"), "\(one)")
-            #expect(try read(Self.admin(18)) == "1" && read(Self.admin(20)) == "2")
-            #expect(try edunet(["provision", "undo", unusedID, "--by", "王工", "--reason", "tidy"]).status == 0)
-            #expect(try read(Self.admin(19)) == "1" && read(Self.admin(20)) == "1")
+            #expect(try await read(Self.admin(18)) == "1")
+            #expect(try await read(Self.admin(20)) == "2")
+            #expect(try await edunet(["provision", "undo", unusedID, "--by", "王工", "--reason", "tidy"]).status == 0)
+            #expect(try await read(Self.admin(19)) == "1")
+            #expect(try await read(Self.admin(20)) == "1")
         }
     }
 }

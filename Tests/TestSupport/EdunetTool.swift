@@ -35,17 +35,51 @@ public enum EdunetTool {
 
     /// Runs `tool` with `arguments` in `directory`, standard input from /dev/null, until it exits.
     public static func run(_ arguments: [String], tool: String = "edunet", in directory: URL, environment: [String: String] = [:]) throws -> Outcome {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out").path
-        let err = scratch.appendingPathComponent("err").path
-        let status = try TestProcess.wait(
-            try TestProcess.spawn(
-                command(arguments, tool: tool, in: directory, environment: environment) + " > \(quote(out)) 2> \(quote(err)) < /dev/null"))
-        // Read as bytes: String(contentsOfFile:) would drop a byte-order mark, which the CSV output has on purpose.
-        func text(_ path: String) -> String { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
-        return Outcome(status: status, stdout: text(out), stderr: text(err))
+        try outcome(arguments, tool: tool, in: directory, environment: environment) { pid in try TestProcess.wait(pid) }
+    }
+
+    /// `run`, waiting by sleeping between looks rather than in waitpid: a test that runs many commands must not hold one
+    /// of the few threads the tests share (an in-process server of another test would wait on it).
+    public static func execute(_ arguments: [String], tool: String = "edunet", in directory: URL, environment: [String: String] = [:]) async throws
+        -> Outcome
+    {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let pid = try TestProcess.spawn(scratch.command(command(arguments, tool: tool, in: directory, environment: environment)))
+        var status = TestProcess.status(ifExited: pid)
+        while status == nil {
+            try await Task.sleep(for: .milliseconds(20))
+            status = TestProcess.status(ifExited: pid)
+        }
+        return scratch.outcome(status ?? -1)
+    }
+
+    private static func outcome(_ arguments: [String], tool: String, in directory: URL, environment: [String: String], wait: (pid_t) throws -> Int32)
+        throws -> Outcome
+    {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let status = try wait(try TestProcess.spawn(scratch.command(command(arguments, tool: tool, in: directory, environment: environment))))
+        return scratch.outcome(status)
+    }
+
+    /// Where a command's output goes, and what is read back from there.
+    private struct Scratch {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-run-\(UUID().uuidString)")
+        var out: String { folder.appendingPathComponent("out").path }
+        var err: String { folder.appendingPathComponent("err").path }
+
+        init() throws { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+
+        func command(_ command: String) -> String { command + " > \(quote(out)) 2> \(quote(err)) < /dev/null" }
+
+        /// Read as bytes: String(contentsOfFile:) would drop a byte-order mark, which the CSV output has on purpose.
+        func outcome(_ status: Int32) -> Outcome {
+            func text(_ path: String) -> String { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+            return Outcome(status: status, stdout: text(out), stderr: text(err))
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: folder) }
     }
 
     /// `cd DIRECTORY && NAME='value'… exec TOOL 'argument'…`, every word quoted for the shell.
