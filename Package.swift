@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Model", "Store", "Compliance", .product(name: "Hummingbird", package: "hummingbird"),
+                "Model", "Store", "Compliance", "Pool", "Provisioning", "Monitor", "SNMP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("openapi.json")]),
@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "DaemonHTTP", "Alerting", "Compliance", "Model", "Store", "TestSupport",
+                "API", "DaemonHTTP", "Alerting", "Compliance", "Model", "Pool", "SNMP", "Store", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
             ]),

@@ -74,7 +74,10 @@ public struct Daemon: Sendable {
             city: city, store: ProvisioningStore(database: database), engine: factory.engine, monitor: monitor, logger: logger)
         let inForce = ConfigurationInForce(city)
         let api: APIService
-        do { api = try APIService.make(database: database, path: settings.database, configuration: inForce) } catch {
+        do {
+            api = try APIService.make(
+                database: database, path: settings.database, configuration: inForce, engine: factory.engine, perMinute: settings.apiRequestsPerMinute)
+        } catch {
             await factory.engine.shutdown()
             throw DaemonError(.database, error.description)
         }

@@ -24,6 +24,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// `http.tls`: serve HTTPS with this certificate chain and key (PEM files, paths relative to the file), for an
     /// address beyond loopback; plain HTTP when unset.
     public var httpTLS: TLSFiles?
+    /// `http.api_requests_per_minute`: how many API requests a token may make a minute before it is told to come back
+    /// (429 with `Retry-After`).
+    public var apiRequestsPerMinute = 600
     /// The UDP port SNMP traps are received on (unprivileged by default so that tests need no root), and the address
     /// (loopback by default; `0.0.0.0` to hear the network). Port 0 turns the listener off.
     public var trapPort: Int = 1162
@@ -77,7 +80,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
             if let v = m["policies"]?.string("policies") { result.policies = resolved(v) }
             if let v = m["log_level"]?.choice("log_level", of: LogLevel.self) { result.logLevel = v.rawValue }
             if let v = m["retention_days"]?.int("retention_days", in: 1...3650) { result.retentionDays = v }
-            if let http = m["http"]?.mapping("`http`", keys: ["listen", "tls"]) {
+            if let http = m["http"]?.mapping("`http`", keys: ["listen", "tls", "api_requests_per_minute"]) {
+                if let v = http["api_requests_per_minute"]?.int("http.api_requests_per_minute", in: 1...1_000_000) { result.apiRequestsPerMinute = v }
                 if let listen = http["listen"], let text = listen.string("http.listen") {
                     if let (host, port) = Self.hostAndPort(text) {
                         (result.httpHost, result.httpPort) = (host, port)

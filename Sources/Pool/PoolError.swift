@@ -20,10 +20,14 @@ public struct PoolError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// The request's field at fault (`tenant`, `site`, `service`, `resources`), for a request that names what does
+    /// not exist or asks for nothing.
+    public let field: String?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, field: String? = nil) {
         self.code = code
         self.message = message
+        self.field = field
     }
 
     init(_ error: StoreError) { self.init(error.code == .notFound ? .notFound : .store, error.message) }

@@ -58,22 +58,24 @@ public struct PoolRegister: Sendable {
 
     /// The request's names checked against the inventory, with a did-you-mean where one is close.
     public func validate(_ request: Request) throws(PoolError) {
-        func unknown(_ what: String, _ value: String, among names: some Sequence<String>, list: String) -> PoolError {
+        func unknown(_ field: String, _ what: String, _ value: String, among names: some Sequence<String>, list: String) -> PoolError {
             let suggestion = Suggestion.closest(to: value, among: names).map { "; did you mean `\($0)`?" } ?? ""
-            return PoolError(.notFound, "no \(what) `\(value)`\(suggestion) (\(list))")
+            return PoolError(.notFound, "no \(what) `\(value)`\(suggestion) (\(list))", field: field)
         }
         guard tenants[request.tenant] != nil else {
-            throw unknown("tenant", request.tenant, among: tenants.keys, list: "a tenant is a school, a county or a platform of cloud.yaml")
+            throw unknown("tenant", "tenant", request.tenant, among: tenants.keys, list: "a tenant is a school, a county or a platform of cloud.yaml")
         }
         if let site = request.site, !pool.sites.contains(where: { $0.id == site }) {
-            throw unknown("cloud site", site, among: pool.sites.map(\.id), list: "sites: " + pool.sites.map(\.id).joined(separator: ", "))
+            throw unknown("site", "cloud site", site, among: pool.sites.map(\.id), list: "sites: " + pool.sites.map(\.id).joined(separator: ", "))
         }
         if let service = request.service, !pool.services.contains(where: { $0.id == service }) {
             throw unknown(
-                "cloud service", service, among: pool.services.map(\.id), list: "services: " + pool.services.map(\.id).joined(separator: ", "))
+                "service", "cloud service", service, among: pool.services.map(\.id),
+                list: "services: " + pool.services.map(\.id).joined(separator: ", "))
         }
         guard request.resources.vcpus > 0 || request.resources.memory.bytes > 0 || request.resources.storage.bytes > 0 else {
-            throw PoolError(.invalidRequest, "the allocation asks for nothing: give --vcpus, --memory or --storage")
+            throw PoolError(
+                .invalidRequest, "the allocation asks for nothing: give vcpus, memory or storage (--vcpus, --memory, --storage)", field: "vcpus")
         }
     }
 

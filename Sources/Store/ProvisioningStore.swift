@@ -29,14 +29,22 @@ public final class ProvisioningStore: Sendable {
         try storedPlan(id)?.changes
     }
 
-    /// A stored plan's kind and changes; nil when there is no such plan.
-    public func storedPlan(_ id: String) throws(StoreError) -> (kind: String, changes: [ProvisioningChange])? {
+    /// A stored plan; nil when there is no such plan.
+    public func storedPlan(_ id: String) throws(StoreError) -> ProvisioningPlan? {
         try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT kind, changes FROM provisioning_plans WHERE id = ?", arguments: [id]) else {
-                return nil
-            }
-            return (row["kind"], try JSONDecoder().decode([ProvisioningChange].self, from: row["changes"] as Data))
+            try Row.fetchOne(db, sql: "SELECT * FROM provisioning_plans WHERE id = ?", arguments: [id]).map(Self.plan)
         }
+    }
+
+    /// Every stored plan, by id.
+    public func plans() throws(StoreError) -> [ProvisioningPlan] {
+        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM provisioning_plans ORDER BY id").map(Self.plan) }
+    }
+
+    private static func plan(_ row: Row) throws -> ProvisioningPlan {
+        ProvisioningPlan(
+            id: row["id"], kind: row["kind"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            changes: try JSONDecoder().decode([ProvisioningChange].self, from: row["changes"] as Data))
     }
 
     /// Appends to the audit log, in one transaction; the entries with their ids.

@@ -54,13 +54,7 @@ struct ProvisionCommand: ParsableCommand {
                 Exit status: 0 the plan was printed (with or without changes); 1 an unknown id or MAC; 3 the database \
                 could not be opened.
                 """)
-        enum Kind: String, ExpressibleByArgument, CaseIterable {
-            case alias
-            case unusedPorts = "unused-ports"
-            case quarantine
-        }
-
-        @Option(help: "What to plan: alias, unused-ports or quarantine.") var kind: Kind = .alias
+        @Option(help: "What to plan: alias, unused-ports or quarantine.") var kind: PlanMaker.Kind = .alias
         @Option(help: "For --kind quarantine: the station's MAC address (00:0c:29:aa:bb:cc).") var mac: String?
         @OptionGroup var scope: DeviceScopeOptions
         @Option(help: "Output format: table or json.") var format: OutputFormat = .table
@@ -78,49 +72,21 @@ struct ProvisionCommand: ParsableCommand {
         func execute() async throws {
             let db = try database.openDatabase()
             let configuration = try InventoryStore(database: db).currentConfiguration()
-            let inventory = configuration.inventory
-            let includes = try scope.selection(in: inventory)
-            let security = configuration.policies.security
-            let quarantine = security.quarantine ?? QuarantinePolicy()
-            let safety = PortSafety(inventory: inventory, maxStationsPerPort: quarantine.maxStationsPerPort)
-            let surveyor = PortSurveyor(engine: SNMPEngine(), inventory: inventory)
-            func survey(_ devices: [Device]) async -> [String: Result<SwitchPorts, SurveyFailure>] {
-                guard !devices.isEmpty else { return [:] }
-                Terminal.error("reading the bridge and address tables of \(devices.count) \(devices.count == 1 ? "switch" : "switches") …")
-                return await surveyor.survey(devices)
-            }
-            let changes: [ProvisioningChange]
-            let refusals: [ProvisioningRefusal]
-            switch kind {
-            case .alias:
-                (changes, refusals) = AliasPlanner.plan(
-                    inventory: inventory, interfaces: try MeasurementStore(database: db).allInterfaces(), includes: includes)
-            case .unusedPorts:
-                let candidates = UnusedPortPlanner.candidates(
-                    inventory: inventory, interfaces: try MeasurementStore(database: db).allInterfaces(),
-                    downSince: try PostureStore(database: db).downSince(), posture: security.posture ?? PosturePolicy(), now: Date(),
-                    includes: includes)
-                let tables = await survey(candidates.filter { $0.device.snmpWriteProfile != nil }.map(\.device))
-                (changes, refusals) = UnusedPortPlanner.plan(candidates: candidates, tables: tables, safety: safety)
-            case .quarantine:
-                let switches = inventory.devices.filter { [.accessSwitch, .coreSwitch].contains($0.role) && $0.management != nil && includes($0) }
-                (changes, refusals) = QuarantinePlanner.plan(
-                    mac: MACAddress(parsing: mac ?? "")!, devices: switches, tables: await survey(switches), safety: safety, policy: quarantine)
-            }
-            let id = changes.isEmpty ? nil : try ProvisioningStore(database: db).save(kind: kind.rawValue, changes: changes, at: Date())
-            if format == .json {
-                struct Document: Encodable {
-                    let id: String?
-                    let kind: String
-                    let changes: [ProvisioningChange]
-                    let refusals: [ProvisioningRefusal]
+            let includes = try scope.selection(in: configuration.inventory)
+            let request: PlanMaker.Request =
+                switch kind {
+                case .alias: .alias
+                case .unusedPorts: .unusedPorts
+                case .quarantine: .quarantine(station: MACAddress(parsing: mac ?? "")!)
                 }
-                Terminal.print(
-                    String(
-                        decoding: try JSONDocument.encode(
-                            schema: "edunet.provision.plan/v1", key: "plan",
-                            Document(id: id, kind: kind.rawValue, changes: changes, refusals: refusals)),
-                        as: UTF8.self))
+            let plan = try await PlanMaker(configuration: configuration, database: db, engine: SNMPEngine()).make(
+                request, includes: includes, at: Date()
+            ) { count in
+                Terminal.error("reading the bridge and address tables of \(count) \(count == 1 ? "switch" : "switches") …")
+            }
+            let (id, changes, refusals) = (plan.id, plan.changes, plan.refusals)
+            if format == .json {
+                Terminal.print(String(decoding: try JSONDocument.encode(schema: "edunet.provision.plan/v1", key: "plan", plan), as: UTF8.self))
                 return
             }
             Terminal.print(
@@ -141,6 +107,7 @@ struct ProvisionCommand: ParsableCommand {
                             rows: refusals.map { [$0.device, $0.interface, $0.reason] }
                         ).render())
             }
+            let quarantine = configuration.policies.security.quarantine ?? QuarantinePolicy()
             let period = kind == .quarantine ? " (for \(Self.hours(quarantine.periodHours)) once applied)" : ""
             Terminal.error(
                 "\(changes.count) changes\(period), \(refusals.count) left out; nothing was written"
@@ -213,17 +180,15 @@ struct ProvisionCommand: ParsableCommand {
 
         func run() async throws {
             try await options.run { applier, configuration throws(StoreError) in
-                var deadline: (ProvisioningDeadline.Kind, Double)? = confirmWithin.flatMap(WindowOptions.seconds).map { (.probation, $0) }
-                if try applier.store.storedPlan(plan)?.kind == Plan.Kind.quarantine.rawValue {
-                    guard deadline == nil else {
-                        throw StoreError(.conflict, "a quarantine is released at the end of its period; --confirm-within is not for it")
-                    }
-                    deadline = (.quarantine, (configuration.policies.security.quarantine ?? QuarantinePolicy()).periodHours * 3_600)
-                }
-                let entries = try await applier.apply(plan: plan, by: options.by, why: options.reason, deadline: deadline)
-                if let deadline, let due = try applier.store.deadline(plan: plan)?.due, entries.contains(where: { $0.result == "applied" }) {
+                let entries = try await applier.apply(
+                    plan: plan, by: options.by, why: options.reason, confirmWithin: confirmWithin.flatMap(WindowOptions.seconds),
+                    quarantine: configuration.policies.security.quarantine ?? QuarantinePolicy())
+                if let deadline = try applier.store.deadline(plan: plan), deadline.settledAt == nil,
+                    entries.contains(where: { $0.result == "applied" })
+                {
+                    let due = deadline.due
                     Terminal.error(
-                        deadline.0 == .probation
+                        deadline.kind == .probation
                             ? "on probation: edunetd sets it back at \(CityTime.minute(due)) unless `edunet provision confirm \(plan) --by NAME` comes first"
                             : "quarantined until \(CityTime.minute(due)), when edunetd releases it; `edunet provision undo \(plan)` releases it now")
                 }
@@ -338,3 +303,5 @@ struct ProvisionCommand: ParsableCommand {
         }
     }
 }
+
+extension PlanMaker.Kind: ExpressibleByArgument {}

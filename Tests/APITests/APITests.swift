@@ -7,7 +7,9 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Model
+import Pool
 import Prometheus
+import SNMP
 import Store
 import TestSupport
 import Testing
@@ -18,21 +20,30 @@ import Testing
 @Suite("The HTTP API")
 struct APITests {
     /// A city of two counties' objects (the compliance fixture: schools s1 and v1 in Yongning, Helan's aggregation
-    /// switch), an alert in each county, and tokens of every kind.
+    /// switch) with a compute pool of two sites, an alert in each county, an allocation and a plan of Yongning's, and
+    /// tokens of every kind.
     final class City: Sendable {
         let fixture: ComplianceFixture
+        let configuration: CityConfiguration
         let database: StoreDatabase
+        let engine = SNMPEngine()
         let path: String
         let key: TokenKey
         let now = Date(timeIntervalSince1970: 1_796_000_000)
         let yongningAlert: Int64
         let helanAlert: Int64
         let yongningSilence: Int64
+        let yongningAllocation: Int64
+        let yongningPlan: String
         /// name → token
         let tokens: [String: String]
 
         init() async throws {
             fixture = try ComplianceFixture()
+            let inventory = fixture.directory.appendingPathComponent("inventory")
+            try Self.cloud.write(to: inventory.appendingPathComponent("cloud.yaml"), atomically: true, encoding: .utf8)
+            configuration = try ConfigurationLoader.load(
+                inventoryDirectory: inventory.path, policiesDirectory: TestAgents.root.appendingPathComponent("policies").path)
             database = fixture.store.database
             path = fixture.directory.appendingPathComponent("city.sqlite").path
             key = try TokenKey.beside(database: path, create: true)
@@ -50,12 +61,23 @@ struct APITests {
                 Silence(
                     kind: .maintenance, matchers: ["county": "yongning"], startsAt: now, endsAt: now.addingTimeInterval(3600), author: "李工",
                     reason: "维护", createdAt: now))
+            yongningAllocation = try PoolRegister(store: PoolStore(database: database), measurements: fixture.store, configuration: configuration)
+                .allocate(
+                    PoolRegister.Request(
+                        tenant: "s1", name: "录播", service: nil, site: nil,
+                        resources: Resources(vcpus: 8, memory: .gibibytes(32), storage: .tebibytes(1))),
+                    force: false, by: "李工", why: "录播系统", at: now
+                ).0.id
+            yongningPlan = try ProvisioningStore(database: database).save(
+                kind: "alias",
+                changes: [ProvisioningChange(device: "s1-core", interface: "U1", object: "1.3.6.1.2.1.31.1.1.1.18.1", current: nil, new: "s1-up")],
+                at: now)
             var random = SplitMix(seed: 7)
             var made: [String: String] = [:]
             let store = APITokenStore(database: database)
             for (name, scope, counties, expires) in [
-                ("city-read", APIScope.read, [String](), nil as Date?), ("city-operate", .operate, [], nil),
-                ("helan-operate", .operate, ["helan"], nil),
+                ("city-read", APIScope.read, [String](), nil as Date?), ("city-operate", .operate, [], nil), ("city-admin", .admin, [], nil),
+                ("helan-operate", .operate, ["helan"], nil), ("helan-admin", .admin, ["helan"], nil),
                 ("yongning-read", .read, ["yongning"], nil), ("expired", .admin, [], now.addingTimeInterval(-1)), ("revoked", .admin, [], nil),
             ] {
                 let secret = TokenCodec.generate(using: &random)
@@ -68,11 +90,54 @@ struct APITests {
             tokens = made
         }
 
-        func application() throws -> some ApplicationProtocol {
-            let configuration = fixture.configuration
+        /// The compute pool: two sites of one 96-vCPU host each, and the city's platform as a tenant.
+        static let cloud = """
+            compute_pool:
+              sites:
+                - {id: cloud-a, name: 教育云A, node: city-core-a}
+                - {id: cloud-b, name: 教育云B, node: city-core-b}
+              hosts:
+                - {id: a1, site: cloud-a, device: host-a1, vcpus: 96, memory_gib: 768, storage_tib: 46.0}
+                - {id: b1, site: cloud-b, device: host-b1, vcpus: 96, memory_gib: 768, storage_tib: 46.0}
+              platforms:
+                - {id: city-platform, name: 市智慧教育平台}
+            devices:
+              - {id: host-a1, name: 云主机A1, role: server, node: city-core-a, management: {address: 127.2.1.1}, snmp_profile: v2}
+              - {id: host-b1, name: 云主机B1, role: server, node: city-core-b, management: {address: 127.2.1.2}, snmp_profile: v2}
+
+            """
+
+        /// For an operation of the document: the id of Yongning's object its path names, the body of a write that names
+        /// Yongning's things, and what Helan's token must get (nil: 200, with nothing of Yongning's in it).
+        func yongningObject(_ path: String, _ method: HTTPRequest.Method) -> (id: String, body: String?, helan: (HTTPResponse.Status, String?)?) {
+            let id =
+                switch path.split(separator: "/").first {
+                case "schools": "s1"
+                case "devices": "s1-core"
+                case "links": "s1-up"
+                case "silences": String(yongningSilence)
+                case "pool": String(yongningAllocation)
+                case "provisioning": yongningPlan
+                default: String(yongningAlert)
+                }
+            let reason = #""reason":"x""#
+            switch (method, path) {
+            case (.post, "/silences"): return (id, #"{"matchers":{"county":"yongning"},"hours":1,\#(reason)}"#, (.badRequest, "matchers"))
+            case (.post, "/pool/allocations"): return (id, #"{"tenant":"s1","vcpus":1,\#(reason)}"#, (.notFound, "tenant"))
+            case (.post, "/provisioning/plans"): return (id, #"{"kind":"alias","school":"s1"}"#, (.notFound, "school"))
+            case (.post, _) where path.hasSuffix("/confirm"): return (id, nil, (.notFound, nil))
+            case (.post, _): return (id, path.hasSuffix("/ack") ? nil : "{\(reason)}", (.notFound, nil))
+            case (_, _) where path.contains("{id}"): return (id, nil, (.notFound, nil))
+            default: return (id, nil, nil)
+            }
+        }
+
+        /// The API over `configuration` (the city's, unless a test gives its own).
+        func application(configuration: CityConfiguration? = nil) throws -> some ApplicationProtocol {
+            let configuration = configuration ?? self.configuration
             let now = self.now
             let api = APIService(
-                routes: APIRoutes(configuration: { configuration }, database: database) { now },
+                routes: APIRoutes(configuration: { configuration }, database: database, engine: engine) { now },
                 authenticator: TokenAuthenticator(store: APITokenStore(database: database), key: key, limiter: RateLimiter(perMinute: 600)) { now })
             return try DaemonHTTPServer(host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry(), api: api) { (true, "ok") }.application()
         }
@@ -105,7 +170,8 @@ struct APITests {
         #expect(!TokenCodec.isWellFormed("ghp_" + token.dropFirst(4)))
         let city = try await City()
         let stored = try APITokenStore(database: city.database).tokens()
-        #expect(stored.map(\.name) == ["city-operate", "city-read", "expired", "helan-operate", "revoked", "yongning-read"])
+        #expect(
+            stored.map(\.name) == ["city-admin", "city-operate", "city-read", "expired", "helan-admin", "helan-operate", "revoked", "yongning-read"])
         #expect(stored.allSatisfy { $0.hint.hasPrefix("edn_") && $0.hint.count == 9 })
         let file = try String(contentsOfFile: city.path, encoding: .isoLatin1)
         #expect(city.tokens.values.allSatisfy { !file.contains($0) }, "no token is in the database file")
@@ -118,7 +184,7 @@ struct APITests {
         let routes = APIRoutes.operations.map { "\($0.method.rawValue) \($0.path) \($0.scope.rawValue)" }.sorted()
         let documented = OpenAPIDocument.operations().map { "\($0.method) \($0.path) \($0.scope)" }.sorted()
         #expect(routes == documented)
-        #expect(routes.count == 18)
+        #expect(routes.count == 29)
     }
 
     @Test func everyOperationRefusesWhatItMustAndACountyTokenSeesItsCountyOnly() async throws {
@@ -128,25 +194,13 @@ struct APITests {
             let operations = OpenAPIDocument.operations()
             #expect(!operations.isEmpty)
             for operation in operations {
-                // Yongning's object, wherever the path names one.
-                let id =
-                    operation.path.hasPrefix("/schools")
-                    ? "s1"
-                    : operation.path.hasPrefix("/devices")
-                        ? "s1-core"
-                        : operation.path.hasPrefix("/links")
-                            ? "s1-up"
-                            : operation.path.hasPrefix("/silences") ? String(city.yongningSilence) : String(city.yongningAlert)
-                let uri = "/api/v1" + operation.path.replacingOccurrences(of: "{id}", with: id)
                 let method = HTTPRequest.Method(operation.method)!
-                // The one operation with a body: a silence of Yongning's alerts.
-                let body =
-                    operation.path == "/silences" && method == .post
-                    ? ByteBuffer(string: #"{"matchers":{"county":"yongning"},"hours":1,"reason":"x"}"#) : nil
+                let (id, body, helanAnswer) = city.yongningObject(operation.path, method)
+                let uri = "/api/v1" + operation.path.replacingOccurrences(of: "{id}", with: id)
                 func call(_ token: String?) async throws -> TestResponse {
                     var headers: HTTPFields = token.map { [.authorization: "Bearer \($0)"] } ?? [:]
                     if body != nil { headers[.contentType] = "application/json" }
-                    return try await client.execute(uri: uri, method: method, headers: headers, body: body)
+                    return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
                 }
                 let what = "\(operation.method) \(uri)"
                 for (token, why) in [
@@ -157,13 +211,16 @@ struct APITests {
                     #expect(answer.headers[.contentType] == "application/problem+json" && answer.headers[.wwwAuthenticate] != nil, "\(what)")
                 }
                 let read = try await call(city.tokens["city-read"])
-                #expect(read.status == (operation.scope == "read" ? .ok : .forbidden), "\(what) with a read token")
-                let helan = try await call(city.tokens["helan-operate"])
-                if operation.path.contains("{id}") {
-                    #expect(helan.status == .notFound, "\(what) with Helan's token: \(Self.body(helan))")
-                } else if body != nil {
+                #expect(read.status == (operation.scope == "read" ? .ok : .forbidden), "\(what) with a read token: \(Self.body(read))")
+                if operation.scope == "admin" {
+                    let operate = try await call(city.tokens["city-operate"])
+                    #expect(operate.status == .forbidden, "\(what) with an operate token")
+                }
+                // Helan's token of the scope the operation needs, on Yongning's object or with Yongning's names.
+                let helan = try await call(city.tokens[operation.scope == "admin" ? "helan-admin" : "helan-operate"])
+                if let (status, field) = helanAnswer {
                     #expect(
-                        helan.status == .badRequest && Self.body(helan).contains("\"field\":\"matchers\""),
+                        helan.status == status && (field == nil || Self.body(helan).contains("\"field\":\"\(field!)\"")),
                         "\(what) with Helan's token: \(Self.body(helan))")
                 } else {
                     #expect(helan.status == .ok && !Self.body(helan).contains("\"s1"), "\(what) with Helan's token: \(Self.body(helan))")
@@ -172,6 +229,10 @@ struct APITests {
             // Nothing changed: Yongning's alert is not acknowledged, its silence is the only one and in force.
             #expect(try AlertStore(database: city.database).alert(String(city.yongningAlert)).acknowledgedBy == nil)
             #expect(try AlertStore(database: city.database).silences(at: city.now).map(\.id) == [city.yongningSilence])
+            #expect(try PoolStore(database: city.database).allocations(released: true).map(\.id) == [city.yongningAllocation])
+            #expect(try PoolStore(database: city.database).allocations(released: false).map(\.id) == [city.yongningAllocation])
+            #expect(try ProvisioningStore(database: city.database).plans().map(\.id) == [city.yongningPlan])
+            #expect(try ProvisioningStore(database: city.database).audit().isEmpty)
 
             // What each county's token sees.
             let helanDevices = try await client.execute(
@@ -254,9 +315,9 @@ struct APITests {
 
     @Test func aTokenOverItsRateIsToldWhenToComeBack() async throws {
         let city = try await City()
-        let configuration = city.fixture.configuration
+        let configuration = city.configuration
         let api = APIService(
-            routes: APIRoutes(configuration: { configuration }, database: city.database),
+            routes: APIRoutes(configuration: { configuration }, database: city.database, engine: SNMPEngine()),
             authenticator: TokenAuthenticator(store: APITokenStore(database: city.database), key: city.key, limiter: RateLimiter(perMinute: 2)) {
                 city.now
             })
@@ -274,6 +335,24 @@ struct APITests {
 }
 
 extension APITests {
+    @Test func accessPointsWithWhatTheirControllerReported() async throws {
+        let city = try await City()
+        try city.fixture.accessPoints(["s1-ap01": [true, false], "v1-ap01": [true, true]])
+        let app = try city.application()
+        try await app.test(.live) { client in
+            let yongning = try await client.execute(
+                uri: "/api/v1/access-points?school=s1", method: .get, headers: [.authorization: "Bearer \(city.tokens["yongning-read"]!)"])
+            let items = try #require(
+                (try JSONSerialization.jsonObject(with: Data(buffer: yongning.body)) as? [String: Any])?["items"] as? [[String: Any]])
+            #expect(items.map { $0["id"] as? String } == ["s1-ap01", "s1-ap02"])
+            #expect(items.map { $0["state"] as? String } == ["down", "not reported"])
+            #expect(items.first?["upShare"] as? Double == 0.5 && items.first?["areas"] as? [String] == ["teaching:教学楼"], "\(items)")
+            let helan = try await client.execute(
+                uri: "/api/v1/access-points", method: .get, headers: [.authorization: "Bearer \(city.tokens["helan-operate"]!)"])
+            #expect(Self.body(helan) == #"{"items":[]}"#)
+        }
+    }
+
     @Test func theDocumentListsEveryRuleTheFindingsTake() throws {
         let document = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.data) as? [String: Any])
         let findings = ((document["paths"] as? [String: Any])?["/findings"] as? [String: Any])?["get"] as? [String: Any]
@@ -382,10 +461,10 @@ struct DashboardTests {
     @Test func theLandingPageIsDrawnByHeadlessChromium() async throws {
         let city = try await APITests.City()
         let token = APIToken(name: "city-read", hint: "edn_…", scope: .read, counties: [], createdAt: city.now, expiresAt: nil)
-        let findings = try ComplianceEvaluator(configuration: city.fixture.configuration, store: city.fixture.store)
+        let findings = try ComplianceEvaluator(configuration: city.configuration, store: city.fixture.store)
             .evaluate(from: city.now.addingTimeInterval(-86_400), to: city.now)
         let page = LandingPage(
-            token: token, inventory: city.fixture.configuration.inventory, findings: findings,
+            token: token, inventory: city.configuration.inventory, findings: findings,
             alerts: try AlertStore(database: city.database).alerts(),
             english: false, now: city.now
         ).render()

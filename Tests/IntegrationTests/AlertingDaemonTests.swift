@@ -67,12 +67,13 @@ struct AlertingDaemonTests {
             delivery: {initial_backoff_seconds: 0.2, max_backoff_seconds: 0.5}
 
             """.write(to: directory.appendingPathComponent("policies/alerting.yaml"), atomically: true, encoding: .utf8)
+            // The API takes far more than a person's 600 requests a minute a token: schemathesis sends thousands.
             try """
             database: lab.sqlite
             inventory: inventory
             policies: policies
             poll: {interval_seconds: 1, timeout_seconds: 0.2, retries: 0}
-            http: {listen: "127.0.0.1:0"}
+            http: {listen: "127.0.0.1:0", api_requests_per_minute: 1000000}
             traps: {port: \(trapPort), community: {env: LAB_TRAP_COMMUNITY}}
             alerts: {tick_seconds: 0.1, evaluate_seconds: 1}
             \(capture.map { "capture: {interfaces: [\($0.interfaces.joined(separator: ", "))], filter: \"\($0.filter)\"}" } ?? "")

@@ -2,6 +2,7 @@ import Compliance
 import Foundation
 import Model
 import Reports
+import SNMP
 import Store
 
 /// The city as one token may see it: the one place where a county-scoped token is held to its counties, below every
@@ -14,8 +15,20 @@ public struct CityView: Sendable {
     let database: StoreDatabase
     let now: Date
     let cache: FindingsCache
+    /// The daemon's SNMP engine: plans read the switches' tables with it and are applied through it.
+    let engine: SNMPEngine
 
     var inventory: Inventory { configuration.inventory }
+    var evaluator: ComplianceEvaluator { ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database)) }
+
+    /// Records a write in the API's audit log, in the token's name.
+    func audit(method: String, path: String, status: Int, detail: String) throws(Problem) {
+        do {
+            try APITokenStore(database: database).audit(token: token.name, at: now, method: method, path: path, status: status, detail: detail)
+        } catch {
+            throw Problem(.serviceUnavailable, "done, but the API's audit log could not be written: \(error.message)")
+        }
+    }
 
     public func counties() -> [County] { inventory.counties.filter { token.admits(county: $0.id) } }
 
@@ -79,14 +92,10 @@ public struct CityView: Sendable {
     /// Acknowledges an alert the token may see, in the token's name; recorded in the API's audit log.
     public func acknowledge(_ id: String, path: String) throws(Problem) -> Alert {
         let alert = try alert(id)
-        do {
-            try AlertStore(database: database).acknowledge(alert.id, by: token.name, at: now)
-            try APITokenStore(database: database).audit(
-                token: token.name, at: now, method: "POST", path: path, status: 200,
-                detail: "acknowledged alert \(alert.id) (\(alert.rule) \(alert.subject))")
-        } catch {
+        do { try AlertStore(database: database).acknowledge(alert.id, by: token.name, at: now) } catch {
             throw Problem(.serviceUnavailable, "the acknowledgement could not be stored: \(error.message)")
         }
+        try audit(method: "POST", path: path, status: 200, detail: "acknowledged alert \(alert.id) (\(alert.rule) \(alert.subject))")
         var acknowledged = alert
         acknowledged.acknowledgedBy = token.name
         acknowledged.acknowledgedAt = now
@@ -116,8 +125,7 @@ public struct CityView: Sendable {
     /// The link's downstream utilisation over the last `hours`, for its chart; nil without a capacity or samples.
     public func series(_ link: Link, hours: Double) throws(Problem) -> UtilisationSeries? {
         do {
-            return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database))
-                .series(link, .downstream, from: now.addingTimeInterval(-hours * 3600), to: now)
+            return try evaluator.series(link, .downstream, from: now.addingTimeInterval(-hours * 3600), to: now)
         } catch {
             throw Problem(.serviceUnavailable, "the rates could not be read: \(error.message)")
         }
@@ -150,8 +158,7 @@ public struct CityView: Sendable {
             throw Problem(.badRequest, "this token sees \(token.counties.count) counties: name one with `county`", field: "county")
         }
         do {
-            return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database))
-                .report(from: now.addingTimeInterval(-hours * 3600), to: now)
+            return try evaluator.report(from: now.addingTimeInterval(-hours * 3600), to: now)
                 .filtered(county: chosen, school: nil, rules: nil, title: .bandwidth, inventory: inventory)
         } catch {
             throw Problem(.serviceUnavailable, "the report could not be made: \(error)")
@@ -180,49 +187,33 @@ public struct CityView: Sendable {
         var silence = Silence(
             kind: .silence, matchers: matchers, startsAt: now, endsAt: now.addingTimeInterval(hours * 3600), author: token.name, reason: reason,
             createdAt: now)
-        do {
-            silence.id = try AlertStore(database: database).add(silence)
-            try APITokenStore(database: database).audit(
-                token: token.name, at: now, method: "POST", path: path, status: 201,
-                detail:
-                    "silence \(silence.id) for \(hours) h: \(matchers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
-            )
-        } catch {
+        do { silence.id = try AlertStore(database: database).add(silence) } catch {
             throw Problem(.serviceUnavailable, "the silence could not be stored: \(error.message)")
         }
+        try audit(
+            method: "POST", path: path, status: 201,
+            detail:
+                "silence \(silence.id) for \(hours) h: \(matchers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
         return silence
     }
 
     /// Ends a silence the token may see, now.
     public func unsilence(_ id: String, path: String) throws(Problem) {
         guard let number = Int64(id), let silence = try silences().first(where: { $0.id == number }) else { throw Problem.notFound("silence", id) }
-        do {
-            _ = try AlertStore(database: database).expireSilence(silence.id, at: now)
-            try APITokenStore(database: database).audit(
-                token: token.name, at: now, method: "DELETE", path: path, status: 204, detail: "ended silence \(silence.id)")
-        } catch {
+        do { _ = try AlertStore(database: database).expireSilence(silence.id, at: now) } catch {
             throw Problem(.serviceUnavailable, "the silence could not be ended: \(error.message)")
         }
+        try audit(method: "DELETE", path: path, status: 204, detail: "ended silence \(silence.id)")
     }
 
     /// Each of the token's schools' e-book terminals as of now, with their planning figures, by school.
     public func fleet() throws(Problem) -> [String: FleetCounts] {
         let admitted = Set(schools().map(\.id))
         do {
-            return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database)).fleetCounts(at: now)
+            return try evaluator.fleetCounts(at: now)
                 .filter { admitted.contains($0.key) }
         } catch {
             throw Problem(.serviceUnavailable, "the fleet register could not be read: \(error.message)")
-        }
-    }
-
-    /// The provisioning audit log's lines on the token's devices, oldest first.
-    public func provisioningHistory() throws(Problem) -> [ProvisioningAuditEntry] {
-        let countyOf = inventory.countyOfDevice
-        do {
-            return try ProvisioningStore(database: database).audit().filter { token.admits(county: countyOf[$0.device]) }
-        } catch {
-            throw Problem(.serviceUnavailable, "the provisioning audit log could not be read: \(error.message)")
         }
     }
 }

@@ -2,7 +2,10 @@ import Crypto
 import Foundation
 import Hummingbird
 import Model
+import Pool
+import Provisioning
 import Reports
+import SNMP
 import Store
 
 /// The API's operations, one table: each is a method, a path as the OpenAPI document writes it, the scope it needs and
@@ -23,16 +26,19 @@ public struct APIRoutes: Sendable {
     /// Where the API reads the city: the configuration in force and the database.
     let configuration: @Sendable () async throws -> CityConfiguration
     let database: StoreDatabase
+    /// The SNMP engine plans are surveyed and applied through (the daemon's own).
+    let engine: SNMPEngine
     let now: @Sendable () -> Date
     /// The city's findings, judged at most once a minute for every token alike.
     let cache = FindingsCache(seconds: 60)
 
     public init(
-        configuration: @escaping @Sendable () async throws -> CityConfiguration, database: StoreDatabase,
+        configuration: @escaping @Sendable () async throws -> CityConfiguration, database: StoreDatabase, engine: SNMPEngine,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.configuration = configuration
         self.database = database
+        self.engine = engine
         self.now = now
     }
 
@@ -64,6 +70,49 @@ public struct APIRoutes: Sendable {
             }
         },
         Operation(method: .get, path: "/fleet", scope: .read) { _, _, view in json(try view.fleet()) },
+        Operation(method: .get, path: "/access-points", scope: .read) { request, _, view in
+            let hours = try number(request, "hours", in: 1...720) ?? 24
+            return try page(view.accessPoints(county: query(request, "county"), school: query(request, "school"), hours: hours), request, id: \.id)
+        },
+        Operation(method: .get, path: "/pool", scope: .read) { _, _, view in json(try view.pool()) },
+        Operation(method: .get, path: "/pool/allocations", scope: .read) { request, _, view in
+            let released = try choice(request, "released", of: Switch.self) == .true
+            return try page(view.allocations(tenant: query(request, "tenant"), released: released), request, id: { String($0.id) }) {
+                allocation, cursor in Int64(cursor).map { allocation.id > $0 } ?? true
+            }
+        },
+        Operation(method: .post, path: "/pool/allocations", scope: .operate) { request, _, view in
+            let body = try await AllocationRequest(request)
+            guard !body.force || view.token.scope >= .admin else {
+                throw Problem(.forbidden, "`force` stores what breaks site-loss survival: it needs an admin token", field: "force")
+            }
+            let outcome = try view.allocate(body.request, force: body.force, dryRun: body.dryRun, reason: body.reason, path: request.uri.path)
+            return json(outcome, status: outcome.allocation == nil ? .ok : .created)
+        },
+        Operation(method: .post, path: "/pool/allocations/{id}/release", scope: .operate) { request, parameters, view in
+            let body = try await BodyFields(request)
+            return json(try view.release(parameters.id, reason: try body.required("reason", reasonText, BodyFields.text), path: request.uri.path))
+        },
+        Operation(method: .get, path: "/provisioning/plans", scope: .read) { request, _, view in try page(view.plans(), request, id: \.id) },
+        Operation(method: .get, path: "/provisioning/plans/{id}", scope: .read) { _, parameters, view in json(try view.plan(parameters.id)) },
+        Operation(method: .post, path: "/provisioning/plans", scope: .operate) { request, _, view in
+            let body = try await PlanRequest(request)
+            let plan = try await view.makePlan(body.request, county: body.county, school: body.school, device: body.device, path: request.uri.path)
+            return json(plan, status: plan.id == nil ? .ok : .created)
+        },
+        Operation(method: .post, path: "/provisioning/plans/{id}/apply", scope: .admin) { request, parameters, view in
+            let body = try await BodyFields(request)
+            let minutes = try body.optional("confirm_within_minutes", "a number of minutes from 1 to 1440", BodyFields.number(in: 1...1440))
+            let reason = try body.required("reason", reasonText, BodyFields.text)
+            return json(try await view.apply(plan: parameters.id, reason: reason, confirmWithin: minutes.map { $0 * 60 }, path: request.uri.path))
+        },
+        Operation(method: .post, path: "/provisioning/plans/{id}/confirm", scope: .admin) { request, parameters, view in
+            json(try view.confirm(plan: parameters.id, path: request.uri.path))
+        },
+        Operation(method: .post, path: "/provisioning/plans/{id}/undo", scope: .admin) { request, parameters, view in
+            let reason = try await BodyFields(request).required("reason", reasonText, BodyFields.text)
+            return json(try await view.undo(plan: parameters.id, reason: reason, path: request.uri.path))
+        },
         Operation(method: .get, path: "/provisioning/history", scope: .read) { request, _, view in
             try page(view.provisioningHistory(), request, id: { String($0.id ?? 0) }) { entry, cursor in
                 Int64(cursor).map { (entry.id ?? 0) > $0 } ?? true
@@ -126,7 +175,7 @@ public struct APIRoutes: Sendable {
         do { configuration = try await self.configuration() } catch {
             throw Problem(.serviceUnavailable, "no configuration in force: \(error)")
         }
-        return CityView(token: token, configuration: configuration, database: database, now: now(), cache: cache)
+        return CityView(token: token, configuration: configuration, database: database, now: now(), cache: cache, engine: engine)
     }
 
     /// Every other method on a path of the API: 405 with the methods it takes (`Allow`).
@@ -238,6 +287,14 @@ public struct APIRoutes: Sendable {
 
     enum ReportFormat: String, CaseIterable { case json, csv, html }
 
+    /// A query parameter that is true or false.
+    enum Switch: String, CaseIterable {
+        case `true`, `false`
+    }
+
+    /// What a write's `reason` must be.
+    static let reasonText = "why, in words (it goes into the audit log)"
+
     /// A link and the rates at its downstream end.
     struct LinkSeries: Encodable {
         let link: Link
@@ -250,42 +307,81 @@ public struct APIRoutes: Sendable {
         let hours: Double
         let reason: String
 
-        init(_ request: Request) async throws {
-            let buffer: ByteBuffer
-            do { buffer = try await request.body.collect(upTo: 64 * 1024) } catch {
-                throw Problem(.contentTooLarge, "the body is over 64 KiB")
-            }
-            guard let body = try? JSONDecoder().decode(Fields.self, from: Data(buffer: buffer)) else {
-                throw Problem(.badRequest, "the body is not a JSON object", field: "body")
-            }
-            guard let matchers = body.matchers, !matchers.isEmpty, matchers.allSatisfy({ !$0.key.isEmpty && !$0.value.isEmpty }) else {
-                throw Problem(.badRequest, "`matchers` must be an object of label names to values, at least one", field: "matchers")
-            }
-            guard let hours = body.hours, hours >= 0.1, hours <= 720 else {
-                throw Problem(.badRequest, "`hours` must be a number of hours from 0.1 (6 minutes) to 720", field: "hours")
-            }
-            guard let reason = body.reason, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw Problem(.badRequest, "`reason` must say why (it is shown with the silence)", field: "reason")
-            }
-            self.matchers = matchers
-            self.hours = hours
-            self.reason = reason
+        init(_ request: Request) async throws(Problem) {
+            let body = try await BodyFields(request)
+            matchers = try body.required("matchers", "an object of label names to values, at least one", BodyFields.labels)
+            hours = try body.required("hours", "a number of hours from 0.1 (6 minutes) to 720", BodyFields.number(in: 0.1...720))
+            reason = try body.required("reason", "why, in words (it is shown with the silence)", BodyFields.text)
+        }
+    }
+
+    /// The body of `POST /pool/allocations`: `{"tenant": "xq-no1-primary", "vcpus": 16, "memory": "64GiB", "storage":
+    /// "2TiB", "reason": "录播系统"}`, with `name`, `service`, `site`, `dry_run` and `force` besides.
+    struct AllocationRequest {
+        let request: PoolRegister.Request
+        let reason: String
+        let dryRun: Bool
+        let force: Bool
+
+        init(_ http: Request) async throws(Problem) {
+            let body = try await BodyFields(http)
+            let tenant = try body.required("tenant", "a school, county or platform id", BodyFields.text)
+            let size = "a size with its unit (KiB to PiB, kB to PB), such as 64GiB, 2TiB or 500GB"
+            let vcpus = try body.optional("vcpus", "a whole number of vCPUs from 0 to 100000", BodyFields.number(in: 0...100_000))
+            guard (vcpus ?? 0).rounded() == vcpus ?? 0 else { throw Problem(.badRequest, "`vcpus` must be a whole number", field: "vcpus") }
+            request = PoolRegister.Request(
+                tenant: tenant, name: try body.optional("name", "the workload's name", BodyFields.text) ?? tenant,
+                service: try body.optional("service", "a cloud service's id", BodyFields.text),
+                site: try body.optional("site", "a cloud site's id", BodyFields.text),
+                resources: Resources(
+                    vcpus: Int(vcpus ?? 0), memory: try body.optional("memory", size, Self.size) ?? ByteSize(bytes: 0),
+                    storage: try body.optional("storage", size, Self.size) ?? ByteSize(bytes: 0)))
+            reason = try body.required("reason", reasonText, BodyFields.text)
+            dryRun = try body.optional("dry_run", "true or false", BodyFields.flag) ?? false
+            force = try body.optional("force", "true or false", BodyFields.flag) ?? false
         }
 
-        /// The body's fields, each nil when absent or of the wrong type (so that the problem names the field).
-        struct Fields: Decodable {
-            let matchers: [String: String]?
-            let hours: Double?
-            let reason: String?
+        /// A size as the document writes it: 1 or more (up to two decimals) of a unit of a kilobyte or more, so that no
+        /// size written is rounded to nothing.
+        static func size(_ value: BodyFields.Value) -> ByteSize? {
+            guard let text = BodyFields.text(value),
+                text.wholeMatch(of: #/[1-9][0-9]{0,3}(\.[0-9]{1,2})?(PiB|TiB|GiB|MiB|KiB|PB|TB|GB|MB|KB|kB)/#) != nil
+            else { return nil }
+            return ByteSize(text)
+        }
+    }
 
-            init(from decoder: any Decoder) throws {
-                let c = try decoder.container(keyedBy: CodingKeys.self)
-                matchers = try? c.decode([String: String].self, forKey: .matchers)
-                hours = try? c.decode(Double.self, forKey: .hours)
-                reason = try? c.decode(String.self, forKey: .reason)
+    /// The body of `POST /provisioning/plans`: `{"kind": "alias", "county": "yongning"}`; a quarantine's with `mac`.
+    struct PlanRequest {
+        let request: PlanMaker.Request
+        let county: String?
+        let school: String?
+        let device: String?
+
+        init(_ http: Request) async throws(Problem) {
+            let body = try await BodyFields(http)
+            let kinds = PlanMaker.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            let kind = try body.required("kind", "one of \(kinds)", { BodyFields.text($0).flatMap(PlanMaker.Kind.init(rawValue:)) })
+            let mac = try body.optional("mac", "a MAC address: six hex pairs with colons or hyphens, such as 00:0c:29:aa:bb:cc", Self.mac)
+            switch (kind, mac) {
+            case (.alias, nil): request = .alias
+            case (.unusedPorts, nil): request = .unusedPorts
+            case (.quarantine, let mac?): request = .quarantine(station: mac)
+            case (.quarantine, nil): throw Problem(.badRequest, "a quarantine plan needs `mac`: the station to quarantine", field: "mac")
+            default: throw Problem(.badRequest, "`mac` is for a quarantine plan only", field: "mac")
             }
+            county = try body.optional("county", "a county's id", BodyFields.text)
+            school = try body.optional("school", "a school's id", BodyFields.text)
+            device = try body.optional("device", "a device's id", BodyFields.text)
+        }
 
-            enum CodingKeys: String, CodingKey { case matchers, hours, reason }
+        /// A MAC address as the document writes it: six hex pairs, with colons or with hyphens.
+        static func mac(_ value: BodyFields.Value) -> MACAddress? {
+            guard let text = BodyFields.text(value),
+                text.wholeMatch(of: #/([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}/#) != nil
+                    || text.wholeMatch(of: #/([0-9A-Fa-f]{2}-){5}[0-9A-Fa-f]{2}/#) != nil
+            else { return nil }
+            return MACAddress(parsing: text)
         }
     }
 }

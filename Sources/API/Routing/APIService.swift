@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Model
+import SNMP
 import Store
 
 /// What the daemon's HTTP server needs to serve the API: the routes over the configuration in force and the
@@ -10,13 +11,13 @@ public struct APIService: Sendable {
     public let authenticator: TokenAuthenticator
 
     /// The API over `database` with the token key beside it (made if there is none yet, so that the daemon serves the
-    /// API before the first token is made), `perMinute` requests a minute a token.
+    /// API before the first token is made), `perMinute` requests a minute a token; plans go through `engine`.
     public static func make(
-        database: StoreDatabase, path: String, configuration: ConfigurationInForce, perMinute: Int = 600
+        database: StoreDatabase, path: String, configuration: ConfigurationInForce, engine: SNMPEngine, perMinute: Int = 600
     ) throws(TokenKeyError) -> APIService {
         let key = try TokenKey.beside(database: path, create: true)
         return APIService(
-            routes: APIRoutes(configuration: { await configuration.value }, database: database),
+            routes: APIRoutes(configuration: { await configuration.value }, database: database, engine: engine),
             authenticator: TokenAuthenticator(store: APITokenStore(database: database), key: key, limiter: RateLimiter(perMinute: perMinute)))
     }
 

@@ -142,3 +142,19 @@ public struct ProvisioningDeadline: Sendable, Hashable, Codable {
         self.settled = settled
     }
 }
+
+/// A plan as it was made and stored: what `apply PLAN-ID` writes, and what the API lists.
+public struct ProvisioningPlan: Sendable, Hashable, Codable {
+    public var id: String
+    /// `alias`, `unused-ports` or `quarantine`.
+    public var kind: String
+    public var createdAt: Date
+    public var changes: [ProvisioningChange]
+
+    public init(id: String, kind: String, createdAt: Date, changes: [ProvisioningChange]) {
+        self.id = id
+        self.kind = kind
+        self.createdAt = createdAt
+        self.changes = changes
+    }
+}

@@ -26,6 +26,21 @@ public struct AccessPointRegister: Sendable, Encodable {
             case nil: "unknown"
             }
         }
+
+        enum CodingKeys: String, CodingKey { case id, school, areas, controller, state, reading, seenAt, upShare }
+
+        /// The stored fields and the state they give, so that a reader need not work it out.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(school, forKey: .school)
+            try c.encode(areas, forKey: .areas)
+            try c.encode(controller, forKey: .controller)
+            try c.encode(state, forKey: .state)
+            try c.encode(reading, forKey: .reading)
+            try c.encode(seenAt, forKey: .seenAt)
+            try c.encode(upShare, forKey: .upShare)
+        }
     }
 
     public var entries: [Entry]

@@ -108,7 +108,8 @@ public struct PlanApplier: Sendable {
         return settled
     }
 
-    static let undoMark = "undo: "
+    /// What the reason of a write that sets a change back starts with, in the audit log.
+    public static let undoMark = "undo: "
 
     private func write(_ changes: [ProvisioningChange], plan: String, by: String, why: String) async throws(StoreError) -> [ProvisioningAuditEntry] {
         var order: [String] = []
