@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // net-snmp (libsnmp-dev) behind a thin shim; only the SNMP module imports it.
@@ -66,9 +68,14 @@ let package = Package(
             name: "API",
             dependencies: [
                 "Model", "Store", "Compliance", "Pool", "Provisioning", "Monitor", "SNMP", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("openapi.json")]),
+        // Beyond one machine (issue 17): pollers sharing a province's devices through leases in PostgreSQL, and the
+        // singleton jobs' election.
+        .target(
+            name: "Cluster",
+            dependencies: ["Model", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")]),
         // The e-book terminal register: CSV imports, term operations, undo.
         .target(name: "Fleet", dependencies: ["Model", "Store"]),
         // Alert lifecycle, routing, payload formats, the durable outbox and its delivery worker.
@@ -152,8 +159,13 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API", "DaemonHTTP", "Alerting", "Compliance", "Model", "Pool", "SNMP", "Store", "TestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "Cluster", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Model", "SNMP", "Store", "TestSupport"]),
         .testTarget(

@@ -45,11 +45,8 @@ work=$(mktemp -d)
 # the script's exit status.
 trap 'kill $(cat "$work/snmpd.pid" 2>/dev/null) 2>/dev/null || true; [ -z "$daemon" ] || kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
 daemon=
-ip link set lo up
-for i in $(seq 0 23); do ip link add "bench$i" type veth peer name "benchp$i" && ip link set "bench$i" up && ip link set "benchp$i" up; done
-printf 'rocommunity public 127.0.0.0/8\n' > "$work/snmpd.conf"
-MIBS= MIBDIRS=/nonexistent snmpd -f -C -c "$work/snmpd.conf" -I -smux -Lf "$work/snmpd.log" -p "$work/snmpd.pid" udp:0.0.0.0:11161 &
-for _ in $(seq 1 40); do snmpget -v2c -c public -t 1 -r 0 127.0.0.1:11161 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break; sleep 0.25; done
+source scripts/lib/bench-agent.sh
+start_bench_agent "$work"
 
 mkdir -p "$work/inventory"
 cp -r policies "$work/policies"
@@ -84,8 +81,7 @@ YAML
 BENCH_COMMUNITY=public ${WRAP:-} "$BIN" --config "$work/edunetd.yaml" 2> "$work/edunetd.log" &
 daemon=$!
 [ -z "${WRAP:-}" ] || { sleep 2; daemon=$(pgrep -f "^$BIN --config" | head -1); }
-for _ in $(seq 1 100); do grep -q 'http listening' "$work/edunetd.log" && break; sleep 0.1; done
-port=$(grep 'http listening' "$work/edunetd.log" | grep -o 'port=[0-9]*' | head -1 | cut -d= -f2)
+port=$(bench_http_port "$work/edunetd.log")
 ticks=$(getconf CLK_TCK)
 sample() {  # cpu seconds, rss KiB, db bytes, rows, metrics of the last cycle
     read -r utime stime < <(awk '{print $14, $15}' "/proc/$daemon/stat")

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what EduNet needs to build, test and run its demo, skipping whatever is already there.
-# Debian packages: SQLite, net-snmp (library, agent, tools), libpcap, Chromium and a Chinese font (the HTML
-# report is checked in headless Chromium). PyPI: snmpsim and its device recordings, PyYAML (the simulated city
+# Debian packages: SQLite, net-snmp (library, agent, tools), libpcap, zlib (gzip for the API), Chromium and a Chinese
+# font (the HTML report is checked in headless Chromium), PostgreSQL (the shared store of several pollers; the tests
+# start a throw-away server on loopback). PyPI: snmpsim and its device recordings, PyYAML (the simulated city
 # reads the inventory), schemathesis (the API is tested against its OpenAPI document).
 set -euo pipefail
 
 need_apt=()
-for pkg in libsqlite3-dev libsnmp-dev libpcap-dev snmpd snmp python3-pip chromium fonts-wqy-zenhei; do
+for pkg in libsqlite3-dev libsnmp-dev libpcap-dev zlib1g-dev snmpd snmp python3-pip chromium fonts-wqy-zenhei postgresql; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -20,6 +20,9 @@
 #       snmpd at 127.21.0.3 that takes SETs (sysContact, sysName, sysLocation, ifAlias in its memory): the write
 #       community "edunet-write", the read community "edunet-test", v3 users u-write (read-write) and u-read (read
 #       only), SHA-256/AES with the passphrases above. Apart from the shared snmpd, whose values other tests compare.
+#   scripts/test-agents.sh postgres DIR PORT
+#       a throw-away PostgreSQL server (Debian's `postgresql`) on 127.0.0.1:PORT, its data in DIR/pgdata, run as the
+#       `postgres` user: superuser `postgres`, no password (trust, on loopback only), fsync off (test data only).
 #   scripts/test-agents.sh slow DIR PORT UPSTREAM_PORT DELAY_MS
 #       a slow device: relays to the agent at 127.0.0.1:UPSTREAM_PORT, answering DELAY_MS late.
 #   scripts/test-agents.sh stop DIR
@@ -41,7 +44,7 @@ lines = [l for l in sys.stdin.read().splitlines() if l and not l.startswith("#")
 key = lambda l: tuple(int(p) for p in l.split("|", 1)[0].split("."))
 sys.stdout.write("\n".join(sorted(lines, key=key)) + "\n")'
 
-usage() { sed -n '2,28p' "$0" >&2; exit 2; }
+usage() { sed -n '2,31p' "$0" >&2; exit 2; }
 
 wait_for() {  # wait_for ENDPOINT COMMUNITY SECONDS [REQUEST_TIMEOUT]
     local deadline=$((SECONDS + $3))
@@ -181,6 +184,27 @@ start_slow() {
     echo "ready slow proxy 127.0.0.1:$port -> $upstream (+$delay ms) pid $(cat "$dir/slow-$port.pid")"
 }
 
+start_postgres() {
+    local dir=$1 port=$2 bin
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -n "$bin" ] && [ -x "$bin/postgres" ] || { echo "no PostgreSQL server: apt-get install postgresql (scripts/setup.sh does)" >&2; return 1; }
+    rm -rf "$dir/pgdata"
+    mkdir -p "$dir/pgdata"
+    chown postgres: "$dir/pgdata"
+    chmod 700 "$dir/pgdata"
+    runuser -u postgres -- "$bin/initdb" -D "$dir/pgdata" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; return 1; }
+    timeout "$TTL" runuser -u postgres -- "$bin/postgres" -D "$dir/pgdata" -k "$dir/pgdata" -p "$port" -c listen_addresses=127.0.0.1 \
+        -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 >"$dir/postgres.log" 2>&1 &
+    echo $! > "$dir/postgres.pid"
+    local deadline=$((SECONDS + 30))
+    until "$bin/pg_isready" -h 127.0.0.1 -p "$port" -q; do
+        [ $SECONDS -lt $deadline ] || { echo "PostgreSQL on 127.0.0.1:$port did not start within 30 s:" >&2; tail -5 "$dir/postgres.log" >&2; return 1; }
+        sleep 0.2
+    done
+    echo "ready postgres 127.0.0.1:$port pid $(cat "$dir/postgres.pid")"
+}
+
 stop_all() {
     local dir=$1
     for pidfile in "$dir"/*.pid; do stop_pidfile "$pidfile"; done
@@ -193,6 +217,7 @@ case "${1:-}" in
     posture) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_posture "$2" "$3" ;;
     writable) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_writable "$2" "$3" ;;
     slow) [ $# -eq 5 ] || usage; mkdir -p "$2"; start_slow "$2" "$3" "$4" "$5" ;;
+    postgres) [ $# -eq 3 ] || usage; mkdir -p "$2"; start_postgres "$2" "$3" ;;
     stop) [ $# -eq 2 ] || usage; stop_all "$2" ;;
     *) usage ;;
 esac

@@ -210,6 +210,26 @@ public final class AlertStore: Sendable {
         }
     }
 
+    /// The alerts firing in `counties` (nil: everywhere, those of no county too), the most severe first and, within a
+    /// severity, the longest firing first, at most `limit`; with how many fire in all. What a dashboard shows, without
+    /// decoding every alert of a city where thousands fire.
+    public func firing(counties: [String]?, limit: Int) throws(StoreError) -> (count: Int, shown: [Alert]) {
+        var filter = "state = 'firing'"
+        var arguments: StatementArguments = []
+        if let counties {
+            filter += " AND json_extract(labels, '$.county') IN (\(counties.map { _ in "?" }.joined(separator: ", ")))"
+            arguments += StatementArguments(counties)
+        }
+        let rank = "CASE severity " + AlertSeverity.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN \($0)" }.joined(separator: " ") + " END"
+        return try database.read { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alerts WHERE \(filter)", arguments: arguments) ?? 0
+            let shown = try Row.fetchAll(
+                db, sql: "SELECT * FROM alerts WHERE \(filter) ORDER BY \(rank) DESC, starts_at, id LIMIT ?", arguments: arguments + [limit]
+            ).map(Self.alert)
+            return (count, shown)
+        }
+    }
+
     /// One alert by id or by (a unique prefix of) its fingerprint.
     public func alert(_ reference: String) throws(StoreError) -> Alert {
         let found = try database.read { db in

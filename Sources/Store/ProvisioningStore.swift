@@ -73,21 +73,28 @@ public final class ProvisioningStore: Sendable {
     /// The audit log, oldest first; of one plan when given.
     public func audit(plan: String? = nil) throws(StoreError) -> [ProvisioningAuditEntry] {
         try database.read { db in
-            let rows = try Row.fetchAll(
+            try Row.fetchAll(
                 db,
                 sql: "SELECT * FROM provisioning_audit" + (plan == nil ? "" : " WHERE plan = ?") + " ORDER BY id",
-                arguments: plan.map { [$0] } ?? [])
-            return rows.map { row in
-                var entry = ProvisioningAuditEntry(
-                    plan: row["plan"], at: Date(timeIntervalSince1970: row["at"]), by: row["by"], why: row["why"],
-                    change: ProvisioningChange(
-                        device: row["device"], interface: row["interface"], object: row["object"], current: row["before"], new: row["after"],
-                        syntax: ProvisioningSyntax(rawValue: row["syntax"]) ?? .text),
-                    result: row["result"])
-                entry.id = row["id"]
-                return entry
-            }
+                arguments: plan.map { [$0] } ?? []
+            ).map(Self.entry)
         }
+    }
+
+    /// One line of the audit log, by its id; nil when there is none.
+    public func auditEntry(_ id: Int64) throws(StoreError) -> ProvisioningAuditEntry? {
+        try database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM provisioning_audit WHERE id = ?", arguments: [id]).map(Self.entry) }
+    }
+
+    private static func entry(_ row: Row) -> ProvisioningAuditEntry {
+        var entry = ProvisioningAuditEntry(
+            plan: row["plan"], at: Date(timeIntervalSince1970: row["at"]), by: row["by"], why: row["why"],
+            change: ProvisioningChange(
+                device: row["device"], interface: row["interface"], object: row["object"], current: row["before"], new: row["after"],
+                syntax: ProvisioningSyntax(rawValue: row["syntax"]) ?? .text),
+            result: row["result"])
+        entry.id = row["id"]
+        return entry
     }
 
     /// Sets the time by which the daemon acts on `deadline.plan` (replacing a settled one: a plan applied again after an
@@ -125,6 +132,16 @@ public final class ProvisioningStore: Sendable {
                 sql: "UPDATE provisioning_deadlines SET settled_at = ?, settled = ? WHERE plan = ? AND settled_at IS NULL",
                 arguments: [time.timeIntervalSince1970, how, plan])
             return db.changesCount > 0
+        }
+    }
+
+    /// Confirms a plan applied on probation: edunetd will not set it back.
+    public func confirm(plan id: String, by: String, at time: Date) throws(StoreError) {
+        guard let deadline = try deadline(plan: id), deadline.kind == .probation else {
+            throw StoreError(.notFound, "plan `\(id)` was not applied on probation (--confirm-within); there is nothing to confirm")
+        }
+        guard deadline.settledAt == nil, try settleDeadline(plan: id, how: "confirmed by \(by)", at: time) else {
+            throw StoreError(.conflict, "plan `\(id)` is no longer on probation: \(deadline.settled ?? "settled")")
         }
     }
 

@@ -46,7 +46,8 @@ struct DashboardBench {
         var page = ""
         BenchCommandLine.measure("dashboard-bench", "render", rows: schoolCount) {
             page = LandingPage(
-                token: token, inventory: Inventory(counties: counties, schools: schools), findings: findings, alerts: alerts, english: false, now: now
+                token: token, inventory: Inventory(counties: counties, schools: schools), findings: findings,
+                alerts: alerts.sorted { ($0.severity, $1.startsAt) > ($1.severity, $0.startsAt) }, firing: alerts.count, english: false, now: now
             ).render()
         }
         try page.write(toFile: path, atomically: true, encoding: .utf8)

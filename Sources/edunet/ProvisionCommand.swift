@@ -208,8 +208,7 @@ struct ProvisionCommand: ParsableCommand {
         func run() async throws {
             do throws(StoreError) {
                 let db = try database.openDatabase()
-                let applier = PlanApplier(engine: SNMPEngine(), inventory: Inventory(), store: ProvisioningStore(database: db))
-                try applier.confirm(plan: plan, by: by)
+                try ProvisioningStore(database: db).confirm(plan: plan, by: by, at: Date())
             } catch {
                 throw CommandFailure.exit(for: error)
             }

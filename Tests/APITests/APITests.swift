@@ -1,6 +1,7 @@
 import API
 import Alerting
 import Compliance
+import CompressNIO
 import DaemonHTTP
 import Foundation
 import Hummingbird
@@ -40,6 +41,8 @@ struct APITests {
 
         init() async throws {
             fixture = try ComplianceFixture()
+            // Half an hour of s1-up's rates, so that its charts have something to draw.
+            try fixture.rates("s1-core", "U1", inbound: (0..<30).map { 1.0e9 + Double($0) * 1.0e7 })
             let inventory = fixture.directory.appendingPathComponent("inventory")
             try Self.cloud.write(to: inventory.appendingPathComponent("cloud.yaml"), atomically: true, encoding: .utf8)
             configuration = try ConfigurationLoader.load(
@@ -282,6 +285,20 @@ struct APITests {
             let unchanged = try await client.execute(uri: "/api/v1/findings?county=yongning", method: .get, headers: again)
             #expect(unchanged.status == .notModified && unchanged.body.readableBytes == 0)
 
+            // Gzip'd for a client that takes it: the same JSON, its own ETag; not for one that refuses it.
+            var gzip = auth
+            gzip[.acceptEncoding] = "br;q=1, gzip;q=0.8"
+            let packed = try await client.execute(uri: "/api/v1/findings?county=yongning", method: .get, headers: gzip)
+            #expect(packed.headers[.contentEncoding] == "gzip" && packed.headers[.eTag] == String(tag.dropLast()) + "-gz\"")
+            var compressed = packed.body
+            #expect(try compressed.decompress(with: .gzip()) == findings.body && packed.body.readableBytes < findings.body.readableBytes)
+            gzip[.ifNoneMatch] = packed.headers[.eTag]
+            #expect(try await client.execute(uri: "/api/v1/findings?county=yongning", method: .get, headers: gzip).status == .notModified)
+            var refused = auth
+            refused[.acceptEncoding] = "gzip;q=0, identity"
+            #expect(
+                try await client.execute(uri: "/api/v1/findings?county=yongning", method: .get, headers: refused).headers[.contentEncoding] == nil)
+
             // A county's silence, made, listed to its county only, and ended; each write in the audit log.
             let helan: HTTPFields = [.authorization: "Bearer \(city.tokens["helan-operate"]!)", .contentType: "application/json"]
             let made = try await client.execute(
@@ -353,6 +370,25 @@ extension APITests {
         }
     }
 
+    @Test func theAlertsFiringMostSevereAndLongestFiringFirstWithoutDecodingThemAll() async throws {
+        let city = try await City()
+        let engine = try AlertEngine(
+            store: AlertStore(database: city.database), policy: AlertFixture.policy(), logger: Logger(label: "test"), at: city.now)
+        for (subject, severity, minutes) in [("s1-ap01", AlertSeverity.warning, 30.0), ("v1-acc", .critical, -10), ("v1-ap01", .warning, 60)] {
+            try await engine.raise(
+                AlertSignal(
+                    rule: "device_unreachable", subject: subject, severity: severity, labels: ["device": subject, "county": "yongning"],
+                    summary: BilingualText(zh: "\(subject) 不可达", en: "\(subject) unreachable")), hold: nil,
+                at: city.now.addingTimeInterval(minutes * 60))
+        }
+        let store = AlertStore(database: city.database)
+        let yongning = try store.firing(counties: ["yongning"], limit: 3)
+        #expect(yongning.count == 4 && yongning.shown.map(\.subject) == ["v1-acc", "s1-core", "s1-ap01"], "\(yongning.shown.map(\.subject))")
+        let city2 = try store.firing(counties: nil, limit: 10)
+        #expect(city2.count == 5 && city2.shown.map(\.subject) == ["v1-acc", "s1-core", "agg-hl-sw", "s1-ap01", "v1-ap01"])
+        #expect(try store.firing(counties: ["lingwu"], limit: 10).count == 0)
+    }
+
     @Test func theDocumentListsEveryRuleTheFindingsTake() throws {
         let document = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.data) as? [String: Any])
         let findings = ((document["paths"] as? [String: Any])?["/findings"] as? [String: Any])?["get"] as? [String: Any]
@@ -418,6 +454,7 @@ struct DashboardTests {
 
     @Test func theSchoolLinkAndAlertsPagesAndTheirForms() async throws {
         let city = try await APITests.City()
+        try city.fixture.accessPoints(["s1-ap01": [true, true]])
         let app = try city.application()
         try await app.test(.live) { client in
             let reader = try await Self.login(client, city.tokens["yongning-read"]!)
@@ -425,10 +462,13 @@ struct DashboardTests {
             let html = String(buffer: school.body)
             #expect(school.status == .ok && html.contains(#"id="link-s1-up""#) && html.contains(#"<table id=findings>"#), "\(html.prefix(300))")
             #expect(html.contains("<td>链路带宽</td>") && html.contains("s1-up"), "the school's findings: \(html)")
+            #expect(
+                html.contains("<span class=p>s1-ap01</span> <small>up 100.0 %</small>")
+                    && html.contains("<span class=u>s1-ap02</span> <small>not reported</small>"), "the APs by area: \(html)")
             let link = String(buffer: try await client.execute(uri: "/links/s1-up", method: .get, headers: [.cookie: reader]).body)
             #expect(link.contains("<div id=chart>") && link.contains("fetch('/links/s1-up/chart')"))
             let chart = try await client.execute(uri: "/links/s1-up/chart", method: .get, headers: [.cookie: reader])
-            #expect(chart.status == .ok && String(buffer: chart.body).contains("nothing measured") == false)
+            #expect(chart.status == .ok && String(buffer: chart.body).contains("<svg class=\"utilisation\""), "\(String(buffer: chart.body))")
             let helan = try await Self.login(client, city.tokens["helan-operate"]!)
             #expect(try await client.execute(uri: "/schools/s1", method: .get, headers: [.cookie: helan]).status == .notFound)
             #expect(try await client.execute(uri: "/schools/s1", method: .get).status == .seeOther, "no cookie: to the login form")
@@ -458,21 +498,59 @@ struct DashboardTests {
         }
     }
 
-    @Test func theLandingPageIsDrawnByHeadlessChromium() async throws {
+    /// A person's way through the dashboard in headless Chromium against the live server: log in, the landing page,
+    /// drill down to a school and its link (charts drawn), acknowledge an alert, switch to English. Screenshots are
+    /// kept in `.build/screenshots/` (outside git) for a person to look at; the landing page's weight and render time are
+    /// printed.
+    @Test func aPersonsWayThroughTheDashboardInHeadlessChromium() async throws {
         let city = try await APITests.City()
-        let token = APIToken(name: "city-read", hint: "edn_…", scope: .read, counties: [], createdAt: city.now, expiresAt: nil)
-        let findings = try ComplianceEvaluator(configuration: city.configuration, store: city.fixture.store)
-            .evaluate(from: city.now.addingTimeInterval(-86_400), to: city.now)
-        let page = LandingPage(
-            token: token, inventory: city.configuration.inventory, findings: findings,
-            alerts: try AlertStore(database: city.database).alerts(),
-            english: false, now: city.now
-        ).render()
-        let file = city.fixture.directory.appendingPathComponent("landing.html")
-        try page.write(to: file, atomically: true, encoding: .utf8)
-        let dom = city.fixture.directory.appendingPathComponent("dom.html")
-        #expect(try await Chromium.run("--dump-dom", page: file, output: dom) == 0)
-        let drawn = try String(contentsOf: dom, encoding: .utf8)
-        #expect(drawn.contains("data-rendered-ms=") && drawn.contains(#"id="county-helan""#) && drawn.contains("s1-core 不可达"), "\(drawn.prefix(400))")
+        let app = try city.application()
+        try await app.test(.live) { client in
+            let base = "http://127.0.0.1:\(try #require(client.port))"
+            let shots = TestAgents.root.appendingPathComponent(".build/screenshots")
+            try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+            let alert = city.yongningAlert
+            let steps: [[String: Any]] = [
+                ["go": base + "/"],
+                ["eval": "document.querySelector('input[name=token]').value = '\(city.tokens["city-operate"]!)'; true"],
+                ["click": "form[action='/login'] button"],
+                ["eval": "Number(document.body.dataset.renderedMs)", "as": "renderedMs"],
+                ["eval": "new TextEncoder().encode(document.documentElement.outerHTML).length", "as": "bytes"],
+                ["eval": "!!document.querySelector('#county-yongning') && !!document.querySelector('#figure-cloud')", "as": "landing"],
+                ["screenshot": shots.appendingPathComponent("landing.png").path],
+                ["click": "#school-s1 a"],
+                ["eval": "location.pathname", "as": "schoolPath"],
+                ["eval": "document.querySelectorAll('#link-s1-up + svg.utilisation, svg.utilisation').length", "as": "schoolCharts"],
+                ["screenshot": shots.appendingPathComponent("school.png").path],
+                ["click": "#link-s1-up a"],
+                ["wait": "!!document.querySelector('#chart svg.utilisation')", "seconds": 10, "as": "linkChart"],
+                ["screenshot": shots.appendingPathComponent("link.png").path],
+                ["go": base + "/alerts"],
+                ["click": "form[action='/alerts/\(alert)/ack'] button"],
+                ["eval": "document.querySelector('#alert-\(alert) td:nth-child(4)').innerText", "as": "acknowledgedBy"],
+                ["screenshot": shots.appendingPathComponent("alerts.png").path],
+                ["click": "nav a[href='?lang=en']"],
+                ["eval": "document.querySelector('h1').innerText", "as": "englishTitle"],
+            ]
+            let plan = city.fixture.directory.appendingPathComponent("plan.json")
+            try JSONSerialization.data(withJSONObject: ["viewport": [1200, 1600], "steps": steps]).write(to: plan)
+            let (status, said) = try await TestProcess.run("python3 '\(TestAgents.root.path)/scripts/chromium-drive.py' '\(plan.path)'")
+            #expect(status == 0, "\(said)")
+            let seen = try #require(try JSONSerialization.jsonObject(with: Data(said.utf8)) as? [String: Any], "\(said)")
+            #expect(seen["landing"] as? Bool == true && seen["schoolPath"] as? String == "/schools/s1", "\(seen)")
+            #expect(
+                (seen["schoolCharts"] as? Int ?? 0) >= 1 && seen["linkChart"] as? Bool == true,
+                "the school's and the link's charts are drawn: \(seen)")
+            #expect(seen["acknowledgedBy"] as? String == "city-operate" && seen["englishTitle"] as? String == "Alerts firing 2", "\(seen)")
+            #expect(try AlertStore(database: city.database).alert(String(alert)).acknowledgedBy == "city-operate")
+            let bytes = try #require(seen["bytes"] as? Int)
+            let rendered = try #require(seen["renderedMs"] as? Int)
+            #expect(bytes > 1_000 && rendered > 0)
+            for shot in ["landing", "school", "link", "alerts"] {
+                let size = (try FileManager.default.attributesOfItem(atPath: shots.appendingPathComponent("\(shot).png").path)[.size] as? Int) ?? 0
+                #expect(size > 10_000, "\(shot).png is a drawn page")
+            }
+            print("dashboard in headless Chromium: landing page \(bytes) bytes, load event at \(rendered) ms; screenshots in \(shots.path)")
+        }
     }
 }

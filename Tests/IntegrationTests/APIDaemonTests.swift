@@ -90,10 +90,10 @@ extension APIDaemonTests {
         #expect(made == 0, "openssl made the test certificate")
         let settings = lab.directory.appendingPathComponent("edunetd.yaml")
         let plain = try String(contentsOf: settings, encoding: .utf8)
-        try plain.replacingOccurrences(
-            of: #"http: {listen: "127.0.0.1:0"}"#, with: #"http: {listen: "127.0.0.1:0", tls: {certificate: cert.pem, key: key.pem}}"#
-        )
-        .write(to: settings, atomically: true, encoding: .utf8)
+        let listen = #"http: {listen: "127.0.0.1:0""#
+        try #require(plain.contains(listen), "the lab's configuration has its http line: \(plain)")
+        try plain.replacingOccurrences(of: listen, with: listen + ", tls: {certificate: cert.pem, key: key.pem}")
+            .write(to: settings, atomically: true, encoding: .utf8)
         let pid = try await lab.startDaemon()
         let port = try await SimulatedCityTests.httpPort(lab.directory)
         let answer = lab.directory.appendingPathComponent("curl.txt").path
@@ -111,7 +111,7 @@ extension APIDaemonTests {
             ]) {
                 a, _ in a
             }, log: lab.log, append: false)
-        let exit = try TestProcess.wait(failed)
+        let exit = try await TestProcess.finish(failed, within: 60)
         let log = (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? ""
         #expect(exit != 0 && log.contains("http.tls.key \(key): not a readable PEM private key"), "\(exit)\n\(log)")
     }

@@ -19,7 +19,7 @@ struct AgentCleanupTests {
         }
     }
 
-    @Test func stopLeavesNoAgentOfTheFolderRunning() throws {
+    @Test func stopLeavesNoAgentOfTheFolderRunning() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-cleanup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("extra"), withIntermediateDirectories: true)
@@ -28,11 +28,11 @@ struct AgentCleanupTests {
         try (["1.3.6.1.2.1.1.1.0|4|cleanup"] + rows).joined(separator: "\n").appending("\n")
             .write(to: directory.appendingPathComponent("extra/cleanup.snmprec"), atomically: true, encoding: .utf8)
         let script = TestAgents.root.appendingPathComponent("scripts/test-agents.sh").path
-        let snmpsimPort = TestAgents.freePort(offset: 6)
-        let snmpdPort = TestAgents.freePort(offset: 7)
+        let snmpsimPort = TestAgents.freePort(offset: 8)
+        let snmpdPort = TestAgents.freePort(offset: 9)
         let log = directory.appendingPathComponent("start.log").path
         for start in ["snmpsim '\(directory.path)' \(snmpsimPort) none", "snmpd '\(directory.path)' \(snmpdPort)"] {
-            let status = try TestProcess.wait(try TestProcess.spawn("AGENT_TTL=600 bash '\(script)' \(start) >> '\(log)' 2>&1 < /dev/null"))
+            let status = try await TestProcess.finish(try TestProcess.spawn("AGENT_TTL=600 bash '\(script)' \(start) >> '\(log)' 2>&1 < /dev/null"))
             #expect(status == 0, "\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
         #expect(Self.processes(naming: directory.path).count >= 2, "both agents run")
@@ -43,8 +43,8 @@ struct AgentCleanupTests {
             kill(walk, SIGKILL)
             _ = try? TestProcess.wait(walk)
         }
-        usleep(300_000)
-        #expect(try TestProcess.wait(try TestProcess.spawn("bash '\(script)' stop '\(directory.path)' > /dev/null 2>&1")) == 0)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await TestProcess.finish(try TestProcess.spawn("bash '\(script)' stop '\(directory.path)' > /dev/null 2>&1")) == 0)
         #expect(Self.processes(naming: directory.path).isEmpty, "\(Self.processes(naming: directory.path))")
     }
 }

@@ -107,13 +107,14 @@ struct AlertingDaemonTests {
         }
 
         /// `snmptrap` from 127.0.0.1 to the daemon.
-        func trap(_ arguments: String, community: String = "lab-traps", version: String = "2c") throws {
-            try trap(arguments, options: "-v \(version) -c \(community)")
+        func trap(_ arguments: String, community: String = "lab-traps", version: String = "2c") async throws {
+            try await trap(arguments, options: "-v \(version) -c \(community)")
         }
 
         /// `snmptrap` with these options (an SNMPv3 user's, a source address) to the daemon.
-        func trap(_ arguments: String, options: String) throws {
-            let status = try TestProcess.wait(try TestProcess.spawn("snmptrap \(options) 127.0.0.1:\(trapPort) \(arguments) > /dev/null 2>&1"))
+        func trap(_ arguments: String, options: String) async throws {
+            let status = try await TestProcess.finish(
+                try TestProcess.spawn("snmptrap \(options) 127.0.0.1:\(trapPort) \(arguments) > /dev/null 2>&1"))
             #expect(status == 0, "snmptrap failed")
         }
 
@@ -133,11 +134,6 @@ struct AlertingDaemonTests {
                 return ready(exported)
             }
             return exported
-        }
-
-        func edunet(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-            let outcome = try EdunetTool.run(arguments, in: directory, environment: cliEnvironment)
-            return (outcome.status, outcome.stdout, outcome.stderr)
         }
 
         /// `edunet`, waited for without holding a test thread (for tests that run many commands).
@@ -188,9 +184,9 @@ struct AlertingDaemonTests {
             _ = try? TestProcess.wait(pid)
         }
 
-        try lab.trap(Self.linkDown(7))
-        try lab.trap(Self.linkDown(8), community: "wrong")  // dropped: not the configured community
-        try lab.trap("1.3.6.1.4.1.8072.3.2.10 127.0.0.1 0 0 ''", version: "1")  // v1 coldStart
+        try await lab.trap(Self.linkDown(7))
+        try await lab.trap(Self.linkDown(8), community: "wrong")  // dropped: not the configured community
+        try await lab.trap("1.3.6.1.4.1.8072.3.2.10 127.0.0.1 0 0 ''", version: "1")  // v1 coldStart
         try await waitFor(
             "the linkDown and coldStart messages",
             diagnosis: { "\(Self.said(receiver))\n" + ((try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "") }
@@ -198,7 +194,7 @@ struct AlertingDaemonTests {
             Self.said(receiver).count >= 2
         }
         #expect(Set(Self.said(receiver)) == ["firing trap_link_down GigabitEthernet0/0/7", "firing device_restarted lab-sw"])
-        try lab.trap(Self.linkUp(7))
+        try await lab.trap(Self.linkUp(7))
         try await waitFor("the linkUp's resolution") { Self.said(receiver).contains("resolved trap_link_down GigabitEthernet0/0/7") }
 
         // Compliance is evaluated once the first poll cycle is over.
@@ -224,43 +220,43 @@ struct AlertingDaemonTests {
         }
 
         // The CLI on what the daemon stored.
-        var run = try lab.edunet(["alerts", "list", "--state", "all"])
+        var run = try await lab.command(["alerts", "list", "--state", "all"])
         #expect(
             run.status == 0 && run.out.contains("trap_link_down") && run.out.contains("device_restarted")
                 && run.out.contains("lab-sw 发来 linkDown") == false)
         #expect(run.out.contains("实验交换机（lab-sw） 发来 linkDown：端口 GigabitEthernet0/0/7 断开"))
-        run = try lab.edunet(["alerts", "list", "--format", "json"])
+        run = try await lab.command(["alerts", "list", "--format", "json"])
         let firing = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any]
         #expect(
             Set((firing?["alerts"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }) == [
                 "device_restarted", "compliance_fail", "security_posture",
             ])
-        run = try lab.edunet(["alerts", "show", String(linkAlert.id)])
+        run = try await lab.command(["alerts", "show", String(linkAlert.id)])
         let shown = run.out.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
         #expect(run.status == 0 && shown.contains("state resolved") && shown.contains("rule trap_link_down (端口断开（Trap）)"), "\(run.out)")
         #expect(shown.contains { $0.hasPrefix("labels county=xingqing device=lab-sw interface=GigabitEthernet0/0/7") })
         #expect(shown.filter { $0.hasPrefix("20") && ($0.contains(" firing ") || $0.contains(" resolved ")) }.count == 2, "history: fired, resolved")
-        run = try lab.edunet(["alerts", "show", "999"])
+        run = try await lab.command(["alerts", "show", "999"])
         #expect(run.status == 1 && run.err.contains("no alert 999"))
         let restart = try #require(alerts.first { $0.subject == "lab-sw" })
-        run = try lab.edunet(["alerts", "ack", String(restart.id), "--by", "王工"])
+        run = try await lab.command(["alerts", "ack", String(restart.id), "--by", "王工"])
         #expect(run.status == 0 && run.out.hasPrefix("alert \(restart.id) acknowledged by 王工"))
         #expect(try lab.store().alert(String(restart.id)).acknowledgedBy == "王工")
-        run = try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"])
+        run = try await lab.command(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"])
         #expect(run.status == 0, "\(run.err)")
-        run = try lab.edunet(["alerts", "silence", "--match", "county=兴庆区", "--for", "2h", "--reason", "光缆抢修", "--by", "王工"])
+        run = try await lab.command(["alerts", "silence", "--match", "county=兴庆区", "--for", "2h", "--reason", "光缆抢修", "--by", "王工"])
         #expect(run.status == 0 && run.out.hasPrefix("silence 1: county=xingqing from "))
-        run = try lab.edunet(["alerts", "silence", "--match", "colour=red", "--for", "2h", "--reason", "x"])
+        run = try await lab.command(["alerts", "silence", "--match", "colour=red", "--for", "2h", "--reason", "x"])
         #expect(run.status != 0 && run.err.contains("unknown label `colour`"))
-        run = try lab.edunet(["alerts", "silences"])
+        run = try await lab.command(["alerts", "silences"])
         #expect(run.out.contains("county=xingqing") && run.out.contains("active") && run.out.contains("光缆抢修"))
-        run = try lab.edunet(["alerts", "unsilence", "1"])
+        run = try await lab.command(["alerts", "unsilence", "1"])
         #expect(run.status == 0)
-        #expect(try lab.edunet(["alerts", "silences"]).out.contains("county=xingqing") == false)
+        #expect(try await lab.command(["alerts", "silences"]).out.contains("county=xingqing") == false)
         try await waitFor("an empty outbox") { try lab.store().outboxCounts()[.pending] == nil }
-        run = try lab.edunet(["alerts", "outbox", "--all"])
+        run = try await lab.command(["alerts", "outbox", "--all"])
         #expect(run.status == 0 && run.out.contains("delivered") && run.err.contains("0 pending"))
-        run = try lab.edunet(["status"])
+        run = try await lab.command(["status"])
         #expect(run.out.contains("alerts") && run.out.contains("firing (0 critical, 2 warning, 1 info)"), "\(run.out)")
         #expect(run.out.contains("outbox") && run.out.contains("0 pending"), "\(run.out)")
         // /metrics carries alerting's figures.
@@ -268,7 +264,7 @@ struct AlertingDaemonTests {
             $0.contains(#"edunet_alerts_firing{severity="info"} 1"#) && $0.contains("edunet_snmp_traps_total 3")
         }
         #expect(exported.contains(#"edunet_webhook_attempts_total{outcome="delivered"}"#))
-        run = try lab.edunet(["alerts", "test-receiver", "city-noc"])
+        run = try await lab.command(["alerts", "test-receiver", "city-noc"])
         #expect(run.status == 0 && run.out.contains("result    delivered"), "\(run.out)\(run.err)")
         #expect((receiver.received.last?.json["type"] as? String) == "alert.test")
         await receiver.stop()
@@ -290,7 +286,7 @@ struct AlertingDaemonTests {
         let pid = try EdunetTool.start(
             ["--config", lab.directory.appendingPathComponent("edunetd.yaml").path], in: lab.directory,
             environment: ["LAB_COMMUNITY": "none", "LAB_TRAP_COMMUNITY": "x"], log: lab.log)
-        #expect(try TestProcess.wait(pid) == 1)
+        #expect(try await TestProcess.finish(pid, within: 60) == 1)
         #expect(try String(contentsOfFile: lab.log, encoding: .utf8).contains("cannot listen for traps on UDP 127.0.0.1:\(lab.trapPort)"))
     }
 
@@ -306,14 +302,14 @@ struct AlertingDaemonTests {
             kill(pid, SIGTERM)
             _ = try? TestProcess.wait(pid)
         }
-        try lab.trap(Self.linkDown(1))
+        try await lab.trap(Self.linkDown(1))
         try await waitFor("the first receiver's message") { Self.said(first).contains("firing trap_link_down GigabitEthernet0/0/1") }
         let policy = lab.directory.appendingPathComponent("policies/alerting.yaml")
         try String(contentsOf: policy, encoding: .utf8).replacingOccurrences(of: first.url("/hooks/city-noc"), with: second.url("/hooks/city-noc"))
             .write(to: policy, atomically: true, encoding: .utf8)
         kill(pid, SIGHUP)
         try await waitFor("the reload") { (try? String(contentsOfFile: lab.log, encoding: .utf8))?.contains("reloaded") ?? false }
-        try lab.trap(Self.linkDown(2))
+        try await lab.trap(Self.linkDown(2))
         try await waitFor("the second receiver's message") { Self.said(second).contains("firing trap_link_down GigabitEthernet0/0/2") }
         #expect(!Self.said(first).contains { $0.contains("GigabitEthernet0/0/2") })
         await first.stop()
@@ -324,7 +320,7 @@ struct AlertingDaemonTests {
         let receiver = WebhookReceiver()  // down until the daemon has been killed
         let lab = try Lab(receiver: receiver)
         defer { lab.remove() }
-        let refused = try lab.edunet(["alerts", "test-receiver", "city-noc"])
+        let refused = try await lab.command(["alerts", "test-receiver", "city-noc"])
         #expect(refused.status == 1 && refused.out.contains("result    not delivered: connection refused"), "\(refused.out)")
         let first = try await lab.startDaemon()
         var killed = false
@@ -334,7 +330,7 @@ struct AlertingDaemonTests {
                 _ = try? TestProcess.wait(first)
             }
         }
-        for port in 1...3 { try lab.trap(Self.linkDown(port)) }
+        for port in 1...3 { try await lab.trap(Self.linkDown(port)) }
         try await waitFor(
             "failed attempts in the outbox",
             diagnosis: {
@@ -347,7 +343,7 @@ struct AlertingDaemonTests {
             return traps.count == 3 && pending.min { $0.id < $1.id }.map { $0.attempts >= 1 } == true  // in order: the oldest is tried first
         }
         kill(first, SIGKILL)
-        _ = try TestProcess.wait(first)
+        _ = try await TestProcess.finish(first)
         killed = true
         let pending = try lab.store().outbox(states: [.pending], limit: 10)
         try await receiver.start()
@@ -412,28 +408,28 @@ struct AlertingDaemonTests {
         #expect(log.contains("community probes") && !log.contains("edunet-test") && !log.contains("edunet-auth-pass"), "no secret logged")
 
         // The CLI: a probe now, and the report.
-        var run = try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"])
+        var run = try await lab.command(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"])
         #expect(run.status == 0, "\(run)")
-        run = try lab.edunet(["security", "probe", "--device", "open-sw"])
+        run = try await lab.command(["security", "probe", "--device", "open-sw"])
         #expect(run.status == 1 && run.out.contains("open-sw") && run.out.contains("answers public (v1, v2c)"), "\(run)")
-        run = try lab.edunet(["security", "probe", "--county", "xingqing", "--format", "json"])
+        run = try await lab.command(["security", "probe", "--county", "xingqing", "--format", "json"])
         let probes = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])["probes"] as? [[String: Any]]
         #expect(run.status == 1 && probes?.map { $0["device"] as? String ?? "" }.sorted() == ["lab-sw", "open-sw", "v3-sw"])
         #expect(probes?.first { $0["device"] as? String == "v3-sw" }?["reachable"] as? Bool == true)
         #expect(probes?.first { $0["device"] as? String == "lab-sw" }?["reachable"] as? Bool == false)
-        run = try lab.edunet(["security", "probe", "--device", "v3-sw"])
+        run = try await lab.command(["security", "probe", "--device", "v3-sw"])
         #expect(run.status == 0 && run.out.contains("none answered") && run.err.contains("0 of 1 devices answer a forbidden community"))
-        run = try lab.edunet(["security", "probe", "--device", "no-such-sw"])
+        run = try await lab.command(["security", "probe", "--device", "no-such-sw"])
         #expect(run.status == 1 && run.err.contains("no device with id `no-such-sw`"))
-        run = try lab.edunet(["report", "security", "--lang", "en"])
+        run = try await lab.command(["report", "security", "--lang", "en"])
         #expect(run.status == 1 && run.out.hasPrefix("Security posture  ") && run.out.contains("answers public (v1, v2c)"), "\(run)")
         #expect(run.out.contains("\nSecurity posture\n") && !run.out.contains("Redundancy"), "the security rules and section only")
 
         // SNMPv3 notifications with no community at all: the inventory's v3 user, sent from v3-sw's address with an
         // engine ID the daemon was never told; then the same with a wrong key, dropped and counted.
         let v3 = "-v 3 -u u-posture -l authPriv -a SHA-256 -A edunet-auth-pass -x AES -X edunet-priv-pass -e 0x80001f8880c0ffee01"
-        try lab.trap(Self.linkDown(3), options: v3 + " --clientaddr=127.21.0.2")
-        try lab.trap(
+        try await lab.trap(Self.linkDown(3), options: v3 + " --clientaddr=127.21.0.2")
+        try await lab.trap(
             Self.linkDown(4), options: v3.replacingOccurrences(of: "-A edunet-auth-pass", with: "-A not-the-auth-pass") + " --clientaddr=127.21.0.2")
         try await waitFor("the v3 trap's alert") { !sent("trap_link_down").isEmpty }
         let linkDown = sent("trap_link_down").map { $0["labels"] as? [String: String] ?? [:] }
@@ -442,8 +438,8 @@ struct AlertingDaemonTests {
 
         // An authenticationFailure from open-sw within two minutes of the daemon's probe of it is the probe's doing;
         // one from an address that was not probed is an alert.
-        try lab.trap("'' 1.3.6.1.6.3.1.1.5.5", options: "-v 2c -c lab-traps --clientaddr=127.21.0.1")
-        try lab.trap("'' 1.3.6.1.6.3.1.1.5.5", options: "-v 2c -c lab-traps --clientaddr=127.0.0.9")
+        try await lab.trap("'' 1.3.6.1.6.3.1.1.5.5", options: "-v 2c -c lab-traps --clientaddr=127.21.0.1")
+        try await lab.trap("'' 1.3.6.1.6.3.1.1.5.5", options: "-v 2c -c lab-traps --clientaddr=127.0.0.9")
         try await waitFor("the unprobed address's authenticationFailure") { !sent("snmp_auth_failure").isEmpty }
         #expect(sent("snmp_auth_failure").map { ($0["labels"] as? [String: String])?["source"] } == ["127.0.0.9"])
     }

@@ -56,17 +56,17 @@ struct CaptureCommandTests {
         return try decoder.decode(Document.self, from: Data(text.utf8))
     }
 
-    @Test func analysesACaptureOfTheCityAndExitsOneOnFindings() throws {
+    @Test func analysesACaptureOfTheCityAndExitsOneOnFindings() async throws {
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-capture-\(UUID().uuidString).sqlite").path
         let capture = try F.write(F.pcap(Self.frames))
         defer {
             for path in [capture, database, database + "-wal", database + "-shm"] { try? FileManager.default.removeItem(atPath: path) }
         }
-        let none = try CLITests.run(["capture", "analyze", capture, "--db", database])
+        let none = try await CLITests.run(["capture", "analyze", capture, "--db", database])
         #expect(none.status == 3 && none.stderr.contains("edunet inventory apply"), "\(none.stderr)")
-        #expect(try CLITests.run(["inventory", "apply", "--db", database]).status == 0)
+        #expect(try await CLITests.run(["inventory", "apply", "--db", database]).status == 0)
 
-        let json = try CLITests.run(["capture", "analyze", capture, "--db", database, "--format", "json"])
+        let json = try await CLITests.run(["capture", "analyze", capture, "--db", database, "--format", "json"])
         #expect(json.status == 1, "\(json.stderr)")
         let document = try Self.decode(json.stdout)
         #expect(document.schema == "edunet.capture-analysis/1" && document.analysis.frames == 6)
@@ -83,25 +83,26 @@ struct CaptureCommandTests {
         #expect(host.school == "helan-primary-01" && host.sent.frames == 2 && host.sent.frameBytes == 54 + 80 && host.sent.ipBytes == 40 + 66)
         #expect(!document.analysis.unknownStationCheck, "no fleet register in this database")
 
-        let table = try CLITests.run(["capture", "analyze", capture, "--db", database])
+        let table = try await CLITests.run(["capture", "analyze", capture, "--db", database])
         #expect(table.status == 1)
         #expect(table.stdout.contains("Findings: 4; 1 station first seen in ARP (information)"), "\(table.stdout)")
         #expect(table.stdout.contains("gateway 10.66.0.1 moved from 02:00:00:00:00:01 to 02:00:00:00:00:66"))
 
         let other = try Self.decode(
-            try CLITests.run(["capture", "analyze", capture, "--db", database, "--format", "json", "--school", "helan-primary-02"]).stdout)
+            try await CLITests.run(["capture", "analyze", capture, "--db", database, "--format", "json", "--school", "helan-primary-02"]).stdout)
         #expect(other.analysis.events.map(\.kind) == ["blocked_domain"] && other.analysis.hosts.map(\.address) == ["10.67.0.5"])
         // A filter that passes only ARP: the gateway's change and nothing else fires.
-        let arp = try Self.decode(try CLITests.run(["capture", "analyze", capture, "--db", database, "--format", "json", "--filter", "arp"]).stdout)
+        let arp = try Self.decode(
+            try await CLITests.run(["capture", "analyze", capture, "--db", database, "--format", "json", "--filter", "arp"]).stdout)
         #expect(arp.analysis.frames == 2 && arp.analysis.events.map(\.kind) == ["arp_new_station", "arp_changed_mac"])
-        let quiet = try CLITests.run(["capture", "analyze", capture, "--db", database, "--filter", "tcp"])
+        let quiet = try await CLITests.run(["capture", "analyze", capture, "--db", database, "--filter", "tcp"])
         #expect(quiet.status == 0 && quiet.stdout.contains("Findings: none"), "\(quiet.stdout)")
 
-        let missing = try CLITests.run(["capture", "analyze", capture + ".missing", "--db", database])
+        let missing = try await CLITests.run(["capture", "analyze", capture + ".missing", "--db", database])
         #expect(missing.status == 2 && missing.stderr.contains(capture + ".missing") && missing.stdout.isEmpty, "\(missing.stderr)")
-        let badFilter = try CLITests.run(["capture", "analyze", capture, "--db", database, "--filter", "port eleventy"])
+        let badFilter = try await CLITests.run(["capture", "analyze", capture, "--db", database, "--filter", "port eleventy"])
         #expect(badFilter.status == 2 && badFilter.stderr.contains("the filter \"port eleventy\""), "\(badFilter.stderr)")
-        let badSchool = try CLITests.run(["capture", "analyze", capture, "--db", database, "--school", "nowhere"])
+        let badSchool = try await CLITests.run(["capture", "analyze", capture, "--db", database, "--school", "nowhere"])
         #expect(badSchool.status == 2 && badSchool.stderr.contains("edunet schools list"), "\(badSchool.stderr)")
     }
 }

@@ -97,10 +97,10 @@ struct DaemonCaptureTests {
         let logText = { (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? "" }
         try await waitFor("capturing on lo", diagnosis: logText) { logText().contains("capturing") }
         // The register is empty: the unknown-station check is off. Then a terminal is imported while the daemon captures.
-        #expect(try lab.edunet(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
+        #expect(try await lab.command(["inventory", "apply", "--inventory", "inventory", "--policies", "policies"]).status == 0)
         let csv = lab.directory.appendingPathComponent("terminals.csv")
         try "序列号,MAC地址,学校\nEB1,3c:2e:f9:00:00:10,兴庆区第一小学\n".write(to: csv, atomically: true, encoding: .utf8)
-        let imported = try lab.edunet(["fleet", "import", "terminals", csv.path])
+        let imported = try await lab.command(["fleet", "import", "terminals", csv.path])
         #expect(imported.status == 0, "\(imported)")
         try await waitFor("the register read again", diagnosis: logText) { logText().contains("known_stations=1 register_version=") }
         try await Task.sleep(for: .milliseconds(1500))  // each capture thread takes the new set within a second
@@ -124,7 +124,7 @@ struct DaemonCaptureTests {
             ["--config", lab.directory.appendingPathComponent("edunetd.yaml").path], in: lab.directory,
             environment: ["LAB_COMMUNITY": "none", "LAB_TRAP_COMMUNITY": "lab-traps", "LAB_WEBHOOK_SECRET": AlertingDaemonTests.secret], log: lab.log,
             append: false)
-        let status = try TestProcess.wait(pid)
+        let status = try await TestProcess.finish(pid, within: 60)
         let log = (try? String(contentsOfFile: lab.log, encoding: .utf8)) ?? ""
         #expect(status == 1 && log.contains("interface edunet-none0"), "\(status)\n\(log)")
     }

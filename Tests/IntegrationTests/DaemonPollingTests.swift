@@ -46,7 +46,7 @@ struct DaemonPollingTests {
         try await waitFor("the device the reload added to be polled", diagnosis: { Self.text(log) }) {
             Self.text(log).contains("reloaded") && Self.stored(directory, device: "lab-sw-2", interface: "lo") > 0
         }
-        let running = try SNMPCommandTests.run(["status", "--db", directory.appendingPathComponent("lab.sqlite").path, "--format", "json"])
+        let running = try await SNMPCommandTests.run(["status", "--db", directory.appendingPathComponent("lab.sqlite").path, "--format", "json"])
         #expect(running.status == 0 && running.stdout.contains(#""running" : true"#), "\(running.stdout)\(running.stderr)")
         let status = Self.stop(pid)
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
@@ -84,7 +84,7 @@ struct DaemonPollingTests {
         let database = try StoreDatabase(path: directory.appendingPathComponent("lab.sqlite").path)
         let report = try #require(try DaemonStatusStore(database: database).read())
         #expect(report.stoppedAt != nil && report.devicesPolled == 2 && report.devicesDown == ["dead-sw"] && report.polls >= 3)
-        let statusCommand = try SNMPCommandTests.run(["status", "--db", directory.appendingPathComponent("lab.sqlite").path])
+        let statusCommand = try await SNMPCommandTests.run(["status", "--db", directory.appendingPathComponent("lab.sqlite").path])
         #expect(statusCommand.status == 1 && statusCommand.stdout.contains("stopped at") && statusCommand.stdout.contains("2 polled, 1 down"))
         let store = MeasurementStore(database: database)
         let latest = try store.latest(device: "lab-sw")
@@ -97,7 +97,7 @@ struct DaemonPollingTests {
 
         // The links report reads the stored rates against the applied inventory.
         let db = directory.appendingPathComponent("lab.sqlite").path
-        let apply = try SNMPCommandTests.run([
+        let apply = try await SNMPCommandTests.run([
             "inventory", "apply", "--inventory", directory.appendingPathComponent("inventory").path,
             "--policies", directory.appendingPathComponent("policies").path, "--db", db,
         ])
@@ -108,7 +108,7 @@ struct DaemonPollingTests {
             iso.string(from: Date(timeIntervalSince1970: history[0].time.timeIntervalSince1970.rounded(.down))),
             iso.string(from: Date(timeIntervalSince1970: history[history.count - 1].time.timeIntervalSince1970.rounded(.up) + 1))
         )
-        let links = try SNMPCommandTests.run(["links", "list", "--db", db, "--from", span.0, "--to", span.1, "--format", "json"])
+        let links = try await SNMPCommandTests.run(["links", "list", "--db", db, "--from", span.0, "--to", span.1, "--format", "json"])
         #expect(links.status == 0, "\(links.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(links.stdout.utf8)) as? [String: Any])
         let rows = try #require(document["links"] as? [[String: Any]])

@@ -74,7 +74,7 @@ struct DaemonResilienceTests {
         let first = try DaemonPollingTests.startDaemon(config: config, log: directory.appendingPathComponent("first.log").path)
         try await waitFor("two polls of lab-sw stored") { DaemonPollingTests.stored(directory, device: "lab-sw", interface: "lo") >= 2 }
         kill(first, SIGKILL)
-        _ = try TestProcess.wait(first)
+        _ = try await TestProcess.finish(first)
         let killedAt = Date()
 
         let path = directory.appendingPathComponent("lab.sqlite").path

@@ -19,7 +19,7 @@ struct LinkUtilisationAgreementTests {
         return try #require(document[key])
     }
 
-    @Test func theCLITheReportAndTheAlertAgree() throws {
+    @Test func theCLITheReportAndTheAlertAgree() async throws {
         let city = try ComplianceFixture()
         defer { city.remove() }
         // s1-up (planned 2.5G): its two ends disagree. The school's end negotiated 1G and carries 900M towards the
@@ -32,7 +32,7 @@ struct LinkUtilisationAgreementTests {
         try city.rates("agg-yn-sw", "U1", inbound: [9e9, 9e9, nil, 9e9, 9e9, 9e9, nil, 9e9, 9e9, 9e9, 9e9, nil, 9e9, 9e9, 9e9])
         let db = city.directory.appendingPathComponent("city.sqlite").path
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let apply = try EdunetTool.run(
+        let apply = try await EdunetTool.execute(
             [
                 "inventory", "apply", "--inventory", city.directory.appendingPathComponent("inventory").path,
                 "--policies", root.appendingPathComponent("policies").path, "--db", db,
@@ -42,9 +42,9 @@ struct LinkUtilisationAgreementTests {
 
         let window = ["--from", ISO8601DateFormatter().string(from: Self.from), "--to", ISO8601DateFormatter().string(from: Self.to), "--db", db]
         let links = try #require(
-            try json(try EdunetTool.run(["links", "list", "--format", "json"] + window, in: root), key: "links") as? [[String: Any]])
+            try json(try await EdunetTool.execute(["links", "list", "--format", "json"] + window, in: root), key: "links") as? [[String: Any]])
         let report = try #require(
-            try json(try EdunetTool.run(["report", "bandwidth", "--format", "json"] + window, in: root), key: "report") as? [String: Any])
+            try json(try await EdunetTool.execute(["report", "bandwidth", "--format", "json"] + window, in: root), key: "report") as? [String: Any])
         let findings = try #require(report["findings"] as? [[String: Any]])
         func row(_ id: String) throws -> [String: Any] { try #require(links.first { ($0["link"] as? [String: Any])?["id"] as? String == id }) }
         func finding(_ id: String) throws -> [String: Any] { try #require(findings.first { $0["id"] as? String == id }) }

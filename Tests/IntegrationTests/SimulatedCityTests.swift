@@ -80,7 +80,7 @@ struct SimulatedCityTests {
             }
             var hosts: [Host]
         }
-        let command = try SNMPCommandTests.run(["pool", "hosts", "--format", "json", "--db", db])
+        let command = try await SNMPCommandTests.run(["pool", "hosts", "--format", "json", "--db", db])
         #expect(command.status == 0, "\(command.stderr)")
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
@@ -385,7 +385,7 @@ struct SimulatedCityTests {
 
         // The CLI reads the same database: links with their negotiated speeds, APs with their controllers' word.
         let db = directory.appendingPathComponent("city.sqlite").path
-        let apply = try SNMPCommandTests.run([
+        let apply = try await SNMPCommandTests.run([
             "inventory", "apply", "--inventory", city.directory.appendingPathComponent("inventory").path,
             "--policies", directory.appendingPathComponent("policies").path, "--db", db,
         ])
@@ -401,13 +401,13 @@ struct SimulatedCityTests {
             "--from", iso.string(from: Date(timeIntervalSince1970: first.timeIntervalSince1970.rounded(.down) - interval)),
             "--to", iso.string(from: Date(timeIntervalSince1970: last.timeIntervalSince1970.rounded(.up) + 1)),
         ]
-        let links = try SNMPCommandTests.run(["links", "list", "--county", "lingwu", "--format", "csv", "--db", db] + window)
+        let links = try await SNMPCommandTests.run(["links", "list", "--county", "lingwu", "--format", "csv", "--db", db] + window)
         let slow = try #require(links.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("lingwu-kindergarten-09-uplink-a,") })
         #expect(slow.contains(",1G,1.00 Gbit/s,") && (slow.hasSuffix(",ok") || slow.hasSuffix(",congested")), "\(slow)")
-        let aps = try SNMPCommandTests.run(["aps", "list", "--school", "lingwu-vocational-12", "--format", "json", "--db", db])
+        let aps = try await SNMPCommandTests.run(["aps", "list", "--school", "lingwu-vocational-12", "--format", "json", "--db", db])
         let expected = try #require(truth.access_points["lingwu-vocational-12-wlc"])
         #expect(aps.status == 0 && expected.allSatisfy { ap in aps.stdout.contains(#""id" : "\#(ap.name)""#) }, "\(aps.stdout)")
-        let statusCommand = try SNMPCommandTests.run(["status", "--db", db])
+        let statusCommand = try await SNMPCommandTests.run(["status", "--db", db])
         #expect(statusCommand.stdout.contains("last cycle"), "\(statusCommand.stdout)")
         try await Self.checkUptimes(truth, db: db, samples: samples)
         await receiver.stop()

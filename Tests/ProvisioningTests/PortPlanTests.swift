@@ -266,11 +266,11 @@ struct PortPlanTests {
             let setBack = try await bench.applier.settleDue()
             #expect(setBack.map(\.deadline.settled) == ["set back by edunetd (3 of 3 changes)"])
             for index in 18...20 { #expect(try await bench.read("1.3.6.1.2.1.2.2.1.7.\(index)") == "1") }
-            #expect(throws: StoreError.self) { try bench.applier.confirm(plan: plan, by: "李工") }
+            #expect(throws: StoreError.self) { try bench.store.confirm(plan: plan, by: "李工", at: bench.clock.now) }
 
             // Applied again and confirmed in time: the daemon leaves it, and an undo sets it back by hand.
             _ = try await bench.applier.apply(plan: plan, by: "李工", why: "等保整改", deadline: (.probation, 600))
-            try bench.applier.confirm(plan: plan, by: "王工")
+            try bench.store.confirm(plan: plan, by: "王工", at: bench.clock.now)
             bench.clock.set(Self.t0.addingTimeInterval(1_800))
             #expect(try await bench.applier.settleDue().isEmpty)
             #expect(try bench.store.deadline(plan: plan)?.settled == "confirmed by 王工")

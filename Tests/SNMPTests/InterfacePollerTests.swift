@@ -77,7 +77,8 @@ struct InterfacePollerTests {
 
     @Test func anAgentWithoutAdminStatusOrCountersSaysSo() async throws {
         let agent = "127.0.0.1:\(await TestAgents.snmpsim().port)"
-        let outcome = try EdunetTool.run(["poll", agent, "--community", "bare", "--window", "0.3", "--format", "json"], in: TestAgents.root)
+        let outcome = try await EdunetTool.execute(
+            ["poll", agent, "--community", "bare", "--window", "0.3", "--format", "json"], in: TestAgents.root)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // Not admin-down (the agent does not say), and no rate, with the reason.
         #expect(
@@ -88,13 +89,14 @@ struct InterfacePollerTests {
 
     @Test func pollCommandPrintsInterfacesAndRates() async throws {
         let agent = "127.0.0.1:\(await TestAgents.snmpd().port)"
-        let outcome = try EdunetTool.run(["poll", agent, "--community", "edunet-test", "--window", "0.5", "--format", "json"], in: TestAgents.root)
+        let outcome = try await EdunetTool.execute(
+            ["poll", agent, "--community", "edunet-test", "--window", "0.5", "--format", "json"], in: TestAgents.root)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n")
         let lo = try #require(lines.first { $0.contains(#""interface":"lo""#) })
         #expect(lo.contains(#""status":"up""#) && lo.contains(#""counters":"64-bit""#) && lo.contains(#""in_bps":"#))
         #expect(outcome.stderr.contains("measuring"))
-        let table = try EdunetTool.run(["poll", agent, "--community", "edunet-test", "--window", "0.2"], in: TestAgents.root)
+        let table = try await EdunetTool.execute(["poll", agent, "--community", "edunet-test", "--window", "0.2"], in: TestAgents.root)
         #expect(table.stdout.hasPrefix("接口 Interface"))
     }
 }

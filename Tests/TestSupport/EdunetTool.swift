@@ -33,34 +33,22 @@ public enum EdunetTool {
         return (try? TestProcess.wait(pid)) ?? -1
     }
 
-    /// Runs `tool` with `arguments` in `directory`, standard input from /dev/null, until it exits.
-    public static func run(_ arguments: [String], tool: String = "edunet", in directory: URL, environment: [String: String] = [:]) throws -> Outcome {
-        try outcome(arguments, tool: tool, in: directory, environment: environment) { pid in try TestProcess.wait(pid) }
+    /// Sends SIGTERM and waits for the exit without holding a thread; the exit status.
+    public static func terminate(_ pid: pid_t) async -> Int32 {
+        kill(pid, SIGTERM)
+        return (try? await TestProcess.finish(pid)) ?? -1
     }
 
-    /// `run`, waiting by sleeping between looks rather than in waitpid: a test that runs many commands must not hold one
-    /// of the few threads the tests share (an in-process server of another test would wait on it).
+    /// Runs `tool` with `arguments` in `directory`, standard input from /dev/null, until it exits. It waits by sleeping
+    /// between looks rather than in waitpid: a test must not hold one of the few threads the tests share (an in-process
+    /// server of another test would wait on it).
     public static func execute(_ arguments: [String], tool: String = "edunet", in directory: URL, environment: [String: String] = [:]) async throws
         -> Outcome
     {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let pid = try TestProcess.spawn(scratch.command(command(arguments, tool: tool, in: directory, environment: environment)))
-        var status = TestProcess.status(ifExited: pid)
-        while status == nil {
-            try await Task.sleep(for: .milliseconds(20))
-            status = TestProcess.status(ifExited: pid)
-        }
-        return scratch.outcome(status ?? -1)
-    }
-
-    private static func outcome(_ arguments: [String], tool: String, in directory: URL, environment: [String: String], wait: (pid_t) throws -> Int32)
-        throws -> Outcome
-    {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
-        let status = try wait(try TestProcess.spawn(scratch.command(command(arguments, tool: tool, in: directory, environment: environment))))
-        return scratch.outcome(status)
+        return scratch.outcome(try await TestProcess.finish(pid))
     }
 
     /// Where a command's output goes, and what is read back from there.

@@ -129,6 +129,14 @@ package enum TestAgents {
         }
     }
 
+    /// A throw-away PostgreSQL server on 127.0.0.1 (`scripts/test-agents.sh postgres`): user `postgres`, no password
+    /// (trust on loopback). Tests make a database of their own in it.
+    package static func postgres() async -> Agent {
+        await registry.agent("postgres") {
+            start(["postgres", base.appendingPathComponent("postgres-\(getpid())").path], port: freePort(offset: 10))
+        }
+    }
+
     /// The simulated city of the sample inventory (`scripts/simnet.sh`), every device on its loopback address.
     package static func simulatedCity() async -> SimulatedCity {
         let directory = base.appendingPathComponent("simnet-\(getpid())")
@@ -165,8 +173,11 @@ package enum TestAgents {
         SNMPTarget(host: agent.host, port: agent.port, credentials: .v2c(community: community), timeout: timeout, retries: retries)
     }
 
-    /// A port for this process, away from well-known ones and from other test processes.
-    package static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 5_000) * 8 + offset) }
+    /// A port for this process, away from well-known ones and from other test processes: sixteen a process, each
+    /// offset (0…15) one user's. UDP: 0 snmpd, 1/3/5 the snmpsim shards, 2 the slow proxy (posture, writable and slow
+    /// share it, one at a time), 4 the simulated city, 7 the writable recording, 8 and 9 the clean-up test's agents.
+    /// TCP: 10 PostgreSQL.
+    package static func freePort(offset: Int) -> UInt16 { UInt16(20_000 + (Int(getpid()) % 2_500) * 16 + offset) }
 
     /// Runs `scripts/test-agents.sh KIND DIR PORT EXTRA…` and waits for it to say the agent is ready.
     private static func start(_ kindAndDirectory: [String], port: UInt16, extra: [String] = []) -> Agent {

@@ -24,23 +24,34 @@ public enum TestProcess {
         return (status >> 8) & 0xFF
     }
 
-    /// Runs `command` to its end: its exit status and what it printed (stdout and stderr together). It waits by
-    /// sleeping between looks, not in waitpid: a long command must not hold one of the few threads the tests share.
-    public static func run(_ command: String) async throws -> (status: Int32, output: String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-command-\(UUID().uuidString).log").path
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let pid = try spawn("\(command) > '\(log)' 2>&1 < /dev/null")
-        var status = self.status(ifExited: pid)
+    /// Waits for the process by sleeping between looks, not in waitpid, and returns its exit status: a test must not
+    /// hold one of the few threads the tests share (on 2 cores, two), or an in-process server of another test waits on
+    /// it. Cancelled, or still running after `seconds` (a process that must exit, such as a daemon refusing its
+    /// configuration), it is killed and the wait throws: a test never hangs on it.
+    public static func finish(_ pid: pid_t, within seconds: Double? = nil) async throws -> Int32 {
+        let deadline = seconds.map { Date().addingTimeInterval($0) }
+        var status = status(ifExited: pid)
         while status == nil {
-            do { try await Task.sleep(for: .milliseconds(100)) } catch {
-                // Cancelled (a time limit): the command goes with the test.
+            do {
+                if let deadline, Date() > deadline { throw WaitTimedOut(description: "process \(pid) still ran after \(seconds ?? 0) s") }
+                try await Task.sleep(for: .milliseconds(20))
+            } catch {
                 kill(pid, SIGKILL)
                 _ = try? wait(pid)
                 throw error
             }
             status = self.status(ifExited: pid)
         }
-        return (status ?? -1, FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        return status ?? -1
+    }
+
+    /// Runs `command` to its end: its exit status and what it printed (stdout and stderr together). It waits by
+    /// sleeping between looks, not in waitpid: a long command must not hold one of the few threads the tests share.
+    public static func run(_ command: String) async throws -> (status: Int32, output: String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-command-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let status = try await finish(try spawn("\(command) > '\(log)' 2>&1 < /dev/null"))
+        return (status, FileManager.default.contents(atPath: log).map { String(decoding: $0, as: UTF8.self) } ?? "")
     }
 
     /// The exit status if the process has ended (it is reaped then), nil while it runs.

@@ -23,22 +23,23 @@ public struct DashboardRoutes: Sendable {
     public func register(on router: Router<APIContext>) {
         router.get("/") { request, _ -> Response in
             let english = Self.english(request)
-            guard let cookie = request.cookies[TokenAuthenticator.cookie] else { return Self.login(english: english, problem: nil) }
+            guard let cookie = request.cookies[TokenAuthenticator.cookie] else { return Self.login(english: english, problem: nil, for: request) }
             let token: APIToken
             do throws(Problem) { token = try await authenticator.verify(cookie.value) } catch {
-                return Self.login(english: english, problem: error.detail)
+                return Self.login(english: english, problem: error.detail, for: request)
             }
             let view = try await routes.view(for: token)
+            let alerts = try view.firingAlerts(limit: LandingPage.alertsListed)
             let page = LandingPage(
-                token: token, inventory: view.inventory, findings: try await view.findings(hours: 24),
-                alerts: try view.alerts(state: .firing, county: nil, rule: nil), english: english, now: view.now)
-            return Self.html(page.render())
+                token: token, inventory: view.inventory, findings: try await view.findings(hours: 24), alerts: alerts.shown, firing: alerts.count,
+                english: english, now: view.now)
+            return Self.html(page.render(), for: request)
         }
         router.post("/login") { request, _ -> Response in
             let secret = (try await Self.form(request))["token"]?.trimmingCharacters(in: .whitespaces) ?? ""
             let token: APIToken
             do throws(Problem) { token = try await authenticator.verify(secret) } catch {
-                var page = Self.login(english: false, problem: error.detail)
+                var page = Self.login(english: false, problem: error.detail, for: request)
                 page.status = .unauthorized
                 return page
             }
@@ -60,24 +61,30 @@ public struct DashboardRoutes: Sendable {
                 series[link.id] = try view.series(link, hours: 24)
             }
             let frame = PageFrame(token: token, english: Self.english(request), now: view.now)
-            return Self.html(SchoolPage(frame: frame, school: school, inventory: view.inventory, findings: findings, series: series).render())
+            let accessPoints = try view.accessPoints(county: nil, school: school.id, hours: 24)
+            return Self.html(
+                SchoolPage(
+                    frame: frame, school: school, inventory: view.inventory, findings: findings, series: series,
+                    accessPoints: Dictionary(accessPoints.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                ).render(), for: request)
         }
         router.get("/links/:id") { request, context -> Response in
             guard let (token, view) = try await session(request) else { return Self.home }
             let link = try view.link(context.parameters.get("id") ?? "")
             let frame = PageFrame(token: token, english: Self.english(request), now: view.now)
-            return Self.html(LinkPage(frame: frame, link: link, chart: LinkPage.chart(try view.series(link, hours: 6), frame: frame)).render())
+            return Self.html(
+                LinkPage(frame: frame, link: link, chart: LinkPage.chart(try view.series(link, hours: 6), frame: frame)).render(), for: request)
         }
         router.get("/links/:id/chart") { request, context -> Response in
             guard let (token, view) = try await session(request) else { throw Problem.unauthorized("log in again") }
             let link = try view.link(context.parameters.get("id") ?? "")
             let frame = PageFrame(token: token, english: Self.english(request), now: view.now)
-            return Self.html(LinkPage.chart(try view.series(link, hours: 6), frame: frame))
+            return Self.html(LinkPage.chart(try view.series(link, hours: 6), frame: frame), for: request)
         }
         router.get("/alerts") { request, _ -> Response in
             guard let (token, view) = try await session(request) else { return Self.home }
             let frame = PageFrame(token: token, english: Self.english(request), now: view.now)
-            return Self.html(AlertsPage(frame: frame, alerts: try view.alerts(state: .firing, county: nil, rule: nil)).render())
+            return Self.html(AlertsPage(frame: frame, alerts: try view.alerts(state: .firing, county: nil, rule: nil)).render(), for: request)
         }
         router.post("/alerts/:id/ack") { request, context -> Response in
             let view = try await operatorView(request)
@@ -147,14 +154,13 @@ public struct DashboardRoutes: Sendable {
         return fields
     }
 
-    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: securityPolicy, .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+    /// A page, gzip'd for a browser that takes it.
+    static func html(_ text: String, status: HTTPResponse.Status = .ok, for request: Request) -> Response {
+        Representation(Data(text.utf8), contentType: "text/html; charset=utf-8", tagged: false).response(
+            to: request, status: status, headers: [.contentSecurityPolicy: securityPolicy, .cacheControl: "no-store"])
     }
 
-    static func login(english: Bool, problem: String?) -> Response {
+    static func login(english: Bool, problem: String?, for request: Request) -> Response {
         func text(_ zh: String, _ en: String) -> String { english ? en : zh }
         return html(
             """
@@ -164,6 +170,6 @@ public struct DashboardRoutes: Sendable {
             <p><button>\(text("登录", "Log in"))</button> <a href="?lang=\(english ? "zh" : "en")">\(english ? "中文" : "English")</a></p></form>
             \(problem.map { "<p class=problem>\(ComplianceReport.escape($0))</p>" } ?? "")
             <p><small>\(text("令牌由 `edunet tokens create` 生成。", "Tokens are made by `edunet tokens create`."))</small></p></body></html>
-            """)
+            """, for: request)
     }
 }

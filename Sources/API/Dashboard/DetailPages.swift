@@ -1,9 +1,10 @@
 import Foundation
 import Model
+import Monitor
 import Reports
 
 /// A school's page: its planned links with their utilisation over the window (the chart, p95 and the threshold), its
-/// areas with their access points, and every finding of the school with its evidence.
+/// areas with their access points and what their controllers report, and every finding of the school with its evidence.
 struct SchoolPage {
     let frame: PageFrame
     let school: School
@@ -11,6 +12,8 @@ struct SchoolPage {
     let findings: [Finding]
     /// Each link's downstream utilisation, by link id.
     let series: [String: UtilisationSeries]
+    /// The school's access points as their controllers reported them over the window, by id.
+    let accessPoints: [String: AccessPointRegister.Entry]
 
     func render() -> String {
         func text(_ zh: String, _ en: String) -> String { frame.text(zh, en) }
@@ -26,8 +29,15 @@ struct SchoolPage {
         }
         html += "<h2>\(text("区域与无线接入点", "Areas and access points"))</h2><table><tr><th>\(text("区域", "Area"))</th><th>AP</th></tr>"
         for area in school.areas {
+            let aps = area.accessPoints.map { id in
+                let entry = accessPoints[id]
+                let up = entry?.upShare.map { " " + RateText.percent($0) } ?? ""
+                return
+                    "<span class=\(entry?.reading?.up == true ? "p" : entry?.reading?.up == false ? "f" : "u")>\(ComplianceReport.escape(id))</span>"
+                    + " <small>\(ComplianceReport.escape(entry?.state ?? "not reported"))\(up)</small>"
+            }
             html +=
-                "<tr><td>\(ComplianceReport.escape(area.name)) <small>\(area.kind.rawValue)</small></td><td>\(area.accessPoints.map(ComplianceReport.escape).joined(separator: ", "))</td></tr>"
+                "<tr><td>\(ComplianceReport.escape(area.name)) <small>\(area.kind.rawValue)</small></td><td>\(aps.joined(separator: ", "))</td></tr>"
         }
         html += "</table>"
         html += FindingsTable(frame: frame, findings: findings).render()

@@ -11,18 +11,25 @@ public struct LandingPage: Sendable {
     public let token: APIToken
     public let inventory: Inventory
     public let findings: [Finding]
+    /// The alerts firing that the page lists, in the order it lists them (the most severe and longest firing first).
     public let alerts: [Alert]
+    /// How many alerts fire in all (the page lists the first 200).
+    public let firing: Int
     public let english: Bool
     public let now: Date
 
-    public init(token: APIToken, inventory: Inventory, findings: [Finding], alerts: [Alert], english: Bool, now: Date) {
+    public init(token: APIToken, inventory: Inventory, findings: [Finding], alerts: [Alert], firing: Int, english: Bool, now: Date) {
         self.token = token
         self.inventory = inventory
         self.findings = findings
         self.alerts = alerts
+        self.firing = firing
         self.english = english
         self.now = now
     }
+
+    /// How many alerts the page lists at most.
+    public static let alertsListed = 200
 
     func text(_ zh: String, _ en: String) -> String { ComplianceReport.escape(english ? en : zh) }
 
@@ -46,8 +53,10 @@ public struct LandingPage: Sendable {
         let schools = inventory.schools.filter { token.admits(county: $0.county) }
         var bySchool: [String: [Finding]] = [:]
         for finding in findings { if let school = finding.subject.school { bySchool[school, default: []].append(finding) } }
-        func failing(_ school: School) -> [Finding] { (bySchool[school.id] ?? []).filter { $0.verdict == .fail } }
-        let below = schools.filter { !failing($0).isEmpty }.sorted { (failing($0).count, $1.id) > (failing($1).count, $0.id) }
+        let failing = bySchool.mapValues { $0.filter { $0.verdict == .fail } }
+        let below = schools.filter { !(failing[$0.id] ?? []).isEmpty }.sorted {
+            (failing[$0.id]?.count ?? 0, $1.id) > (failing[$1.id]?.count ?? 0, $0.id)
+        }
         let frame = PageFrame(token: token, english: english, now: now)
         var html = ""
         html += planFigures()
@@ -58,7 +67,7 @@ public struct LandingPage: Sendable {
             html += "<table id=below><tr><th>\(text("学校", "School"))</th><th>\(text("区县", "County"))</th><th>\(text("未达标项", "Failing"))</th></tr>"
             let countyName = Dictionary(inventory.counties.map { ($0.id, english ? $0.nameEN : $0.name) }, uniquingKeysWith: { a, _ in a })
             for school in below {
-                let rules = Set(failing(school).map(\.rule)).sorted { $0.rawValue < $1.rawValue }.map { text($0.title.zh, $0.title.en) }
+                let rules = Set((failing[school.id] ?? []).map(\.rule)).sorted { $0.rawValue < $1.rawValue }.map { text($0.title.zh, $0.title.en) }
                 html +=
                     "<tr id=\"below-\(school.id)\"><td><a href=\"/schools/\(school.id)\(frame.language)\">\(text(school.name, school.nameEN))</a></td><td>\(ComplianceReport.escape(countyName[school.county] ?? school.county))</td><td>\(rules.joined(separator: "、"))</td></tr>"
             }
@@ -87,9 +96,9 @@ public struct LandingPage: Sendable {
     /// The plan's figures: links by tier against their capacity, Wi-Fi coverage, terminals, the cloud.
     func planFigures() -> String {
         var html = "<h2>\(text("规划指标", "The plan's figures"))</h2><div class=figures>"
+        let tierOf = Dictionary(inventory.links.map { ($0.id, $0.tier) }, uniquingKeysWith: { a, _ in a })
         func figure(_ id: String, _ zh: String, _ en: String, _ rules: Set<Finding.Rule>, tier: LinkTier? = nil) {
             var counts = Counts()
-            let tierOf = Dictionary(inventory.links.map { ($0.id, $0.tier) }, uniquingKeysWith: { a, _ in a })
             for finding in findings where rules.contains(finding.rule) && (tier == nil || tierOf[finding.subject.id] == tier) {
                 counts.add(finding.verdict)
             }
@@ -110,11 +119,10 @@ public struct LandingPage: Sendable {
     }
 
     func alertsTable() -> String {
-        let firing = alerts.filter { $0.state == .firing }.sorted { ($0.severity, $1.startsAt) > ($1.severity, $0.startsAt) }
-        var html = "<h2>\(text("当前告警", "Alerts firing")) <small>\(firing.count)</small></h2>"
-        guard !firing.isEmpty else { return html + "<p>\(text("无。", "None."))</p>" }
+        var html = "<h2>\(text("当前告警", "Alerts firing")) <small>\(firing)</small></h2>"
+        guard !alerts.isEmpty else { return html + "<p>\(text("无。", "None."))</p>" }
         html += "<table id=alerts><tr><th>\(text("级别", "Severity"))</th><th>\(text("开始", "Since"))</th><th>\(text("告警", "Alert"))</th></tr>"
-        for alert in firing.prefix(200) {
+        for alert in alerts.prefix(Self.alertsListed) {
             html +=
                 "<tr class=\(alert.severity.rawValue)><td>\(alert.severity.rawValue)</td><td>\(CityTime.minute(alert.startsAt))</td><td>\(text(alert.summary.zh, alert.summary.en))</td></tr>"
         }

@@ -140,7 +140,7 @@ extension CityView {
     /// Keeps a plan applied on probation: edunetd will not set it back.
     public func confirm(plan id: String, path: String) throws(Problem) -> PlanSummary {
         _ = try storedPlan(id)
-        do { try applier.confirm(plan: id, by: token.name) } catch { throw Self.problem(error) }
+        do { try provisioning.confirm(plan: id, by: token.name, at: now) } catch { throw Self.problem(error) }
         try audit(method: "POST", path: path, status: 200, detail: "confirmed plan \(id)")
         return try plan(id).plan
     }

@@ -61,8 +61,14 @@ public struct CityView: Sendable {
     /// The findings of the last `hours` up to now, as the compliance report judges them (the city's, judged at most
     /// once a minute for every token alike, then narrowed to the token's counties).
     public func findings(hours: Double) async throws(Problem) -> [Finding] {
+        let all = try await cache.findings(hours: hours, at: now, judge: judge(hours: hours))
+        return all.filter { token.admits(county: $0.subject.county) }
+    }
+
+    /// How the city's findings of the last `hours` are judged when the cache has none fresh.
+    func judge(hours: Double) -> @Sendable () throws(Problem) -> [Finding] {
         let (configuration, database, now) = (configuration, database, now)
-        let all = try await cache.findings(hours: hours, at: now) { () throws(Problem) -> [Finding] in
+        return { () throws(Problem) -> [Finding] in
             do throws(StoreError) {
                 return try ComplianceEvaluator(configuration: configuration, store: MeasurementStore(database: database))
                     .evaluate(from: now.addingTimeInterval(-hours * 3600), to: now)
@@ -70,7 +76,18 @@ public struct CityView: Sendable {
                 throw Problem(.serviceUnavailable, "the findings could not be judged: \(error.message)")
             }
         }
-        return all.filter { token.admits(county: $0.subject.county) }
+    }
+
+    /// The answer to one findings query (`key`: its filters) as `make` makes it from the token's findings of the last
+    /// `hours`: made once a judgement for every token of the same counties, so that a ledger polled again and again
+    /// costs its bytes, not their encoding.
+    func findingsAnswer(hours: Double, key: String, make: @Sendable ([Finding]) -> Representation) async throws(Problem) -> Representation {
+        let token = token
+        let scoped = key + "\u{1}" + token.counties.sorted().joined(separator: ",")
+        let answer = try await cache.answer(key: scoped, hours: hours, at: now, judge: judge(hours: hours)) { all in
+            make(all.filter { token.admits(county: $0.subject.county) })
+        }
+        return answer
     }
 
     public func alerts(state: AlertState?, county: String?, rule: String?) throws(Problem) -> [Alert] {
@@ -78,6 +95,14 @@ public struct CityView: Sendable {
             return try AlertStore(database: database).alerts(state: state, county: county, rule: rule, limit: 100_000)
                 .filter { token.admits(county: $0.labels["county"]) }.sorted { $0.id < $1.id }
         } catch {
+            throw Problem(.serviceUnavailable, "the alerts could not be read: \(error.message)")
+        }
+    }
+
+    /// The alerts firing that the token may see, the most severe and longest firing first, at most `limit`; with how
+    /// many fire in all.
+    public func firingAlerts(limit: Int) throws(Problem) -> (count: Int, shown: [Alert]) {
+        do { return try AlertStore(database: database).firing(counties: token.counties.isEmpty ? nil : token.counties, limit: limit) } catch {
             throw Problem(.serviceUnavailable, "the alerts could not be read: \(error.message)")
         }
     }
@@ -223,15 +248,36 @@ public struct CityView: Sendable {
 public actor FindingsCache {
     let seconds: Double
     private var kept: [Double: (at: Date, findings: [Finding])] = [:]
+    /// Answers made from the findings judged at `judgedAt`, by query; at most `maximumAnswers` are kept.
+    private var answers: [String: (judgedAt: Date, answer: Representation)] = [:]
+    let maximumAnswers = 64
 
     public init(seconds: Double) {
         self.seconds = seconds
     }
 
     func findings(hours: Double, at now: Date, judge: () throws(Problem) -> [Finding]) throws(Problem) -> [Finding] {
-        if let entry = kept[hours], now.timeIntervalSince(entry.at) < seconds, entry.at <= now { return entry.findings }
-        let findings = try judge()
-        kept[hours] = (now, findings)
-        return findings
+        try judged(hours: hours, at: now, judge: judge).findings
+    }
+
+    private func judged(hours: Double, at now: Date, judge: () throws(Problem) -> [Finding]) throws(Problem) -> (at: Date, findings: [Finding]) {
+        if let entry = kept[hours], now.timeIntervalSince(entry.at) < seconds, entry.at <= now { return entry }
+        let entry = (at: now, findings: try judge())
+        kept[hours] = entry
+        return entry
+    }
+
+    /// The answer `key` made by `make` from the findings of the last `hours`, made again only when they are judged again.
+    func answer(
+        key: String, hours: Double, at now: Date, judge: () throws(Problem) -> [Finding], make: ([Finding]) -> Representation
+    ) throws(Problem) -> Representation {
+        let entry = try judged(hours: hours, at: now, judge: judge)
+        let scoped = "\(hours)\u{1}" + key
+        if let kept = answers[scoped], kept.judgedAt == entry.at { return kept.answer }
+        if answers.count >= maximumAnswers { answers = answers.filter { $0.value.judgedAt == entry.at } }
+        if answers.count >= maximumAnswers { answers.removeAll() }
+        let answer = make(entry.findings)
+        answers[scoped] = (entry.at, answer)
+        return answer
     }
 }

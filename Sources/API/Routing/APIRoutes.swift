@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import Model
@@ -64,9 +63,11 @@ public struct APIRoutes: Sendable {
         Operation(method: .get, path: "/report", scope: .read) { request, _, view in
             let report = try view.report(county: query(request, "county"), hours: try number(request, "hours", in: 1...2160) ?? 168)
             switch try choice(request, "format", of: ReportFormat.self) ?? .json {
-            case .json: return tagged(try report.json(), contentType: "application/json", request)
-            case .csv: return tagged(Data(report.csv().utf8), contentType: "text/csv; charset=utf-8", request)
-            case .html: return tagged(Data(report.html(inventory: view.inventory).utf8), contentType: "text/html; charset=utf-8", request)
+            case .json: return Representation(try report.json(), contentType: "application/json", tagged: true).response(to: request)
+            case .csv: return Representation(Data(report.csv().utf8), contentType: "text/csv; charset=utf-8", tagged: true).response(to: request)
+            case .html:
+                return Representation(Data(report.html(inventory: view.inventory).utf8), contentType: "text/html; charset=utf-8", tagged: true)
+                    .response(to: request)
             }
         },
         Operation(method: .get, path: "/fleet", scope: .read) { _, _, view in json(try view.fleet()) },
@@ -124,11 +125,14 @@ public struct APIRoutes: Sendable {
             let verdict = try choice(request, "verdict", of: Finding.Verdict.self)
             let county = try query(request, "county")
             let school = try query(request, "school")
-            let findings = try await view.findings(hours: hours).filter { finding in
-                (rule == nil || finding.rule == rule) && (verdict == nil || finding.verdict == verdict)
-                    && (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
-            }
-            return tagged((try? encoder.encode(["findings": findings])) ?? Data(), contentType: "application/json", request)
+            let key = [hours.description, rule?.rawValue ?? "", verdict?.rawValue ?? "", county ?? "", school ?? ""].joined(separator: "\u{1}")
+            return try await view.findingsAnswer(hours: hours, key: key) { findings in
+                let chosen = findings.filter { finding in
+                    (rule == nil || finding.rule == rule) && (verdict == nil || finding.verdict == verdict)
+                        && (county == nil || finding.subject.county == county) && (school == nil || finding.subject.school == school)
+                }
+                return Representation((try? encoder.encode(["findings": chosen])) ?? Data(), contentType: "application/json", tagged: true)
+            }.response(to: request)
         },
         Operation(method: .get, path: "/alerts", scope: .read) { request, _, view in
             let state = try choice(request, "state", of: AlertState.self)
@@ -273,16 +277,6 @@ public struct APIRoutes: Sendable {
             case items
             case nextCursor = "next_cursor"
         }
-    }
-
-    /// `data` with an ETag of its bytes; 304 with no body when the request's `If-None-Match` names it.
-    static func tagged(_ data: Data, contentType: String, _ request: Request) -> Response {
-        let tag = "\"" + SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
-        if let asked = request.headers[.ifNoneMatch], asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag })
-        {
-            return Response(status: .notModified, headers: [.eTag: tag])
-        }
-        return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     enum ReportFormat: String, CaseIterable { case json, csv, html }

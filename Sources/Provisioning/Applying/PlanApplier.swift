@@ -66,21 +66,10 @@ public struct PlanApplier: Sendable {
 
     /// Sets back one applied change of the audit log (its id, as `history` shows it).
     public func undo(change id: Int64, by: String, why: String) async throws(StoreError) -> [ProvisioningAuditEntry] {
-        guard let entry = try store.audit().first(where: { $0.id == id }), entry.result == "applied" else {
+        guard let entry = try store.auditEntry(id), entry.result == "applied" else {
             throw StoreError(.notFound, "no applied change \(id) in the audit log; `edunet provision history` lists them with their ids")
         }
         return try await write([entry.change.reversed], plan: entry.plan, by: by, why: Self.undoMark + why)
-    }
-
-    /// Confirms a plan applied on probation: the daemon will not set it back.
-    public func confirm(plan id: String, by: String) throws(StoreError) {
-        guard let deadline = try store.deadline(plan: id), deadline.kind == .probation else {
-            throw StoreError(.notFound, "plan `\(id)` was not applied on probation (--confirm-within); there is nothing to confirm")
-        }
-        guard deadline.settledAt == nil else {
-            throw StoreError(.conflict, "plan `\(id)` is no longer on probation: \(deadline.settled ?? "settled")")
-        }
-        try store.settleDeadline(plan: id, how: "confirmed by \(by)", at: now())
     }
 
     /// What the daemon does every few seconds: each deadline now due is acted on, a probation set back and a
