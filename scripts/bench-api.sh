@@ -32,14 +32,8 @@ if [ -z "${_IN_NETNS:-}" ]; then
 fi
 
 # ---- inside a private network namespace: nothing here can reach beyond it ----
-work=$(mktemp -d)
-trap 'kill $(cat "$work/snmpd.pid" 2>/dev/null) 2>/dev/null || true; [ -z "$daemon" ] || kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
-daemon=
 source scripts/lib/bench-agent.sh
-start_bench_agent "$work"
-
-mkdir -p "$work/inventory"
-cp -r policies "$work/policies"
+bench_lab
 cp inventory/counties.yaml "$work/inventory/"
 python3 - "$SCHOOLS" > "$work/inventory/city.yaml" <<'PY'
 import sys

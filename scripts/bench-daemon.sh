@@ -40,16 +40,8 @@ if [ -z "${_IN_NETNS:-}" ]; then
 fi
 
 # ---- inside a private network namespace: nothing here can reach beyond it ----
-work=$(mktemp -d)
-# Each kill may find nothing to stop (the daemon is already reaped): `|| true` keeps `set -e` from turning that into
-# the script's exit status.
-trap 'kill $(cat "$work/snmpd.pid" 2>/dev/null) 2>/dev/null || true; [ -z "$daemon" ] || kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
-daemon=
 source scripts/lib/bench-agent.sh
-start_bench_agent "$work"
-
-mkdir -p "$work/inventory"
-cp -r policies "$work/policies"
+bench_lab
 sed -i "s/^full_resolution: .*/full_resolution: $FULL_RESOLUTION/" "$work/policies/fleet.yaml"
 cp inventory/counties.yaml "$work/inventory/"
 python3 - "$N" "$UPLINKS" > "$work/inventory/bench.yaml" <<'PY'

@@ -54,8 +54,12 @@ public actor SingletonLease {
         return held
     }
 
-    /// Gives the job up: the connection closes, and with it the lock.
+    /// Gives the job up: the lock is released (so that the next to ask gets it at once, not when the server has ended
+    /// the session) and the connection closed.
     public func resign() async {
+        if held, let connection {
+            _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: DeviceLeases.quiet)
+        }
         held = false
         try? await connection?.close()
         connection = nil

@@ -94,21 +94,8 @@ struct APITests {
         }
 
         /// The compute pool: two sites of one 96-vCPU host each, and the city's platform as a tenant.
-        static let cloud = """
-            compute_pool:
-              sites:
-                - {id: cloud-a, name: 教育云A, node: city-core-a}
-                - {id: cloud-b, name: 教育云B, node: city-core-b}
-              hosts:
-                - {id: a1, site: cloud-a, device: host-a1, vcpus: 96, memory_gib: 768, storage_tib: 46.0}
-                - {id: b1, site: cloud-b, device: host-b1, vcpus: 96, memory_gib: 768, storage_tib: 46.0}
-              platforms:
-                - {id: city-platform, name: 市智慧教育平台}
-            devices:
-              - {id: host-a1, name: 云主机A1, role: server, node: city-core-a, management: {address: 127.2.1.1}, snmp_profile: v2}
-              - {id: host-b1, name: 云主机B1, role: server, node: city-core-b, management: {address: 127.2.1.2}, snmp_profile: v2}
-
-            """
+        static let cloud = ComputePoolYAML.twoSites(
+            nodes: ("city-core-a", "city-core-b"), management: ("{address: 127.2.1.1}", "{address: 127.2.1.2}"), profile: "v2")
 
         /// For an operation of the document: the id of Yongning's object its path names, the body of a write that names
         /// Yongning's things, and what Helan's token must get (nil: 200, with nothing of Yongning's in it).
@@ -431,6 +418,10 @@ struct DashboardTests {
             #expect(
                 page.status == .ok && html.contains("yongning-read") && html.contains(#"id="county-yongning""#) && html.contains(#"id="school-s1""#))
             #expect(!html.contains(#"id="county-helan""#), "another county is not on the page")
+            // Each place's counts by group of rules: s1's bandwidth unknown, Wi-Fi and graded protection failing.
+            #expect(
+                html.contains(#"<td class=u>0/0/4</td><td class=f>0/1/3</td><td></td><td></td><td class=f>0/1/1</td></tr>"#),
+                "\(html.components(separatedBy: #"<tr id="school-s1">"#).last?.prefix(400) ?? "")")
             #expect(html.contains("永宁县") && !html.contains("Yongning County"), "Chinese by default")
             let english = String(buffer: try await client.execute(uri: "/?lang=en", method: .get, headers: [.cookie: cookie]).body)
             #expect(english.contains("Yongning County") && english.contains("Schools below target"))

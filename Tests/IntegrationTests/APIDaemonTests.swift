@@ -19,21 +19,9 @@ struct APIDaemonTests {
         let lab = try AlertingDaemonTests.Lab(receiver: WebhookReceiver())
         defer { lab.remove() }
         // A compute pool of two sites (its hosts down, as the lab's switch), so that the cloud's operations are reached.
-        try """
-        compute_pool:
-          sites:
-            - {id: cloud-a, name: 教育云A, node: agg-xingqing}
-            - {id: cloud-b, name: 教育云B, node: agg-xingqing}
-          hosts:
-            - {id: a1, site: cloud-a, device: host-a1, vcpus: 96, memory_gib: 768, storage_tib: 46.0}
-            - {id: b1, site: cloud-b, device: host-b1, vcpus: 96, memory_gib: 768, storage_tib: 46.0}
-          platforms:
-            - {id: city-platform, name: 市智慧教育平台}
-        devices:
-          - {id: host-a1, name: 云主机A1, role: server, node: agg-xingqing, management: {address: 127.0.0.2, port: 9}, snmp_profile: lab}
-          - {id: host-b1, name: 云主机B1, role: server, node: agg-xingqing, management: {address: 127.0.0.3, port: 9}, snmp_profile: lab}
-
-        """.write(to: lab.directory.appendingPathComponent("inventory/cloud.yaml"), atomically: true, encoding: .utf8)
+        try ComputePoolYAML.twoSites(
+            nodes: ("agg-xingqing", "agg-xingqing"), management: ("{address: 127.0.0.2, port: 9}", "{address: 127.0.0.3, port: 9}"), profile: "lab"
+        ).write(to: lab.directory.appendingPathComponent("inventory/cloud.yaml"), atomically: true, encoding: .utf8)
         let pid = try await lab.startDaemon()
         defer { _ = EdunetTool.stop(pid) }
         let port = try await SimulatedCityTests.httpPort(lab.directory)

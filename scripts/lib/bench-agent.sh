@@ -13,6 +13,19 @@ start_bench_agent() {
     for _ in $(seq 1 40); do snmpget -v2c -c public -t 1 -r 0 127.0.0.1:11161 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break; sleep 0.25; done
 }
 
+# bench_lab: the benchmark's work folder ($work) with the agent running, the repository's policies and an empty
+# inventory folder; when the script ends, the agent and the daemon ($daemon, once the script sets it) are stopped and
+# the folder removed. Each kill may find nothing to stop (the daemon is already reaped): `|| true` keeps `set -e`
+# from turning that into the script's exit status.
+bench_lab() {
+    work=$(mktemp -d)
+    daemon=
+    trap 'kill $(cat "$work/snmpd.pid" 2>/dev/null) 2>/dev/null || true; [ -z "$daemon" ] || kill $daemon 2>/dev/null || true; rm -rf "$work"' EXIT
+    start_bench_agent "$work"
+    mkdir -p "$work/inventory"
+    cp -r policies "$work/policies"
+}
+
 # bench_http_port LOG: the port edunetd logged it listens on (waiting up to 60 s for the line); the log and status 1
 # when it never came (the daemon refused its configuration, say).
 bench_http_port() {

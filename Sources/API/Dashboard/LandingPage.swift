@@ -3,10 +3,11 @@ import Model
 import Reports
 
 /// The dashboard's landing page: what a bureau asks first. The plan's figures (bandwidth per tier, Wi-Fi coverage,
-/// terminals, the cloud), the schools below target first, the city → county → school tree with each school's counts,
-/// and the alerts firing now. One self-contained page (its style and its few lines of script inline, no font or file
-/// from elsewhere: it works on a closed network), Chinese by default, English by `?lang=en`; a school is a line of
-/// about a hundred bytes, so that a city of 2,000 schools stays within the page budget.
+/// terminals, the cloud), the schools below target first, the city → county → school tree with each place's counts in
+/// all and by group of rules (bandwidth, Wi-Fi, terminals, cloud, graded protection), and the alerts firing now. One
+/// self-contained page (its style and its few lines of script inline, no font or file from elsewhere: it works on a
+/// closed network), Chinese by default, English by `?lang=en`; a school is a line of about two hundred bytes, so that a
+/// city of 2,000 schools stays within the page budget (gzip'd).
 public struct LandingPage: Sendable {
     public let token: APIToken
     public let inventory: Inventory
@@ -46,6 +47,38 @@ public struct LandingPage: Sendable {
         }
 
         var cells: String { "<td class=p>\(pass)</td><td class=f>\(fail)</td><td class=u>\(unknown)</td>" }
+
+        /// One cell of `pass/fail/unknown`, coloured by the worst; empty where nothing was judged.
+        var compact: String {
+            guard pass + fail + unknown > 0 else { return "<td></td>" }
+            return "<td class=\(fail > 0 ? "f" : unknown > 0 ? "u" : "p")>\(pass)/\(fail)/\(unknown)</td>"
+        }
+    }
+
+    /// The groups of rules the plan's figures and the tree count by: what a bureau asks of a place, one column each.
+    static let groups: [(id: String, zh: String, en: String, rules: Set<Finding.Rule>)] = [
+        ("bandwidth", "带宽", "Bandwidth", [.provisionedCapacity, .deliveredCapacity, .redundancy, .campusBackbone, .liveClassHeadroom]),
+        ("wifi", "无线覆盖", "Wi-Fi coverage", [.wifiCoverage, .wirelessAccess]),
+        ("terminals", "电子书包", "E-book terminals", [.terminalRatio, .terminalUse]),
+        ("cloud", "教育云", "Education cloud", Finding.Rule.pool),
+        ("security", "等级保护", "Graded protection", Finding.Rule.security),
+    ]
+
+    /// A place's counts: in all, and by group.
+    struct PlaceCounts {
+        var total = Counts()
+        var byGroup = [Counts](repeating: Counts(), count: LandingPage.groups.count)
+        static let groupOf: [Finding.Rule: Int] = Dictionary(
+            LandingPage.groups.enumerated().flatMap { index, group in group.rules.map { ($0, index) } }, uniquingKeysWith: { a, _ in a })
+
+        init(_ findings: some Sequence<Finding>) {
+            for finding in findings {
+                total.add(finding.verdict)
+                if let group = Self.groupOf[finding.rule] { byGroup[group].add(finding.verdict) }
+            }
+        }
+
+        var cells: String { total.cells + byGroup.map(\.compact).joined() }
     }
 
     public func render() -> String {
@@ -73,19 +106,16 @@ public struct LandingPage: Sendable {
             }
             html += "</table>"
         }
-        html += "<h2>\(text("市 → 区县 → 学校", "City → county → school"))</h2><table id=tree><tr><th></th><th>✓</th><th>✗</th><th>?</th></tr>"
-        var city = Counts()
-        for finding in findings { city.add(finding.verdict) }
-        html += "<tr class=city><td>\(text("全市", "City"))</td>\(city.cells)</tr>"
+        html += "<h2>\(text("市 → 区县 → 学校", "City → county → school"))</h2><table id=tree><tr><th></th><th>✓</th><th>✗</th><th>?</th>"
+        html += Self.groups.map { "<th title=\"✓/✗/?\">\(text($0.zh, $0.en))</th>" }.joined() + "</tr>"
+        html += "<tr class=city><td>\(text("全市", "City"))</td>\(PlaceCounts(findings).cells)</tr>"
+        let byCounty = Dictionary(grouping: findings.filter { $0.subject.county != nil }, by: { $0.subject.county ?? "" })
         for county in counties {
-            var total = Counts()
-            for finding in findings where finding.subject.county == county.id { total.add(finding.verdict) }
-            html += "<tr class=county id=\"county-\(county.id)\"><td>\(text(county.name, county.nameEN))</td>\(total.cells)</tr>"
+            html +=
+                "<tr class=county id=\"county-\(county.id)\"><td>\(text(county.name, county.nameEN))</td>\(PlaceCounts(byCounty[county.id] ?? []).cells)</tr>"
             for school in schools where school.county == county.id {
-                var counts = Counts()
-                for finding in bySchool[school.id] ?? [] { counts.add(finding.verdict) }
                 html +=
-                    "<tr id=\"school-\(school.id)\"><td><a href=\"/schools/\(school.id)\(frame.language)\">\(text(school.name, school.nameEN))</a></td>\(counts.cells)</tr>"
+                    "<tr id=\"school-\(school.id)\"><td><a href=\"/schools/\(school.id)\(frame.language)\">\(text(school.name, school.nameEN))</a></td>\(PlaceCounts(bySchool[school.id] ?? []).cells)</tr>"
             }
         }
         html += "</table>"
@@ -111,10 +141,7 @@ public struct LandingPage: Sendable {
                 "tier-\(tier.rawValue)", "带宽 \(tier.rawValue)", "Bandwidth \(tier.rawValue)",
                 [.provisionedCapacity, .deliveredCapacity, .campusBackbone], tier: tier)
         }
-        figure("wifi", "无线覆盖", "Wi-Fi coverage", [.wifiCoverage, .wirelessAccess])
-        figure("terminals", "电子书包", "E-book terminals", [.terminalRatio, .terminalUse])
-        figure("cloud", "教育云", "Education cloud", Finding.Rule.pool)
-        figure("security", "等级保护", "Graded protection", Finding.Rule.security)
+        for group in Self.groups.dropFirst() { figure(group.id, group.zh, group.en, group.rules) }
         return html + "</div>"
     }
 
