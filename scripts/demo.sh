@@ -90,6 +90,25 @@ port=$(grep 'http listening' "$out/edunetd.log" | grep -o 'port=[0-9]*' | head -
 echo "==> /healthz: $(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$port/healthz').read().decode().strip())")"
 "$edunet" status
 
+echo "==> the API (/api/v1, docs/api.md) with a token of Lingwu's: its county's failing findings; another county's school is not found"
+token=$("$edunet" tokens create --name demo-lingwu --scope read --county lingwu --expires 1d 2>/dev/null)
+python3 - "$port" "$token" <<'PY'
+import json, sys, urllib.error, urllib.request
+port, token = sys.argv[1:]
+def get(path):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1{path}", headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+status, body = get("/findings?verdict=fail")
+counties = sorted({f["subject"].get("county") or "-" for f in body["findings"]})
+print(f"    GET /findings?verdict=fail        {status}: {len(body['findings'])} failing, in {', '.join(counties)}")
+status, body = get("/schools/xingqing-primary-01")
+print(f"    GET /schools/xingqing-primary-01  {status}: {body.get('detail')}")
+PY
+
 echo "==> congested links (p95 over the policy's 80 %), measured"
 "$edunet" links list --window 1h --format csv > "$out/links.csv"
 python3 - "$out/links.csv" <<'PY'
@@ -163,7 +182,8 @@ if robot:
 PY
 
 echo
-echo "Open $out/report.html in a browser (中文 / English switch at the top)."
+echo "Open $out/report.html in a browser (中文 / English switch at the top). The dashboard is edunetd's own (/, docs/api.md):"
+echo "     run edunetd, make a token with \`edunet tokens create --name me --scope read\`, open http://127.0.0.1:9464/ and log in with it."
 echo "Try: EDUNET_DB=$EDUNET_DB $edunet aps list --county yongning"
 echo "     EDUNET_DB=$EDUNET_DB $edunet alerts show 1"
 echo "     EDUNET_DB=$EDUNET_DB $edunet schools show lingwu-vocational-12"
