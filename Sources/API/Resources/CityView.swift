@@ -244,10 +244,15 @@ public struct CityView: Sendable {
 }
 
 /// The city's findings, kept for `seconds` after they were judged (per window), so that a dashboard refreshed by six
-/// counties' teams judges the city once a minute, not once a page.
+/// counties' teams judges the city once a minute, not once a page. Past `seconds`, the findings judged before are
+/// served while the next are judged in the background (one judgement at a time a window), so that no request waits on
+/// the city's judgement once there is one; past three times `seconds` (the judgement keeps failing, or falls behind) a
+/// request judges them itself.
 public actor FindingsCache {
     let seconds: Double
     private var kept: [Double: (at: Date, findings: [Finding])] = [:]
+    /// The judgement under way in the background, by window.
+    private var judging: [Double: Task<Void, Never>] = [:]
     /// Answers made from the findings judged at `judgedAt`, by query; at most `maximumAnswers` are kept.
     private var answers: [String: (judgedAt: Date, answer: Representation)] = [:]
     let maximumAnswers = 64
@@ -256,20 +261,46 @@ public actor FindingsCache {
         self.seconds = seconds
     }
 
-    func findings(hours: Double, at now: Date, judge: () throws(Problem) -> [Finding]) throws(Problem) -> [Finding] {
+    typealias Judge = @Sendable () throws(Problem) -> [Finding]
+
+    func findings(hours: Double, at now: Date, judge: @escaping Judge) throws(Problem) -> [Finding] {
         try judged(hours: hours, at: now, judge: judge).findings
     }
 
-    private func judged(hours: Double, at now: Date, judge: () throws(Problem) -> [Finding]) throws(Problem) -> (at: Date, findings: [Finding]) {
-        if let entry = kept[hours], now.timeIntervalSince(entry.at) < seconds, entry.at <= now { return entry }
+    private func judged(hours: Double, at now: Date, judge: @escaping Judge) throws(Problem) -> (at: Date, findings: [Finding]) {
+        if let entry = kept[hours], entry.at <= now {
+            let age = now.timeIntervalSince(entry.at)
+            if age < seconds { return entry }
+            if age < 3 * seconds {
+                if judging[hours] == nil {
+                    // Detached: the judgement runs off the actor, which goes on answering with what it has.
+                    judging[hours] = Task.detached {
+                        let findings = try? judge()
+                        await self.store(hours, at: now, findings)
+                    }
+                }
+                return entry
+            }
+        }
         let entry = (at: now, findings: try judge())
         kept[hours] = entry
         return entry
     }
 
+    /// What a background judgement found (nothing when it failed: the next request past the time tries again).
+    private func store(_ hours: Double, at time: Date, _ findings: [Finding]?) {
+        if let findings, (kept[hours]?.at ?? .distantPast) < time { kept[hours] = (time, findings) }
+        judging[hours] = nil
+    }
+
+    /// Waits for the judgement under way in the background, if any.
+    func settled() async {
+        for task in judging.values { await task.value }
+    }
+
     /// The answer `key` made by `make` from the findings of the last `hours`, made again only when they are judged again.
     func answer(
-        key: String, hours: Double, at now: Date, judge: () throws(Problem) -> [Finding], make: ([Finding]) -> Representation
+        key: String, hours: Double, at now: Date, judge: @escaping Judge, make: ([Finding]) -> Representation
     ) throws(Problem) -> Representation {
         let entry = try judged(hours: hours, at: now, judge: judge)
         let scoped = "\(hours)\u{1}" + key
