@@ -207,9 +207,10 @@ package enum TestAgents {
 }
 
 /// A lab network for end-to-end tests: the sample city's counties and policies, and switches on the snmpd
-/// test agent (one at 127.0.0.1, a dead one at 127.20.2.1, and when asked a second live one at 127.20.0.5).
+/// test agent (one at 127.0.0.1, a dead one at 127.20.2.1, and when asked a second live one at 127.20.0.5), polled every
+/// second with `timeout` seconds for an answer (short, so that the dead one costs little).
 package enum LabNetwork {
-    package static func make(port: UInt16, secondDevice: Bool = false) throws -> URL {
+    package static func make(port: UInt16, secondDevice: Bool = false, timeout: Double = 0.3) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edunet-lab-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("inventory"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TestAgents.root.appendingPathComponent("policies"), to: directory.appendingPathComponent("policies"))
@@ -222,7 +223,7 @@ package enum LabNetwork {
         database: lab.sqlite
         inventory: inventory
         policies: policies
-        poll: {interval_seconds: 1, timeout_seconds: 0.3, retries: 0}
+        poll: {interval_seconds: 1, timeout_seconds: \(timeout), retries: 0}
         http: {listen: "127.0.0.1:0"}
         traps: {port: 0}
         """.write(to: directory.appendingPathComponent("edunetd.yaml"), atomically: true, encoding: .utf8)
