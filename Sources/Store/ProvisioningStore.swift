@@ -114,6 +114,15 @@ public final class ProvisioningStore: Sendable {
         }
     }
 
+    /// Every plan's deadline, settled or not, by plan.
+    public func deadlines() throws(StoreError) -> [String: ProvisioningDeadline] {
+        try database.read { db in
+            Dictionary(
+                try Row.fetchAll(db, sql: "SELECT * FROM provisioning_deadlines").map(Self.deadline).map { ($0.plan, $0) },
+                uniquingKeysWith: { a, _ in a })
+        }
+    }
+
     /// The deadlines not settled yet, soonest first; only those due by `dueBy` when given.
     public func pendingDeadlines(dueBy: Date? = nil) throws(StoreError) -> [ProvisioningDeadline] {
         try database.read { db in

@@ -50,8 +50,9 @@ extension CityView {
     public func plans() throws(Problem) -> [PlanSummary] {
         do {
             let audit = Dictionary(grouping: try provisioning.audit(), by: \.plan)
-            return try provisioning.plans().filter { $0.changes.allSatisfy { admits(device: $0.device) } }.map { plan throws(StoreError) in
-                try summary(plan, audit: audit[plan.id] ?? [])
+            let deadlines = try provisioning.deadlines()
+            return try provisioning.plans().filter { $0.changes.allSatisfy { admits(device: $0.device) } }.map { plan in
+                summary(plan, audit: audit[plan.id] ?? [], deadline: deadlines[plan.id])
             }
         } catch {
             throw Problem(.serviceUnavailable, "the plans could not be read: \(error.message)")
@@ -62,7 +63,8 @@ extension CityView {
         let plan = try storedPlan(id)
         do {
             let audit = try provisioning.audit(plan: id)
-            return PlanDetail(plan: try summary(plan, audit: audit), changes: plan.changes, audit: audit)
+            return PlanDetail(
+                plan: summary(plan, audit: audit, deadline: try provisioning.deadline(plan: id)), changes: plan.changes, audit: audit)
         } catch {
             throw Problem(.serviceUnavailable, "the plan could not be read: \(error.message)")
         }
@@ -78,7 +80,7 @@ extension CityView {
         return stored
     }
 
-    func summary(_ plan: ProvisioningPlan, audit: [ProvisioningAuditEntry]) throws(StoreError) -> PlanSummary {
+    func summary(_ plan: ProvisioningPlan, audit: [ProvisioningAuditEntry], deadline: ProvisioningDeadline?) -> PlanSummary {
         let applied = audit.filter { $0.result == "applied" }
         let undone = applied.filter { $0.why.hasPrefix(PlanApplier.undoMark) }.count
         let state =
@@ -87,7 +89,7 @@ extension CityView {
         for change in plan.changes where !devices.contains(change.device) { devices.append(change.device) }
         return PlanSummary(
             id: plan.id, kind: plan.kind, createdAt: plan.createdAt, devices: devices, changes: plan.changes.count, state: state,
-            deadline: try provisioning.deadline(plan: plan.id))
+            deadline: deadline)
     }
 
     /// Makes and stores a plan over the token's devices, narrowed to `county`, `school` or `device`; nothing is written

@@ -203,3 +203,22 @@ public struct PlanApplier: Sendable {
         }
     }
 }
+
+extension PlanApplier {
+    /// Applies a stored plan as people ask for it: on probation when `confirmWithin` (seconds) is given, set back by
+    /// edunetd unless confirmed in time; a quarantine plan for `quarantine`'s period instead (it takes no probation).
+    public func apply(
+        plan id: String, by: String, why: String, confirmWithin: Double?, quarantine: QuarantinePolicy
+    ) async throws(StoreError) -> [ProvisioningAuditEntry] {
+        var deadline: (ProvisioningDeadline.Kind, Double)? = confirmWithin.map { (.probation, $0) }
+        if try store.storedPlan(id)?.kind == PlanMaker.Kind.quarantine.rawValue {
+            guard deadline == nil else {
+                throw StoreError(
+                    .conflict,
+                    "a quarantine is released at the end of its period; --confirm-within is not for it (nor the API's confirm_within_minutes)")
+            }
+            deadline = (.quarantine, quarantine.periodHours * 3_600)
+        }
+        return try await apply(plan: id, by: by, why: why, deadline: deadline)
+    }
+}
